@@ -1,0 +1,171 @@
+// Package lssr holds the domain types every part of lssr speaks: a training
+// job, its progress and its result. The sweep spec (package sweeps) expands
+// into Jobs; the orchestrator hands Jobs to workers; workers run them on the
+// trainer and send back Progress and a Result; the store keeps them and the
+// report reads them. Implementation packages talk to each other in these
+// terms, never in each other's types.
+package lssr
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// Sampling names how minibatches are drawn from the training subset.
+type Sampling string
+
+const (
+	// SamplingWithout draws batches without replacement from a permutation
+	// reshuffled every epoch (γ_{n,b} = (n−b)/(n−1), eq. 1).
+	SamplingWithout Sampling = "without"
+	// SamplingWith draws every example of every batch independently and
+	// uniformly (γ_{n,b} = 1, eq. 1).
+	SamplingWith Sampling = "with"
+)
+
+// Loss names.
+const (
+	LossCrossEntropy = "cross-entropy" // softmax cross-entropy
+	LossMSE          = "mse"           // 0.5‖f(x) − onehot(y)‖², as in the paper
+)
+
+// Dataset names.
+const (
+	DatasetFashionMNIST = "fashion-mnist"
+	DatasetMNIST        = "mnist"
+	DatasetSynthetic    = "synthetic"
+)
+
+// DatasetSpec says which examples a job trains and tests on.
+type DatasetSpec struct {
+	Name string `json:"name"`
+	// Dir is the folder holding the IDX files; empty means the default place
+	// for the dataset. It is where the data lives, not what it is, so it is
+	// left out of the job ID.
+	Dir string `json:"dir,omitempty"`
+	// N is the training subset size (DATASET-n).
+	N int `json:"n"`
+	// TestN is the number of test examples evaluated.
+	TestN int `json:"test_n"`
+	// SubsetSeed picks the subsets; the same seed gives the same examples.
+	SubsetSeed uint64 `json:"subset_seed"`
+	// Balanced makes the subsets class-balanced (equal counts per class, as
+	// far as n allows).
+	Balanced bool `json:"balanced"`
+	// Dim and Classes shape the synthetic Gaussian mixture; ignored otherwise.
+	Dim     int `json:"dim,omitempty"`
+	Classes int `json:"classes,omitempty"`
+}
+
+// ModelSpec describes the network.
+type ModelSpec struct {
+	Kind       string `json:"kind"`       // "mlp"
+	Hidden     []int  `json:"hidden"`     // hidden layer widths
+	Activation string `json:"activation"` // "relu" | "tanh"
+}
+
+// TrainingSpec holds the optimisation protocol: plain SGD, constant η.
+type TrainingSpec struct {
+	Epochs   int      `json:"epochs"`
+	Sampling Sampling `json:"sampling"`
+	// MeasureEvery measures ρ every so many epochs (0: at the end only).
+	MeasureEvery int `json:"measure_every,omitempty"`
+}
+
+// Job is one training run: one cell (b, η) of the grid with one seed.
+type Job struct {
+	ID        string       `json:"id"`
+	Sweep     string       `json:"sweep"`
+	Dataset   DatasetSpec  `json:"dataset"`
+	Model     ModelSpec    `json:"model"`
+	Loss      string       `json:"loss"`
+	Training  TrainingSpec `json:"training"`
+	BatchSize int          `json:"batch_size"`
+	LR        float64      `json:"lr"`
+	Seed      uint64       `json:"seed"`
+}
+
+// ContentID derives the job's stable ID from what decides its training
+// outcome: dataset content, model, loss, protocol, b, η and seed. The sweep
+// name, the dataset folder and anything else that does not change a single
+// bit of the result are left out, so renaming a sweep, moving the data or
+// changing the worker count keeps every ID.
+func (j Job) ContentID() string {
+	c := j
+	c.ID, c.Sweep, c.Dataset.Dir = "", "", ""
+	raw, err := json.Marshal(c)
+	if err != nil {
+		panic(fmt.Sprintf("lssr: job is not marshalable: %v", err)) // plain structs always marshal
+	}
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:8])
+}
+
+// Progress is what a worker reports while a job trains, once per epoch.
+type Progress struct {
+	Epoch     int     `json:"epoch"`
+	Epochs    int     `json:"epochs"`
+	Step      int64   `json:"step"`
+	TrainLoss float64 `json:"train_loss"` // mean minibatch loss over the epoch
+	TrainAcc  float64 `json:"train_acc"`  // minibatch accuracy over the epoch
+}
+
+// Measurement is one measurement of the gradient distribution over the whole
+// training subset (eq. 15, 17).
+type Measurement struct {
+	Epoch      int     `json:"epoch"`
+	Step       int64   `json:"step"`
+	GradSqNorm float64 `json:"grad_sq_norm"` // ‖∇L‖² = tr(S_n)
+	TrS1       float64 `json:"tr_s1"`        // mean_i ‖∇ℓ_i‖²
+	Rho        float64 `json:"rho"`          // tr(S_n)/tr(S_1)
+	RhoB       float64 `json:"rho_b"`        // eq. 17 at the job's b
+	TrainLoss  float64 `json:"train_loss"`   // full-pass loss at that point
+	TrainAcc   float64 `json:"train_acc"`
+}
+
+// EpochStats is one point of a job's per-epoch series.
+type EpochStats struct {
+	Epoch     int     `json:"epoch"`
+	TrainLoss float64 `json:"train_loss"`
+	TrainAcc  float64 `json:"train_acc"`
+}
+
+// Result is what a finished job reports.
+type Result struct {
+	// Diverged is true when a loss became NaN or Inf; the run ended early.
+	// It is an outcome (a heatmap cell), not a failure.
+	Diverged  bool    `json:"diverged"`
+	TestAcc   float64 `json:"test_acc"`
+	TestLoss  float64 `json:"test_loss"`
+	TrainLoss float64 `json:"train_loss"` // full pass over the subset at the end
+	TrainAcc  float64 `json:"train_acc"`
+	// Final measurement at the end of training (zero when diverged).
+	GradSqNorm float64 `json:"grad_sq_norm"`
+	TrS1       float64 `json:"tr_s1"`
+	Rho        float64 `json:"rho"`
+	RhoB       float64 `json:"rho_b"`
+	Epochs     int     `json:"epochs"` // epochs completed
+	Steps      int64   `json:"steps"`  // SGD steps taken
+	Seconds    float64 `json:"seconds"`
+
+	Series       []EpochStats  `json:"series,omitempty"`
+	Measurements []Measurement `json:"measurements,omitempty"`
+}
+
+// ErrBadInput marks errors caused by what the user gave (a spec, a flag, a
+// file): the CLI prints them as one line and exits with status 2.
+var ErrBadInput = errors.New("bad input")
+
+// BadInput returns an error that wraps ErrBadInput with a message naming the
+// problem.
+func BadInput(format string, args ...any) error {
+	return &badInput{msg: fmt.Sprintf(format, args...)}
+}
+
+type badInput struct{ msg string }
+
+func (e *badInput) Error() string { return e.msg }
+func (e *badInput) Unwrap() error { return ErrBadInput }
