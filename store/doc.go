@@ -1,0 +1,25 @@
+// Package store keeps a sweep's state in one bbolt file: the sweep's spec,
+// every job's state, attempts, timings, last error and final metrics, and
+// each job's per-epoch series and ρ measurements.
+//
+// # Basics
+//
+// Open the file with Open, then read in View and write in Update, as with
+// bbolt itself: the closure's Tx commits when it returns nil and rolls back
+// when it returns an error. Only the orchestrator writes; every other
+// command opens the file read-only. bbolt locks the file, so a second
+// writer waits for Options.Timeout and then fails with ErrLocked.
+//
+// Layout (schema version 1):
+//
+//	meta/schema_version         "1"
+//	sweeps/<name>/record        SweepRecord (JSON)
+//	sweeps/<name>/jobs/<id>     JobRecord (JSON), small: status reads only these
+//	sweeps/<name>/series/<id>   Series (JSON): per-epoch stats and measurements
+//
+// # Caveats
+//
+// Records returned by a Tx are decoded copies: they stay valid after the
+// transaction ends, and changing them changes nothing in the file until they
+// are written back with PutJob.
+package store

@@ -1,0 +1,25 @@
+package store
+
+import "errors"
+
+// Errors returned when opening the file.
+var (
+	// ErrLocked is returned when another process holds the file open for
+	// writing beyond Options.Timeout.
+	ErrLocked = errors.New("database is in use by another lssr process")
+	// ErrNoDatabase is returned when a read-only open finds no file.
+	ErrNoDatabase = errors.New("no database")
+	// ErrSchema is returned when the file was written by an incompatible
+	// version of lssr.
+	ErrSchema = errors.New("unsupported schema version")
+)
+
+// Errors returned by transactions.
+var (
+	// ErrSweepNotFound is returned when no sweep has the given name.
+	ErrSweepNotFound = errors.New("sweep not found")
+	// ErrSweepExists is returned by CreateSweep when the name is taken.
+	ErrSweepExists = errors.New("sweep already exists")
+	// ErrJobNotFound is returned when a sweep has no job with the given ID.
+	ErrJobNotFound = errors.New("job not found")
+)
