@@ -7,8 +7,8 @@
 // Open the file with Open, then read in View and write in Update, as with
 // bbolt itself: the closure's Tx commits when it returns nil and rolls back
 // when it returns an error. Only the orchestrator writes; every other
-// command opens the file read-only. bbolt locks the file, so a second
-// writer waits for Options.Timeout and then fails with ErrLocked.
+// command opens the file read-only. A second writer waits for
+// Options.Timeout and then fails with ErrLocked.
 //
 // Layout (schema version 1):
 //
@@ -22,4 +22,8 @@
 // Records returned by a Tx are decoded copies: they stay valid after the
 // transaction ends, and changing them changes nothing in the file until they
 // are written back with PutJob.
+//
+// Each View and Update opens the bbolt file for its own length, so a reader
+// waits (up to Options.Timeout) only while a write commits, never for a whole
+// sweep; the writer lock on PATH.lock is what keeps a second orchestrator out.
 package store

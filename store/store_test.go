@@ -21,11 +21,13 @@ func openTest(t *testing.T) *DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := db.bolt.View(func(tx *bolt.Tx) error {
-			for err := range tx.Check() {
-				return err
-			}
-			return nil
+		if err := db.withBolt(true, func(b *bolt.DB) error {
+			return b.View(func(tx *bolt.Tx) error {
+				for err := range tx.Check() {
+					return err
+				}
+				return nil
+			})
 		}); err != nil {
 			t.Errorf("consistency check: %v", err)
 		}
@@ -155,8 +157,13 @@ func TestOpenErrors(t *testing.T) {
 	if time.Since(start) > 5*time.Second {
 		t.Fatal("second writer waited far past its timeout")
 	}
-	db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keySchema, []byte("99")) })
+	db.withBolt(false, func(b *bolt.DB) error {
+		return b.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keySchema, []byte("99")) })
+	})
 	db.Close()
+	if _, err := Open(path, Options{ReadOnly: true}); !errors.Is(err, ErrSchema) {
+		t.Fatalf("read-only open of a newer schema: %v, want ErrSchema", err)
+	}
 	if _, err := Open(path, Options{}); !errors.Is(err, ErrSchema) {
 		t.Fatalf("open of a newer schema: %v, want ErrSchema", err)
 	}
@@ -177,5 +184,23 @@ func TestMissingSweepAndJob(t *testing.T) {
 	err := db.Update(func(tx *Tx) error { return tx.PutJob("s", JobRecord{Job: lssr.Job{ID: "abc"}}) })
 	if !errors.Is(err, ErrJobNotFound) {
 		t.Errorf("PutJob of an unknown job: %v", err)
+	}
+}
+
+func TestReaderWhileWriterHoldsLock(t *testing.T) {
+	db := openTest(t)
+	if err := db.Update(func(tx *Tx) error { return tx.CreateSweep(SweepRecord{Name: "s"}, testJobs(2)) }); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := Open(db.Path(), Options{ReadOnly: true, Timeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("read-only open while a writer holds the file: %v", err)
+	}
+	defer ro.Close()
+	if err := ro.View(func(tx *Tx) error { _, err := tx.Jobs("s"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if err := ro.Update(func(*Tx) error { return nil }); err == nil {
+		t.Fatal("update through a read-only handle succeeded")
 	}
 }
