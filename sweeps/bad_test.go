@@ -1,0 +1,203 @@
+package sweeps
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/lssr/lssr"
+)
+
+// badSpecs lists every file in testdata/bad with the line and field its
+// error must name and a fragment of the message. line 0 means the error
+// carries no line (the YAML library gave none).
+var badSpecs = []struct {
+	file  string
+	line  int
+	field string // "" for errors about the document as a whole
+	frag  string
+}{
+	{"alias.yaml", 18, "grid.learning_rates", "aliases (*bs) are not supported"},
+	{"bad-activation.yaml", 10, "model.activation", `must be one of relu, tanh; got "sigmoid"`},
+	{"bad-dataset-name.yaml", 4, "dataset.name", `got "cifar10"`},
+	{"bad-loss.yaml", 11, "loss", `must be one of cross-entropy, mse; got "hinge"`},
+	{"bad-model-kind.yaml", 8, "model.kind", `got "cnn"`},
+	{"bad-sampling.yaml", 14, "training.sampling", `must be one of without, with`},
+	{"balanced-yes.yaml", 7, "dataset.balanced", `want true or false, got "yes"`},
+	{"batch-above-n.yaml", 17, "grid.batch_sizes[1]", "must be between 1 and dataset.n (2048), got 4096"},
+	{"batch-float.yaml", 17, "grid.batch_sizes[0]", "want an integer, got 8.5"},
+	{"batch-zero.yaml", 17, "grid.batch_sizes[0]", "got 0"},
+	{"dataset-not-mapping.yaml", 3, "dataset", `want a mapping with fields name, dir, n`},
+	{"dim-for-mnist.yaml", 7, "dataset.dim", "only for dataset synthetic"},
+	{"duplicate-batch.yaml", 20, "grid.batch_sizes[2]", "duplicate value 8 (also at [0])"},
+	{"duplicate-key.yaml", 6, "dataset.n", "duplicate field (first given at line 5)"},
+	{"duplicate-lr.yaml", 18, "grid.learning_rates[2]", "duplicate value 1e-1 (also at [1])"},
+	{"duplicate-seed.yaml", 19, "grid.seeds[2]", "duplicate value 1"},
+	{"empty-batch-sizes.yaml", 17, "grid.batch_sizes", "empty list"},
+	{"empty-bytes.yaml", 1, "", "empty spec"},
+	{"empty-seeds.yaml", 19, "grid.seeds", "empty list"},
+	{"empty.yaml", 1, "", "empty spec"},
+	{"epochs-not-integer.yaml", 13, "training.epochs", `want an integer, got "ten"`},
+	{"hidden-not-list.yaml", 9, "model.hidden", "want a list of layer widths"},
+	{"lr-inf.yaml", 18, "grid.learning_rates[0]", "must be a finite number > 0, got .inf"},
+	{"lr-nan.yaml", 18, "grid.learning_rates[1]", "must be a finite number > 0, got .nan"},
+	{"lr-negative.yaml", 21, "grid.learning_rates[2]", "must be a finite number > 0, got -0.1"},
+	{"lr-string.yaml", 18, "grid.learning_rates[0]", `want a number, got "fast"`},
+	{"lr-zero.yaml", 18, "grid.learning_rates[0]", "must be a finite number > 0, got 0"},
+	{"measure-every-above-epochs.yaml", 15, "training.measure_every", "between 0 and 10, got 20"},
+	{"missing-epochs.yaml", 12, "training.epochs", "missing (required)"},
+	{"missing-grid.yaml", 2, "grid", "missing (required)"},
+	{"missing-name.yaml", 2, "name", "missing (required)"},
+	{"n-too-large.yaml", 5, "dataset.n", "between 1 and 60000, got 70000"},
+	{"name-number.yaml", 2, "name", "want a string, got 2024"},
+	{"negative-n.yaml", 5, "dataset.n", "got -5"},
+	{"negative-seed.yaml", 19, "grid.seeds[1]", "got -1"},
+	{"null-epochs.yaml", 13, "training.epochs", "want an integer, got nothing"},
+	{"range-above-n.yaml", 17, "grid.batch_sizes", "got 2^12 = 4096"},
+	{"range-empty.yaml", 18, "grid.learning_rates.log2_to", "empty range"},
+	{"range-not-integer.yaml", 17, "grid.batch_sizes", "2^3.5 = 11.31370849898476 is not an integer batch size"},
+	{"range-zero-step.yaml", 18, "grid.learning_rates.log2_step", "must be > 0, got 0"},
+	{"root-list.yaml", 2, "", "want a mapping with fields name, dataset"},
+	{"syntax-error.yaml", 7, "", "invalid YAML: mapping values are not allowed"},
+	{"synthetic-missing-dim.yaml", 3, "dataset.dim", "missing (required)"},
+	{"test-n-too-large.yaml", 6, "dataset.test_n", "between 1 and 10000, got 20000"},
+	{"too-many-jobs.yaml", 16, "grid", "11 batch sizes × 10001 learning rates × 1 seeds = 110011 jobs; the limit is 100000"},
+	{"two-documents.yaml", 21, "", "one YAML document"},
+	{"unclosed-list.yaml", 17, "", "invalid YAML: did not find expected ',' or ']'"},
+	{"unknown-dataset-field.yaml", 5, "dataset.nn", "unknown field (known: name, dir, n, test_n, balanced, subset_seed, dim, classes)"},
+	{"unknown-grid-field.yaml", 19, "grid.seed", "unknown field (known: batch_sizes, learning_rates, seeds)"},
+	{"unknown-range-field.yaml", 18, "grid.learning_rates.log2_stop", "unknown field (known: log2_from, log2_to, log2_step)"},
+	{"unknown-top-field.yaml", 21, "worker", "unknown field (known: name, dataset, model, loss, training, grid, workers)"},
+	{"unsafe-name.yaml", 2, "name", `got "../../etc/passwd"`},
+	{"workers-zero.yaml", 20, "workers", "between 1 and 1024, got 0"},
+	{"zero-epochs.yaml", 13, "training.epochs", "got 0"},
+	{"zero-width.yaml", 9, "model.hidden[1]", "between 1 and 65536, got 0"},
+}
+
+func TestBadSpecs(t *testing.T) {
+	listed := map[string]bool{}
+	for _, tc := range badSpecs {
+		listed[tc.file] = true
+		t.Run(tc.file, func(t *testing.T) {
+			path := filepath.Join("testdata", "bad", tc.file)
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			spec, err := Parse(data, path)
+			if err == nil {
+				t.Fatalf("Parse accepted it: %+v", spec)
+			}
+			checkBadInput(t, err, path, tc.line, tc.field, tc.frag)
+		})
+	}
+	files, err := filepath.Glob(filepath.Join("testdata", "bad", "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if !listed[filepath.Base(f)] {
+			t.Errorf("%s has no entry in badSpecs", f)
+		}
+	}
+}
+
+// checkBadInput asserts the shape every spec error must have: it wraps
+// lssr.ErrBadInput, is one line, and starts "file:line: field: ".
+func checkBadInput(t *testing.T, err error, file string, line int, field, frag string) {
+	t.Helper()
+	msg := err.Error()
+	if !errors.Is(err, lssr.ErrBadInput) {
+		t.Errorf("error does not wrap lssr.ErrBadInput: %v", err)
+	}
+	if strings.ContainsAny(msg, "\r\n") {
+		t.Errorf("error is not one line: %q", msg)
+	}
+	prefix := file + ":"
+	if line > 0 {
+		prefix += strconv.Itoa(line) + ":"
+	}
+	if field != "" {
+		prefix += " " + field + ":"
+	}
+	if !strings.HasPrefix(msg, prefix+" ") {
+		t.Errorf("error %q\ndoes not start with %q", msg, prefix+" ")
+	}
+	if !strings.Contains(msg, frag) {
+		t.Errorf("error %q\ndoes not contain %q", msg, frag)
+	}
+}
+
+// TestBadInline covers problems that are easier to state inline: YAML
+// syntax corner cases, odd scalars and limits.
+func TestBadInline(t *testing.T) {
+	const rest = "model: {kind: mlp, hidden: []}\ntraining: {epochs: 1}\n"
+	const grid = "grid: {batch_sizes: [1], learning_rates: [0.1]}\n"
+	const head = "name: x\ndataset: {name: mnist, n: 10}\n" + rest
+	cases := []struct {
+		name, yaml string
+		line       int
+		field      string
+		frag       string
+	}{
+		{"tab indent", "name: x\ndataset:\n\tname: mnist\n", 3, "", "invalid YAML"},
+		{"block mapping without key", "name: x\ndataset:\n  name: mnist\n n: 3\n", 4, "", "invalid YAML: did not find expected key"},
+		{"error on line 1", "[a, b", 1, "", "invalid YAML: did not find expected ',' or ']'"},
+		{"error at end", "[a, b\n", 1, "", "invalid YAML: did not find expected ',' or ']'"},
+		{"scalar root", "hello\n", 1, "", `want a mapping with fields name, dataset, model, loss, training, grid, workers, got "hello"`},
+		{"non-string key", head + grid + "1: 2\n", 6, "", "field names must be plain words, got 1"},
+		{"huge integer", head + "grid: {batch_sizes: [99999999999999999999999], learning_rates: [0.1]}\n", 5, "grid.batch_sizes[0]", "want an integer"},
+		{"custom tag", "name: !foo x\n" + "dataset: {name: mnist, n: 10}\n" + rest + grid, 1, "name", `want a string, got !foo "x"`},
+		{"binary name", "name: !!binary eA==\n", 1, "name", "want a string"},
+		{"merge key alias", "name: x\nd: &d {name: mnist, n: 10}\ndataset:\n  <<: *d\n", 4, "dataset.<<", "aliases (*d) are not supported"},
+		{"anchor on unknown", "name: x\nfoo: &a 1\n", 2, "foo", "unknown field"},
+		{"dir empty", "name: x\ndataset: {name: mnist, n: 10, dir: ''}\n", 2, "dataset.dir", "must not be empty"},
+		{"dir for synthetic", "name: x\ndataset: {name: synthetic, n: 10, dir: /d}\n", 2, "dataset.dir", "synthetic data is generated"},
+		{"classes for mnist", "name: x\ndataset: {name: mnist, n: 10, classes: 3}\n", 2, "dataset.classes", "only for dataset synthetic"},
+		{"one class", "name: x\ndataset: {name: synthetic, n: 10, dim: 2, classes: 1}\n", 2, "dataset.classes", "between 2 and 256"},
+		{"synthetic test_n", "name: x\ndataset: {name: synthetic, n: 10, test_n: 0, dim: 2, classes: 2}\n", 2, "dataset.test_n", "between 1 and 1000000"},
+		{"negative subset seed", "name: x\ndataset: {name: mnist, n: 10, subset_seed: -1}\n", 2, "dataset.subset_seed", "got -1"},
+		{"too many layers", "name: x\ndataset: {name: mnist, n: 10}\nmodel: {kind: mlp, hidden: [" + strings.Repeat("1, ", 33) + "1]}\n", 3, "model.hidden", "at most 32 hidden layers, got 34"},
+		{"range from inf", head + "grid: {batch_sizes: [1], learning_rates: {log2_from: -.inf, log2_to: 0}}\n", 5, "grid.learning_rates.log2_from", "must be a finite number, got -.inf"},
+		{"range step nan", head + "grid: {batch_sizes: [1], learning_rates: {log2_from: -1, log2_to: 0, log2_step: .nan}}\n", 5, "grid.learning_rates.log2_step", "finite"},
+		{"range underflows", head + "grid: {batch_sizes: [1], learning_rates: {log2_from: -2000, log2_to: -1999}}\n", 5, "grid.learning_rates", "got 2^-2000 = 0"},
+		{"range missing to", head + "grid: {batch_sizes: [1], learning_rates: {log2_from: -1}}\n", 5, "grid.learning_rates.log2_to", "missing (required)"},
+		{"range too long", head + "grid: {batch_sizes: [1], learning_rates: {log2_from: 0, log2_to: 1, log2_step: 1e-9}}\n", 5, "grid.learning_rates", "more than 100000 values"},
+		{"range below 1", head + "grid: {batch_sizes: {log2_from: -1, log2_to: 0}, learning_rates: [0.1]}\n", 5, "grid.batch_sizes", "2^-1 = 0.5 is not an integer"},
+		{"axis scalar", head + "grid: {batch_sizes: 8, learning_rates: [0.1]}\n", 5, "grid.batch_sizes", "want a list of batch sizes or a log2 range"},
+		{"seeds range", head + "grid: {batch_sizes: [1], learning_rates: [0.1], seeds: {log2_from: 0, log2_to: 1}}\n", 5, "grid.seeds", "want a list of seeds, got a mapping"},
+		{"seed float", head + "grid: {batch_sizes: [1], learning_rates: [0.1], seeds: [1.5]}\n", 5, "grid.seeds[0]", "want a non-negative integer, got 1.5"},
+		{"workers string", head + grid + "workers: many\n", 6, "workers", `want an integer, got "many"`},
+		{"long string cut", "name: " + strings.Repeat("a", 100) + "\n", 1, "name", "…"},
+		{"newline in key", "\"a\\nb\": 1\n", 1, "a b", "unknown field"},
+		{"newline in name", "name: \"a\\nb\"\n", 1, "name", `got "a\nb"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			spec, err := Parse([]byte(tc.yaml), "x.yaml")
+			if err == nil {
+				t.Fatalf("Parse accepted it: %+v", spec)
+			}
+			checkBadInput(t, err, "x.yaml", tc.line, tc.field, tc.frag)
+		})
+	}
+}
+
+func TestBadTooLarge(t *testing.T) {
+	data := []byte("name: x\n" + strings.Repeat("# padding\n", MaxSourceBytes/10+1))
+	_, err := Parse(data, "big.yaml")
+	if err == nil {
+		t.Fatal("Parse accepted a spec over the size limit")
+	}
+	checkBadInput(t, err, "big.yaml", 0, "", "the limit is 1048576")
+}
+
+func TestParseDefaultFilename(t *testing.T) {
+	_, err := Parse(nil, "")
+	if err == nil || !strings.HasPrefix(err.Error(), "<spec>:1: ") {
+		t.Errorf("Parse(nil, \"\") = %v, want an error starting <spec>:1:", err)
+	}
+}

@@ -1,0 +1,90 @@
+// Package sweeps reads sweep specs: YAML files that say which small network
+// to train on which data, and over which grid of batch sizes b, learning
+// rates η and seeds. [Parse] validates a spec and fills in its defaults;
+// [Load] also checks that the dataset files are there; [Spec.Jobs] expands
+// the grid into one [lssr.Job] per (b, η, seed).
+//
+// # Format
+//
+// A spec is one YAML document, a mapping with these fields (defaults in
+// brackets; fields without a default are required):
+//
+//	name: quickstart           # [A-Za-z0-9][A-Za-z0-9._-]{0,63}: used in file names
+//	dataset:
+//	  name: fashion-mnist      # fashion-mnist | mnist | synthetic
+//	  dir: /some/folder        # folder of the four IDX .gz files [the dataset's default place]
+//	  n: 2048                  # training subset size, 1…60000 (synthetic: 1…1000000)
+//	  test_n: 2000             # test examples, 1…10000 [10000; synthetic: 1000, up to 1000000]
+//	  balanced: true           # class-balanced subsets [true]
+//	  subset_seed: 0           # picks the subsets [0]
+//	  dim: 20                  # synthetic only, required there: input dimension, 1…65536
+//	  classes: 4               # synthetic only, required there: 2…256
+//	model:
+//	  kind: mlp                # the only kind for now
+//	  hidden: [128]            # hidden layer widths, 1…65536 each, at most 32 layers; [] is a linear model
+//	  activation: relu         # relu | tanh [relu]
+//	loss: cross-entropy        # cross-entropy | mse [cross-entropy]
+//	training:
+//	  epochs: 10               # 1…1000000
+//	  sampling: without        # without | with (replacement) [without]
+//	  measure_every: 2         # measure ρ every K epochs, 0…epochs; 0 = at the end only [0]
+//	grid:
+//	  batch_sizes: [8, 16, 32] # a list, or a log2 range (below); each b in 1…dataset.n
+//	  learning_rates: {log2_from: -10, log2_to: 0, log2_step: 0.5}
+//	  seeds: [0, 1, 2]         # a list of integers ≥ 0 [[0]]
+//	workers: 2                 # worker processes, 1…1024 [runtime.NumCPU()]
+//
+// dataset.dir, if given, is used as written: a relative path is relative to
+// the working directory of the lssr command, not to the spec file. Without
+// it, Fashion-MNIST is looked for where Debian's dataset-fashion-mnist
+// package installs it and MNIST in the Go module cache (see
+// trainer.DefaultDir). The synthetic set is generated, so it takes no dir;
+// dim and classes are for it alone.
+//
+// # Grid axes
+//
+// batch_sizes and learning_rates are each either a non-empty list of
+// distinct values or a log2 range
+//
+//	{log2_from: A, log2_to: B, log2_step: S}   # S defaults to 1
+//
+// which stands for the values 2^k with k = A + i·S for i = 0, 1, … while
+// k ≤ B (+1e-9, to absorb rounding). Each k is computed from i, never by
+// repeated addition, and 2^k with math.Exp2, so 2^-10 is exactly 1/1024. A
+// range needs A ≤ B and S > 0, all finite. For batch sizes every 2^k must be
+// a whole number (log2_from ≥ 0 and a whole step; 2^3.5 is an error).
+// Learning rates must be finite and > 0. Seeds are a list only. List values
+// keep the order given; duplicates are an error (0.1 and 1e-1 are the same
+// value).
+//
+// # Jobs and IDs
+//
+// [Spec.Jobs] orders jobs b-major, then η, then seed. A spec may expand to
+// at most [MaxJobs] (100,000) jobs. Each job's ID is [lssr.Job.ContentID]: a
+// hash of everything that decides the training outcome (dataset content,
+// model, loss, protocol, b, η, seed). Comments, formatting, field order,
+// writing a default out or leaving it to be filled in, the sweep name, the
+// worker count and dataset.dir change no ID, so a renamed or reformatted
+// sweep finds its finished jobs again; any change to η, b, seed, epochs, n,
+// the model and so on gives new IDs.
+//
+// # Errors
+//
+// Validation is strict: unknown fields at any level, wrong types (a string
+// where a number goes, 8.0 for an integer, yes/no for a boolean — YAML 1.2
+// reads those as strings, quoted numbers as strings), missing required
+// fields, null values, out-of-range numbers, NaN or Inf (.nan, .inf), empty
+// or duplicated grid values, unknown enum values, unsafe names, too many
+// jobs, empty files, several YAML documents in one file, syntax errors and
+// YAML aliases (refused, so no alias can blow up in size) are all errors.
+// Parse reports the first problem it meets as one line that names the file,
+// the line and the field path:
+//
+//	sweeps/x.yaml:14: grid.learning_rates[2]: must be a finite number > 0, got -0.1
+//	sweeps/x.yaml:3: dataset.nn: unknown field (known: name, dir, n, test_n, balanced, subset_seed, dim, classes)
+//	sweeps/x.yaml:9: training.epochs: want an integer, got "ten"
+//
+// A missing field is reported at the line of its section. Every error wraps
+// [lssr.ErrBadInput]. Parse has no side effects and reads no files; Load
+// adds the dataset check, whose errors name the missing or bad data file.
+package sweeps

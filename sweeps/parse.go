@@ -1,0 +1,158 @@
+package sweeps
+
+import (
+	"runtime"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/lssr/lssr"
+)
+
+// Field names per level, in the order the format documents them; unknown
+// field errors list them.
+var (
+	topFields      = []string{"name", "dataset", "model", "loss", "training", "grid", "workers"}
+	datasetFields  = []string{"name", "dir", "n", "test_n", "balanced", "subset_seed", "dim", "classes"}
+	modelFields    = []string{"kind", "hidden", "activation"}
+	trainingFields = []string{"epochs", "sampling", "measure_every"}
+	gridFields     = []string{"batch_sizes", "learning_rates", "seeds"}
+)
+
+// spec decodes the document root. Sections are read in the documented
+// order; the first problem stops the parse.
+func (d *decoder) spec(root *yaml.Node) *Spec {
+	top := d.object(root, "", root.Line, topFields...)
+	s := &Spec{}
+	if n := top.need("name"); n != nil {
+		s.Name = d.str(n, "name")
+		if d.err == nil && !namePattern.MatchString(s.Name) {
+			d.failf(n.Line, "name", "must be 1–64 characters from A–Z a–z 0–9 . _ - starting with a letter or digit (it is used in file names), got %s", describe(n))
+		}
+	}
+	s.Dataset = d.dataset(top.need("dataset"), top.keyLine("dataset"))
+	s.Model = d.model(top.need("model"), top.keyLine("model"))
+	s.Loss = lssr.LossCrossEntropy
+	if n := top.get("loss"); n != nil {
+		s.Loss = d.enum(n, "loss", lssr.LossCrossEntropy, lssr.LossMSE)
+	}
+	s.Training = d.training(top.need("training"), top.keyLine("training"))
+	s.Grid = d.grid(top.need("grid"), top.keyLine("grid"), s.Dataset.N)
+	s.Workers = min(runtime.NumCPU(), MaxWorkers)
+	if n := top.get("workers"); n != nil {
+		s.Workers = int(d.integer(n, "workers", 1, MaxWorkers))
+	}
+	return s
+}
+
+// dataset decodes the dataset section and applies its defaults.
+func (d *decoder) dataset(n *yaml.Node, line int) lssr.DatasetSpec {
+	ds := lssr.DatasetSpec{Balanced: true}
+	if d.err != nil {
+		return ds
+	}
+	o := d.object(n, "dataset", line, datasetFields...)
+	ds.Name = d.enum(o.need("name"), "dataset.name",
+		lssr.DatasetFashionMNIST, lssr.DatasetMNIST, lssr.DatasetSynthetic)
+	synthetic := ds.Name == lssr.DatasetSynthetic
+	if dir := o.get("dir"); dir != nil {
+		if synthetic {
+			d.failf(o.keyLine("dir"), "dataset.dir", "synthetic data is generated, not read: remove the field")
+		}
+		ds.Dir = d.str(dir, "dataset.dir")
+		if d.err == nil && ds.Dir == "" {
+			d.failf(dir.Line, "dataset.dir", "must not be empty (omit the field for the default place)")
+		}
+	}
+	maxN, maxTestN, testN := MNISTTrainSize, MNISTTestSize, MNISTTestSize
+	if synthetic {
+		maxN, maxTestN, testN = MaxSyntheticN, MaxSyntheticN, 1000
+	}
+	ds.N = int(d.integer(o.need("n"), "dataset.n", 1, int64(maxN)))
+	ds.TestN = testN
+	if t := o.get("test_n"); t != nil {
+		ds.TestN = int(d.integer(t, "dataset.test_n", 1, int64(maxTestN)))
+	}
+	if b := o.get("balanced"); b != nil {
+		ds.Balanced = d.boolean(b, "dataset.balanced")
+	}
+	if s := o.get("subset_seed"); s != nil {
+		ds.SubsetSeed = d.uinteger(s, "dataset.subset_seed")
+	}
+	if synthetic {
+		ds.Dim = int(d.integer(o.need("dim"), "dataset.dim", 1, MaxSyntheticD))
+		ds.Classes = int(d.integer(o.need("classes"), "dataset.classes", 2, MaxClasses))
+		return ds
+	}
+	for _, k := range []string{"dim", "classes"} {
+		if o.get(k) != nil {
+			d.failf(o.keyLine(k), "dataset."+k, "only for dataset synthetic (dataset.name is %q): remove the field", ds.Name)
+		}
+	}
+	return ds
+}
+
+// model decodes the model section.
+func (d *decoder) model(n *yaml.Node, line int) lssr.ModelSpec {
+	m := lssr.ModelSpec{Activation: "relu", Hidden: []int{}}
+	if d.err != nil {
+		return m
+	}
+	o := d.object(n, "model", line, modelFields...)
+	m.Kind = d.enum(o.need("kind"), "model.kind", "mlp")
+	hidden := o.need("hidden")
+	items := d.list(hidden, "model.hidden", "layer widths (may be empty: [])")
+	if d.err == nil && len(items) > MaxLayers {
+		d.failf(hidden.Line, "model.hidden", "at most %d hidden layers, got %d", MaxLayers, len(items))
+	}
+	for i, item := range items {
+		m.Hidden = append(m.Hidden, int(d.integer(item, index("model.hidden", i), 1, MaxWidth)))
+	}
+	if a := o.get("activation"); a != nil {
+		m.Activation = d.enum(a, "model.activation", "relu", "tanh")
+	}
+	return m
+}
+
+// training decodes the training section.
+func (d *decoder) training(n *yaml.Node, line int) lssr.TrainingSpec {
+	t := lssr.TrainingSpec{Sampling: lssr.SamplingWithout}
+	if d.err != nil {
+		return t
+	}
+	o := d.object(n, "training", line, trainingFields...)
+	t.Epochs = int(d.integer(o.need("epochs"), "training.epochs", 1, MaxEpochs))
+	if s := o.get("sampling"); s != nil {
+		t.Sampling = lssr.Sampling(d.enum(s, "training.sampling", string(lssr.SamplingWithout), string(lssr.SamplingWith)))
+	}
+	if k := o.get("measure_every"); k != nil && d.err == nil {
+		// Beyond the epoch count it would mean "at the end only", which
+		// is 0: one way to say it keeps job IDs from splitting.
+		t.MeasureEvery = int(d.integer(k, "training.measure_every", 0, int64(t.Epochs)))
+	}
+	return t
+}
+
+// grid decodes the grid section and checks the job count. n is dataset.n,
+// the largest batch size allowed.
+func (d *decoder) grid(n *yaml.Node, line, datasetN int) Grid {
+	var g Grid
+	if d.err != nil {
+		return g
+	}
+	o := d.object(n, "grid", line, gridFields...)
+	g.BatchSizes = d.batchSizes(o.need("batch_sizes"), "grid.batch_sizes", o.keyLine("batch_sizes"), datasetN)
+	g.LearningRates = d.learningRates(o.need("learning_rates"), "grid.learning_rates", o.keyLine("learning_rates"))
+	g.Seeds = []uint64{0}
+	if s := o.get("seeds"); s != nil {
+		g.Seeds = d.seeds(s, "grid.seeds")
+	}
+	if d.err != nil {
+		return g
+	}
+	nb, nlr, ns := len(g.BatchSizes), len(g.LearningRates), len(g.Seeds)
+	if jobs := nb * nlr * ns; jobs > MaxJobs {
+		d.failf(line, "grid", "%d batch sizes × %d learning rates × %d seeds = %d jobs; the limit is %d",
+			nb, nlr, ns, jobs, MaxJobs)
+	}
+	return g
+}

@@ -1,0 +1,226 @@
+package sweeps
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/trainer"
+)
+
+// Limits on what a spec may ask for. They keep a typo from turning into a
+// sweep that cannot finish or a parse that eats the machine.
+const (
+	MaxJobs        = 100_000   // most jobs a spec may expand to: |b| × |η| × |seeds|
+	MaxSourceBytes = 1 << 20   // largest spec file, in bytes
+	MaxWorkers     = 1024      // most worker processes
+	MaxEpochs      = 1_000_000 // cap on training.epochs
+	MaxLayers      = 32        // most hidden layers
+	MaxWidth       = 65536     // most units in one hidden layer
+
+	MNISTTrainSize = 60_000    // training examples in (Fashion-)MNIST: the cap on dataset.n
+	MNISTTestSize  = 10_000    // test examples in (Fashion-)MNIST: the cap on dataset.test_n
+	MaxSyntheticN  = 1_000_000 // cap on dataset.n and dataset.test_n for the synthetic set
+	MaxSyntheticD  = 65536     // cap on the synthetic input dimension
+	MaxClasses     = 256       // cap on synthetic classes (labels are bytes)
+)
+
+// Spec is a parsed, validated sweep spec with every default filled in.
+type Spec struct {
+	// Name labels the sweep in the store and in file names.
+	Name string
+	// Dataset, Model, Loss and Training are shared by every job.
+	Dataset  lssr.DatasetSpec
+	Model    lssr.ModelSpec
+	Loss     string // lssr.LossCrossEntropy or lssr.LossMSE
+	Training lssr.TrainingSpec
+	// Grid holds the values of b, η and seed the jobs range over.
+	Grid Grid
+	// Workers is the number of worker processes; runtime.NumCPU() (at most
+	// MaxWorkers) when the spec leaves it out.
+	Workers int
+	// Source is the YAML exactly as given, kept so a sweep can be re-read or
+	// shown later.
+	Source []byte
+	// Path is the file name the spec was read from (or the name given to
+	// Parse); it prefixes every error.
+	Path string
+
+	lines map[string]int // field path → line, for Load's dataset errors
+}
+
+// namePattern is what a sweep name may look like: it ends up in file names.
+var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// Parse parses and validates a spec. filename only labels errors ("<spec>"
+// when empty); Parse touches no file and has no side effects. Every error it
+// returns wraps lssr.ErrBadInput and is one line:
+// "file:line: field.path: problem".
+func Parse(data []byte, filename string) (*Spec, error) {
+	if filename == "" {
+		filename = "<spec>"
+	}
+	d := &decoder{file: filename, lines: map[string]int{}}
+	if len(data) > MaxSourceBytes {
+		return nil, lssr.BadInput("%s: spec is %d bytes; the limit is %d", filename, len(data), MaxSourceBytes)
+	}
+	root, err := document(data, filename)
+	if err != nil {
+		return nil, err
+	}
+	d.rejectAliases(root, "")
+	s := d.spec(root)
+	if d.err != nil {
+		return nil, d.err
+	}
+	s.Source = bytes.Clone(data)
+	s.Path = filename
+	s.lines = d.lines
+	return s, nil
+}
+
+// yamlErrLine picks the line out of the YAML library's syntax errors.
+var yamlErrLine = regexp.MustCompile(`^line (\d+): (.*)$`)
+
+// document parses exactly one YAML document and returns its root node.
+func document(data []byte, filename string) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, lssr.BadInput("%s:1: empty spec: no YAML document found", filename)
+		}
+		return nil, syntaxError(data, filename, err)
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == nil:
+		return nil, lssr.BadInput("%s:%d: a spec is one YAML document; found a second one (remove the \"---\")", filename, next.Line)
+	case !errors.Is(err, io.EOF):
+		return nil, syntaxError(data, filename, err)
+	}
+	if len(doc.Content) != 1 {
+		return nil, lssr.BadInput("%s:1: empty spec: no YAML document found", filename)
+	}
+	return doc.Content[0], nil
+}
+
+// parserProblems are the YAML library's parser (not scanner) errors. It
+// reports their line 0-based, and not at all on the first line, so they get
+// one added (go.yaml.in/yaml/v3 v3.0.6, decode.go parser.fail).
+var parserProblems = map[string]bool{
+	"did not find expected <stream-start>":   true,
+	"did not find expected <document start>": true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected key":              true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"found undefined tag handle":             true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found duplicate %TAG directive":         true,
+}
+
+// syntaxError rewrites a YAML library error as "file:line: invalid YAML: ...".
+// A problem found at the end of input is put on the last line there is.
+func syntaxError(data []byte, filename string, err error) error {
+	msg := strings.TrimPrefix(oneLine(err.Error()), "yaml: ")
+	line := 0
+	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1]) // the pattern admits digits only
+		msg = m[2]
+	}
+	if parserProblems[msg] {
+		line++
+	}
+	lines := bytes.Count(data, []byte("\n"))
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		lines++
+	}
+	line = min(line, lines)
+	if line == 0 {
+		return lssr.BadInput("%s: invalid YAML: %s", filename, msg)
+	}
+	return lssr.BadInput("%s:%d: invalid YAML: %s", filename, line, msg)
+}
+
+// Load reads a spec file, parses it, and checks that the dataset files it
+// names are there (trainer.CheckDataset), so a sweep fails before it starts
+// rather than in every worker. Every error wraps lssr.ErrBadInput.
+func Load(path string) (*Spec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pathErr *os.PathError
+		if errors.As(err, &pathErr) {
+			err = pathErr.Err
+		}
+		return nil, lssr.BadInput("%s: cannot read spec: %v", path, err)
+	}
+	s, err := Parse(data, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := trainer.CheckDataset(s.Dataset); err != nil {
+		// A missing or unreadable data file is the user's to fix, whatever
+		// error type the trainer chose.
+		msg := oneLine(err.Error())
+		return nil, lssr.BadInput("%s:%d: %s", path, s.lineOf(msg), msg)
+	}
+	return s, nil
+}
+
+// lineOf finds the line of the field an error message starts with
+// ("dataset.dir: ..."), falling back to its section and then to the
+// dataset section, where dataset errors belong.
+func (s *Spec) lineOf(msg string) int {
+	field, _, _ := strings.Cut(msg, ":")
+	for f := field; f != ""; {
+		if line, ok := s.lines[f]; ok {
+			return line
+		}
+		dot := strings.LastIndexByte(f, '.')
+		if dot < 0 {
+			break
+		}
+		f = f[:dot]
+	}
+	return s.lines["dataset"]
+}
+
+// Jobs expands the grid into one job per (b, η, seed): b-major, then η, then
+// seed, each axis in spec order. Job.ID is Job.ContentID(), so it depends
+// only on what decides the training outcome.
+func (s *Spec) Jobs() []lssr.Job {
+	g := s.Grid
+	jobs := make([]lssr.Job, 0, len(g.BatchSizes)*len(g.LearningRates)*len(g.Seeds))
+	for _, b := range g.BatchSizes {
+		for _, lr := range g.LearningRates {
+			for _, seed := range g.Seeds {
+				j := lssr.Job{
+					Sweep:     s.Name,
+					Dataset:   s.Dataset,
+					Model:     s.Model,
+					Loss:      s.Loss,
+					Training:  s.Training,
+					BatchSize: b,
+					LR:        lr,
+					Seed:      seed,
+				}
+				// Each job owns its slice: a caller editing one job's
+				// model must not change the others.
+				j.Model.Hidden = append([]int{}, s.Model.Hidden...)
+				j.ID = j.ContentID()
+				jobs = append(jobs, j)
+			}
+		}
+	}
+	return jobs
+}
