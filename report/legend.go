@@ -1,0 +1,195 @@
+package report
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// legendEntry is one line of the legend: a small drawing and its text.
+type legendEntry struct {
+	thumb func(c *draw.Canvas, r vg.Rectangle) // nil: text only
+	text  string
+}
+
+// legendColumns splits the legend into the fitted rules (left) and the
+// cell and marker meanings (right).
+type legendColumns struct {
+	left, right []legendEntry
+}
+
+// legendEntries lists the rules drawn, with their RMSE, and what the cells
+// and markers mean; kinds of cell absent from the grid are left out.
+func legendEntries(s *Summary, g grid) legendColumns {
+	var l legendColumns
+	for _, f := range s.Fits {
+		if !f.OK() {
+			continue
+		}
+		sty := ruleStyle(f.Rule)
+		l.left = append(l.left, legendEntry{thumb: lineThumb(sty), text: fitLegendText(f, s.Best)})
+	}
+	if len(s.Fits) == 0 {
+		l.left = append(l.left, legendEntry{text: fmt.Sprintf(
+			"no rule fitted: %d ridge point(s), %d needed", len(s.Ridge), MinRidgePoints)})
+	}
+	if len(s.Ridge) > 0 {
+		l.right = append(l.right, legendEntry{thumb: ridgeThumb, text: "best η per b (white bar: η within 1 s.d. over seeds)"})
+	}
+	var divergedCells, unfinishedCells, mixedCells bool
+	for _, b := range g.bs {
+		for _, lr := range g.lrs {
+			c := g.at(b, lr)
+			switch {
+			case c != nil && c.done > 0 && c.diverged > 0:
+				mixedCells = true
+			case c != nil && c.done == 0 && c.diverged > 0:
+				divergedCells = true
+			case c == nil || c.done == 0:
+				unfinishedCells = true
+			}
+		}
+	}
+	if divergedCells {
+		l.right = append(l.right, legendEntry{thumb: cellThumb(drawDivergedCell), text: "diverged (every finished seed hit NaN/Inf)"})
+	}
+	if mixedCells {
+		l.right = append(l.right, legendEntry{thumb: cellThumb(func(c *draw.Canvas, r vg.Rectangle) {
+			col, _ := newViridis(0, 1).At(0.6)
+			c.SetColor(col)
+			c.Fill(r.Path())
+			drawCornerFlag(c, r)
+		}), text: "some seeds diverged (mean over the others)"})
+	}
+	if unfinishedCells {
+		l.right = append(l.right, legendEntry{thumb: cellThumb(drawUnfinishedCell), text: "no finished run (pending, running or failed)"})
+	}
+	return l
+}
+
+// fitLegendText is e.g. "LSSR, measured ρ=2^-6.1 (RMSE 0.42) best".
+func fitLegendText(f Fit, best string) string {
+	var t string
+	switch f.Rule {
+	case RuleLSSR:
+		t = fmt.Sprintf("LSSR ρ_b/η=C, measured ρ=2^%s", log2Str(f.Rho))
+	case RuleLSSRFree:
+		t = fmt.Sprintf("LSSR ρ_b/η=C, fitted ρ=2^%s (2 params)", log2Str(f.Rho))
+	case RuleLSR:
+		t = "LSR b/η=C"
+	case RuleSRSR:
+		t = "SRSR √b/η=C"
+	}
+	t += fmt.Sprintf(" (RMSE %.2f)", f.RMSE)
+	if f.Rule == best {
+		t += "  ← best 1-param fit"
+	}
+	return t
+}
+
+// lineThumb draws a rule's line style.
+func lineThumb(sty draw.LineStyle) func(*draw.Canvas, vg.Rectangle) {
+	return func(c *draw.Canvas, r vg.Rectangle) {
+		y := (r.Min.Y + r.Max.Y) / 2
+		c.StrokeLine2(haloOf(sty), r.Min.X, y, r.Max.X, y)
+		c.StrokeLine2(sty, r.Min.X, y, r.Max.X, y)
+	}
+}
+
+// cellThumb draws a cell kind in a small square at the left of the thumbnail.
+func cellThumb(fill func(*draw.Canvas, vg.Rectangle)) func(*draw.Canvas, vg.Rectangle) {
+	return func(c *draw.Canvas, r vg.Rectangle) {
+		side := r.Max.Y - r.Min.Y
+		sq := vg.Rectangle{Min: vg.Point{X: r.Min.X + (r.Max.X-r.Min.X-1.6*side)/2, Y: r.Min.Y},
+			Max: vg.Point{X: r.Min.X + (r.Max.X+1.6*side-r.Min.X)/2, Y: r.Max.Y}}
+		sq.Max.X = sq.Min.X + 1.6*side
+		fill(c, sq)
+		c.StrokeLines(draw.LineStyle{Color: color.Gray{0x80}, Width: vg.Points(0.5)},
+			[]vg.Point{sq.Min, {X: sq.Max.X, Y: sq.Min.Y}, sq.Max, {X: sq.Min.X, Y: sq.Max.Y}, sq.Min})
+	}
+}
+
+func ridgeThumb(c *draw.Canvas, r vg.Rectangle) {
+	x := (r.Min.X + r.Max.X) / 2
+	bar := draw.LineStyle{Color: color.White, Width: vg.Points(2)}
+	c.StrokeLine2(haloOf(bar), x, r.Min.Y-2, x, r.Max.Y+2)
+	c.StrokeLine2(bar, x, r.Min.Y-2, x, r.Max.Y+2)
+	drawRidgeMarker(c, vg.Point{X: x, Y: (r.Min.Y + r.Max.Y) / 2})
+}
+
+// drawLegend draws the two columns, top-aligned, inside a light frame.
+func drawLegend(c draw.Canvas, l legendColumns) {
+	c.StrokeLines(draw.LineStyle{Color: color.Gray{0xa0}, Width: vg.Points(0.6)},
+		[]vg.Point{c.Min, {X: c.Max.X, Y: c.Min.Y}, c.Max, {X: c.Min.X, Y: c.Max.Y}, c.Min})
+	half := (c.Max.X - c.Min.X) / 2
+	sty := textStyle(11, draw.XLeft, draw.YCenter)
+	for col, entries := range [][]legendEntry{l.left, l.right} {
+		x := c.Min.X + 8 + vg.Length(col)*half
+		y := c.Max.Y - 3 - legendRowH/2
+		for _, e := range entries {
+			textX := x
+			if e.thumb != nil {
+				e.thumb(&c, vg.Rectangle{Min: vg.Point{X: x, Y: y - 5}, Max: vg.Point{X: x + legendThumbW, Y: y + 5}})
+				textX += legendThumbW + 8
+			}
+			c.FillText(sty, vg.Point{X: textX, Y: y}, e.text)
+			y -= legendRowH
+		}
+	}
+}
+
+// drawColorBar draws the colour scale in c with ticks and labels on its
+// right and the label beyond them, reading upwards.
+func drawColorBar(c draw.Canvas, cmap *viridis, label string) {
+	const steps = 256
+	lo, hi := cmap.Min(), cmap.Max()
+	grad := image.NewNRGBA(image.Rect(0, 0, 1, steps))
+	for i := range steps {
+		col, _ := cmap.At(lo + (hi-lo)*(float64(i)+0.5)/steps)
+		grad.Set(0, steps-1-i, col) // image rows run downwards
+	}
+	c.DrawImage(c.Rectangle, grad)
+	frame := draw.LineStyle{Color: color.Black, Width: vg.Points(0.6)}
+	c.StrokeLines(frame, []vg.Point{c.Min, {X: c.Max.X, Y: c.Min.Y}, c.Max, {X: c.Min.X, Y: c.Max.Y}, c.Min})
+
+	h := c.Max.Y - c.Min.Y
+	tickSty := textStyle(11, draw.XLeft, draw.YCenter)
+	widest := vg.Length(0)
+	for _, v := range niceTicks(lo, hi, 6) {
+		y := c.Min.Y + h*vg.Length((v-lo)/(hi-lo))
+		lab := strconv.FormatFloat(v, 'g', 4, 64)
+		c.StrokeLine2(frame, c.Max.X, y, c.Max.X+5, y)
+		c.FillText(tickSty, vg.Point{X: c.Max.X + 8, Y: y}, lab)
+		widest = max(widest, tickSty.Width(lab))
+	}
+	labSty := textStyle(13, draw.XCenter, draw.YTop)
+	labSty.Rotation = math.Pi / 2 // reads bottom to top; its top faces the bar
+	c.FillText(labSty, vg.Point{X: c.Max.X + 8 + widest + 8, Y: c.Min.Y + h/2}, label)
+}
+
+// niceTicks returns round values in [lo, hi], about want of them, spaced by
+// 1, 2, 2.5 or 5 times a power of ten.
+func niceTicks(lo, hi float64, want int) []float64 {
+	if !(hi > lo) || want < 2 {
+		return []float64{lo}
+	}
+	raw := (hi - lo) / float64(want-1)
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := 10 * mag
+	for _, m := range []float64{1, 2, 2.5, 5} {
+		if m*mag >= raw {
+			step = m * mag
+			break
+		}
+	}
+	var ts []float64
+	for v := math.Ceil(lo/step-1e-9) * step; v <= hi+step*1e-9; v += step {
+		ts = append(ts, math.Round(v/step)*step)
+	}
+	return ts
+}

@@ -1,0 +1,220 @@
+package report
+
+import (
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// The PNG is heatmapWidthPx × heatmapHeightPx at heatmapDPI, so that 11 pt
+// text is 15 px tall.
+const (
+	heatmapWidthPx  = 1100
+	heatmapHeightPx = 800
+	heatmapDPI      = 100
+)
+
+// Layout of the figure, in points.
+const (
+	margin       = 10
+	colorBarGap  = 18 // between the heatmap and the colour bar
+	colorBarW    = 16
+	colorBarArea = 86 // colour bar, its tick labels and its label
+	legendRowH   = 17
+	legendThumbW = 34
+)
+
+// sans returns Liberation Sans at size pt.
+func sans(size float64) font.Font {
+	return font.Font{Typeface: "Liberation", Variant: "Sans", Size: vg.Points(size)}
+}
+
+// textStyle is a plain-text style in Liberation Sans.
+func textStyle(size float64, xa text.XAlignment, ya text.YAlignment) text.Style {
+	return text.Style{Color: color.Black, Font: sans(size), XAlign: xa, YAlign: ya, Handler: plot.DefaultTextHandler}
+}
+
+// renderHeatmap draws the figure of s as a PNG.
+func renderHeatmap(w io.Writer, s *Summary, runs []Run) error {
+	width := vg.Length(heatmapWidthPx) * vg.Inch / heatmapDPI
+	height := vg.Length(heatmapHeightPx) * vg.Inch / heatmapDPI
+	img := vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(heatmapDPI))
+	dc := draw.New(img)
+	page := draw.Crop(dc, margin, -margin, margin, -margin)
+
+	// Header: title and one line of what the colours and ρ are.
+	titleSty := shrinkToFit(textStyle(15, draw.XCenter, draw.YTop), title(s.Meta), page.Max.X-page.Min.X)
+	subSty := shrinkToFit(textStyle(11, draw.XCenter, draw.YTop), subtitle(s), page.Max.X-page.Min.X)
+	subSty.Color = color.Gray{0x40}
+	top := page.Max.Y
+	page.FillText(titleSty, vg.Point{X: page.Center().X, Y: top}, title(s.Meta))
+	top -= titleSty.Height("X") + 4
+	page.FillText(subSty, vg.Point{X: page.Center().X, Y: top}, subtitle(s))
+	top -= subSty.Height("X") + 10
+
+	g := buildGrid(runs)
+	entries := legendEntries(s, g)
+	rows := (max(len(entries.left), len(entries.right)))
+	legendH := vg.Length(rows*legendRowH) + 6
+	legendArea := draw.Crop(page, 0, 0, 0, -(page.Max.Y - page.Min.Y - legendH))
+	main := page
+	main.Min.Y += legendH + 8
+	main.Max.Y = top
+
+	if len(g.bs) == 0 {
+		main.FillText(textStyle(14, draw.XCenter, draw.YCenter), main.Center(), "no runs to draw")
+		drawLegend(legendArea, entries)
+		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(w)
+		return err
+	}
+
+	lo, hi := accRange(g, s.accScale())
+	cmap := newViridis(lo, hi)
+	p := heatmapPlot(s, g, cmap)
+	heat := draw.Crop(main, 0, -(colorBarArea + colorBarGap), 0, 0)
+	p.Draw(heat)
+
+	data := p.DataCanvas(heat)
+	bar := draw.Canvas{Canvas: dc, Rectangle: vg.Rectangle{
+		Min: vg.Point{X: heat.Max.X + colorBarGap, Y: data.Min.Y},
+		Max: vg.Point{X: heat.Max.X + colorBarGap + colorBarW, Y: data.Max.Y},
+	}}
+	drawColorBar(bar, cmap, "mean test accuracy (%)")
+	drawLegend(legendArea, entries)
+
+	_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(w)
+	return err
+}
+
+// shrinkToFit lowers the font size, down to 8 pt, until txt fits in width.
+func shrinkToFit(sty text.Style, txt string, width vg.Length) text.Style {
+	for sty.Width(txt) > width && sty.Font.Size > vg.Points(8) {
+		sty.Font.Size -= vg.Points(0.5)
+	}
+	return sty
+}
+
+// heatmapPlot builds the plot of cells, rule curves and ridge on log2 axes.
+func heatmapPlot(s *Summary, g grid, cmap *viridis) *plot.Plot {
+	p := plot.New()
+	p.BackgroundColor = nil
+	p.X.Padding, p.Y.Padding = 0, 0
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font = sans(13)
+		a.Tick.Label.Font = sans(11)
+		a.Label.Padding = vg.Points(4)
+	}
+	p.X.Label.Text = "batch size b (log2 scale)"
+	p.Y.Label.Text = "learning rate η (log2 scale)"
+
+	cells := newCellsPlotter(g, cmap, s.accScale())
+	p.Add(cells)
+	xmin, xmax, ymin, ymax := cells.DataRange()
+	p.X.Tick.Marker = plot.ConstantTicks(batchTicks(g.bs))
+	p.Y.Tick.Marker = plot.ConstantTicks(lrTicks(ymin, ymax, g.lrs))
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xmin, xmax, ymin, ymax
+
+	// The measured-ρ LSSR curve is the figure's subject: draw it last, on top.
+	for _, rule := range []string{RuleLSSRFree, RuleLSR, RuleSRSR, RuleLSSR} {
+		if f, ok := s.FitFor(rule); ok && f.OK() {
+			p.Add(&curvePlotter{fit: f, n: s.Meta.N, sampling: s.Meta.Sampling, style: ruleStyle(f.Rule)})
+		}
+	}
+	p.Add(&ridgePlotter{ridge: s.Ridge})
+	return p
+}
+
+// ruleStyle is the line of each rule: Okabe–Ito colours, distinct dashes.
+func ruleStyle(rule string) draw.LineStyle {
+	switch rule {
+	case RuleLSSR:
+		return draw.LineStyle{Color: okabeVermillion, Width: vg.Points(3), Dashes: []vg.Length{vg.Points(12), vg.Points(4)}}
+	case RuleLSSRFree:
+		return draw.LineStyle{Color: okabePurple, Width: vg.Points(2.2), Dashes: []vg.Length{vg.Points(7), vg.Points(3), vg.Points(2), vg.Points(3)}}
+	case RuleLSR:
+		return draw.LineStyle{Color: okabeSkyBlue, Width: vg.Points(2.4), Dashes: []vg.Length{vg.Points(3), vg.Points(3)}}
+	default:
+		return draw.LineStyle{Color: okabeOrange, Width: vg.Points(2.4), Dashes: []vg.Length{vg.Points(6), vg.Points(5)}}
+	}
+}
+
+// batchTicks labels every grid b with its value; beyond 14 values every
+// other one is a minor tick.
+func batchTicks(bs []int) []plot.Tick {
+	every := 1
+	if len(bs) > 14 {
+		every = 2
+	}
+	ts := make([]plot.Tick, len(bs))
+	for i, b := range bs {
+		ts[i].Value = math.Log2(float64(b))
+		if i%every == 0 {
+			ts[i].Label = strconv.Itoa(b)
+		}
+	}
+	return ts
+}
+
+// lrTicks puts a tick at every whole power of two in [lo, hi] (log2 η),
+// labelled 2^k; over 16 of them every other one is minor. With fewer than two
+// powers of two in range the grid values are labelled instead.
+func lrTicks(lo, hi float64, lrs []float64) []plot.Tick {
+	var ts []plot.Tick
+	first, last := int(math.Ceil(lo)), int(math.Floor(hi))
+	if last-first+1 < 2 {
+		for _, lr := range lrs {
+			ts = append(ts, plot.Tick{Value: math.Log2(lr), Label: fmtG(lr)})
+		}
+		return ts
+	}
+	every := 1
+	if last-first+1 > 16 {
+		every = 2
+	}
+	for k := first; k <= last; k++ {
+		t := plot.Tick{Value: float64(k)}
+		if (k-first)%every == 0 {
+			t.Label = "2^" + strconv.Itoa(k)
+		}
+		ts = append(ts, t)
+	}
+	return ts
+}
+
+// accRange is the colour scale: the range of cell means, widened when flat.
+func accRange(g grid, scale float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, c := range g.cells {
+		if c.done > 0 {
+			lo, hi = math.Min(lo, c.meanAcc*scale), math.Max(hi, c.meanAcc*scale)
+		}
+	}
+	switch {
+	case math.IsInf(lo, 1):
+		return 0, 1 * scale
+	case hi-lo < 1e-9:
+		return lo - 0.5, hi + 0.5
+	}
+	return lo, hi
+}
+
+// subtitle says what the colours are and which ρ the LSSR curve uses.
+func subtitle(s *Summary) string {
+	sub := "colour: mean test accuracy over done seeds · " + samplingText(s.Meta.Sampling)
+	switch {
+	case s.Rho.Count > 0 && s.Rho.Statistic == statSeries:
+		sub += fmt.Sprintf(" · LSSR ρ: median of %d in-training measurements", s.Rho.Count)
+	case s.Rho.Count > 0:
+		sub += fmt.Sprintf(" · LSSR ρ: median of %d final ρ (no series)", s.Rho.Count)
+	}
+	return sub
+}

@@ -1,0 +1,214 @@
+package report
+
+import (
+	"image/color"
+	"math"
+
+	"github.com/lssr/lssr"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Colours of the figure. Rule lines use the Okabe–Ito palette (safe for
+// colour-blind readers) over a black halo so they read on dark and light
+// viridis alike.
+var (
+	colDiverged   = color.NRGBA{0x30, 0x30, 0x30, 0xff}
+	colUnfinished = color.NRGBA{0xf0, 0xf0, 0xf0, 0xff}
+	colHatch      = color.NRGBA{0xb8, 0xb8, 0xb8, 0xff}
+	colHalo       = color.NRGBA{0x00, 0x00, 0x00, 0xff}
+
+	okabeOrange     = color.NRGBA{0xe6, 0x9f, 0x00, 0xff}
+	okabeSkyBlue    = color.NRGBA{0x56, 0xb4, 0xe9, 0xff}
+	okabeVermillion = color.NRGBA{0xd5, 0x5e, 0x00, 0xff}
+	okabePurple     = color.NRGBA{0xcc, 0x79, 0xa7, 0xff}
+)
+
+// cellEdges returns the cell boundaries around sorted centres: midpoints
+// between neighbours, half a step beyond the ends, ±0.5 for a single centre.
+func cellEdges(centres []float64) []float64 {
+	n := len(centres)
+	if n == 0 {
+		return nil
+	}
+	e := make([]float64, n+1)
+	if n == 1 {
+		e[0], e[1] = centres[0]-0.5, centres[0]+0.5
+		return e
+	}
+	for i := 1; i < n; i++ {
+		e[i] = (centres[i-1] + centres[i]) / 2
+	}
+	e[0] = centres[0] - (centres[1]-centres[0])/2
+	e[n] = centres[n-1] + (centres[n-1]-centres[n-2])/2
+	return e
+}
+
+// cellsPlotter draws the heatmap: one rectangle per (b, η) of the grid, in
+// log2 coordinates.
+type cellsPlotter struct {
+	g              grid
+	xEdges, yEdges []float64
+	cmap           *viridis
+	scale          float64 // stored accuracy → shown accuracy
+}
+
+func newCellsPlotter(g grid, cmap *viridis, scale float64) *cellsPlotter {
+	xs := make([]float64, len(g.bs))
+	for i, b := range g.bs {
+		xs[i] = math.Log2(float64(b))
+	}
+	ys := make([]float64, len(g.lrs))
+	for i, lr := range g.lrs {
+		ys[i] = math.Log2(lr)
+	}
+	return &cellsPlotter{g: g, xEdges: cellEdges(xs), yEdges: cellEdges(ys), cmap: cmap, scale: scale}
+}
+
+// DataRange implements plot.DataRanger.
+func (p *cellsPlotter) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return p.xEdges[0], p.xEdges[len(p.xEdges)-1], p.yEdges[0], p.yEdges[len(p.yEdges)-1]
+}
+
+// Plot implements plot.Plotter.
+func (p *cellsPlotter) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, trY := plt.Transforms(&c)
+	for i, b := range p.g.bs {
+		for j, lr := range p.g.lrs {
+			r := vg.Rectangle{
+				Min: vg.Point{X: trX(p.xEdges[i]), Y: trY(p.yEdges[j])},
+				Max: vg.Point{X: trX(p.xEdges[i+1]), Y: trY(p.yEdges[j+1])},
+			}
+			// Overlap neighbours a little: anti-aliased edges would leave seams.
+			fillR := r
+			fillR.Max.X += 0.4
+			fillR.Max.Y += 0.4
+			cl := p.g.at(b, lr)
+			switch {
+			case cl != nil && cl.done > 0:
+				col, _ := p.cmap.At(cl.meanAcc * p.scale)
+				c.SetColor(col)
+				c.Fill(fillR.Path())
+				if cl.diverged > 0 {
+					drawCornerFlag(&c, r)
+				}
+			case cl != nil && cl.diverged > 0:
+				c.SetColor(colDiverged)
+				c.Fill(fillR.Path())
+				drawDivergedCell(&c, r)
+			default:
+				drawUnfinishedCell(&c, r)
+			}
+		}
+	}
+}
+
+// drawDivergedCell fills a cell dark and crosses it in white.
+func drawDivergedCell(c *draw.Canvas, r vg.Rectangle) {
+	c.SetColor(colDiverged)
+	c.Fill(r.Path())
+	w, h := r.Max.X-r.Min.X, r.Max.Y-r.Min.Y
+	half := min(w*0.33, h*0.33, vg.Points(7))
+	ctr := vg.Point{X: r.Min.X + w/2, Y: r.Min.Y + h/2}
+	sty := draw.LineStyle{Color: color.White, Width: vg.Points(1.3)}
+	c.StrokeLine2(sty, ctr.X-half, ctr.Y-half, ctr.X+half, ctr.Y+half)
+	c.StrokeLine2(sty, ctr.X-half, ctr.Y+half, ctr.X+half, ctr.Y-half)
+}
+
+// drawUnfinishedCell fills a cell light grey with diagonal hatching laid on
+// the page, so neighbouring cells join into one pattern.
+func drawUnfinishedCell(c *draw.Canvas, r vg.Rectangle) {
+	c.SetColor(colUnfinished)
+	c.Fill(r.Path())
+	const spacing = 5.0
+	sty := draw.LineStyle{Color: colHatch, Width: vg.Points(0.7)}
+	x0, x1, y0, y1 := float64(r.Min.X), float64(r.Max.X), float64(r.Min.Y), float64(r.Max.Y)
+	// Lines y = x − d; inside the cell d runs from x0−y1 to x1−y0.
+	for d := math.Ceil((x0-y1)/spacing) * spacing; d <= x1-y0; d += spacing {
+		xa, xb := math.Max(x0, y0+d), math.Min(x1, y1+d)
+		if xb <= xa {
+			continue
+		}
+		c.StrokeLine2(sty, vg.Length(xa), vg.Length(xa-d), vg.Length(xb), vg.Length(xb-d))
+	}
+}
+
+// drawCornerFlag marks a coloured cell where some seeds diverged: a small
+// dark triangle in its top-right corner.
+func drawCornerFlag(c *draw.Canvas, r vg.Rectangle) {
+	s := min(r.Max.X-r.Min.X, r.Max.Y-r.Min.Y) * 0.45
+	c.FillPolygon(colDiverged, []vg.Point{
+		{X: r.Max.X - s, Y: r.Max.Y}, r.Max, {X: r.Max.X, Y: r.Max.Y - s},
+	})
+}
+
+// curvePlotter draws a fitted rule's best η over continuous b across the
+// whole x range, clipped to the plotting area.
+type curvePlotter struct {
+	fit      Fit
+	n        int
+	sampling lssr.Sampling
+	style    draw.LineStyle
+}
+
+// Plot implements plot.Plotter.
+func (p *curvePlotter) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, trY := plt.Transforms(&c)
+	const steps = 400
+	var lines [][]vg.Point
+	var cur []vg.Point
+	for i := 0; i <= steps; i++ {
+		x := plt.X.Min + (plt.X.Max-plt.X.Min)*float64(i)/steps
+		y := p.fit.Log2Eta(x, p.n, p.sampling)
+		if !isFinite(y) {
+			if len(cur) > 1 {
+				lines = append(lines, cur)
+			}
+			cur = nil
+			continue
+		}
+		cur = append(cur, vg.Point{X: trX(x), Y: trY(y)})
+	}
+	if len(cur) > 1 {
+		lines = append(lines, cur)
+	}
+	lines = c.ClipLinesXY(lines...)
+	c.StrokeLines(haloOf(p.style), lines...)
+	c.StrokeLines(p.style, lines...)
+}
+
+// haloOf is a wider black copy of a line style, drawn underneath it.
+func haloOf(s draw.LineStyle) draw.LineStyle {
+	return draw.LineStyle{Color: colHalo, Width: s.Width + vg.Points(1.4), Dashes: s.Dashes, DashOffs: s.DashOffs}
+}
+
+// ridgePlotter marks the best η of each b, with a bar over the η range
+// whose accuracy is within one seed s.d. of the best.
+type ridgePlotter struct {
+	ridge []RidgePoint
+}
+
+// Plot implements plot.Plotter.
+func (p *ridgePlotter) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, trY := plt.Transforms(&c)
+	bar := draw.LineStyle{Color: color.White, Width: vg.Points(2)}
+	for _, r := range p.ridge {
+		if r.NearLo < r.NearHi {
+			x := trX(math.Log2(float64(r.B)))
+			y0, y1 := trY(math.Log2(r.NearLo)), trY(math.Log2(r.NearHi))
+			c.StrokeLine2(haloOf(bar), x, y0, x, y1)
+			c.StrokeLine2(bar, x, y0, x, y1)
+		}
+	}
+	for _, r := range p.ridge {
+		drawRidgeMarker(&c, vg.Point{X: trX(math.Log2(float64(r.B))), Y: trY(math.Log2(r.LR))})
+	}
+}
+
+// drawRidgeMarker draws a white disc with a black edge.
+func drawRidgeMarker(c *draw.Canvas, pt vg.Point) {
+	const radius, edge = 4.0, 1.5
+	c.DrawGlyphNoClip(draw.GlyphStyle{Color: color.Black, Radius: vg.Points(radius + edge), Shape: draw.CircleGlyph{}}, pt)
+	c.DrawGlyphNoClip(draw.GlyphStyle{Color: color.White, Radius: vg.Points(radius), Shape: draw.CircleGlyph{}}, pt)
+}

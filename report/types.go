@@ -1,0 +1,126 @@
+package report
+
+import "github.com/lssr/lssr"
+
+// Run states, as the store reports them.
+const (
+	StateDone     = "done"     // trained to the end; TestAcc is valid
+	StateDiverged = "diverged" // a loss became NaN or Inf; an outcome, not a failure
+	StateFailed   = "failed"   // gave up after retries; no result
+	StatePending  = "pending"  // not started
+	StateRunning  = "running"  // started, not finished
+)
+
+// Meta describes the sweep a report is about; it feeds the title and the
+// LSSR fit (N and Sampling enter eq. 1 and 17).
+type Meta struct {
+	Sweep    string
+	Dataset  string
+	N        int    // training subset size
+	Model    string // e.g. "MLP 784-128-10 relu"
+	Loss     string
+	Epochs   int
+	Sampling lssr.Sampling
+}
+
+// Run is one training run (one seed of one (b, η) cell) as the report sees it.
+type Run struct {
+	JobID string
+	B     int
+	LR    float64
+	Seed  uint64
+	State string // one of the State constants
+
+	TestAcc   float64 // fraction in [0, 1] (values above 1 are read as percent)
+	TrainLoss float64
+	TrainAcc  float64
+
+	Rho       float64   // ρ at the end of the run
+	RhoSeries []float64 // ρ measured on the schedule during training; may be empty
+
+	Epochs   int
+	Steps    int64
+	Seconds  float64
+	Attempts int
+}
+
+// RidgePoint is the best learning rate of one batch size.
+type RidgePoint struct {
+	B       int
+	LR      float64 // η with the highest mean test accuracy at this b
+	MeanAcc float64 // mean test accuracy over the done seeds of that cell
+	StdAcc  float64 // sample standard deviation over those seeds (0 with one seed)
+	Seeds   int     // done seeds in that cell
+	// NearLo and NearHi span the η values at this b whose mean accuracy is
+	// within StdAcc of the best: how flat the optimum is. Equal to LR when
+	// there is a single seed.
+	NearLo, NearHi float64
+}
+
+// Rule names used in Fit.Rule.
+const (
+	RuleLSSR     = "LSSR"        // ρ_b/η = C with ρ given (measured)
+	RuleLSSRFree = "LSSR free ρ" // ρ_b/η = C with ρ fitted too
+	RuleLSR      = "LSR"         // b/η = C
+	RuleSRSR     = "SRSR"        // √b/η = C
+)
+
+// MinRidgePoints is the fewest ridge points a rule is fitted to.
+const MinRidgePoints = 2
+
+// Fit is a scaling rule fitted to a ridge by least squares in log2 η.
+// When there are fewer than MinRidgePoints points, or ρ is unusable, C and
+// RMSE are NaN (see OK).
+type Fit struct {
+	Rule   string  // one of the Rule constants
+	C      float64 // the rule's constant: ρ_b/η, b/η or √b/η
+	Rho    float64 // ρ of the LSSR fits; 0 for LSR and SRSR
+	RMSE   float64 // root mean squared residual in log2 η (octaves)
+	Params int     // fitted parameters: 1, or 2 for LSSR with free ρ
+	Points int     // ridge points fitted
+}
+
+// RhoEstimate is the ρ used for the LSSR curve and how it was obtained.
+type RhoEstimate struct {
+	Value     float64 // NaN when there is no measurement
+	Statistic string  // human-readable: which values, which statistic
+	Count     int     // measurements the statistic was taken over
+	Runs      int     // done runs those measurements came from
+}
+
+// Summary is what Write found and wrote.
+type Summary struct {
+	Meta   Meta
+	Runs   int
+	States map[string]int // runs per state
+
+	BatchSizes []int     // grid values of b seen in the runs, ascending
+	LRs        []float64 // grid values of η, ascending
+
+	AccPercent bool // accuracies in the report are percent (input was a fraction)
+
+	Rho   RhoEstimate
+	Ridge []RidgePoint
+
+	// Fits holds, in this order, LSSR with the measured ρ (when there is
+	// one), LSSR with ρ free, LSR and SRSR. Empty when the ridge has fewer
+	// than MinRidgePoints points.
+	Fits []Fit
+	// Best is the rule of the one-parameter fit with the lowest RMSE; empty
+	// when nothing was fitted.
+	Best string
+	// Notes are caveats worth a line in the summary.
+	Notes []string
+
+	HeatmapPath, CSVPath, SummaryPath string
+}
+
+// FitFor returns the fit of the named rule, if there is one.
+func (s *Summary) FitFor(rule string) (Fit, bool) {
+	for _, f := range s.Fits {
+		if f.Rule == rule {
+			return f, true
+		}
+	}
+	return Fit{}, false
+}

@@ -1,0 +1,155 @@
+package report
+
+import (
+	"encoding/csv"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/lssr/lssr"
+)
+
+var sampleMeta = Meta{Sweep: "quickstart", Dataset: "fashion-mnist", N: 8192, Model: "MLP 784-128-10 relu",
+	Loss: lssr.LossCrossEntropy, Epochs: 10, Sampling: lssr.SamplingWithout}
+
+// sampleSweep is an LSSR sweep with seed noise, a diverged corner, and some
+// unfinished cells.
+func sampleSweep() synthSweep {
+	return synthSweep{
+		bs: octaves(8, 4096), log2EtaLo: -10, log2EtaHi: 2, log2EtaStep: 0.5, seeds: 3,
+		peak:         lssrPeak(math.Exp2(-7), 8, 8192, lssr.SamplingWithout),
+		noise:        0.01,
+		divergeAbove: 2.6, divergeSpread: 0.5,
+		pending: func(b int, l float64) bool { return b >= 2048 && l < -7 },
+		rho:     math.Exp2(-7),
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func checkPNG(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s is not a PNG: %v", path, err)
+	}
+	if b := img.Bounds(); b.Dx() != heatmapWidthPx || b.Dy() != heatmapHeightPx {
+		t.Errorf("PNG is %dx%d, want %dx%d", b.Dx(), b.Dy(), heatmapWidthPx, heatmapHeightPx)
+	}
+}
+
+func TestWrite(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	runs := sampleSweep().runs()
+	s, err := Write(dir, sampleMeta, runs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPNG(t, s.HeatmapPath)
+
+	// results.csv: header and one row per run, floats at full precision.
+	rows, err := csv.NewReader(strings.NewReader(readFile(t, s.CSVPath))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(rows[0], ","); got != "sweep,job_id,b,lr,seed,state,attempts,test_acc,train_loss,train_acc,rho,epochs,steps,seconds" {
+		t.Errorf("header = %s", got)
+	}
+	if len(rows) != len(runs)+1 {
+		t.Errorf("%d rows, want %d", len(rows), len(runs)+1)
+	}
+	byID := map[string]Run{}
+	for _, r := range runs {
+		byID[r.JobID] = r
+	}
+	for _, row := range rows[1:] {
+		r := byID[row[1]]
+		acc, _ := strconv.ParseFloat(row[7], 64)
+		if row[0] != "quickstart" || row[5] != r.State || acc != r.TestAcc {
+			t.Fatalf("row %v does not match run %+v", row, r)
+		}
+	}
+
+	// counts and the summary.
+	if s.States[StateDiverged] == 0 || s.States[StatePending] == 0 || s.States[StateDone] == 0 {
+		t.Fatalf("sample lacks a state: %v", s.States)
+	}
+	if s.Best != RuleLSSR {
+		t.Errorf("best = %q, want LSSR; fits %+v", s.Best, s.Fits)
+	}
+	if l := legendEntries(s, buildGrid(runs)); len(l.left) != 4 || len(l.right) != 4 {
+		t.Errorf("legend has %d rule and %d cell entries, want 4 and 4 (ridge, diverged, some diverged, unfinished)",
+			len(l.left), len(l.right))
+	}
+	md := readFile(t, s.SummaryPath)
+	for _, want := range []string{"# quickstart: fashion-mnist-8192, MLP 784-128-10 relu, cross-entropy, 10 epochs",
+		"**Best rule: LSSR", "heatmap.png", statSeries, "| diverged |", "ignores seed noise", "| LSR b/η = C |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("summary.md lacks %q:\n%s", want, md)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 3 {
+		t.Errorf("dir holds %d entries, want the 3 files (no temp files)", len(entries))
+	}
+}
+
+func TestWriteWithoutEnoughRidge(t *testing.T) {
+	tests := []struct {
+		name string
+		runs []Run
+	}{
+		{"no runs", nil},
+		{"one ridge point", []Run{
+			{JobID: "a", B: 8, LR: 0.1, State: StateDone, TestAcc: 0.5, RhoSeries: []float64{0.01}},
+			{JobID: "b", B: 8, LR: 0.2, State: StateDiverged},
+			{JobID: "c", B: 16, LR: 0.1, State: StatePending},
+		}},
+		{"only diverged", []Run{{JobID: "a", B: 8, LR: 0.1, State: StateDiverged}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Write(t.TempDir(), sampleMeta, tc.runs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkPNG(t, s.HeatmapPath)
+			if len(s.Fits) != 0 || s.Best != "" {
+				t.Errorf("fits %+v, best %q: want none", s.Fits, s.Best)
+			}
+			if md := readFile(t, s.SummaryPath); !strings.Contains(md, "No rule was fitted") {
+				t.Errorf("summary.md does not say no rule was fitted:\n%s", md)
+			}
+		})
+	}
+}
+
+// TestWriteSample renders the sample sweep into $LSSR_REPORT_SAMPLE_DIR for a
+// person to look at.
+func TestWriteSample(t *testing.T) {
+	dir := os.Getenv("LSSR_REPORT_SAMPLE_DIR")
+	if dir == "" {
+		t.Skip("set LSSR_REPORT_SAMPLE_DIR to render the sample report")
+	}
+	s, err := Write(dir, sampleMeta, sampleSweep().runs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s", s.HeatmapPath)
+}
