@@ -1,0 +1,54 @@
+// Package trainer loads datasets and trains small neural networks with plain
+// SGD on the CPU, measuring the gradient concentration ρ of Lee & Jang (ICLR
+// 2023) along the way.
+//
+// # Data
+//
+// Load reads MNIST or Fashion-MNIST from IDX files (gzip or raw) or draws the
+// synthetic Gaussian mixture, and picks a training subset of DatasetSpec.N
+// examples and a test subset of TestN. Balanced subsets hold n/classes
+// examples of every class, the remainder n mod classes going one each to the
+// first classes; unbalanced ones are uniform random subsets. The choice is
+// driven by SubsetSeed through math/rand/v2's PCG, with separate streams for
+// the training and the test subset, and the examples keep their file order.
+// Image pixels are scaled to [0, 1].
+//
+// # Training protocol
+//
+// The model is an MLP of dense layers with ReLU or tanh between them,
+// initialised like PyTorch's nn.Linear (weights and biases uniform in
+// ±1/√fan_in), trained with plain SGD at a constant learning rate: no
+// momentum, no weight decay. The loss of a step is the mean over its batch of
+// softmax cross-entropy or of the paper's 0.5‖f(x) − onehot(y)‖².
+//
+// Every epoch has floor(n/b) steps (at least 1), each on exactly b examples.
+// Without replacement, the batches are consecutive slices of a permutation
+// of the training subset reshuffled at the start of every epoch, and the last
+// n mod b examples of that permutation are skipped for the epoch (drop_last):
+// every step then has the batch size that γ_{n,b} of eq. 1 assumes, and the
+// reshuffle makes each example equally likely to be the one skipped. With
+// replacement, each batch is b independent uniform draws. Batch size b > n is
+// rejected without replacement.
+//
+// A NaN or Inf loss, in a step or in a full pass, ends the run: the Result
+// says Diverged and how many epochs and steps were completed, its other
+// metrics are left zero, and Train returns no error.
+//
+// # Measurements
+//
+// After the last epoch, and every TrainingSpec.MeasureEvery epochs before it,
+// a full pass over the training subset measures the loss, the accuracy,
+// ‖∇L‖² = tr(S_n), tr(S_1) = mean_i ‖∇ℓ_i‖², ρ = tr(S_n)/tr(S_1) (eq. 15) and
+// ρ_b by eq. 17. Per-example gradient norms use the dense-layer identity
+// ‖∇_W ℓ_i‖² = ‖δ_i‖²·‖a_i‖²; sums are accumulated in float64.
+//
+// # Determinism
+//
+// Train is single-threaded and draws every random number from PCG streams of
+// job.Seed (one for the initial weights, one for the batch order); nothing
+// depends on time, map order or scheduling. The same job on the same data and
+// the same binary gives a bit-identical Result, apart from Seconds.
+//
+// The linear algebra lives behind the small interface of package
+// trainer/kernels.
+package trainer

@@ -1,0 +1,114 @@
+package trainer
+
+import (
+	"context"
+
+	"github.com/lssr/lssr"
+)
+
+// evalChunk is how many examples a full pass feeds through the network at a
+// time.
+const evalChunk = 256
+
+// passStats is what a full pass over a split finds.
+type passStats struct {
+	loss, acc float64 // mean loss and accuracy
+	// With gradients only:
+	gradSqNorm float64 // ‖∇L‖², ∇L = mean_i ∇ℓ_i
+	trS1       float64 // mean_i ‖∇ℓ_i‖²
+}
+
+// pass evaluates the network on every example of split, evalChunk at a time.
+// With withGrad it also computes ‖∇L‖² and tr(S_1) (eq. 15, 17): the chunk's
+// gradient sum Σ_i ∇ℓ_i comes from one backward pass with unscaled
+// per-example output gradients and is accumulated across chunks in float64;
+// ‖∇ℓ_i‖² comes from the dense-layer identity ‖∇_W ℓ_i‖² + ‖∇_bias ℓ_i‖² =
+// ‖δ_i‖²·(‖a_i‖² + 1), with δ_i the layer's output gradient and a_i its input,
+// so no per-example gradient is materialised. It leaves net.grads changed.
+func (r *run) pass(ctx context.Context, split Split, withGrad bool) (passStats, error) {
+	var st passStats
+	if split.N == 0 {
+		return st, nil
+	}
+	net, ws, dim := r.net, r.evalWS, r.data.Dim
+	last := len(net.layers) - 1
+	clear(r.gradSum)
+	var lossSum, sqSum float64
+	var correct int
+	for start := 0; start < split.N; start += evalChunk {
+		if err := ctx.Err(); err != nil {
+			return passStats{}, err
+		}
+		m := min(evalChunk, split.N-start)
+		x := split.X[start*dim : (start+m)*dim]
+		logits := net.forward(ws, x, m)
+		var delta []float32
+		if withGrad {
+			delta = ws.deltas[last]
+		}
+		l, c := r.cfg.loss.eval(logits, split.Y[start:start+m], r.data.Classes, m, 1, delta)
+		lossSum += l
+		correct += c
+		if !withGrad {
+			continue
+		}
+		net.backward(ws, x, m)
+		for k, g := range net.grads {
+			r.gradSum[k] += float64(g)
+		}
+		for i := range m {
+			sqSum += perExampleSqNorm(net, ws, x, i)
+		}
+	}
+	n := float64(split.N)
+	st.loss, st.acc = lossSum/n, float64(correct)/n
+	if withGrad {
+		for _, g := range r.gradSum {
+			st.gradSqNorm += (g / n) * (g / n)
+		}
+		st.trS1 = sqSum / n
+	}
+	return st, nil
+}
+
+// perExampleSqNorm is ‖∇ℓ_i‖² for example i of the chunk in ws, summed over
+// layers as ‖δ_i‖²·(‖a_i‖² + 1).
+func perExampleSqNorm(net *mlp, ws *workspace, x []float32, i int) float64 {
+	var total float64
+	for l, ly := range net.layers {
+		a := ws.input(net, l, x, i+1)[i*ly.in:]
+		d := ws.deltas[l][i*ly.out : (i+1)*ly.out]
+		total += sqNorm(d) * (sqNorm(a) + 1)
+	}
+	return total
+}
+
+func sqNorm(x []float32) float64 {
+	var s float64
+	for _, v := range x {
+		s += float64(v) * float64(v)
+	}
+	return s
+}
+
+// measure takes a Measurement over the whole training subset, or returns nil
+// if the loss or the gradient statistics are NaN or Inf (the run diverged).
+func (r *run) measure(ctx context.Context, epoch int, step int64) (*lssr.Measurement, error) {
+	st, err := r.pass(ctx, r.data.Train, true)
+	if err != nil {
+		return nil, err
+	}
+	if !finite(st.loss) || !finite(st.gradSqNorm) || !finite(st.trS1) {
+		return nil, nil
+	}
+	m := &lssr.Measurement{
+		Epoch: epoch, Step: step,
+		GradSqNorm: st.gradSqNorm, TrS1: st.trS1,
+		TrainLoss: st.loss, TrainAcc: st.acc,
+	}
+	if st.trS1 > 0 { // ρ is undefined only if every per-example gradient is zero
+		m.Rho = st.gradSqNorm / st.trS1
+		m.RhoB = lssr.RhoB(m.Rho, r.data.Train.N, r.cfg.batchSize, r.cfg.sampling)
+	}
+	return m, nil
+}

@@ -1,0 +1,259 @@
+package trainer
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/trainer/kernels"
+)
+
+// config is a job checked against the data it runs on.
+type config struct {
+	hidden       []int
+	act          activation
+	loss         lossKind
+	sampling     lssr.Sampling
+	batchSize    int
+	lr           float64
+	epochs       int
+	measureEvery int
+	seed         uint64
+}
+
+func parseJob(job lssr.Job, data *Data) (config, error) {
+	if err := checkData(data); err != nil {
+		return config{}, err
+	}
+	cfg := config{
+		hidden: job.Model.Hidden, sampling: job.Training.Sampling, batchSize: job.BatchSize,
+		lr: job.LR, epochs: job.Training.Epochs, measureEvery: job.Training.MeasureEvery, seed: job.Seed,
+	}
+	if job.Model.Kind != "mlp" {
+		return config{}, lssr.BadInput("model.kind: unknown model %q (want mlp)", job.Model.Kind)
+	}
+	for _, w := range job.Model.Hidden {
+		if w < 1 {
+			return config{}, lssr.BadInput("model.hidden: layer widths must be at least 1, got %v", job.Model.Hidden)
+		}
+	}
+	switch job.Model.Activation {
+	case "relu":
+		cfg.act = relu
+	case "tanh":
+		cfg.act = tanh
+	default:
+		return config{}, lssr.BadInput("model.activation: unknown activation %q (want relu or tanh)", job.Model.Activation)
+	}
+	var err error
+	if cfg.loss, err = parseLoss(job.Loss); err != nil {
+		return config{}, err
+	}
+	n := data.Train.N
+	switch {
+	case cfg.sampling != lssr.SamplingWithout && cfg.sampling != lssr.SamplingWith:
+		return config{}, lssr.BadInput("training.sampling: unknown sampling %q (want %s or %s)", cfg.sampling, lssr.SamplingWithout, lssr.SamplingWith)
+	case cfg.batchSize < 1:
+		return config{}, lssr.BadInput("batch_size: must be at least 1, got %d", cfg.batchSize)
+	case cfg.sampling == lssr.SamplingWithout && cfg.batchSize > n:
+		return config{}, lssr.BadInput("batch_size: %d exceeds the %d training examples (sampling without replacement)", cfg.batchSize, n)
+	case !(cfg.lr > 0) || math.IsInf(cfg.lr, 0):
+		return config{}, lssr.BadInput("lr: must be positive and finite, got %v", cfg.lr)
+	case cfg.epochs < 0:
+		return config{}, lssr.BadInput("training.epochs: must not be negative, got %d", cfg.epochs)
+	case cfg.measureEvery < 0:
+		return config{}, lssr.BadInput("training.measure_every: must not be negative, got %d", cfg.measureEvery)
+	}
+	return cfg, nil
+}
+
+// checkData guards against a Data that was not made by Load.
+func checkData(d *Data) error {
+	if d == nil || d.Dim < 1 || d.Classes < 2 || d.Classes > 256 || d.Train.N < 1 {
+		return fmt.Errorf("trainer: data is empty or malformed")
+	}
+	for _, s := range []Split{d.Train, d.Test} {
+		if s.N < 0 || len(s.X) != s.N*d.Dim || len(s.Y) != s.N {
+			return fmt.Errorf("trainer: split of %d examples has %d features and %d labels, want %d and %d", s.N, len(s.X), len(s.Y), s.N*d.Dim, s.N)
+		}
+		for i, y := range s.Y {
+			if int(y) >= d.Classes {
+				return fmt.Errorf("trainer: label %d of example %d is not below %d classes", y, i, d.Classes)
+			}
+		}
+	}
+	return nil
+}
+
+// run is the state of one training job.
+type run struct {
+	cfg    config
+	data   *Data
+	net    *mlp
+	ws     *workspace // batchSize rows, for SGD steps
+	evalWS *workspace // evalChunk rows, for full passes
+	batchX []float32
+	batchY []uint8
+	order  *rand.Rand
+	perm   []int // without replacement: this epoch's permutation
+	idx    []int // with replacement: the current batch
+	// gradSum accumulates Σ_i ∇ℓ_i over a full pass, in float64.
+	gradSum []float64
+}
+
+func newRun(cfg config, data *Data) *run {
+	r := &run{cfg: cfg, data: data}
+	r.net = newMLP(data.Dim, cfg.hidden, data.Classes, cfg.act, newRand(cfg.seed, streamInit))
+	r.ws = r.net.newWorkspace(cfg.batchSize)
+	r.evalWS = r.net.newWorkspace(evalChunk)
+	r.batchX = make([]float32, cfg.batchSize*data.Dim)
+	r.batchY = make([]uint8, cfg.batchSize)
+	r.order = newRand(cfg.seed, streamOrder)
+	r.perm = make([]int, data.Train.N)
+	for i := range r.perm {
+		r.perm[i] = i
+	}
+	r.idx = make([]int, cfg.batchSize)
+	r.gradSum = make([]float64, len(r.net.params))
+	return r
+}
+
+// stepsPerEpoch is floor(n/b), at least 1.
+func (r *run) stepsPerEpoch() int {
+	return max(1, r.data.Train.N/r.cfg.batchSize)
+}
+
+// startEpoch reshuffles the permutation batches are cut from.
+func (r *run) startEpoch() {
+	if r.cfg.sampling == lssr.SamplingWithout {
+		r.order.Shuffle(len(r.perm), func(i, j int) { r.perm[i], r.perm[j] = r.perm[j], r.perm[i] })
+	}
+}
+
+// batch returns the indices of step s of the epoch: a slice of the
+// permutation without replacement (the tail past floor(n/b)·b is skipped),
+// b independent uniform draws with replacement.
+func (r *run) batch(s int) []int {
+	b := r.cfg.batchSize
+	if r.cfg.sampling == lssr.SamplingWithout {
+		return r.perm[s*b : (s+1)*b]
+	}
+	for j := range r.idx {
+		r.idx[j] = r.order.IntN(r.data.Train.N)
+	}
+	return r.idx
+}
+
+// gradient sets net.grads to the gradient of the mean loss over the examples
+// idx, and returns that mean loss and how many of them are classified right.
+func (r *run) gradient(idx []int) (loss float64, correct int) {
+	dim, m := r.data.Dim, len(idx)
+	for j, i := range idx {
+		copy(r.batchX[j*dim:(j+1)*dim], r.data.Train.X[i*dim:(i+1)*dim])
+		r.batchY[j] = r.data.Train.Y[i]
+	}
+	logits := r.net.forward(r.ws, r.batchX, m)
+	last := len(r.net.layers) - 1
+	sum, correct := r.cfg.loss.eval(logits, r.batchY, r.data.Classes, m, 1/float64(m), r.ws.deltas[last])
+	r.net.backward(r.ws, r.batchX, m)
+	return sum / float64(m), correct
+}
+
+// step takes one SGD step on the examples idx unless their loss is NaN or
+// Inf, and returns that loss.
+func (r *run) step(idx []int) (loss float64, correct int) {
+	loss, correct = r.gradient(idx)
+	if finite(loss) {
+		kernels.Axpy(float32(-r.cfg.lr), r.net.grads, r.net.params)
+	}
+	return loss, correct
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// Train runs job on data and returns its result. See the package
+// documentation for the protocol. Train reads data and never modifies it.
+//
+// A job that diverges (a NaN or Inf loss) returns a Result with Diverged set
+// and a nil error. A job or data that does not make sense returns an
+// lssr.BadInput error. When ctx is cancelled Train returns ctx.Err() within
+// one SGD step. progress, if not nil, is called after every epoch.
+func Train(ctx context.Context, job lssr.Job, data *Data, progress func(lssr.Progress)) (lssr.Result, error) {
+	start := time.Now()
+	cfg, err := parseJob(job, data)
+	if err != nil {
+		return lssr.Result{}, err
+	}
+	r := newRun(cfg, data)
+	var res lssr.Result
+	diverged := func() (lssr.Result, error) {
+		res.Diverged = true
+		res.Seconds = time.Since(start).Seconds()
+		return res, nil
+	}
+	done := ctx.Done()
+	steps := r.stepsPerEpoch()
+	for epoch := 1; epoch <= cfg.epochs; epoch++ {
+		r.startEpoch()
+		var lossSum float64
+		var correct int
+		for s := range steps {
+			select {
+			case <-done:
+				return lssr.Result{}, ctx.Err()
+			default:
+			}
+			loss, c := r.step(r.batch(s))
+			if !finite(loss) {
+				return diverged()
+			}
+			res.Steps++
+			lossSum += loss
+			correct += c
+		}
+		res.Epochs = epoch
+		stats := lssr.EpochStats{
+			Epoch:     epoch,
+			TrainLoss: lossSum / float64(steps),
+			TrainAcc:  float64(correct) / float64(steps*cfg.batchSize),
+		}
+		res.Series = append(res.Series, stats)
+		if progress != nil {
+			progress(lssr.Progress{Epoch: epoch, Epochs: cfg.epochs, Step: res.Steps, TrainLoss: stats.TrainLoss, TrainAcc: stats.TrainAcc})
+		}
+		if cfg.measureEvery > 0 && epoch%cfg.measureEvery == 0 && epoch < cfg.epochs {
+			m, err := r.measure(ctx, epoch, res.Steps)
+			if err != nil {
+				return lssr.Result{}, err
+			}
+			if m == nil {
+				return diverged()
+			}
+			res.Measurements = append(res.Measurements, *m)
+		}
+	}
+
+	final, err := r.measure(ctx, cfg.epochs, res.Steps)
+	if err != nil {
+		return lssr.Result{}, err
+	}
+	if final == nil {
+		return diverged()
+	}
+	res.Measurements = append(res.Measurements, *final)
+	res.TrainLoss, res.TrainAcc = final.TrainLoss, final.TrainAcc
+	res.GradSqNorm, res.TrS1, res.Rho, res.RhoB = final.GradSqNorm, final.TrS1, final.Rho, final.RhoB
+	test, err := r.pass(ctx, data.Test, false)
+	if err != nil {
+		return lssr.Result{}, err
+	}
+	if !finite(test.loss) {
+		return diverged()
+	}
+	res.TestLoss, res.TestAcc = test.loss, test.acc
+	res.Seconds = time.Since(start).Seconds()
+	return res, nil
+}
