@@ -1,0 +1,104 @@
+package worker
+
+import (
+	"github.com/lssr/lssr"
+	workerpb "github.com/lssr/lssr/worker/proto"
+)
+
+// Conversions between lssr types and their wire messages. Floats travel as
+// proto doubles, bit for bit (NaN and Inf included, which JSON could not
+// carry); ints widen to int64. Empty slices arrive as nil.
+
+func progressToProto(p lssr.Progress) *workerpb.Progress {
+	return &workerpb.Progress{
+		Epoch:     int64(p.Epoch),
+		Epochs:    int64(p.Epochs),
+		Step:      p.Step,
+		TrainLoss: p.TrainLoss,
+		TrainAcc:  p.TrainAcc,
+	}
+}
+
+func progressFromProto(p *workerpb.Progress) lssr.Progress {
+	return lssr.Progress{
+		Epoch:     int(p.GetEpoch()),
+		Epochs:    int(p.GetEpochs()),
+		Step:      p.GetStep(),
+		TrainLoss: p.GetTrainLoss(),
+		TrainAcc:  p.GetTrainAcc(),
+	}
+}
+
+func resultToProto(r lssr.Result) *workerpb.Result {
+	out := &workerpb.Result{
+		Diverged:   r.Diverged,
+		TestAcc:    r.TestAcc,
+		TestLoss:   r.TestLoss,
+		TrainLoss:  r.TrainLoss,
+		TrainAcc:   r.TrainAcc,
+		GradSqNorm: r.GradSqNorm,
+		TrS1:       r.TrS1,
+		Rho:        r.Rho,
+		RhoB:       r.RhoB,
+		Epochs:     int64(r.Epochs),
+		Steps:      r.Steps,
+		Seconds:    r.Seconds,
+	}
+	for _, s := range r.Series {
+		out.Series = append(out.Series, &workerpb.EpochStats{
+			Epoch:     int64(s.Epoch),
+			TrainLoss: s.TrainLoss,
+			TrainAcc:  s.TrainAcc,
+		})
+	}
+	for _, m := range r.Measurements {
+		out.Measurements = append(out.Measurements, &workerpb.Measurement{
+			Epoch:      int64(m.Epoch),
+			Step:       m.Step,
+			GradSqNorm: m.GradSqNorm,
+			TrS1:       m.TrS1,
+			Rho:        m.Rho,
+			RhoB:       m.RhoB,
+			TrainLoss:  m.TrainLoss,
+			TrainAcc:   m.TrainAcc,
+		})
+	}
+	return out
+}
+
+func resultFromProto(r *workerpb.Result) lssr.Result {
+	out := lssr.Result{
+		Diverged:   r.GetDiverged(),
+		TestAcc:    r.GetTestAcc(),
+		TestLoss:   r.GetTestLoss(),
+		TrainLoss:  r.GetTrainLoss(),
+		TrainAcc:   r.GetTrainAcc(),
+		GradSqNorm: r.GetGradSqNorm(),
+		TrS1:       r.GetTrS1(),
+		Rho:        r.GetRho(),
+		RhoB:       r.GetRhoB(),
+		Epochs:     int(r.GetEpochs()),
+		Steps:      r.GetSteps(),
+		Seconds:    r.GetSeconds(),
+	}
+	for _, s := range r.GetSeries() {
+		out.Series = append(out.Series, lssr.EpochStats{
+			Epoch:     int(s.GetEpoch()),
+			TrainLoss: s.GetTrainLoss(),
+			TrainAcc:  s.GetTrainAcc(),
+		})
+	}
+	for _, m := range r.GetMeasurements() {
+		out.Measurements = append(out.Measurements, lssr.Measurement{
+			Epoch:      int(m.GetEpoch()),
+			Step:       m.GetStep(),
+			GradSqNorm: m.GetGradSqNorm(),
+			TrS1:       m.GetTrS1(),
+			Rho:        m.GetRho(),
+			RhoB:       m.GetRhoB(),
+			TrainLoss:  m.GetTrainLoss(),
+			TrainAcc:   m.GetTrainAcc(),
+		})
+	}
+	return out
+}

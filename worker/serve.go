@@ -1,0 +1,47 @@
+package worker
+
+import (
+	"os"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+)
+
+// Serve serves r as the worker plugin of this process: the plugin side of
+// Start, and all the hidden `lssr worker` command does. It returns when the
+// host closes the connection, and exits the process if the host dies without
+// closing it. Run by hand (without the host's handshake cookie in its
+// environment) it prints a notice and exits with status 1.
+//
+// Logs go to stderr as JSON lines, which go-plugin parses and forwards to the
+// host's logger at their own level; stdout belongs to the handshake.
+func Serve(r Runner) {
+	logger := hclog.New(&hclog.LoggerOptions{
+		Name:       "worker",
+		Level:      hclog.Debug, // the host's logger filters
+		Output:     os.Stderr,   // taken before plugin.Serve redirects os.Stderr
+		JSONFormat: true,
+	})
+	go exitWithParent(logger)
+	plugin.Serve(&plugin.ServeConfig{
+		HandshakeConfig: Handshake,
+		Plugins:         pluginMap(r, logger),
+		GRPCServer:      plugin.DefaultGRPCServer,
+		Logger:          logger,
+	})
+}
+
+// exitWithParent exits when the process that started this worker is gone.
+// The host does not manage its workers through go-plugin's global cleanup,
+// so a host killed with SIGKILL would otherwise leave its workers training,
+// then idling, for ever. An orphan is re-parented, so its parent PID changes.
+func exitWithParent(logger hclog.Logger) {
+	parent := os.Getppid()
+	for range time.Tick(time.Second) {
+		if os.Getppid() != parent {
+			logger.Error("host process is gone; worker exits", "host_pid", parent)
+			os.Exit(1)
+		}
+	}
+}
