@@ -1,0 +1,9 @@
+// Package orchestrator runs a sweep: it queues the pending jobs of a sweep
+// stored in the store, hands them to an Executor, writes each outcome in its
+// own transaction as it arrives, retries failed attempts up to a limit, and
+// on cancellation returns the jobs in flight to pending.
+//
+// Resume is the same call: done, diverged and failed jobs are never run
+// again; jobs that a dead process left marked running are queued again.
+// The orchestrator is the only writer of the store.
+package orchestrator

@@ -1,0 +1,23 @@
+package orchestrator
+
+import (
+	"context"
+
+	"github.com/lssr/lssr"
+)
+
+// Executor runs jobs somewhere: on local worker processes, or (later) on a
+// Slurm cluster. Slots are numbered 0..Slots()-1; the orchestrator runs at
+// most one job per slot at a time, so an implementation may keep per-slot
+// state without locking.
+type Executor interface {
+	// Slots is how many jobs can run at once.
+	Slots() int
+	// Run runs job on slot to its end. A non-nil error is a failed attempt
+	// (a diverged run is a Result, not an error).
+	Run(ctx context.Context, slot int, job lssr.Job, progress func(lssr.Progress)) (lssr.Result, error)
+	// SlotName names what runs a slot's job, for status (e.g. "pid 4242").
+	SlotName(slot int) string
+	// Close stops everything the executor started.
+	Close() error
+}

@@ -1,0 +1,243 @@
+package orchestrator
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/store"
+)
+
+// DefaultMaxAttempts is how many times a job is tried before it is failed.
+const DefaultMaxAttempts = 3
+
+// Observer hears what the orchestrator does, to show progress. Its methods
+// are called from several goroutines at once.
+type Observer interface {
+	// Begin is called once with the sweep's job count and how many of
+	// those are already finished.
+	Begin(total, finished int)
+	// JobStarted is called when an attempt starts on a slot.
+	JobStarted(slot int, rec store.JobRecord)
+	// JobProgress is called once per epoch of a running job.
+	JobProgress(slot int, job lssr.Job, p lssr.Progress)
+	// JobEnded is called after an attempt's outcome has been stored.
+	JobEnded(slot int, rec store.JobRecord)
+}
+
+// Options tune Run.
+type Options struct {
+	// MaxAttempts bounds the attempts per job (default DefaultMaxAttempts).
+	MaxAttempts int
+	// Observer, if set, hears progress.
+	Observer Observer
+	// Now is the clock (default time.Now); tests may pin it.
+	Now func() time.Time
+}
+
+// Run runs every pending job of the sweep on exec until none is left or ctx
+// is cancelled. Jobs that a dead process left running are queued again
+// first. On cancellation the jobs in flight return to pending and Run
+// returns ctx's error once every outcome is stored.
+func Run(ctx context.Context, db *store.DB, sweep string, exec Executor, opts Options) error {
+	if opts.MaxAttempts < 1 {
+		opts.MaxAttempts = DefaultMaxAttempts
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Observer == nil {
+		opts.Observer = nopObserver{}
+	}
+	q, total, finished, err := requeue(db, sweep)
+	if err != nil {
+		return err
+	}
+	opts.Observer.Begin(total, finished)
+	r := &runner{db: db, sweep: sweep, exec: exec, opts: opts, queue: q}
+	var wg sync.WaitGroup
+	for slot := range exec.Slots() {
+		wg.Go(func() { r.slotLoop(ctx, slot) })
+	}
+	wg.Wait()
+	if r.storeErr != nil {
+		return r.storeErr
+	}
+	return ctx.Err()
+}
+
+// requeue turns jobs left running into pending ones and returns the pending
+// queue in expansion order.
+func requeue(db *store.DB, sweep string) (queue []string, total, finished int, err error) {
+	err = db.Update(func(tx *store.Tx) error {
+		jobs, err := tx.Jobs(sweep)
+		if err != nil {
+			return err
+		}
+		total = len(jobs)
+		for _, rec := range jobs {
+			switch {
+			case rec.State.Finished():
+				finished++
+				continue
+			case rec.State == store.StateRunning:
+				rec.State = store.StatePending
+				rec.LastError = "interrupted: the process running it stopped"
+				if err := tx.PutJob(sweep, rec); err != nil {
+					return err
+				}
+			}
+			queue = append(queue, rec.Job.ID)
+		}
+		return nil
+	})
+	return queue, total, finished, err
+}
+
+type runner struct {
+	db    *store.DB
+	sweep string
+	exec  Executor
+	opts  Options
+
+	mu       sync.Mutex
+	queue    []string
+	storeErr error
+}
+
+// next pops the next job ID, or returns false when the queue is empty or a
+// store write has failed (nothing more can be recorded).
+func (r *runner) next() (string, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.queue) == 0 || r.storeErr != nil {
+		return "", false
+	}
+	id := r.queue[0]
+	r.queue = r.queue[1:]
+	return id, true
+}
+
+func (r *runner) push(id string) {
+	r.mu.Lock()
+	r.queue = append(r.queue, id)
+	r.mu.Unlock()
+}
+
+func (r *runner) fail(err error) {
+	r.mu.Lock()
+	if r.storeErr == nil {
+		r.storeErr = err
+	}
+	r.mu.Unlock()
+}
+
+func (r *runner) slotLoop(ctx context.Context, slot int) {
+	for ctx.Err() == nil {
+		id, ok := r.next()
+		if !ok {
+			return
+		}
+		if err := r.attempt(ctx, slot, id); err != nil {
+			r.fail(fmt.Errorf("store: %w", err))
+			return
+		}
+	}
+}
+
+// attempt runs one attempt of a job and stores its outcome.
+func (r *runner) attempt(ctx context.Context, slot int, id string) error {
+	var rec store.JobRecord
+	err := r.db.Update(func(tx *store.Tx) error {
+		var err error
+		if rec, err = tx.Job(r.sweep, id); err != nil {
+			return err
+		}
+		rec.State = store.StateRunning
+		rec.Attempts++
+		rec.Worker = r.exec.SlotName(slot)
+		rec.StartedAt = r.opts.Now()
+		rec.FinishedAt = time.Time{}
+		return tx.PutJob(r.sweep, rec)
+	})
+	if err != nil {
+		return err
+	}
+	r.opts.Observer.JobStarted(slot, rec)
+	res, runErr := r.exec.Run(ctx, slot, rec.Job, func(p lssr.Progress) {
+		r.opts.Observer.JobProgress(slot, rec.Job, p)
+	})
+	var series store.Series
+	switch {
+	case ctx.Err() != nil:
+		// Interrupted by the user: not the job's fault, and not finished.
+		rec.State = store.StatePending
+		rec.LastError = "interrupted"
+	case runErr != nil:
+		rec.LastError = runErr.Error()
+		rec.State = store.StatePending
+		if rec.Attempts >= r.opts.MaxAttempts {
+			rec.State = store.StateFailed
+		}
+	default:
+		rec.State = store.StateDone
+		if res.Diverged {
+			rec.State = store.StateDiverged
+		}
+		series = store.Series{Epochs: res.Series, Measurements: res.Measurements}
+		res.Series, res.Measurements = nil, nil
+		sanitize(&res)
+		rec.Result = &res
+		rec.LastError = ""
+	}
+	rec.FinishedAt = r.opts.Now()
+	err = r.db.Update(func(tx *store.Tx) error {
+		if err := tx.PutJob(r.sweep, rec); err != nil {
+			return err
+		}
+		if rec.Result == nil {
+			return nil
+		}
+		for i := range series.Epochs {
+			sanitizeFloats(&series.Epochs[i].TrainLoss, &series.Epochs[i].TrainAcc)
+		}
+		for i := range series.Measurements {
+			m := &series.Measurements[i]
+			sanitizeFloats(&m.GradSqNorm, &m.TrS1, &m.Rho, &m.RhoB, &m.TrainLoss, &m.TrainAcc)
+		}
+		return tx.PutSeries(r.sweep, id, series)
+	})
+	if err != nil {
+		return err
+	}
+	if rec.State == store.StatePending && ctx.Err() == nil {
+		r.push(id)
+	}
+	r.opts.Observer.JobEnded(slot, rec)
+	return nil
+}
+
+// sanitize zeroes non-finite metrics: a diverged run may end with an Inf
+// loss, which JSON cannot hold; its state already says what happened.
+func sanitize(res *lssr.Result) {
+	sanitizeFloats(&res.TestAcc, &res.TestLoss, &res.TrainLoss, &res.TrainAcc,
+		&res.GradSqNorm, &res.TrS1, &res.Rho, &res.RhoB, &res.Seconds)
+}
+
+func sanitizeFloats(xs ...*float64) {
+	for _, x := range xs {
+		if math.IsNaN(*x) || math.IsInf(*x, 0) {
+			*x = 0
+		}
+	}
+}
+
+type nopObserver struct{}
+
+func (nopObserver) Begin(int, int)                           {}
+func (nopObserver) JobStarted(int, store.JobRecord)          {}
+func (nopObserver) JobProgress(int, lssr.Job, lssr.Progress) {}
+func (nopObserver) JobEnded(int, store.JobRecord)            {}
