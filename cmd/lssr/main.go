@@ -1,0 +1,60 @@
+// Command lssr runs batch-size × learning-rate sweeps of neural networks on
+// CPUs and reports whether the best learning rate follows the Linear and
+// Saturation Scaling Rule (Lee & Jang, ICLR 2023). See README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/store"
+)
+
+// Exit statuses.
+const (
+	exitOK          = 0
+	exitFailure     = 1   // something went wrong while running
+	exitBadInput    = 2   // the user's spec, flags or files are at fault
+	exitInterrupted = 130 // Ctrl-C or SIGTERM; resume with `lssr sweep resume`
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	app := newApp()
+	err := app.RunContext(ctx, interspersed(app, os.Args))
+	stop()
+	os.Exit(exitCode(err))
+}
+
+// exitCode prints err as one line and maps it to the exit status; this is
+// the only place that decides exit statuses.
+func exitCode(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(os.Stderr, "lssr: "+oneLine(err.Error()))
+	switch {
+	case errors.Is(err, lssr.ErrBadInput), errors.Is(err, store.ErrSweepNotFound),
+		errors.Is(err, store.ErrNoDatabase):
+		return exitBadInput
+	case errors.Is(err, context.Canceled):
+		return exitInterrupted
+	}
+	return exitFailure
+}
+
+func oneLine(s string) string {
+	out := []rune{}
+	for _, r := range s {
+		if r == '\n' || r == '\r' {
+			r = ' '
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/orchestrator"
+	"github.com/lssr/lssr/store"
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+	"golang.org/x/term"
+)
+
+// observer shows a running sweep: progress bars on a terminal, one plain
+// line per finished job otherwise (logs, CI, pipes).
+type observer interface {
+	orchestrator.Observer
+	// Close stops drawing; call it after the run returns.
+	Close()
+}
+
+func newObserver(sweep string, workers int, plain bool) observer {
+	if plain || !term.IsTerminal(int(os.Stdout.Fd())) {
+		return &lineObserver{w: os.Stdout, sweep: sweep}
+	}
+	return newBarObserver(sweep, workers)
+}
+
+// jobLabel names a job in progress output.
+func jobLabel(j lssr.Job) string {
+	return fmt.Sprintf("b=%-5d η=%-8s seed=%d", j.BatchSize, formatLR(j.LR), j.Seed)
+}
+
+// outcome is the one-line result of an ended attempt.
+func outcome(rec store.JobRecord) string {
+	switch {
+	case rec.State == store.StateDiverged:
+		return fmt.Sprintf("diverged after %d epochs", rec.Result.Epochs)
+	case rec.Result != nil:
+		r := rec.Result
+		return fmt.Sprintf("test_acc=%.4f train_loss=%.4f ρ=%.3g ρ_b=%.3g %.1fs", r.TestAcc, r.TrainLoss, r.Rho, r.RhoB, r.Seconds)
+	default:
+		return fmt.Sprintf("attempt %d: %s", rec.Attempts, truncate(oneLine(rec.LastError), 120))
+	}
+}
+
+// lineObserver prints one line per ended attempt.
+type lineObserver struct {
+	w     io.Writer
+	sweep string
+
+	mu       sync.Mutex
+	total    int
+	finished int
+}
+
+func (o *lineObserver) Begin(total, finished int) {
+	o.total, o.finished = total, finished
+	fmt.Fprintf(o.w, "sweep %s: %d jobs, %d already finished\n", o.sweep, total, finished)
+}
+
+func (o *lineObserver) JobStarted(int, store.JobRecord)          {}
+func (o *lineObserver) JobProgress(int, lssr.Job, lssr.Progress) {}
+
+func (o *lineObserver) JobEnded(slot int, rec store.JobRecord) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if rec.State.Finished() {
+		o.finished++
+	}
+	fmt.Fprintf(o.w, "[%*d/%d] %-8s %s  %s  (%s)\n", len(fmt.Sprint(o.total)), o.finished, o.total,
+		rec.State, jobLabel(rec.Job), outcome(rec), rec.Worker)
+}
+
+func (o *lineObserver) Close() {}
+
+// barObserver draws a bar for the sweep and one per running job.
+type barObserver struct {
+	sweep   string
+	workers int
+	p       *mpb.Progress
+	started time.Time
+
+	mu       sync.Mutex
+	overall  *mpb.Bar
+	total    int
+	finished int
+	doneNow  int // finished in this session, for the ETA
+	slots    map[int]*slotBar
+}
+
+type slotBar struct {
+	bar  *mpb.Bar
+	last lssr.Progress
+}
+
+func newBarObserver(sweep string, workers int) *barObserver {
+	return &barObserver{
+		sweep: sweep, workers: workers, started: time.Now(), slots: map[int]*slotBar{},
+		p: mpb.New(mpb.WithOutput(os.Stdout), mpb.WithWidth(40), mpb.WithAutoRefresh()),
+	}
+}
+
+func (o *barObserver) Begin(total, finished int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.total, o.finished = total, finished
+	o.overall = o.p.AddBar(int64(total), mpb.BarPriority(-1),
+		mpb.PrependDecorators(decor.Name("sweep "+o.sweep+" "), decor.CountersNoUnit("%d/%d jobs")),
+		mpb.AppendDecorators(decor.Percentage(decor.WC{W: 5}), decor.Any(func(decor.Statistics) string { return o.eta() })))
+	o.overall.SetCurrent(int64(finished))
+}
+
+// eta extrapolates from the jobs finished in this session.
+func (o *barObserver) eta() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.doneNow == 0 || o.finished >= o.total {
+		return ""
+	}
+	per := time.Since(o.started) / time.Duration(o.doneNow)
+	return "  ETA ~" + (per * time.Duration(o.total-o.finished)).Round(time.Second).String()
+}
+
+func (o *barObserver) JobStarted(slot int, rec store.JobRecord) {
+	sb := &slotBar{}
+	label := fmt.Sprintf("  w%d %s ", slot+1, jobLabel(rec.Job))
+	sb.bar = o.p.AddBar(int64(rec.Job.Training.Epochs), mpb.BarRemoveOnComplete(),
+		mpb.PrependDecorators(decor.Name(label)),
+		mpb.AppendDecorators(decor.CountersNoUnit("epoch %d/%d"), decor.Any(func(decor.Statistics) string {
+			o.mu.Lock()
+			defer o.mu.Unlock()
+			if sb.last.Epoch == 0 {
+				return ""
+			}
+			return fmt.Sprintf("  loss %.4f  acc %.3f", sb.last.TrainLoss, sb.last.TrainAcc)
+		})))
+	o.mu.Lock()
+	o.slots[slot] = sb
+	o.mu.Unlock()
+}
+
+func (o *barObserver) JobProgress(slot int, _ lssr.Job, p lssr.Progress) {
+	o.mu.Lock()
+	sb := o.slots[slot]
+	if sb != nil {
+		sb.last = p
+	}
+	o.mu.Unlock()
+	if sb != nil {
+		sb.bar.SetCurrent(int64(p.Epoch))
+	}
+}
+
+func (o *barObserver) JobEnded(slot int, rec store.JobRecord) {
+	o.mu.Lock()
+	sb := o.slots[slot]
+	delete(o.slots, slot)
+	if rec.State.Finished() {
+		o.finished++
+		o.doneNow++
+	}
+	o.mu.Unlock()
+	if sb != nil {
+		sb.bar.Abort(true)
+	}
+	if rec.State.Finished() {
+		o.overall.Increment()
+	}
+	if rec.State != store.StateDone {
+		fmt.Fprintf(o.p, "%-8s %s  %s\n", rec.State, jobLabel(rec.Job), outcome(rec))
+	}
+}
+
+func (o *barObserver) Close() {
+	o.mu.Lock()
+	for _, sb := range o.slots {
+		sb.bar.Abort(true)
+	}
+	o.mu.Unlock()
+	if o.overall != nil && !o.overall.Completed() {
+		o.overall.Abort(false)
+	}
+	o.p.Wait()
+}

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/store"
+)
+
+// requireDB fails with a bad-input error when the database file is missing,
+// so that commands on an existing sweep never create an empty file.
+func requireDB(path string) error {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("%w at %s (run 'lssr sweep run FILE' first, or pass --db)", store.ErrNoDatabase, path)
+	}
+	return nil
+}
+
+func badFlag(name string, v any) error {
+	return lssr.BadInput("%s: must be at least 1, got %v", name, v)
+}
+
+// workerLogger forwards the workers' warnings and errors to stderr.
+func workerLogger() hclog.Logger {
+	return hclog.New(&hclog.LoggerOptions{Name: "worker", Level: hclog.Warn, Output: os.Stderr})
+}
+
+func countStates(jobs []store.JobRecord) map[store.State]int {
+	counts := map[store.State]int{}
+	for _, j := range jobs {
+		counts[j.State]++
+	}
+	return counts
+}
+
+func formatCounts(counts map[store.State]int) string {
+	var parts []string
+	for _, s := range store.States {
+		parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// formatLR shows η as a power of two when it is one to a quarter octave,
+// else as a number.
+func formatLR(lr float64) string {
+	k := math.Log2(lr)
+	if q := math.Round(k * 4); math.Abs(k*4-q) < 1e-9 {
+		return fmt.Sprintf("2^%g", q/4)
+	}
+	return fmt.Sprintf("%g", lr)
+}
