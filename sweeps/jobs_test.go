@@ -197,8 +197,8 @@ func TestIDsPerAxis(t *testing.T) {
 func TestIDsShipped(t *testing.T) {
 	s := mustLoadFile(t, "quickstart.yaml")
 	jobs := s.Jobs()
-	if len(jobs) != 5*9 {
-		t.Fatalf("quickstart has %d jobs, want 45", len(jobs))
+	if len(jobs) != 5*9*2 {
+		t.Fatalf("quickstart has %d jobs, want 90", len(jobs))
 	}
 	first := lssr.Job{
 		Dataset:   lssr.DatasetSpec{Name: "fashion-mnist", N: 2048, TestN: 2000, Balanced: true},

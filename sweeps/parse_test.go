@@ -142,7 +142,7 @@ func TestParseShipped(t *testing.T) {
 			Grid: Grid{
 				BatchSizes:    []int{8, 16, 32, 64, 128},
 				LearningRates: []float64{1.0 / 128, 1.0 / 64, 1.0 / 32, 1.0 / 16, 1.0 / 8, 1.0 / 4, 1.0 / 2, 1, 2},
-				Seeds:         []uint64{0},
+				Seeds:         []uint64{0, 1},
 			},
 			Workers: min(runtime.NumCPU(), MaxWorkers),
 		}},
