@@ -81,7 +81,12 @@ func (s *grpcServer) Train(req *workerpb.TrainRequest, stream workerpb.Worker_Tr
 	defer mu.Unlock()
 	done = true
 	if err != nil {
-		s.logger.Error("job failed", "job", job.ID, "error", err)
+		if stream.Context().Err() != nil {
+			// The host cancelled (Ctrl-C, shutdown): not a failure worth a log line.
+			s.logger.Debug("job cancelled", "job", job.ID, "error", err)
+		} else {
+			s.logger.Error("job failed", "job", job.ID, "error", err)
+		}
 		if errors.Is(err, lssr.ErrBadInput) {
 			return status.Error(codeBadInput, err.Error())
 		}

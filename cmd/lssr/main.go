@@ -37,13 +37,15 @@ func exitCode(err error) int {
 	if err == nil {
 		return exitOK
 	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(os.Stderr, "lssr: interrupted")
+		return exitInterrupted
+	}
 	fmt.Fprintln(os.Stderr, "lssr: "+oneLine(err.Error()))
 	switch {
 	case errors.Is(err, lssr.ErrBadInput), errors.Is(err, store.ErrSweepNotFound),
 		errors.Is(err, store.ErrNoDatabase):
 		return exitBadInput
-	case errors.Is(err, context.Canceled):
-		return exitInterrupted
 	}
 	return exitFailure
 }
