@@ -1,204 +1,326 @@
 package kernels
 
-// Block sizes: a blockK×blockN panel of B (256 KiB) stays in L2 while every
-// row block of A streams past it; for the dot-product form, blockRows rows of
-// B stay in L2 while the rows of A stream past them.
-const (
-	blockK    = 128
-	blockN    = 512
-	blockRows = 64
+import (
+	"fmt"
+	"unsafe"
 )
 
-// gemmNN: C = alpha·A·B + beta·C, A m×k, B k×n. Row i of C gathers rows of B scaled
-// by A[i,p]: the inner loop runs along contiguous rows of B and C.
-func gemmNN(m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	for j0 := 0; j0 < n; j0 += blockN {
-		j1 := min(j0+blockN, n)
-		for p0 := 0; p0 < k; p0 += blockK {
-			p1 := min(p0+blockK, k)
-			i := 0
-			for ; i+4 <= m; i += 4 {
-				c0 := c[i*ldc+j0 : i*ldc+j1]
-				c1 := c[(i+1)*ldc+j0 : (i+1)*ldc+j1]
-				c2 := c[(i+2)*ldc+j0 : (i+2)*ldc+j1]
-				c3 := c[(i+3)*ldc+j0 : (i+3)*ldc+j1]
-				if p0 == 0 { // scale C block by block, while it is in cache
-					scaleRow(beta, c0)
-					scaleRow(beta, c1)
-					scaleRow(beta, c2)
-					scaleRow(beta, c3)
+// Cache blocking, for Zen 4 (L1d 32 KiB, L2 1 MiB per core).
+//
+// The loop nest is BLIS's with B already packed by the caller:
+//
+//	for each K block of kc ≤ kcMax rows             (k split evenly)
+//	  for each M block of mc rows (mc·kc ≤ mcBudget) (m split evenly, MR multiple)
+//	    pack alpha·op(A) block into ctx (mc×kc, in L2)
+//	    for each NR panel of B                       (kc×NR micro-panel, in L1)
+//	      for each MR row group                      (MR×kc micro-panel, from L2)
+//	        micro-kernel: MR×NR tile of C
+//
+// kcMax = 256 keeps the B micro-panel (kc·NR·4 = 24 KiB at most; 784 splits
+// into 4×196 = 18.4 KiB, 512 into 2×256) in L1 next to the A micro-panel
+// (4 KiB) while the MR row groups reuse it. mcBudget = 64 Ki floats = 256 KiB
+// keeps the packed A block in a quarter of L2, leaving room for the B block
+// streaming through and for C; at the trainer's weight-update shapes
+// (k = batch) it packs all 784 rows at once up to k = 83, and 784 splits
+// into 4×196 rows at k = 256.
+const (
+	kcMax    = 256
+	mcBudget = 64 * 1024
+)
+
+// Act is an activation fused into the store of C.
+type Act int
+
+const (
+	ActNone Act = iota // identity
+	ActReLU            // max(x, 0); NaN stays NaN
+)
+
+// Epilogue is applied as each tile of C is stored:
+// C = act(alpha·op(A)·B + beta·C + Bias[j]).
+type Epilogue struct {
+	Bias []float32 // per column of C, len ≥ n; nil for none
+	Act  Act
+}
+
+// Context holds the packing buffers of the GEMM routines, reused across
+// calls so that a call allocates nothing once the buffers have grown to the
+// largest shapes seen. The zero value is ready to use. A Context is not safe
+// for concurrent use; its contents never affect results.
+type Context struct {
+	apack []float32           // packed alpha·op(A) block, 64-byte aligned
+	bpack []float32           // packed op(B) for Gemm, 64-byte aligned
+	tile  [MR*NR + 16]float32 // edge tiles are computed here, then copied
+}
+
+func (ctx *Context) aBuf(n int) []float32 {
+	if len(ctx.apack) < n {
+		ctx.apack = alignedFloats(n)
+	}
+	return ctx.apack[:n]
+}
+
+func (ctx *Context) bBuf(n int) []float32 {
+	if len(ctx.bpack) < n {
+		ctx.bpack = alignedFloats(n)
+	}
+	return ctx.bpack[:n]
+}
+
+// tileBuf returns the MR×NR edge-tile scratch, 32-byte aligned.
+func (ctx *Context) tileBuf() []float32 {
+	off := 0
+	if r := int(uintptr(unsafe.Pointer(&ctx.tile[0])) & 31); r != 0 {
+		off = (32 - r) / 4
+	}
+	return ctx.tile[off : off+MR*NR : off+MR*NR]
+}
+
+// microKernel computes the MR×NR tile
+//
+//	C[r*ldc+j] = act(Σ_p a[p*MR+r]·b[p*NR+j] + beta·C[r*ldc+j] + bias[j])
+//
+// with a the kc×MR A micro-panel and b the kc×NR B micro-panel. beta = 0
+// does not read C; bias may be nil. act is an Act.
+type microKernel func(k int, a, b, c *float32, ldc int, beta float32, bias *float32, act int)
+
+// kernel is the micro-kernel in use: the AVX2+FMA assembly where the CPU has
+// it, else kernelGo. Tests switch it (with useAsm) to run both paths.
+var kernel microKernel = kernelGo
+
+// GemmPacked computes C = act(alpha·op(A)·Bp + beta·C + bias), where op(A) is
+// m×k (A stored m×k with stride lda, or k×m when transA is true) and Bp is a
+// k×n matrix in panel layout (panel height k, len ≥ PackedLen(k, n)).
+//
+// C is row-major m×n with stride ldc when cPanels is false; when cPanels is
+// true C is itself an m×n matrix in panel layout (panel height m, ldc
+// ignored) and its padding columns are left untouched. beta = 0 does not read
+// C, so NaNs in its old contents do not propagate. The epilogue's bias (len ≥
+// n, or nil) and activation are applied once, as the final value is stored.
+// GemmPacked allocates nothing once ctx's buffers have grown.
+//
+// Reference loop:
+//
+//	for i := 0; i < m; i++ {
+//		for j := 0; j < n; j++ {
+//			var s float32
+//			for p := 0; p < k; p++ {
+//				s += opA(i, p) * Bp[PanelIndex(k, p, j)]
+//			}
+//			v := alpha*s + beta*C(i, j) + epi.Bias[j]
+//			if epi.Act == ActReLU && v < 0 {
+//				v = 0
+//			}
+//			C(i, j) = v
+//		}
+//	}
+func (ctx *Context) GemmPacked(transA bool, m, n, k int, alpha float32, a []float32, lda int, bp []float32, beta float32, c []float32, ldc int, cPanels bool, epi Epilogue) {
+	if m < 0 || n < 0 || k < 0 {
+		panic(fmt.Sprintf("kernels: GemmPacked: negative shape m=%d n=%d k=%d", m, n, k))
+	}
+	if m == 0 || n == 0 {
+		return
+	}
+	if transA {
+		checkMatrix("A", a, k, m, lda)
+	} else {
+		checkMatrix("A", a, m, k, lda)
+	}
+	if len(bp) < PackedLen(k, n) {
+		panic(fmt.Sprintf("kernels: GemmPacked: len(Bp)=%d < %d", len(bp), PackedLen(k, n)))
+	}
+	if cPanels {
+		if len(c) < PackedLen(m, n) {
+			panic(fmt.Sprintf("kernels: GemmPacked: len(C)=%d < %d", len(c), PackedLen(m, n)))
+		}
+	} else {
+		checkMatrix("C", c, m, n, ldc)
+	}
+	if epi.Bias != nil && len(epi.Bias) < n {
+		panic(fmt.Sprintf("kernels: GemmPacked: len(Bias)=%d < n=%d", len(epi.Bias), n))
+	}
+	if epi.Act != ActNone && epi.Act != ActReLU {
+		panic(fmt.Sprintf("kernels: GemmPacked: unknown activation %d", epi.Act))
+	}
+	if k == 0 || alpha == 0 {
+		ctx.scaleC(m, n, beta, c, ldc, cPanels, epi)
+		return
+	}
+
+	kern := kernel
+	nkb := (k + kcMax - 1) / kcMax
+	kcb := (k + nkb - 1) / nkb
+	for pc := 0; pc < k; pc += kcb {
+		kc := min(kcb, k-pc)
+		bt := beta
+		if pc > 0 {
+			bt = 1
+		}
+		var bias []float32
+		act := ActNone
+		if pc+kc == k {
+			bias, act = epi.Bias, epi.Act
+		}
+		// Split m evenly into blocks of at most mcBudget/kc rows, MR multiples.
+		mcMax := max(mcBudget/kc/MR*MR, MR)
+		nmb := (m + mcMax - 1) / mcMax
+		mcb := ((m+nmb-1)/nmb + MR - 1) / MR * MR
+		for ic := 0; ic < m; ic += mcb {
+			mc := min(mcb, m-ic)
+			ap := ctx.aBuf((mc + MR - 1) / MR * MR * kc)
+			packA(ap, transA, a, lda, ic, mc, pc, kc, alpha)
+			for jr := 0; jr < n; jr += NR {
+				nr := min(NR, n-jr)
+				bpan := bp[(jr/NR)*k*NR+pc*NR : (jr/NR)*k*NR+(pc+kc)*NR]
+				var biasP *float32
+				if bias != nil && nr == NR {
+					biasP = &bias[jr]
 				}
-				p := p0
-				for ; p+2 <= p1; p += 2 {
-					axpy4x2(alpha*a[i*lda+p], alpha*a[(i+1)*lda+p], alpha*a[(i+2)*lda+p], alpha*a[(i+3)*lda+p],
-						alpha*a[i*lda+p+1], alpha*a[(i+1)*lda+p+1], alpha*a[(i+2)*lda+p+1], alpha*a[(i+3)*lda+p+1],
-						b[p*ldb+j0:p*ldb+j1], b[(p+1)*ldb+j0:(p+1)*ldb+j1], c0, c1, c2, c3)
-				}
-				if p < p1 {
-					axpy4(alpha*a[i*lda+p], alpha*a[(i+1)*lda+p], alpha*a[(i+2)*lda+p], alpha*a[(i+3)*lda+p],
-						b[p*ldb+j0:p*ldb+j1], c0, c1, c2, c3)
-				}
-			}
-			for ; i < m; i++ {
-				ci := c[i*ldc+j0 : i*ldc+j1]
-				if p0 == 0 {
-					scaleRow(beta, ci)
-				}
-				for p := p0; p < p1; p++ {
-					axpy1(alpha*a[i*lda+p], b[p*ldb+j0:p*ldb+j1], ci)
+				for ir := 0; ir < mc; ir += MR {
+					mr := min(MR, mc-ir)
+					apan := ap[(ir/MR)*kc*MR : (ir/MR+1)*kc*MR]
+					i := ic + ir
+					if mr == MR && nr == NR {
+						if cPanels {
+							kern(kc, &apan[0], &bpan[0], &c[(jr/NR)*m*NR+i*NR], NR, bt, biasP, int(act))
+						} else {
+							kern(kc, &apan[0], &bpan[0], &c[i*ldc+jr], ldc, bt, biasP, int(act))
+						}
+						continue
+					}
+					t := ctx.tileBuf()
+					kern(kc, &apan[0], &bpan[0], &t[0], NR, 0, nil, 0)
+					for r := 0; r < mr; r++ {
+						var crow []float32
+						if cPanels {
+							crow = c[(jr/NR)*m*NR+(i+r)*NR : (jr/NR)*m*NR+(i+r)*NR+nr]
+						} else {
+							crow = c[(i+r)*ldc+jr : (i+r)*ldc+jr+nr]
+						}
+						var brow []float32
+						if bias != nil {
+							brow = bias[jr : jr+nr]
+						}
+						storeRow(crow, t[r*NR:r*NR+nr], bt, brow, act)
+					}
 				}
 			}
 		}
 	}
 }
 
-// gemmTN: C = alpha·Aᵀ·B + beta·C, A stored k×m, B k×n. As gemmNN, with A read down
-// its columns (one scalar per row of B, so the stride costs little).
-func gemmTN(m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	for j0 := 0; j0 < n; j0 += blockN {
-		j1 := min(j0+blockN, n)
-		for p0 := 0; p0 < k; p0 += blockK {
-			p1 := min(p0+blockK, k)
-			i := 0
-			for ; i+4 <= m; i += 4 {
-				c0 := c[i*ldc+j0 : i*ldc+j1]
-				c1 := c[(i+1)*ldc+j0 : (i+1)*ldc+j1]
-				c2 := c[(i+2)*ldc+j0 : (i+2)*ldc+j1]
-				c3 := c[(i+3)*ldc+j0 : (i+3)*ldc+j1]
-				if p0 == 0 { // scale C block by block, while it is in cache
-					scaleRow(beta, c0)
-					scaleRow(beta, c1)
-					scaleRow(beta, c2)
-					scaleRow(beta, c3)
-				}
-				p := p0
-				for ; p+2 <= p1; p += 2 {
-					ap := a[p*lda+i : p*lda+i+4 : p*lda+i+4]
-					aq := a[(p+1)*lda+i : (p+1)*lda+i+4 : (p+1)*lda+i+4]
-					axpy4x2(alpha*ap[0], alpha*ap[1], alpha*ap[2], alpha*ap[3],
-						alpha*aq[0], alpha*aq[1], alpha*aq[2], alpha*aq[3],
-						b[p*ldb+j0:p*ldb+j1], b[(p+1)*ldb+j0:(p+1)*ldb+j1], c0, c1, c2, c3)
-				}
-				if p < p1 {
-					ap := a[p*lda+i : p*lda+i+4 : p*lda+i+4]
-					axpy4(alpha*ap[0], alpha*ap[1], alpha*ap[2], alpha*ap[3],
-						b[p*ldb+j0:p*ldb+j1], c0, c1, c2, c3)
-				}
-			}
-			for ; i < m; i++ {
-				ci := c[i*ldc+j0 : i*ldc+j1]
-				if p0 == 0 {
-					scaleRow(beta, ci)
-				}
-				for p := p0; p < p1; p++ {
-					axpy1(alpha*a[p*lda+i], b[p*ldb+j0:p*ldb+j1], ci)
-				}
-			}
+// storeRow sets c = act(t + beta·c + bias) for a row of an edge tile.
+func storeRow(c, t []float32, beta float32, bias []float32, act Act) {
+	t = t[:len(c)]
+	for j := range c {
+		v := t[j]
+		if beta != 0 {
+			v += beta * c[j]
 		}
+		if bias != nil {
+			v += bias[j]
+		}
+		if act == ActReLU && v < 0 {
+			v = 0
+		}
+		c[j] = v
 	}
 }
 
-// gemmNT: C = alpha·A·Bᵀ + beta·C, A m×k, B stored n×k. Each C[i,j] is a dot product
-// of two contiguous rows; four columns of C share each load of A's row.
-func gemmNT(m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	for j0 := 0; j0 < n; j0 += blockRows {
-		j1 := min(j0+blockRows, n)
+// scaleC sets C = act(beta·C + bias): the product term vanishes (k = 0 or
+// alpha = 0).
+func (ctx *Context) scaleC(m, n int, beta float32, c []float32, ldc int, cPanels bool, epi Epilogue) {
+	var zero [NR]float32
+	for jr := 0; jr < n; jr += NR {
+		nr := min(NR, n-jr)
+		var brow []float32
+		if epi.Bias != nil {
+			brow = epi.Bias[jr : jr+nr]
+		}
 		for i := 0; i < m; i++ {
-			ai := a[i*lda : i*lda+k]
-			ci := c[i*ldc : i*ldc+n]
-			scaleRow(beta, ci[j0:j1])
-			j := j0
-			for ; j+4 <= j1; j += 4 {
-				s0, s1, s2, s3 := dot4(ai, b[j*ldb:j*ldb+k], b[(j+1)*ldb:(j+1)*ldb+k],
-					b[(j+2)*ldb:(j+2)*ldb+k], b[(j+3)*ldb:(j+3)*ldb+k])
-				cj := ci[j : j+4 : j+4]
-				cj[0] += alpha * s0
-				cj[1] += alpha * s1
-				cj[2] += alpha * s2
-				cj[3] += alpha * s3
+			var crow []float32
+			if cPanels {
+				crow = c[(jr/NR)*m*NR+i*NR : (jr/NR)*m*NR+i*NR+nr]
+			} else {
+				crow = c[i*ldc+jr : i*ldc+jr+nr]
 			}
-			for ; j < j1; j++ {
-				ci[j] += alpha * dot1(ai, b[j*ldb:j*ldb+k])
-			}
+			storeRow(crow, zero[:nr], beta, brow, epi.Act)
 		}
 	}
 }
 
-// gemmTT: C = alpha·Aᵀ·Bᵀ + beta·C, A stored k×m, B stored n×k. The trainer never
-// needs it; it is here so Gemm covers every case, written for clarity.
-func gemmTT(m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	for i := 0; i < m; i++ {
-		scaleRow(beta, c[i*ldc:i*ldc+n])
-		for j := 0; j < n; j++ {
-			bj := b[j*ldb : j*ldb+k]
-			var s float32
-			for p, bv := range bj {
-				s += a[p*lda+i] * bv
+// Gemm computes C = alpha·op(A)·op(B) + beta·C as the package-level Gemm
+// does, packing op(B) into ctx's buffer and calling GemmPacked. It allocates
+// nothing once ctx's buffers have grown.
+func (ctx *Context) Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic(fmt.Sprintf("kernels: Gemm: negative shape m=%d n=%d k=%d", m, n, k))
+	}
+	if m == 0 || n == 0 {
+		return
+	}
+	if transB {
+		checkMatrix("B", b, n, k, ldb)
+	} else {
+		checkMatrix("B", b, k, n, ldb)
+	}
+	if k == 0 || alpha == 0 {
+		if transA {
+			checkMatrix("A", a, k, m, lda)
+		} else {
+			checkMatrix("A", a, m, k, lda)
+		}
+		checkMatrix("C", c, m, n, ldc)
+		ctx.scaleC(m, n, beta, c, ldc, false, Epilogue{})
+		return
+	}
+	bp := ctx.bBuf(PackedLen(k, n))
+	PackB(bp, transB, k, n, b, ldb)
+	ctx.GemmPacked(transA, m, n, k, alpha, a, lda, bp, beta, c, ldc, false, Epilogue{})
+}
+
+// kernelGo is the portable micro-kernel. It sweeps the tile in 4×2 blocks
+// of scalar accumulators, which fit the 16 registers Go uses for floats.
+func kernelGo(k int, a, b, c *float32, ldc int, beta float32, bias *float32, act int) {
+	as := unsafe.Slice(a, k*MR)
+	bs := unsafe.Slice(b, k*NR)
+	cs := unsafe.Slice(c, (MR-1)*ldc+NR)
+	var bb []float32
+	if bias != nil {
+		bb = unsafe.Slice(bias, NR)
+	}
+	for j := 0; j < NR; j += 2 {
+		var c00, c01, c10, c11, c20, c21, c30, c31 float32
+		for p := 0; p < k; p++ {
+			ap := as[p*MR : p*MR+MR : p*MR+MR]
+			bv := bs[p*NR+j : p*NR+j+2 : p*NR+j+2]
+			b0, b1 := bv[0], bv[1]
+			a0, a1, a2, a3 := ap[0], ap[1], ap[2], ap[3]
+			c00 += a0 * b0
+			c01 += a0 * b1
+			c10 += a1 * b0
+			c11 += a1 * b1
+			c20 += a2 * b0
+			c21 += a2 * b1
+			c30 += a3 * b0
+			c31 += a3 * b1
+		}
+		acc := [MR][2]float32{{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}}
+		for r := 0; r < MR; r++ {
+			row := cs[r*ldc+j : r*ldc+j+2 : r*ldc+j+2]
+			for q := 0; q < 2; q++ {
+				v := acc[r][q]
+				if beta != 0 {
+					v += beta * row[q]
+				}
+				if bb != nil {
+					v += bb[j+q]
+				}
+				if act == int(ActReLU) && v < 0 {
+					v = 0
+				}
+				row[q] = v
 			}
-			c[i*ldc+j] += alpha * s
 		}
 	}
-}
-
-// axpy4x2 adds a_r·b + e_r·f to c_r for four rows at once: two rows of B per
-// pass halve the loads and stores of C per flop.
-func axpy4x2(a0, a1, a2, a3, e0, e1, e2, e3 float32, b, f, c0, c1, c2, c3 []float32) {
-	f = f[:len(b)]
-	c0 = c0[:len(b)]
-	c1 = c1[:len(b)]
-	c2 = c2[:len(b)]
-	c3 = c3[:len(b)]
-	for j, bj := range b {
-		fj := f[j]
-		c0[j] += a0*bj + e0*fj
-		c1[j] += a1*bj + e1*fj
-		c2[j] += a2*bj + e2*fj
-		c3[j] += a3*bj + e3*fj
-	}
-}
-
-// axpy4 adds a_r·b to c_r for four rows at once, so each b[j] is loaded once.
-func axpy4(a0, a1, a2, a3 float32, b, c0, c1, c2, c3 []float32) {
-	c0 = c0[:len(b)]
-	c1 = c1[:len(b)]
-	c2 = c2[:len(b)]
-	c3 = c3[:len(b)]
-	for j, bj := range b {
-		c0[j] += a0 * bj
-		c1[j] += a1 * bj
-		c2[j] += a2 * bj
-		c3[j] += a3 * bj
-	}
-}
-
-func axpy1(a0 float32, b, c []float32) {
-	c = c[:len(b)]
-	for j, bj := range b {
-		c[j] += a0 * bj
-	}
-}
-
-// dot4 returns the dot products of a with four rows at once, so each a[p] is
-// loaded once and the four sums are independent dependency chains.
-func dot4(a, b0, b1, b2, b3 []float32) (s0, s1, s2, s3 float32) {
-	b0 = b0[:len(a)]
-	b1 = b1[:len(a)]
-	b2 = b2[:len(a)]
-	b3 = b3[:len(a)]
-	for p, ap := range a {
-		s0 += ap * b0[p]
-		s1 += ap * b1[p]
-		s2 += ap * b2[p]
-		s3 += ap * b3[p]
-	}
-	return s0, s1, s2, s3
-}
-
-func dot1(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s float32
-	for p, ap := range a {
-		s += ap * b[p]
-	}
-	return s
 }

@@ -1,22 +1,35 @@
 // Package kernels holds the dense linear-algebra kernels the trainer runs on:
-// Gemm and Axpy on row-major float32 slices. These two functions are the whole
-// interface between the trainer and the hardware; everything else in the
-// trainer is O(parameters) or O(batch·classes) bookkeeping.
+// a BLIS-style float32 GEMM over row-major and panel-packed matrices with a
+// fused bias/activation epilogue, and a few vectorised element-wise loops.
+// Everything else in the trainer is O(parameters) or O(batch·classes)
+// bookkeeping.
 //
-// The implementation here is portable Go: loops ordered so the innermost loop
-// walks contiguous memory, register blocking over four rows or columns, and
-// cache blocking over the shared dimension. A SIMD implementation can replace
-// the bodies behind the same signatures (one file per architecture plus a
-// build-tagged fallback, as in gonum's internal/asm).
+// # Two paths
+//
+// On amd64 CPUs with AVX2 and FMA the micro-kernel and the element-wise
+// loops are Go assembly (gemm_amd64.s, elementwise_amd64.s); elsewhere, or
+// when built with the purego tag, portable Go with the same packing and
+// blocking runs instead. The choice is made once at start-up. Every assembly
+// routine ends with VZEROUPPER: dirty upper ymm halves slow Go's scalar
+// float code severalfold on AMD Zen.
 //
 // # Determinism
 //
-// For given shapes and inputs, every function performs the same floating-point
-// operations in the same order on every call: results are bit-identical run to
-// run on the same binary. No function allocates or keeps state.
+// For given shapes and inputs, every function performs the same
+// floating-point operations in the same order on every call: results are
+// bit-identical run to run on the same binary and CPU path. (The assembly and
+// Go paths round differently, since one fuses multiply-adds, so they may
+// differ from each other.) Nothing depends on the contents of a Context or on
+// the alignment of the slices passed in.
 package kernels
 
-import "fmt"
+import (
+	"fmt"
+	"sync"
+)
+
+// ctxPool serves the package-level Gemm, which has no Context argument.
+var ctxPool = sync.Pool{New: func() any { return new(Context) }}
 
 // Gemm computes C = alpha·op(A)·op(B) + beta·C on row-major matrices, where
 // op(X) is X or Xᵀ as transA and transB say, op(A) is m×k, op(B) is k×n and C
@@ -24,7 +37,8 @@ import "fmt"
 // is stored m×k with lda ≥ k when transA is false, k×m with lda ≥ m when it is
 // true). As in BLAS, beta = 0 overwrites C without reading it, so NaNs in C's
 // old contents do not propagate. Gemm panics if a slice is too short for the
-// shape and stride given.
+// shape and stride given. It borrows a Context from a pool: code that calls
+// it in a loop should keep its own Context and call Context.Gemm.
 //
 // Reference loop:
 //
@@ -38,67 +52,9 @@ import "fmt"
 //		}
 //	}
 func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if m < 0 || n < 0 || k < 0 {
-		panic(fmt.Sprintf("kernels: Gemm: negative shape m=%d n=%d k=%d", m, n, k))
-	}
-	if m == 0 || n == 0 {
-		return
-	}
-	ar, ac := m, k
-	if transA {
-		ar, ac = k, m
-	}
-	br, bc := k, n
-	if transB {
-		br, bc = n, k
-	}
-	checkMatrix("A", a, ar, ac, lda)
-	checkMatrix("B", b, br, bc, ldb)
-	checkMatrix("C", c, m, n, ldc)
-
-	if k == 0 || alpha == 0 {
-		for i := 0; i < m; i++ {
-			scaleRow(beta, c[i*ldc:i*ldc+n])
-		}
-		return
-	}
-	switch {
-	case !transA && !transB:
-		gemmNN(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	case transA && !transB:
-		gemmTN(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	case !transA && transB:
-		gemmNT(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	default:
-		gemmTT(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	}
-}
-
-// Axpy computes y += alpha·x over the first len(x) elements of y. It panics
-// if y is shorter than x.
-//
-// Reference loop:
-//
-//	for i, v := range x {
-//		y[i] += alpha * v
-//	}
-func Axpy(alpha float32, x, y []float32) {
-	if len(y) < len(x) {
-		panic(fmt.Sprintf("kernels: Axpy: len(y)=%d < len(x)=%d", len(y), len(x)))
-	}
-	y = y[:len(x)]
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		xs := x[i : i+4 : i+4]
-		ys := y[i : i+4 : i+4]
-		ys[0] += alpha * xs[0]
-		ys[1] += alpha * xs[1]
-		ys[2] += alpha * xs[2]
-		ys[3] += alpha * xs[3]
-	}
-	for ; i < len(x); i++ {
-		y[i] += alpha * x[i]
-	}
+	ctx := ctxPool.Get().(*Context)
+	defer ctxPool.Put(ctx)
+	ctx.Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 func checkMatrix(name string, x []float32, rows, cols, ld int) {
@@ -110,18 +66,5 @@ func checkMatrix(name string, x []float32, rows, cols, ld int) {
 	}
 	if need := (rows-1)*ld + cols; len(x) < need {
 		panic(fmt.Sprintf("kernels: Gemm: len(%s)=%d < %d for %d×%d with stride %d", name, len(x), need, rows, cols, ld))
-	}
-}
-
-// scaleRow sets row = beta·row, without reading row when beta is 0.
-func scaleRow(beta float32, row []float32) {
-	switch beta {
-	case 1:
-	case 0:
-		clear(row)
-	default:
-		for j := range row {
-			row[j] *= beta
-		}
 	}
 }

@@ -68,7 +68,9 @@ func refGemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda i
 	return want, bound
 }
 
-func TestGemm(t *testing.T) {
+func TestGemm(t *testing.T) { forPaths(t, testGemm) }
+
+func testGemm(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	type shape struct{ m, n, k int }
 	var shapes []shape
@@ -169,41 +171,5 @@ func TestAxpy(t *testing.T) {
 				t.Fatalf("n=%d: y[%d] = %v, want %v", n, i, y[i], want[i])
 			}
 		}
-	}
-}
-
-func BenchmarkGemm(b *testing.B) {
-	r := rand.New(rand.NewPCG(5, 6))
-	rnd := func(n int) []float32 {
-		x := make([]float32, n)
-		for i := range x {
-			x[i] = float32(r.Float64())
-		}
-		return x
-	}
-	for _, tc := range []struct {
-		name           string
-		transA, transB bool
-		m, n, k        int
-	}{
-		{"forward NN 128x512x784", false, false, 128, 512, 784},
-		{"weight-grad TN 784x512x128", true, false, 784, 512, 128},
-		{"input-grad NT 128x512x512", false, true, 128, 512, 512},
-	} {
-		b.Run(tc.name, func(b *testing.B) {
-			a, bb, c := rnd(tc.m*tc.k), rnd(tc.k*tc.n), rnd(tc.m*tc.n)
-			lda, ldb := tc.k, tc.n
-			if tc.transA {
-				lda = tc.m
-			}
-			if tc.transB {
-				ldb = tc.k
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				Gemm(tc.transA, tc.transB, tc.m, tc.n, tc.k, 1, a, lda, bb, ldb, 0, c, tc.n)
-			}
-			b.ReportMetric(2*float64(tc.m*tc.n*tc.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-		})
 	}
 }

@@ -1,0 +1,153 @@
+package kernels
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// peakGFLOPs is one Zen 4 core's float32 peak with AVX2 FMA (2 pipes × 8
+// lanes × 2 flops × ~3.7 GHz), the yardstick of the benchmarks.
+const peakGFLOPs = 117.0
+
+func rndSlice(r *rand.Rand, n int) []float32 {
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = float32(r.Float64()*2 - 1)
+	}
+	return x
+}
+
+func reportGFLOPs(b *testing.B, flops float64) {
+	g := flops * float64(b.N) / b.Elapsed().Seconds() / 1e9
+	b.ReportMetric(g, "GFLOP/s")
+	b.ReportMetric(100*g/peakGFLOPs, "%peak")
+}
+
+// w1Layers are the (in, out) sizes of the reference MLP 784-512-512-10.
+var w1Layers = [][2]int{{784, 512}, {512, 512}, {512, 10}}
+
+type gemmCase struct {
+	name    string
+	m, n, k int
+	run     func()
+}
+
+// w1Cases builds the GEMMs of one SGD step of W1 at batch size bs, as the
+// trainer issues them: forward with bias and ReLU into row-major
+// activations, weight update straight into the packed weights (δ packed
+// first), input gradient against Wᵀ packed (the transposition is timed
+// separately).
+func w1Cases(ctx *Context, bs int) []gemmCase {
+	r := rand.New(rand.NewPCG(5, 6))
+	var cases []gemmCase
+	for li, l := range w1Layers {
+		in, out := l[0], l[1]
+		w := MakePacked(in, out)
+		PackB(w, false, in, out, rndSlice(r, in*out), out)
+		wt := MakePacked(out, in)
+		TransposePacked(wt, in, out, w)
+		bias := rndSlice(r, out)
+		x := rndSlice(r, bs*in)
+		h := make([]float32, bs*out)
+		delta := rndSlice(r, bs*out)
+		dp := MakePacked(bs, out)
+		dx := make([]float32, bs*in)
+		act := ActReLU
+		if li == len(w1Layers)-1 {
+			act = ActNone
+		}
+		cases = append(cases,
+			gemmCase{fmt.Sprintf("fwd/b=%d/%dx%dx%d", bs, bs, out, in), bs, out, in, func() {
+				ctx.GemmPacked(false, bs, out, in, 1, x, in, w, 0, h, out, false, Epilogue{Bias: bias, Act: act})
+			}},
+			gemmCase{fmt.Sprintf("wupd/b=%d/%dx%dx%d", bs, in, out, bs), in, out, bs, func() {
+				PackB(dp, false, bs, out, delta, out)
+				ctx.GemmPacked(true, in, out, bs, -1e-9, x, in, dp, 1, w, 0, true, Epilogue{})
+			}})
+		if li > 0 {
+			cases = append(cases, gemmCase{fmt.Sprintf("igrad/b=%d/%dx%dx%d", bs, bs, in, out), bs, in, out, func() {
+				ctx.GemmPacked(false, bs, in, out, 1, delta, out, wt, 0, dx, in, false, Epilogue{})
+			}})
+		}
+	}
+	return cases
+}
+
+var benchBatches = []int{8, 32, 128, 512}
+
+// BenchmarkGemm times each GEMM of a W1 training step.
+func BenchmarkGemm(b *testing.B) {
+	for _, bs := range benchBatches {
+		ctx := new(Context)
+		for _, tc := range w1Cases(ctx, bs) {
+			b.Run(tc.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					tc.run()
+				}
+				reportGFLOPs(b, 2*float64(tc.m*tc.n*tc.k))
+			})
+		}
+	}
+}
+
+// BenchmarkStep times all GEMMs of one W1 step (plus the transposition of
+// the two weight matrices the input gradient needs): the effective rate of
+// the GEMM part of training.
+func BenchmarkStep(b *testing.B) {
+	for _, bs := range benchBatches {
+		ctx := new(Context)
+		cases := w1Cases(ctx, bs)
+		var flops float64
+		for _, tc := range cases {
+			flops += 2 * float64(tc.m*tc.n*tc.k)
+		}
+		r := rand.New(rand.NewPCG(7, 8))
+		var ws, wts [][]float32
+		for _, l := range w1Layers[1:] {
+			ws = append(ws, rndSlice(r, PackedLen(l[0], l[1])))
+			wts = append(wts, make([]float32, PackedLen(l[1], l[0])))
+		}
+		b.Run(fmt.Sprintf("b=%d", bs), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for i, l := range w1Layers[1:] {
+					TransposePacked(wts[i], l[0], l[1], ws[i])
+				}
+				for _, tc := range cases {
+					tc.run()
+				}
+			}
+			reportGFLOPs(b, flops)
+		})
+	}
+}
+
+// BenchmarkTransposePacked times Wᵀ for the 512×512 layer.
+func BenchmarkTransposePacked(b *testing.B) {
+	r := rand.New(rand.NewPCG(9, 10))
+	src := rndSlice(r, PackedLen(512, 512))
+	dst := make([]float32, PackedLen(512, 512))
+	for b.Loop() {
+		TransposePacked(dst, 512, 512, src)
+	}
+	b.ReportMetric(float64(512*512*4*2)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
+}
+
+// BenchmarkMicroKernel runs the micro-kernel alone on packed panels that
+// stay in L1, with kc as in the GEMM's K blocks: its fraction of peak.
+func BenchmarkMicroKernel(b *testing.B) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, kc := range []int{8, 64, 196, 256} {
+		a := rndSlice(r, MR*kc)
+		bp := rndSlice(r, NR*kc)
+		c := rndSlice(r, MR*NR)
+		b.Run(fmt.Sprintf("kc=%d", kc), func(b *testing.B) {
+			for b.Loop() {
+				kernel(kc, &a[0], &bp[0], &c[0], NR, 1, nil, 0)
+			}
+			reportGFLOPs(b, 2*float64(MR*NR*kc))
+		})
+	}
+}

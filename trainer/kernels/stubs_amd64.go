@@ -1,0 +1,46 @@
+//go:build !purego
+
+package kernels
+
+import "golang.org/x/sys/cpu"
+
+// useAsm selects the assembly kernels; it is set once, at start-up, from the
+// CPU's features (tests flip it to run the Go path too).
+var useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// haveAsm reports whether this build and CPU can run the assembly kernels.
+var haveAsm = useAsm
+
+func init() {
+	if useAsm {
+		kernel = gemmKernelAVX2
+	}
+}
+
+// gemmKernelAVX2 is the MR×NR micro-kernel (see microKernel).
+//
+//go:noescape
+func gemmKernelAVX2(k int, a, b, c *float32, ldc int, beta float32, bias *float32, act int)
+
+//go:noescape
+func axpyAVX2(alpha float32, x, y *float32, n int)
+
+//go:noescape
+func reluGradAVX2(d, h *float32, n int)
+
+//go:noescape
+func tanhGradAVX2(d, h *float32, n int)
+
+//go:noescape
+func sumSquares64AVX2(x *float32, n int) float64
+
+//go:noescape
+func addTo64AVX2(dst *float64, src *float32, n int)
+
+//go:noescape
+func colSumsAVX2(beta float32, dst, x *float32, rows, cols, ldx int)
+
+// transpose24AVX2 transposes a contiguous NR×NR block: dst[c*NR+r] = src[r*NR+c].
+//
+//go:noescape
+func transpose24AVX2(dst, src *float32)

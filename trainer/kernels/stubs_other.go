@@ -1,0 +1,24 @@
+//go:build !amd64 || purego
+
+package kernels
+
+// Without the assembly kernels the Go path always runs; the functions below
+// only satisfy the compiler and are never called.
+
+var (
+	useAsm  = false
+	haveAsm = false
+)
+
+func gemmKernelAVX2(k int, a, b, c *float32, ldc int, beta float32, bias *float32, act int) {
+	panic("kernels: assembly kernel called without assembly")
+}
+
+func axpyAVX2(alpha float32, x, y *float32, n int)                   { panic("unreachable") }
+func reluGradAVX2(d, h *float32, n int)                              { panic("unreachable") }
+func tanhGradAVX2(d, h *float32, n int)                              { panic("unreachable") }
+func sumSquares64AVX2(x *float32, n int) float64                     { panic("unreachable") }
+func addTo64AVX2(dst *float64, src *float32, n int)                  { panic("unreachable") }
+func colSumsAVX2(beta float32, dst, x *float32, rows, cols, ldx int) { panic("unreachable") }
+
+func transpose24AVX2(dst, src *float32) { panic("unreachable") }
