@@ -3,6 +3,8 @@ package trainer
 import (
 	"context"
 
+	"github.com/lssr/lssr/trainer/kernels"
+
 	"github.com/lssr/lssr"
 )
 
@@ -52,10 +54,8 @@ func (r *run) pass(ctx context.Context, split Split, withGrad bool) (passStats, 
 		if !withGrad {
 			continue
 		}
-		net.backward(ws, x, m)
-		for k, g := range net.grads {
-			r.gradSum[k] += float64(g)
-		}
+		net.backward(ws, x, m, false, 0)
+		kernels.AddTo64(r.gradSum, net.grads)
 		for i := range m {
 			sqSum += perExampleSqNorm(net, ws, x, i)
 		}
@@ -83,13 +83,7 @@ func perExampleSqNorm(net *mlp, ws *workspace, x []float32, i int) float64 {
 	return total
 }
 
-func sqNorm(x []float32) float64 {
-	var s float64
-	for _, v := range x {
-		s += float64(v) * float64(v)
-	}
-	return s
-}
+func sqNorm(x []float32) float64 { return kernels.SumSquares64(x) }
 
 // measure takes a Measurement over the whole training subset, or returns nil
 // if the loss or the gradient statistics are NaN or Inf (the run diverged).

@@ -33,7 +33,7 @@ func TestMeasureMatchesMaterialisedGradients(t *testing.T) {
 				t.Fatalf("measure: %v, %v", m, err)
 			}
 			rn := refOf(r.net, r.cfg.loss)
-			gradSqNorm, trS1, _ := rn.refGradStats(toFloat64(r.net.params), r.data.Train, r.data.Dim)
+			gradSqNorm, trS1, _ := rn.refGradStats(toFloat64(r.net.logical(r.net.params)), r.data.Train, r.data.Dim)
 			rho := gradSqNorm / trS1
 			for _, c := range []struct {
 				name      string

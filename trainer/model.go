@@ -17,10 +17,18 @@ const (
 
 // denseLayer is y = a·W + bias. Its slices are views into the network's flat
 // parameter and gradient vectors.
+//
+// W (in×out) is stored in the kernels' panel layout (kernels.PanelIndex),
+// not row-major: it is then the ready-packed B operand of the forward
+// product a·W, so no step packs it, and the SGD update is written straight
+// into it by the weight-gradient product. Padding columns stay zero.
 type denseLayer struct {
 	in, out int
-	w, b    []float32 // w is in×out row-major: w[p*out+j] joins input p to unit j
-	gw, gb  []float32 // gradients of w and b, same layout
+	w, b    []float32 // w: kernels.PackedLen(in, out) floats in panel layout; b: out
+	gw, gb  []float32 // gradients of w and b, same layouts
+	// wT is Wᵀ (out×in) in panel layout, refreshed from w once per step
+	// before the input-gradient product that needs it (not for layer 0).
+	wT []float32
 }
 
 // mlp is a multilayer perceptron: dense layers with the activation between
@@ -29,35 +37,43 @@ type mlp struct {
 	layers []denseLayer
 	act    activation
 	// params and grads hold every weight and bias, layer by layer (weights
-	// then bias), so an SGD step is one Axpy.
+	// then bias), so the measurement sums them as one vector.
 	params, grads []float32
+	kern          kernels.Context // packing buffers, reused by every product
 }
 
 // newMLP builds a dim → hidden... → classes network initialised like
 // PyTorch's nn.Linear: weights and biases ~ U(−1/√fan_in, 1/√fan_in), drawn
-// layer by layer, weights (row-major in our layout) before biases.
+// layer by layer, weights (row-major order of the in×out matrix) before
+// biases.
 func newMLP(dim int, hidden []int, classes int, act activation, r *rand.Rand) *mlp {
 	widths := append(append([]int{dim}, hidden...), classes)
 	size := 0
 	for l := 0; l+1 < len(widths); l++ {
-		size += widths[l]*widths[l+1] + widths[l+1]
+		size += kernels.PackedLen(widths[l], widths[l+1]) + widths[l+1]
 	}
 	net := &mlp{act: act, params: make([]float32, size), grads: make([]float32, size)}
 	off := 0
 	for l := 0; l+1 < len(widths); l++ {
 		in, out := widths[l], widths[l+1]
+		wlen := kernels.PackedLen(in, out)
 		ly := denseLayer{
 			in: in, out: out,
-			w: net.params[off : off+in*out], gw: net.grads[off : off+in*out],
-			b: net.params[off+in*out : off+in*out+out], gb: net.grads[off+in*out : off+in*out+out],
+			w: net.params[off : off+wlen], gw: net.grads[off : off+wlen],
+			b: net.params[off+wlen : off+wlen+out], gb: net.grads[off+wlen : off+wlen+out],
 		}
-		off += in*out + out
+		off += wlen + out
 		bound := 1 / math.Sqrt(float64(in))
-		for i := range ly.w {
-			ly.w[i] = float32((2*r.Float64() - 1) * bound)
+		for i := range in {
+			for j := range out {
+				ly.w[kernels.PanelIndex(in, i, j)] = float32((2*r.Float64() - 1) * bound)
+			}
 		}
 		for i := range ly.b {
 			ly.b[i] = float32((2*r.Float64() - 1) * bound)
+		}
+		if l > 0 {
+			ly.wT = make([]float32, kernels.PackedLen(out, in))
 		}
 		net.layers = append(net.layers, ly)
 	}
@@ -66,6 +82,25 @@ func newMLP(dim int, hidden []int, classes int, act activation, r *rand.Rand) *m
 
 // classes is the width of the output layer.
 func (net *mlp) classes() int { return net.layers[len(net.layers)-1].out }
+
+// logical returns a copy of v (params or grads) in the plain order: per
+// layer the in×out weights row-major, then the bias. Tests compare against
+// references in that order.
+func (net *mlp) logical(v []float32) []float32 {
+	var out []float32
+	off := 0
+	for _, ly := range net.layers {
+		for i := range ly.in {
+			for j := range ly.out {
+				out = append(out, v[off+kernels.PanelIndex(ly.in, i, j)])
+			}
+		}
+		wlen := kernels.PackedLen(ly.in, ly.out)
+		out = append(out, v[off+wlen:off+wlen+ly.out]...)
+		off += wlen + ly.out
+	}
+	return out
+}
 
 // workspace holds the activations and output gradients of up to rows
 // examples, so training steps and evaluation passes allocate nothing.
@@ -77,14 +112,22 @@ type workspace struct {
 	// deltas[l] is the gradient of the loss with respect to layer l's output
 	// before its activation.
 	deltas [][]float32
+	// packedDelta holds a layer's deltas packed as the B operand of the
+	// weight-gradient product; biasGrad a bias gradient before the update.
+	packedDelta, biasGrad []float32
 }
 
 func (net *mlp) newWorkspace(rows int) *workspace {
 	ws := &workspace{rows: rows}
+	maxPacked, maxOut := 0, 0
 	for _, ly := range net.layers {
 		ws.outs = append(ws.outs, make([]float32, rows*ly.out))
 		ws.deltas = append(ws.deltas, make([]float32, rows*ly.out))
+		maxPacked = max(maxPacked, kernels.PackedLen(rows, ly.out))
+		maxOut = max(maxOut, ly.out)
 	}
+	ws.packedDelta = make([]float32, maxPacked)
+	ws.biasGrad = make([]float32, maxOut)
 	return ws
 }
 
@@ -97,58 +140,58 @@ func (ws *workspace) input(net *mlp, l int, x []float32, m int) []float32 {
 }
 
 // forward computes the logits of the m examples in x (m rows of features)
-// into ws.outs[last].
+// into ws.outs[last]. Bias and ReLU are applied as the kernel stores each
+// tile.
 func (net *mlp) forward(ws *workspace, x []float32, m int) []float32 {
 	last := len(net.layers) - 1
 	for l, ly := range net.layers {
 		in := ws.input(net, l, x, m)
 		out := ws.outs[l][:m*ly.out]
-		for i := range m {
-			copy(out[i*ly.out:(i+1)*ly.out], ly.b)
+		epi := kernels.Epilogue{Bias: ly.b}
+		if l < last && net.act == relu {
+			epi.Act = kernels.ActReLU
 		}
-		kernels.Gemm(false, false, m, ly.out, ly.in, 1, in, ly.in, ly.w, ly.out, 1, out, ly.out)
-		if l < last {
-			net.activate(out)
+		net.kern.GemmPacked(false, m, ly.out, ly.in, 1, in, ly.in, ly.w, 0, out, ly.out, false, epi)
+		if l < last && net.act == tanh {
+			for i, v := range out {
+				out[i] = float32(math.Tanh(float64(v)))
+			}
 		}
 	}
 	return ws.outs[last][:m*net.classes()]
 }
 
-func (net *mlp) activate(z []float32) {
-	switch net.act {
-	case relu:
-		for i, v := range z {
-			if v <= 0 { // NaN stays NaN, so divergence shows in the loss
-				z[i] = 0
-			}
-		}
-	case tanh:
-		for i, v := range z {
-			z[i] = float32(math.Tanh(float64(v)))
-		}
-	}
-}
-
-// backward turns ws.deltas[last] (the loss gradient with respect to the
-// logits, set by the loss) into the parameter gradients net.grads, for the m
-// examples whose features are x. The gradients are sums over the m rows of
+// backward propagates ws.deltas[last] (the loss gradient with respect to the
+// logits, set by the loss) through the network for the m examples whose
+// features are x. The parameter gradients are sums over the m rows of
 // deltas: the loss's scale decides whether that is a mean.
-func (net *mlp) backward(ws *workspace, x []float32, m int) {
+//
+// Without update it writes the gradients to net.grads. With update it
+// instead takes the SGD step θ −= lr·∇ directly: each layer's input gradient is
+// computed first, from the weights before the update, and then the
+// weight-gradient product adds −lr·aᵀδ straight into the packed weights, so
+// no gradient is stored and read back.
+func (net *mlp) backward(ws *workspace, x []float32, m int, update bool, lr float32) {
 	for l := len(net.layers) - 1; l >= 0; l-- {
-		ly := net.layers[l]
+		ly := &net.layers[l]
 		in := ws.input(net, l, x, m)
 		delta := ws.deltas[l][:m*ly.out]
-		kernels.Gemm(true, false, ly.in, ly.out, m, 1, in, ly.in, delta, ly.out, 0, ly.gw, ly.out)
-		clear(ly.gb)
-		for i := range m {
-			kernels.Axpy(1, delta[i*ly.out:(i+1)*ly.out], ly.gb)
+		if l > 0 {
+			kernels.TransposePacked(ly.wT, ly.in, ly.out, ly.w)
+			prev := ws.deltas[l-1][:m*ly.in]
+			net.kern.GemmPacked(false, m, ly.in, ly.out, 1, delta, ly.out, ly.wT, 0, prev, ly.in, false, kernels.Epilogue{})
+			net.activationGrad(prev, in)
 		}
-		if l == 0 {
-			break
+		kernels.PackB(ws.packedDelta, false, m, ly.out, delta, ly.out)
+		if !update {
+			net.kern.GemmPacked(true, ly.in, ly.out, m, 1, in, ly.in, ws.packedDelta, 0, ly.gw, 0, true, kernels.Epilogue{})
+			kernels.ColSums(ly.gb, delta, m, ly.out, ly.out, 0)
+			continue
 		}
-		prev := ws.deltas[l-1][:m*ly.in]
-		kernels.Gemm(false, true, m, ly.in, ly.out, 1, delta, ly.out, ly.w, ly.out, 0, prev, ly.in)
-		net.activationGrad(prev, in)
+		net.kern.GemmPacked(true, ly.in, ly.out, m, -lr, in, ly.in, ws.packedDelta, 1, ly.w, 0, true, kernels.Epilogue{})
+		gb := ws.biasGrad[:ly.out]
+		kernels.ColSums(gb, delta, m, ly.out, ly.out, 0)
+		kernels.Axpy(-lr, gb, ly.b)
 	}
 }
 
@@ -158,14 +201,8 @@ func (net *mlp) activationGrad(d, h []float32) {
 	h = h[:len(d)]
 	switch net.act {
 	case relu:
-		for i, v := range h {
-			if !(v > 0) {
-				d[i] = 0
-			}
-		}
+		kernels.ReLUGrad(d, h)
 	case tanh:
-		for i, v := range h {
-			d[i] *= 1 - v*v
-		}
+		kernels.TanhGrad(d, h)
 	}
 }

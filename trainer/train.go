@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/lssr/lssr"
-	"github.com/lssr/lssr/trainer/kernels"
 )
 
 // config is a job checked against the data it runs on.
@@ -147,9 +146,11 @@ func (r *run) batch(s int) []int {
 	return r.idx
 }
 
-// gradient sets net.grads to the gradient of the mean loss over the examples
-// idx, and returns that mean loss and how many of them are classified right.
-func (r *run) gradient(idx []int) (loss float64, correct int) {
+// forwardLoss runs the examples idx through the network and the loss,
+// leaving the gradient of the mean loss with respect to the logits in the
+// workspace, and returns that mean loss and how many examples are
+// classified right.
+func (r *run) forwardLoss(idx []int) (loss float64, correct int) {
 	dim, m := r.data.Dim, len(idx)
 	for j, i := range idx {
 		copy(r.batchX[j*dim:(j+1)*dim], r.data.Train.X[i*dim:(i+1)*dim])
@@ -158,16 +159,23 @@ func (r *run) gradient(idx []int) (loss float64, correct int) {
 	logits := r.net.forward(r.ws, r.batchX, m)
 	last := len(r.net.layers) - 1
 	sum, correct := r.cfg.loss.eval(logits, r.batchY, r.data.Classes, m, 1/float64(m), r.ws.deltas[last])
-	r.net.backward(r.ws, r.batchX, m)
 	return sum / float64(m), correct
 }
 
+// gradient sets net.grads to the gradient of the mean loss over the examples
+// idx, and returns that mean loss and how many of them are classified right.
+func (r *run) gradient(idx []int) (loss float64, correct int) {
+	loss, correct = r.forwardLoss(idx)
+	r.net.backward(r.ws, r.batchX, len(idx), false, 0)
+	return loss, correct
+}
+
 // step takes one SGD step on the examples idx unless their loss is NaN or
-// Inf, and returns that loss.
+// Inf, and returns that loss. The update is fused into the backward pass.
 func (r *run) step(idx []int) (loss float64, correct int) {
-	loss, correct = r.gradient(idx)
+	loss, correct = r.forwardLoss(idx)
 	if finite(loss) {
-		kernels.Axpy(float32(-r.cfg.lr), r.net.grads, r.net.params)
+		r.net.backward(r.ws, r.batchX, len(idx), true, float32(r.cfg.lr))
 	}
 	return loss, correct
 }
