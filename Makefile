@@ -5,7 +5,7 @@ BIN := bin/lssr
 FASHION_DIR := /usr/share/datasets/fashion-mnist
 DEMO_DIR := demo
 
-.PHONY: build demo test bench deps vet clean
+.PHONY: build demo test bench bench-compare deps vet clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/lssr
@@ -37,8 +37,15 @@ vet:
 test: deps vet
 	$(GO) test -count=1 ./...
 
-bench: deps
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+# bench: GEMM GFLOP/s at W1's shapes and the W1 training step (samples/s,
+# allocs/op), one thread.
+bench:
+	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem ./trainer/...
+
+# bench-compare: the W1 step of lssr against PyTorch (installed with apt when
+# missing), one thread each, side by side in one run.
+bench-compare:
+	bash trainer/bench/compare.sh
 
 clean:
 	rm -rf bin $(DEMO_DIR)
