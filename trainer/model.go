@@ -182,13 +182,16 @@ func (net *mlp) backward(ws *workspace, x []float32, m int, update bool, lr floa
 			net.kern.GemmPacked(false, m, ly.in, ly.out, 1, delta, ly.out, ly.wT, 0, prev, ly.in, false, kernels.Epilogue{})
 			net.activationGrad(prev, in)
 		}
-		kernels.PackB(ws.packedDelta, false, m, ly.out, delta, ly.out)
 		if !update {
+			kernels.PackB(ws.packedDelta, false, m, ly.out, delta, ly.out)
 			net.kern.GemmPacked(true, ly.in, ly.out, m, 1, in, ly.in, ws.packedDelta, 0, ly.gw, 0, true, kernels.Epilogue{})
 			kernels.ColSums(ly.gb, delta, m, ly.out, ly.out, 0)
 			continue
 		}
-		net.kern.GemmPacked(true, ly.in, ly.out, m, -lr, in, ly.in, ws.packedDelta, 1, ly.w, 0, true, kernels.Epilogue{})
+		// −η goes into the packed δ, so the product runs with alpha = 1,
+		// which reads the activations in place instead of packing them.
+		kernels.PackBScaled(ws.packedDelta, -lr, false, m, ly.out, delta, ly.out)
+		net.kern.GemmPacked(true, ly.in, ly.out, m, 1, in, ly.in, ws.packedDelta, 1, ly.w, 0, true, kernels.Epilogue{})
 		gb := ws.biasGrad[:ly.out]
 		kernels.ColSums(gb, delta, m, ly.out, ly.out, 0)
 		kernels.Axpy(-lr, gb, ly.b)

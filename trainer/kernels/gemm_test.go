@@ -354,6 +354,15 @@ func testPackB(t *testing.T) {
 					}
 				}
 			}
+			// PackBScaled stores alpha·op(B), padding still zero.
+			scaled, checkScaled := padded(r, PackedLen(k, n), 2)
+			PackBScaled(scaled, -0.375, trans, k, n, b, ldb)
+			checkScaled(t, "PackBScaled dst")
+			for x := range dst[:PackedLen(k, n)] {
+				if want := -0.375 * dst[x]; scaled[x] != want {
+					t.Fatalf("%v/t=%v: PackBScaled element %d = %v, want %v", sh, trans, x, scaled[x], want)
+				}
+			}
 			// UnpackB inverts PackB; TransposePacked matches packing Bᵀ.
 			ldd := n + 2
 			back, checkBack := padded(r, max((k-1)*ldd+n, 0), 0)

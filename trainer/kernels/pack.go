@@ -64,6 +64,13 @@ func alignedFloats(n int) []float32 {
 //		}
 //	}
 func PackB(dst []float32, transB bool, k, n int, b []float32, ldb int) {
+	PackBScaled(dst, 1, transB, k, n, b, ldb)
+}
+
+// PackBScaled is PackB storing alpha·op(B). Scaling B while it is packed lets
+// a product with alpha ≠ 1 run with alpha = 1, which GemmPacked computes
+// without packing A (the trainer folds −η into δ this way).
+func PackBScaled(dst []float32, alpha float32, transB bool, k, n int, b []float32, ldb int) {
 	if k < 0 || n < 0 {
 		panic(fmt.Sprintf("kernels: PackB: negative shape k=%d n=%d", k, n))
 	}
@@ -84,7 +91,14 @@ func PackB(dst []float32, transB bool, k, n int, b []float32, ldb int) {
 		if !transB {
 			for r := 0; r < k; r++ {
 				row := panel[r*NR : r*NR+NR : r*NR+NR]
-				copy(row, b[r*ldb+j0:r*ldb+j0+nr])
+				src := b[r*ldb+j0 : r*ldb+j0+nr]
+				if alpha == 1 {
+					copy(row, src)
+				} else {
+					for c, v := range src {
+						row[c] = alpha * v
+					}
+				}
 				clear(row[nr:])
 			}
 			continue
@@ -97,7 +111,7 @@ func PackB(dst []float32, transB bool, k, n int, b []float32, ldb int) {
 			src := b[(j0+c)*ldb : (j0+c)*ldb+k]
 			col := panel[c:]
 			for r, v := range src {
-				col[r*NR] = v
+				col[r*NR] = alpha * v
 			}
 		}
 	}

@@ -14,6 +14,7 @@ var haveAsm = useAsm
 func init() {
 	if useAsm {
 		kernel = gemmKernelAVX2
+		stridedKernel = gemmKernelStridedAVX2
 	}
 }
 
@@ -44,3 +45,9 @@ func colSumsAVX2(beta float32, dst, x *float32, rows, cols, ldx int)
 //
 //go:noescape
 func transpose24AVX2(dst, src *float32)
+
+// gemmKernelStridedAVX2 is gemmKernelAVX2 with A read in place: A(r, p) at
+// a + r·rs + p·ks bytes (see gemm_strided_amd64.s).
+//
+//go:noescape
+func gemmKernelStridedAVX2(k int, a *float32, rs, ks int, b, c *float32, ldc int, beta float32, bias *float32, act int)
