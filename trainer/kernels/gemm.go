@@ -88,6 +88,11 @@ type microKernel func(k int, a, b, c *float32, ldc int, beta float32, bias *floa
 // it, else kernelGo. Tests switch it (with useAsm) to run both paths.
 var kernel microKernel = kernelGo
 
+// tilesKernel, when set (the assembly path), runs the micro-kernel over tiles
+// consecutive packed A micro-panels against one B micro-panel, C moving MR
+// rows per tile: one call per column of tiles instead of one per tile.
+var tilesKernel func(tiles, k int, a, b, c *float32, ldc int, beta float32, bias *float32, act int)
+
 // stridedKernel, when set (the assembly path), is the micro-kernel that reads
 // A in place: A(r, p) at a + r·rs + p·ks bytes. GemmPacked uses it instead of
 // packing A when alpha is 1 (packing is where alpha is applied otherwise) and
@@ -196,7 +201,19 @@ func (ctx *Context) GemmPacked(transA bool, m, n, k int, alpha float32, a []floa
 				if bias != nil && nr == NR {
 					biasP = &bias[jr]
 				}
-				for ir := 0; ir < mc; ir += MR {
+				ir := 0
+				if full := mc / MR; useAsm && tilesKernel != nil && !direct && nr == NR && full > 0 {
+					var cPtr *float32
+					ldcT := ldc
+					if cPanels {
+						cPtr, ldcT = &c[(jr/NR)*m*NR+ic*NR], NR
+					} else {
+						cPtr = &c[ic*ldc+jr]
+					}
+					tilesKernel(full, kc, &ap[0], &bpan[0], cPtr, ldcT, bt, biasP, int(act))
+					ir = full * MR
+				}
+				for ; ir < mc; ir += MR {
 					mr := min(MR, mc-ir)
 					apan := ap[(ir/MR)*kc*MR : (ir/MR+1)*kc*MR]
 					i := ic + ir

@@ -62,6 +62,7 @@ TEXT ·gemmKernelAVX2(SB), NOSPLIT, $0-64
 	SHRQ $2, UNROLL                   // UNROLL = k / 4
 	JZ   tail
 
+	PCALIGN $64
 loop4:                                // four steps of k per iteration
 	// C[0:4, 0:24] += A[p, 0:4]ᵀ · B[p, 0:24]
 	VMOVUPS 0(B_PTR), Y12

@@ -71,6 +71,7 @@ TEXT ·gemmKernelStridedAVX2(SB), NOSPLIT, $0-80
 	SHRQ $2, UNROLL                   // UNROLL = k / 4
 	JZ   tail
 
+	PCALIGN $64
 loop4:                                // four steps of k per iteration
 	VMOVUPS 0(B_PTR), Y12
 	VMOVUPS 32(B_PTR), Y13

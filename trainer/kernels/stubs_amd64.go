@@ -15,6 +15,7 @@ func init() {
 	if useAsm {
 		kernel = gemmKernelAVX2
 		stridedKernel = gemmKernelStridedAVX2
+		tilesKernel = gemmTilesAVX2
 	}
 }
 
@@ -51,3 +52,10 @@ func transpose24AVX2(dst, src *float32)
 //
 //go:noescape
 func gemmKernelStridedAVX2(k int, a *float32, rs, ks int, b, c *float32, ldc int, beta float32, bias *float32, act int)
+
+// gemmTilesAVX2 runs gemmKernelAVX2 over tiles consecutive packed A
+// micro-panels against one B micro-panel, C moving MR rows per tile (see
+// gemm_tiles_amd64.s).
+//
+//go:noescape
+func gemmTilesAVX2(tiles, k int, a, b, c *float32, ldc int, beta float32, bias *float32, act int)
