@@ -54,7 +54,7 @@ func (r *run) pass(ctx context.Context, split Split, withGrad bool) (passStats, 
 		if !withGrad {
 			continue
 		}
-		net.backward(ws, x, m, false, 0)
+		net.backward(ws, x, m, false)
 		kernels.AddTo64(r.gradSum, net.grads)
 		for i := range m {
 			sqSum += perExampleSqNorm(net, ws, x, i)

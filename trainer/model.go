@@ -113,21 +113,19 @@ type workspace struct {
 	// before its activation.
 	deltas [][]float32
 	// packedDelta holds a layer's deltas packed as the B operand of the
-	// weight-gradient product; biasGrad a bias gradient before the update.
-	packedDelta, biasGrad []float32
+	// weight-gradient product.
+	packedDelta []float32
 }
 
 func (net *mlp) newWorkspace(rows int) *workspace {
 	ws := &workspace{rows: rows}
-	maxPacked, maxOut := 0, 0
+	maxPacked := 0
 	for _, ly := range net.layers {
 		ws.outs = append(ws.outs, make([]float32, rows*ly.out))
 		ws.deltas = append(ws.deltas, make([]float32, rows*ly.out))
 		maxPacked = max(maxPacked, kernels.PackedLen(rows, ly.out))
-		maxOut = max(maxOut, ly.out)
 	}
 	ws.packedDelta = make([]float32, maxPacked)
-	ws.biasGrad = make([]float32, maxOut)
 	return ws
 }
 
@@ -166,12 +164,13 @@ func (net *mlp) forward(ws *workspace, x []float32, m int) []float32 {
 // features are x. The parameter gradients are sums over the m rows of
 // deltas: the loss's scale decides whether that is a mean.
 //
-// Without update it writes the gradients to net.grads. With update it
-// instead takes the SGD step θ −= lr·∇ directly: each layer's input gradient is
-// computed first, from the weights before the update, and then the
-// weight-gradient product adds −lr·aᵀδ straight into the packed weights, so
-// no gradient is stored and read back.
-func (net *mlp) backward(ws *workspace, x []float32, m int, update bool, lr float32) {
+// Without update it writes those gradients to net.grads. With update it adds
+// them to the parameters instead: the caller has scaled the loss gradient by
+// −η/b, so that sum is the SGD step. Each layer's input gradient is computed
+// first, from the weights before the update, and then the weight-gradient
+// product adds aᵀδ straight into the packed weights, so no gradient is
+// stored and read back.
+func (net *mlp) backward(ws *workspace, x []float32, m int, update bool) {
 	for l := len(net.layers) - 1; l >= 0; l-- {
 		ly := &net.layers[l]
 		in := ws.input(net, l, x, m)
@@ -182,19 +181,14 @@ func (net *mlp) backward(ws *workspace, x []float32, m int, update bool, lr floa
 			net.kern.GemmPacked(false, m, ly.in, ly.out, 1, delta, ly.out, ly.wT, 0, prev, ly.in, false, kernels.Epilogue{})
 			net.activationGrad(prev, in)
 		}
+		kernels.PackB(ws.packedDelta, false, m, ly.out, delta, ly.out)
 		if !update {
-			kernels.PackB(ws.packedDelta, false, m, ly.out, delta, ly.out)
 			net.kern.GemmPacked(true, ly.in, ly.out, m, 1, in, ly.in, ws.packedDelta, 0, ly.gw, 0, true, kernels.Epilogue{})
 			kernels.ColSums(ly.gb, delta, m, ly.out, ly.out, 0)
 			continue
 		}
-		// −η goes into the packed δ, so the product runs with alpha = 1,
-		// which reads the activations in place instead of packing them.
-		kernels.PackBScaled(ws.packedDelta, -lr, false, m, ly.out, delta, ly.out)
 		net.kern.GemmPacked(true, ly.in, ly.out, m, 1, in, ly.in, ws.packedDelta, 1, ly.w, 0, true, kernels.Epilogue{})
-		gb := ws.biasGrad[:ly.out]
-		kernels.ColSums(gb, delta, m, ly.out, ly.out, 0)
-		kernels.Axpy(-lr, gb, ly.b)
+		kernels.ColSums(ly.b, delta, m, ly.out, ly.out, 1)
 	}
 }
 

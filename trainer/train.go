@@ -147,10 +147,10 @@ func (r *run) batch(s int) []int {
 }
 
 // forwardLoss runs the examples idx through the network and the loss,
-// leaving the gradient of the mean loss with respect to the logits in the
-// workspace, and returns that mean loss and how many examples are
-// classified right.
-func (r *run) forwardLoss(idx []int) (loss float64, correct int) {
+// leaving scale times the gradient of the summed loss with respect to the
+// logits in the workspace, and returns the mean loss and how many examples
+// are classified right.
+func (r *run) forwardLoss(idx []int, scale float64) (loss float64, correct int) {
 	dim, m := r.data.Dim, len(idx)
 	for j, i := range idx {
 		copy(r.batchX[j*dim:(j+1)*dim], r.data.Train.X[i*dim:(i+1)*dim])
@@ -158,24 +158,27 @@ func (r *run) forwardLoss(idx []int) (loss float64, correct int) {
 	}
 	logits := r.net.forward(r.ws, r.batchX, m)
 	last := len(r.net.layers) - 1
-	sum, correct := r.cfg.loss.eval(logits, r.batchY, r.data.Classes, m, 1/float64(m), r.ws.deltas[last])
+	sum, correct := r.cfg.loss.eval(logits, r.batchY, r.data.Classes, m, scale, r.ws.deltas[last])
 	return sum / float64(m), correct
 }
 
 // gradient sets net.grads to the gradient of the mean loss over the examples
 // idx, and returns that mean loss and how many of them are classified right.
 func (r *run) gradient(idx []int) (loss float64, correct int) {
-	loss, correct = r.forwardLoss(idx)
-	r.net.backward(r.ws, r.batchX, len(idx), false, 0)
+	loss, correct = r.forwardLoss(idx, 1/float64(len(idx)))
+	r.net.backward(r.ws, r.batchX, len(idx), false)
 	return loss, correct
 }
 
 // step takes one SGD step on the examples idx unless their loss is NaN or
-// Inf, and returns that loss. The update is fused into the backward pass.
+// Inf, and returns that loss. The update is fused into the backward pass:
+// the loss gradient is scaled by −η/b instead of 1/b, and since backprop is
+// linear in it, every layer's δ then is −η times its gradient, which the
+// weight-gradient product adds straight into the weights.
 func (r *run) step(idx []int) (loss float64, correct int) {
-	loss, correct = r.forwardLoss(idx)
+	loss, correct = r.forwardLoss(idx, -r.cfg.lr/float64(len(idx)))
 	if finite(loss) {
-		r.net.backward(r.ws, r.batchX, len(idx), true, float32(r.cfg.lr))
+		r.net.backward(r.ws, r.batchX, len(idx), true)
 	}
 	return loss, correct
 }

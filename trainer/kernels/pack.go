@@ -69,7 +69,7 @@ func PackB(dst []float32, transB bool, k, n int, b []float32, ldb int) {
 
 // PackBScaled is PackB storing alpha·op(B). Scaling B while it is packed lets
 // a product with alpha ≠ 1 run with alpha = 1, which GemmPacked computes
-// without packing A (the trainer folds −η into δ this way).
+// without packing A when n ≤ NR.
 func PackBScaled(dst []float32, alpha float32, transB bool, k, n int, b []float32, ldb int) {
 	if k < 0 || n < 0 {
 		panic(fmt.Sprintf("kernels: PackB: negative shape k=%d n=%d", k, n))
