@@ -203,6 +203,10 @@ func packA(dst []float32, transA bool, a []float32, lda, i0, mc, p0, kc int, alp
 		i := i0 + ir
 		if transA {
 			// A stored k×m: the MR values of column p are contiguous.
+			if mr == MR && useAsm {
+				packA4ColsAVX2(&panel[0], &a[p0*lda+i], lda, kc, alpha)
+				continue
+			}
 			if mr == MR {
 				for p := 0; p < kc; p++ {
 					src := a[(p0+p)*lda+i : (p0+p)*lda+i+MR : (p0+p)*lda+i+MR]
@@ -232,7 +236,12 @@ func packA(dst []float32, transA bool, a []float32, lda, i0, mc, p0, kc int, alp
 			r1 := a[(i+1)*lda+p0 : (i+1)*lda+p0+kc]
 			r2 := a[(i+2)*lda+p0 : (i+2)*lda+p0+kc]
 			r3 := a[(i+3)*lda+p0 : (i+3)*lda+p0+kc]
-			for p := range r0 {
+			start := 0
+			if useAsm && kc >= 8 {
+				start = kc / 8 * 8
+				packA4RowsAVX2(&panel[0], &r0[0], lda, start, alpha)
+			}
+			for p := start; p < kc; p++ {
 				d := panel[p*MR : p*MR+MR : p*MR+MR]
 				d[0] = alpha * r0[p]
 				d[1] = alpha * r1[p]

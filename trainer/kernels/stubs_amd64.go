@@ -59,3 +59,14 @@ func gemmKernelStridedAVX2(k int, a *float32, rs, ks int, b, c *float32, ldc int
 //
 //go:noescape
 func gemmTilesAVX2(tiles, k int, a, b, c *float32, ldc int, beta float32, bias *float32, act int)
+
+// packA4RowsAVX2 packs four rows of A, kc (a multiple of 8) columns:
+// dst[p*4+r] = alpha·a[r*lda+p].
+//
+//go:noescape
+func packA4RowsAVX2(dst, a *float32, lda, kc int, alpha float32)
+
+// packA4ColsAVX2 packs four columns of stored Aᵀ: dst[p*4+r] = alpha·a[p*lda+r].
+//
+//go:noescape
+func packA4ColsAVX2(dst, a *float32, lda, kc int, alpha float32)

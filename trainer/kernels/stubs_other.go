@@ -22,3 +22,6 @@ func addTo64AVX2(dst *float64, src *float32, n int)                  { panic("un
 func colSumsAVX2(beta float32, dst, x *float32, rows, cols, ldx int) { panic("unreachable") }
 
 func transpose24AVX2(dst, src *float32) { panic("unreachable") }
+
+func packA4RowsAVX2(dst, a *float32, lda, kc int, alpha float32) { panic("kernels: no assembly") }
+func packA4ColsAVX2(dst, a *float32, lda, kc int, alpha float32) { panic("kernels: no assembly") }
