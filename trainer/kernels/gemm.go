@@ -93,6 +93,10 @@ var kernel microKernel = kernelGo
 // rows per tile: one call per column of tiles instead of one per tile.
 var tilesKernel func(tiles, k int, a, b, c *float32, ldc int, beta float32, bias *float32, act int)
 
+// narrowKernel, when set (the assembly path), is tilesKernel for a last panel
+// of B with at most 8 real columns: it computes and stores only those.
+var narrowKernel func(tiles, k int, a, b, c *float32, ldc int, beta float32, bias *float32, act, nr int)
+
 // stridedKernel, when set (the assembly path), is the micro-kernel that reads
 // A in place: A(r, p) at a + r·rs + p·ks bytes. GemmPacked uses it instead of
 // packing A when alpha is 1 (packing is where alpha is applied otherwise) and
@@ -202,7 +206,7 @@ func (ctx *Context) GemmPacked(transA bool, m, n, k int, alpha float32, a []floa
 					biasP = &bias[jr]
 				}
 				ir := 0
-				if full := mc / MR; useAsm && tilesKernel != nil && !direct && nr == NR && full > 0 {
+				if full := mc / MR; useAsm && tilesKernel != nil && !direct && (nr == NR || nr <= 8) && full > 0 {
 					var cPtr *float32
 					ldcT := ldc
 					if cPanels {
@@ -210,7 +214,15 @@ func (ctx *Context) GemmPacked(transA bool, m, n, k int, alpha float32, a []floa
 					} else {
 						cPtr = &c[ic*ldc+jr]
 					}
-					tilesKernel(full, kc, &ap[0], &bpan[0], cPtr, ldcT, bt, biasP, int(act))
+					if nr == NR {
+						tilesKernel(full, kc, &ap[0], &bpan[0], cPtr, ldcT, bt, biasP, int(act))
+					} else {
+						var biasN *float32
+						if bias != nil {
+							biasN = &bias[jr]
+						}
+						narrowKernel(full, kc, &ap[0], &bpan[0], cPtr, ldcT, bt, biasN, int(act), nr)
+					}
 					ir = full * MR
 				}
 				for ; ir < mc; ir += MR {

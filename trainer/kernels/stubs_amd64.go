@@ -16,6 +16,7 @@ func init() {
 		kernel = gemmKernelAVX2
 		stridedKernel = gemmKernelStridedAVX2
 		tilesKernel = gemmTilesAVX2
+		narrowKernel = gemmTilesNarrowAVX2
 	}
 }
 
@@ -70,3 +71,9 @@ func packA4RowsAVX2(dst, a *float32, lda, kc int, alpha float32)
 //
 //go:noescape
 func packA4ColsAVX2(dst, a *float32, lda, kc int, alpha float32)
+
+// gemmTilesNarrowAVX2 is gemmTilesAVX2 for a last B panel of nr ≤ 8 real
+// columns: a 4×8 tile with masked C and bias access (see gemm_narrow_amd64.s).
+//
+//go:noescape
+func gemmTilesNarrowAVX2(tiles, k int, a, b, c *float32, ldc int, beta float32, bias *float32, act, nr int)
