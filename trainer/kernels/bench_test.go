@@ -51,6 +51,10 @@ func w1Cases(ctx *Context, bs int) []gemmCase {
 		x := rndSlice(r, bs*in)
 		h := make([]float32, bs*out)
 		delta := rndSlice(r, bs*out)
+		stepDelta := make([]float32, len(delta))
+		for i, v := range delta {
+			stepDelta[i] = -1e-9 * v
+		}
 		dp := MakePacked(bs, out)
 		dx := make([]float32, bs*in)
 		act := ActReLU
@@ -62,8 +66,9 @@ func w1Cases(ctx *Context, bs int) []gemmCase {
 				ctx.GemmPacked(false, bs, out, in, 1, x, in, w, 0, h, out, false, Epilogue{Bias: bias, Act: act})
 			}},
 			gemmCase{fmt.Sprintf("wupd/b=%d/%dx%dx%d", bs, in, out, bs), in, out, bs, func() {
-				PackB(dp, false, bs, out, delta, out)
-				ctx.GemmPacked(true, in, out, bs, -1e-9, x, in, dp, 1, w, 0, true, Epilogue{})
+				// As the trainer does: δ already carries −η/b, alpha is 1.
+				PackB(dp, false, bs, out, stepDelta, out)
+				ctx.GemmPacked(true, in, out, bs, 1, x, in, dp, 1, w, 0, true, Epilogue{})
 			}})
 		if li > 0 {
 			cases = append(cases, gemmCase{fmt.Sprintf("igrad/b=%d/%dx%dx%d", bs, bs, in, out), bs, in, out, func() {

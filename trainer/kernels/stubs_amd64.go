@@ -77,3 +77,9 @@ func packA4ColsAVX2(dst, a *float32, lda, kc int, alpha float32)
 //
 //go:noescape
 func gemmTilesNarrowAVX2(tiles, k int, a, b, c *float32, ldc int, beta float32, bias *float32, act, nr int)
+
+// fmaPeakAVX2 runs iters × 12 register-only FMAs (192 flops each): the
+// measured one-core peak of BenchmarkPeak.
+//
+//go:noescape
+func fmaPeakAVX2(iters int)
