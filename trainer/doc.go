@@ -47,7 +47,16 @@
 // Train is single-threaded and draws every random number from PCG streams of
 // job.Seed (one for the initial weights, one for the batch order); nothing
 // depends on time, map order or scheduling. The same job on the same data and
-// the same binary gives a bit-identical Result, apart from Seconds.
+// the same binary gives a bit-identical Result, apart from Seconds, on every
+// CPU that runs the same kernel path (package kernels picks AVX2+FMA assembly
+// or its pure-Go fallback once at start-up; the two round differently).
+//
+// # Speed
+//
+// Weights are kept in the kernels' panel layout, so the forward product
+// packs nothing, and an SGD step scales the loss gradient by −η/b so that the
+// backward pass's weight-gradient products add the update straight into the
+// weights (see mlp.backward and docs/PERFORMANCE.md).
 //
 // The linear algebra lives behind the small interface of package
 // trainer/kernels.
