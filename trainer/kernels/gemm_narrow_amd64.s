@@ -26,7 +26,7 @@ GLOBL maskTable<>(SB), RODATA|NOPTR, $64
 // at most 8 real columns (n = 512 = 21·24 + 8): a 4×8 tile, one vector per
 // row, so the 16 padding columns of the panel cost nothing, and masked loads
 // and stores touch only the nr real columns of C and bias. Per tile and
-// column the sums run over p in the same order as in gemmKernelAVX2.
+// column the sums run over p in the same order as in gemmTilesAVX2.
 //
 //   Y0..Y3  the 4×8 tile of C, Y4 a row of B, Y5 an element of A, Y6 the mask
 

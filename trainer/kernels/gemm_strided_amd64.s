@@ -2,14 +2,14 @@
 
 #include "textflag.h"
 
-// gemmKernelStridedAVX2 is gemmKernelAVX2 reading A where it lies instead of
+// gemmKernelStridedAVX2 is one tile of gemmTilesAVX2 reading A where it lies instead of
 // from a packed micro-panel: A(r, p) is at a + r·rs + p·ks bytes. With
 // rs = 4·lda, ks = 4 that is row-major A; with rs = 4, ks = 4·lda it is Aᵀ
 // stored row-major. Skipping the pack matters when n is small (the output
 // layer, n = 10), where packing A costs as much as the product. The sums run
-// in the same order as in gemmKernelAVX2, so both give the same bits.
+// in the same order as in gemmTilesAVX2, so both give the same bits.
 //
-// Registers as in gemmKernelAVX2, plus:
+// Registers as in gemmTilesAVX2, plus:
 //   R12 rs, R13 ks, SI → row 0 of A at step p, AX → row 3 of A at step p.
 
 #define K_CNT   CX

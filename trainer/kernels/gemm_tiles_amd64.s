@@ -2,13 +2,18 @@
 
 #include "textflag.h"
 
-// gemmTilesAVX2 runs the 4×24 micro-kernel of gemmKernelAVX2 over a column
-// of tiles: tile t multiplies the packed A micro-panel t (k×MR floats, the
-// panels back to back) by the same packed B micro-panel and stores C rows
-// 4t…4t+3. Looping here instead of in Go matters when k is small (the
-// weight update at b = 8 runs 8 steps of k per tile), where the Go call per
-// tile cost as much as the tile. Each tile's arithmetic is exactly that of
-// gemmKernelAVX2, so both give the same bits.
+// gemmTilesAVX2 is the MR×NR = 4×24 micro-kernel, run over a column of
+// tiles: tile t multiplies the packed A micro-panel t (k×MR floats, the
+// panels back to back) by the same packed B micro-panel (k×NR) and stores C
+// rows 4t…4t+3 as act(acc + beta·C + bias). Looping here instead of in Go
+// matters when k is small (the weight update at b = 8 runs 8 steps of k per
+// tile), where a Go call per tile cost as much as the tile.
+//
+// Register use:
+//   Y0..Y11  the 4×24 tile of C: row r in Y(3r), Y(3r+1), Y(3r+2)
+//   Y12..Y14 one row of the B micro-panel (24 floats)
+//   Y15      one element of the A micro-panel, broadcast
+// Each step of k: 3 loads of B, 4 broadcasts of A, 12 FMAs.
 
 #define K_CNT   CX
 #define A_PTR   SI

@@ -20,10 +20,11 @@ func init() {
 	}
 }
 
-// gemmKernelAVX2 is the MR×NR micro-kernel (see microKernel).
-//
-//go:noescape
-func gemmKernelAVX2(k int, a, b, c *float32, ldc int, beta float32, bias *float32, act int)
+// gemmKernelAVX2 is the MR×NR micro-kernel (see microKernel): one tile of
+// gemmTilesAVX2, for edge tiles and tests.
+func gemmKernelAVX2(k int, a, b, c *float32, ldc int, beta float32, bias *float32, act int) {
+	gemmTilesAVX2(1, k, a, b, c, ldc, beta, bias, act)
+}
 
 //go:noescape
 func axpyAVX2(alpha float32, x, y *float32, n int)
@@ -54,7 +55,7 @@ func transpose24AVX2(dst, src *float32)
 //go:noescape
 func gemmKernelStridedAVX2(k int, a *float32, rs, ks int, b, c *float32, ldc int, beta float32, bias *float32, act int)
 
-// gemmTilesAVX2 runs gemmKernelAVX2 over tiles consecutive packed A
+// gemmTilesAVX2 is the 4×24 micro-kernel run over tiles consecutive packed A
 // micro-panels against one B micro-panel, C moving MR rows per tile (see
 // gemm_tiles_amd64.s).
 //
