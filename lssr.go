@@ -73,6 +73,13 @@ type TrainingSpec struct {
 	Sampling Sampling `json:"sampling"`
 	// MeasureEvery measures ρ every so many epochs (0: at the end only).
 	MeasureEvery int `json:"measure_every,omitempty"`
+	// Beta1 and Beta2 select generalised momentum (eq. 13–14):
+	// δ_t = β1·δ_{t−1} − η·∇L(θ_t + β2·δ_{t−1}), θ_{t+1} = θ_t + δ_t.
+	// Both 0 (the default, and the paper's protocol) is plain SGD; β2 = 0 is
+	// Polyak momentum, β2 = β1 Nesterov. Zero values are left out of the JSON,
+	// so jobs without momentum keep their IDs.
+	Beta1 float64 `json:"beta1,omitempty"`
+	Beta2 float64 `json:"beta2,omitempty"`
 }
 
 // Job is one training run: one cell (b, η) of the grid with one seed.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/trainer/kernels"
 )
 
 // config is a job checked against the data it runs on.
@@ -21,6 +22,7 @@ type config struct {
 	epochs       int
 	measureEvery int
 	seed         uint64
+	beta1, beta2 float64 // generalised momentum (eq. 13–14); 0, 0 is plain SGD
 }
 
 func parseJob(job lssr.Job, data *Data) (config, error) {
@@ -30,6 +32,7 @@ func parseJob(job lssr.Job, data *Data) (config, error) {
 	cfg := config{
 		hidden: job.Model.Hidden, sampling: job.Training.Sampling, batchSize: job.BatchSize,
 		lr: job.LR, epochs: job.Training.Epochs, measureEvery: job.Training.MeasureEvery, seed: job.Seed,
+		beta1: job.Training.Beta1, beta2: job.Training.Beta2,
 	}
 	if job.Model.Kind != "mlp" {
 		return config{}, lssr.BadInput("model.kind: unknown model %q (want mlp)", job.Model.Kind)
@@ -65,6 +68,10 @@ func parseJob(job lssr.Job, data *Data) (config, error) {
 		return config{}, lssr.BadInput("training.epochs: must not be negative, got %d", cfg.epochs)
 	case cfg.measureEvery < 0:
 		return config{}, lssr.BadInput("training.measure_every: must not be negative, got %d", cfg.measureEvery)
+	case !(cfg.beta1 >= 0 && cfg.beta1 < 1):
+		return config{}, lssr.BadInput("training.beta1: momentum must be in [0, 1), got %v", cfg.beta1)
+	case !(cfg.beta2 >= 0 && cfg.beta2 < 1):
+		return config{}, lssr.BadInput("training.beta2: look-ahead must be in [0, 1), got %v", cfg.beta2)
 	}
 	return cfg, nil
 }
@@ -101,6 +108,9 @@ type run struct {
 	idx    []int // with replacement: the current batch
 	// gradSum accumulates Σ_i ∇ℓ_i over a full pass, in float64.
 	gradSum []float64
+	// With momentum: vel is δ_{t−1} of eq. 13, and saved holds θ_t while
+	// the gradient is taken at the look-ahead point θ_t + β2·δ_{t−1}.
+	vel, saved []float32
 }
 
 func newRun(cfg config, data *Data) *run {
@@ -117,6 +127,10 @@ func newRun(cfg config, data *Data) *run {
 	}
 	r.idx = make([]int, cfg.batchSize)
 	r.gradSum = make([]float64, len(r.net.params))
+	if cfg.beta1 != 0 || cfg.beta2 != 0 {
+		r.vel = make([]float32, len(r.net.params))
+		r.saved = make([]float32, len(r.net.params))
+	}
 	return r
 }
 
@@ -176,10 +190,39 @@ func (r *run) gradient(idx []int) (loss float64, correct int) {
 // linear in it, every layer's δ then is −η times its gradient, which the
 // weight-gradient product adds straight into the weights.
 func (r *run) step(idx []int) (loss float64, correct int) {
+	if r.vel != nil {
+		return r.momentumStep(idx)
+	}
 	loss, correct = r.forwardLoss(idx, -r.cfg.lr/float64(len(idx)))
 	if finite(loss) {
 		r.net.backward(r.ws, r.batchX, len(idx), true)
 	}
+	return loss, correct
+}
+
+// momentumStep takes one step of generalised momentum (eq. 13–14):
+// δ_t = β1·δ_{t−1} − η·g(θ_t + β2·δ_{t−1}), θ_{t+1} = θ_t + δ_t, with g the
+// minibatch gradient of the examples idx. The look-ahead point is set up in
+// place and θ_t is restored from a copy, not by subtracting, so no rounding
+// drifts into the weights. A NaN or Inf loss leaves θ and δ unchanged.
+func (r *run) momentumStep(idx []int) (loss float64, correct int) {
+	params := r.net.params
+	if r.cfg.beta2 != 0 {
+		copy(r.saved, params)
+		kernels.Axpy(float32(r.cfg.beta2), r.vel, params)
+	}
+	loss, correct = r.gradient(idx)
+	if r.cfg.beta2 != 0 {
+		copy(params, r.saved)
+	}
+	if !finite(loss) {
+		return loss, correct
+	}
+	beta1, lr := float32(r.cfg.beta1), float32(r.cfg.lr)
+	for i, g := range r.net.grads {
+		r.vel[i] = beta1*r.vel[i] - lr*g
+	}
+	kernels.Axpy(1, r.vel, params)
 	return loss, correct
 }
 
