@@ -18,6 +18,7 @@ const (
 	streamSynTest     uint64 = 0x73796e2d74657374 // "syn-test"
 	streamInit        uint64 = 0x696e69742d776569 // "init-wei"
 	streamOrder       uint64 = 0x62617463682d6f72 // "batch-or"
+	streamEigen       uint64 = 0x6569672d73746172 // "eig-star"
 )
 
 func newRand(seed, stream uint64) *rand.Rand {

@@ -111,6 +111,7 @@ type run struct {
 	// With momentum: vel is δ_{t−1} of eq. 13, and saved holds θ_t while
 	// the gradient is taken at the look-ahead point θ_t + β2·δ_{t−1}.
 	vel, saved []float32
+	hvp        *hvpState // buffers of Hessian-vector products, made on first use
 }
 
 func newRun(cfg config, data *Data) *run {
