@@ -19,6 +19,7 @@ const (
 	streamInit        uint64 = 0x696e69742d776569 // "init-wei"
 	streamOrder       uint64 = 0x62617463682d6f72 // "batch-or"
 	streamEigen       uint64 = 0x6569672d73746172 // "eig-star"
+	streamRademacher  uint64 = 0x726164656d616368 // "rademach"
 )
 
 func newRand(seed, stream uint64) *rand.Rand {

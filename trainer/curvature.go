@@ -1,0 +1,137 @@
+package trainer
+
+import (
+	"context"
+	"math"
+
+	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/trainer/kernels"
+)
+
+// curvature is what the Hessian H of the mean loss says about the gradient
+// distribution (paper eq. 2, 7, 10, 16), measured over one split.
+type curvature struct {
+	gradSqNorm float64 // ‖∇L‖² = tr(S_n)
+	trS1       float64 // tr(S_1) = mean_i ‖∇ℓ_i‖²
+	gHg        float64 // ∇Lᵀ H ∇L
+	iasFull    float64 // ∇LᵀH∇L / ‖∇L‖², the interaction-aware sharpness at b = n
+	trHS1      float64 // tr(H S_1), Rademacher estimate
+	trHS1SE    float64 // its standard error over the samples
+	// At the job's batch size b, with c_b = γ_{n,b}/b:
+	trHSb      float64 // c_b·tr(HS_1) + (1 − c_b)·∇LᵀH∇L
+	trSb       float64 // c_b·tr(S_1) + (1 − c_b)·‖∇L‖²
+	iasB       float64 // tr(HS_b)/tr(S_b), eq. 2
+	ratio      float64 // tr(HS_b)/tr(S_n), unstable above 2γ(β1, β2)/η (eq. 10)
+	threshold  float64 // 2γ(β1, β2)/η, γ = (1+β1)/(1+2β2) (Theorem 2)
+	lambda1    float64 // top eigenvalue, power iteration
+	lambdaIter int     // Hessian-vector products power iteration took
+}
+
+// measureCurvature measures the curvature over split. samples Rademacher
+// vectors estimate tr(HS_1) = (1/n)Σ_i ∇ℓ_iᵀH∇ℓ_i: with u = (1/n)Σ_i r_i∇ℓ_i
+// and independent signs r_i, E[n·uᵀHu] = tr(HS_1), for one backward pass
+// and one Hessian-vector product per sample. v0 warm-starts the power
+// iteration for λ1 (nil for a fixed random start); the top eigenvector is
+// returned for the next call of a series.
+func (r *run) measureCurvature(ctx context.Context, split Split, samples int, v0 []float32) (curvature, []float32, error) {
+	var c curvature
+	st, err := r.pass(ctx, split, true)
+	if err != nil {
+		return c, nil, err
+	}
+	n := float64(split.N)
+	c.gradSqNorm, c.trS1 = st.gradSqNorm, st.trS1
+	g := make([]float32, len(r.gradSum))
+	for i, s := range r.gradSum {
+		g[i] = float32(s / n)
+	}
+	hv := make([]float64, len(g))
+	if err := r.hessianVector(ctx, split, g, hv); err != nil {
+		return c, nil, err
+	}
+	for i, e := range hv {
+		c.gHg += float64(g[i]) * e
+	}
+	if c.gradSqNorm > 0 {
+		c.iasFull = c.gHg / c.gradSqNorm
+	}
+
+	// tr(HS_1) by Rademacher-signed gradient sums.
+	signs := newRand(r.cfg.seed, streamRademacher)
+	var sum, sumSq float64
+	for range samples {
+		if err := r.signedGradientSum(ctx, split, signs.Uint64()); err != nil {
+			return c, nil, err
+		}
+		for i, s := range r.gradSum {
+			g[i] = float32(s / n)
+		}
+		if err := r.hessianVector(ctx, split, g, hv); err != nil {
+			return c, nil, err
+		}
+		var uHu float64
+		for i, e := range hv {
+			uHu += float64(g[i]) * e
+		}
+		est := n * uHu
+		sum += est
+		sumSq += est * est
+	}
+	if samples > 0 {
+		k := float64(samples)
+		c.trHS1 = sum / k
+		if samples > 1 {
+			c.trHS1SE = math.Sqrt(math.Max(sumSq/k-c.trHS1*c.trHS1, 0) * k / (k - 1) / k)
+		}
+	}
+
+	cb := lssr.GammaNB(split.N, r.cfg.batchSize, r.cfg.sampling) / float64(r.cfg.batchSize)
+	c.trHSb = cb*c.trHS1 + (1-cb)*c.gHg
+	c.trSb = cb*c.trS1 + (1-cb)*c.gradSqNorm
+	if c.trSb > 0 {
+		c.iasB = c.trHSb / c.trSb
+	}
+	if c.gradSqNorm > 0 {
+		c.ratio = c.trHSb / c.gradSqNorm
+	}
+	c.threshold = 2 * (1 + r.cfg.beta1) / (1 + 2*r.cfg.beta2) / r.cfg.lr
+
+	lambda, vec, iters, err := r.topEigen(ctx, split, v0, 1e-3, 100)
+	if err != nil {
+		return c, nil, err
+	}
+	c.lambda1, c.lambdaIter = lambda, iters
+	return c, vec, nil
+}
+
+// signedGradientSum sets r.gradSum to Σ_i r_i∇ℓ_i over split, in float64,
+// with signs r_i = ±1 drawn from a PCG stream of seed: each example's loss
+// gradient is multiplied by its sign before the backward pass.
+func (r *run) signedGradientSum(ctx context.Context, split Split, seed uint64) error {
+	net, ws, dim := r.net, r.evalWS, r.data.Dim
+	last := len(net.layers) - 1
+	signs := newRand(seed, streamRademacher)
+	clear(r.gradSum)
+	classes := net.classes()
+	for start := 0; start < split.N; start += evalChunk {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		m := min(evalChunk, split.N-start)
+		x := split.X[start*dim : (start+m)*dim]
+		logits := net.forward(ws, x, m)
+		delta := ws.deltas[last]
+		r.cfg.loss.eval(logits, split.Y[start:start+m], classes, m, 1, delta)
+		for i := range m {
+			if signs.Uint64()&1 == 1 {
+				row := delta[i*classes : (i+1)*classes]
+				for j := range row {
+					row[j] = -row[j]
+				}
+			}
+		}
+		net.backward(ws, x, m, false)
+		kernels.AddTo64(r.gradSum, net.grads)
+	}
+	return nil
+}
