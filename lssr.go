@@ -80,6 +80,14 @@ type TrainingSpec struct {
 	// so jobs without momentum keep their IDs.
 	Beta1 float64 `json:"beta1,omitempty"`
 	Beta2 float64 `json:"beta2,omitempty"`
+	// CurvatureEvery measures the Hessian's interaction with the gradient
+	// distribution (∇LᵀH∇L, IAS, tr(HS_b), λ1) every so many epochs and at
+	// the end, on a fixed Hessian subset of HessianSubset training examples
+	// (all of them when 0), with CurvatureSamples Rademacher vectors for
+	// tr(HS_1) (default 10). 0 measures no curvature.
+	CurvatureEvery   int `json:"curvature_every,omitempty"`
+	HessianSubset    int `json:"hessian_subset,omitempty"`
+	CurvatureSamples int `json:"curvature_samples,omitempty"`
 }
 
 // Job is one training run: one cell (b, η) of the grid with one seed.
@@ -131,6 +139,26 @@ type Measurement struct {
 	RhoB       float64 `json:"rho_b"`        // eq. 17 at the job's b
 	TrainLoss  float64 `json:"train_loss"`   // full-pass loss at that point
 	TrainAcc   float64 `json:"train_acc"`
+
+	// Curvature, when the job asks for it (TrainingSpec.CurvatureEvery),
+	// over the Hessian subset (eq. 2, 10, 16; Theorem 2).
+	Curvature *Curvature `json:"curvature,omitempty"`
+}
+
+// Curvature is the Hessian H of the mean loss over the Hessian subset seen
+// through the gradient distribution.
+type Curvature struct {
+	Examples   int     `json:"examples"`      // size of the Hessian subset
+	GradSqNorm float64 `json:"grad_sq_norm"`  // ‖∇L‖² on the subset
+	GHG        float64 `json:"ghg"`           // ∇LᵀH∇L
+	IASFull    float64 `json:"ias_full"`      // ∇LᵀH∇L/‖∇L‖², IAS at b = n
+	TrHS1      float64 `json:"tr_hs1"`        // tr(HS_1), Rademacher estimate
+	TrHS1SE    float64 `json:"tr_hs1_se"`     // its standard error
+	IASB       float64 `json:"ias_b"`         // tr(HS_b)/tr(S_b) at the job's b
+	Ratio      float64 `json:"ratio"`         // tr(HS_b)/tr(S_n), the instability ratio
+	Threshold  float64 `json:"threshold"`     // 2γ(β1, β2)/η: unstable when Ratio exceeds it
+	Lambda1    float64 `json:"lambda1"`       // top Hessian eigenvalue (power iteration)
+	Lambda1Its int     `json:"lambda1_iters"` // Hessian-vector products it took
 }
 
 // EpochStats is one point of a job's per-epoch series.

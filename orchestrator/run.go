@@ -207,6 +207,10 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 		for i := range series.Measurements {
 			m := &series.Measurements[i]
 			sanitizeFloats(&m.GradSqNorm, &m.TrS1, &m.Rho, &m.RhoB, &m.TrainLoss, &m.TrainAcc)
+			if c := m.Curvature; c != nil {
+				sanitizeFloats(&c.GradSqNorm, &c.GHG, &c.IASFull, &c.TrHS1, &c.TrHS1SE, &c.IASB,
+					&c.Ratio, &c.Threshold, &c.Lambda1)
+			}
 		}
 		return tx.PutSeries(r.sweep, id, series)
 	})

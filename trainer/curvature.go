@@ -3,6 +3,7 @@ package trainer
 import (
 	"context"
 	"math"
+	"slices"
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/trainer/kernels"
@@ -134,4 +135,43 @@ func (r *run) signedGradientSum(ctx context.Context, split Split, seed uint64) e
 		kernels.AddTo64(r.gradSum, net.grads)
 	}
 	return nil
+}
+
+// defaultCurvatureSamples is how many Rademacher vectors estimate tr(HS_1)
+// when the job does not say.
+const defaultCurvatureSamples = 10
+
+// curvatureAt measures the curvature on the job's Hessian subset, warm-
+// starting λ1 from the previous measurement of the series.
+func (r *run) curvatureAt(ctx context.Context, job lssr.Job) (*lssr.Curvature, error) {
+	if r.hessian == nil {
+		r.hessian = hessianSubset(r.data.Train, r.data.Dim, r.cfg.hessianSubset, job.Dataset.SubsetSeed)
+	}
+	c, vec, err := r.measureCurvature(ctx, *r.hessian, r.cfg.curvatureSamples, r.eigVec)
+	if err != nil {
+		return nil, err
+	}
+	r.eigVec = vec
+	return &lssr.Curvature{
+		Examples: r.hessian.N, GradSqNorm: c.gradSqNorm, GHG: c.gHg, IASFull: c.iasFull,
+		TrHS1: c.trHS1, TrHS1SE: c.trHS1SE, IASB: c.iasB, Ratio: c.ratio, Threshold: c.threshold,
+		Lambda1: c.lambda1, Lambda1Its: c.lambdaIter,
+	}, nil
+}
+
+// hessianSubset picks m examples of split (all when m is 0 or at least
+// split.N) by a seeded draw, the same for every job of a sweep with the same
+// subset seed, in their order in split.
+func hessianSubset(split Split, dim, m int, seed uint64) *Split {
+	if m <= 0 || m >= split.N {
+		return &split
+	}
+	pick := newRand(seed, streamHessian).Perm(split.N)[:m]
+	slices.Sort(pick)
+	sub := &Split{X: make([]float32, 0, m*dim), Y: make([]uint8, 0, m), N: m}
+	for _, i := range pick {
+		sub.X = append(sub.X, split.X[i*dim:(i+1)*dim]...)
+		sub.Y = append(sub.Y, split.Y[i])
+	}
+	return sub
 }

@@ -122,3 +122,49 @@ func TestInstabilityThreshold(t *testing.T) {
 		}
 	}
 }
+
+// TestCurvatureSchedule: a job that asks for curvature every 2 epochs gets
+// it at epochs 2 and 4 (the end), on its Hessian subset; a job that does not
+// gets none.
+func TestCurvatureSchedule(t *testing.T) {
+	data, err := Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 256, TestN: 64, SubsetSeed: 1, Dim: 8, Classes: 3, Balanced: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := lssr.Job{
+		Model: lssr.ModelSpec{Kind: "mlp", Hidden: []int{12}, Activation: "relu"}, Loss: lssr.LossCrossEntropy,
+		BatchSize: 16, LR: 0.05, Seed: 4,
+		Training: lssr.TrainingSpec{Epochs: 4, Sampling: lssr.SamplingWithout, CurvatureEvery: 2, HessianSubset: 64, CurvatureSamples: 4},
+	}
+	res, err := Train(context.Background(), job, data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var epochs []int
+	for _, m := range res.Measurements {
+		if m.Curvature == nil {
+			t.Fatalf("measurement at epoch %d has no curvature", m.Epoch)
+		}
+		c := m.Curvature
+		epochs = append(epochs, m.Epoch)
+		if c.Examples != 64 || !(c.Lambda1 > 0) || !(c.GHG > 0) || !(c.TrHS1 > 0) || relErr(c.Threshold, 2/0.05) > 1e-12 {
+			t.Errorf("epoch %d: implausible curvature %+v", m.Epoch, *c)
+		}
+		if c.IASFull > c.Lambda1*(1+1e-3) {
+			t.Errorf("epoch %d: IAS_full %.4g above λ1 %.4g", m.Epoch, c.IASFull, c.Lambda1)
+		}
+	}
+	if len(epochs) != 2 || epochs[0] != 2 || epochs[1] != 4 {
+		t.Fatalf("curvature measured at epochs %v, want [2 4]", epochs)
+	}
+	job.Training.CurvatureEvery = 0
+	plain, err := Train(context.Background(), job, data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range plain.Measurements {
+		if m.Curvature != nil {
+			t.Fatal("a job without curvature_every measured curvature")
+		}
+	}
+}

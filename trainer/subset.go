@@ -20,6 +20,7 @@ const (
 	streamOrder       uint64 = 0x62617463682d6f72 // "batch-or"
 	streamEigen       uint64 = 0x6569672d73746172 // "eig-star"
 	streamRademacher  uint64 = 0x726164656d616368 // "rademach"
+	streamHessian     uint64 = 0x686573732d737562 // "hess-sub"
 )
 
 func newRand(seed, stream uint64) *rand.Rand {

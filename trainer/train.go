@@ -23,6 +23,9 @@ type config struct {
 	measureEvery int
 	seed         uint64
 	beta1, beta2 float64 // generalised momentum (eq. 13–14); 0, 0 is plain SGD
+	// Curvature schedule: every curvatureEvery epochs on hessianSubset
+	// examples (0: all) with curvatureSamples Rademacher vectors.
+	curvatureEvery, hessianSubset, curvatureSamples int
 }
 
 func parseJob(job lssr.Job, data *Data) (config, error) {
@@ -33,6 +36,8 @@ func parseJob(job lssr.Job, data *Data) (config, error) {
 		hidden: job.Model.Hidden, sampling: job.Training.Sampling, batchSize: job.BatchSize,
 		lr: job.LR, epochs: job.Training.Epochs, measureEvery: job.Training.MeasureEvery, seed: job.Seed,
 		beta1: job.Training.Beta1, beta2: job.Training.Beta2,
+		curvatureEvery: job.Training.CurvatureEvery, hessianSubset: job.Training.HessianSubset,
+		curvatureSamples: job.Training.CurvatureSamples,
 	}
 	if job.Model.Kind != "mlp" {
 		return config{}, lssr.BadInput("model.kind: unknown model %q (want mlp)", job.Model.Kind)
@@ -72,6 +77,11 @@ func parseJob(job lssr.Job, data *Data) (config, error) {
 		return config{}, lssr.BadInput("training.beta1: momentum must be in [0, 1), got %v", cfg.beta1)
 	case !(cfg.beta2 >= 0 && cfg.beta2 < 1):
 		return config{}, lssr.BadInput("training.beta2: look-ahead must be in [0, 1), got %v", cfg.beta2)
+	case cfg.curvatureEvery < 0 || cfg.hessianSubset < 0 || cfg.curvatureSamples < 0:
+		return config{}, lssr.BadInput("training: curvature_every, hessian_subset and curvature_samples must not be negative")
+	}
+	if cfg.curvatureSamples == 0 {
+		cfg.curvatureSamples = defaultCurvatureSamples
 	}
 	return cfg, nil
 }
@@ -112,6 +122,10 @@ type run struct {
 	// the gradient is taken at the look-ahead point θ_t + β2·δ_{t−1}.
 	vel, saved []float32
 	hvp        *hvpState // buffers of Hessian-vector products, made on first use
+	// hessian is the fixed Hessian subset of the curvature measurements,
+	// and eigVec the last top eigenvector, to warm-start the next.
+	hessian *Split
+	eigVec  []float32
 }
 
 func newRun(cfg config, data *Data) *run {
@@ -279,7 +293,9 @@ func Train(ctx context.Context, job lssr.Job, data *Data, progress func(lssr.Pro
 		if progress != nil {
 			progress(lssr.Progress{Epoch: epoch, Epochs: cfg.epochs, Step: res.Steps, TrainLoss: stats.TrainLoss, TrainAcc: stats.TrainAcc})
 		}
-		if cfg.measureEvery > 0 && epoch%cfg.measureEvery == 0 && epoch < cfg.epochs {
+		rhoDue := cfg.measureEvery > 0 && epoch%cfg.measureEvery == 0
+		curvDue := cfg.curvatureEvery > 0 && epoch%cfg.curvatureEvery == 0
+		if (rhoDue || curvDue) && epoch < cfg.epochs {
 			m, err := r.measure(ctx, epoch, res.Steps)
 			if err != nil {
 				return lssr.Result{}, err
@@ -287,11 +303,19 @@ func Train(ctx context.Context, job lssr.Job, data *Data, progress func(lssr.Pro
 			if m == nil {
 				return diverged()
 			}
+			if curvDue {
+				if m.Curvature, err = r.curvatureAt(ctx, job); err != nil {
+					return lssr.Result{}, err
+				}
+			}
 			res.Measurements = append(res.Measurements, *m)
 		}
 	}
 
 	final, err := r.measure(ctx, cfg.epochs, res.Steps)
+	if err == nil && final != nil && cfg.curvatureEvery > 0 {
+		final.Curvature, err = r.curvatureAt(ctx, job)
+	}
 	if err != nil {
 		return lssr.Result{}, err
 	}

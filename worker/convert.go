@@ -61,9 +61,32 @@ func resultToProto(r lssr.Result) *workerpb.Result {
 			RhoB:       m.RhoB,
 			TrainLoss:  m.TrainLoss,
 			TrainAcc:   m.TrainAcc,
+			Curvature:  curvatureToProto(m.Curvature),
 		})
 	}
 	return out
+}
+
+func curvatureToProto(c *lssr.Curvature) *workerpb.Curvature {
+	if c == nil {
+		return nil
+	}
+	return &workerpb.Curvature{
+		Examples: int64(c.Examples), GradSqNorm: c.GradSqNorm, Ghg: c.GHG, IasFull: c.IASFull,
+		TrHs1: c.TrHS1, TrHs1Se: c.TrHS1SE, IasB: c.IASB, Ratio: c.Ratio, Threshold: c.Threshold,
+		Lambda1: c.Lambda1, Lambda1Iters: int64(c.Lambda1Its),
+	}
+}
+
+func curvatureFromProto(c *workerpb.Curvature) *lssr.Curvature {
+	if c == nil {
+		return nil
+	}
+	return &lssr.Curvature{
+		Examples: int(c.GetExamples()), GradSqNorm: c.GetGradSqNorm(), GHG: c.GetGhg(), IASFull: c.GetIasFull(),
+		TrHS1: c.GetTrHs1(), TrHS1SE: c.GetTrHs1Se(), IASB: c.GetIasB(), Ratio: c.GetRatio(), Threshold: c.GetThreshold(),
+		Lambda1: c.GetLambda1(), Lambda1Its: int(c.GetLambda1Iters()),
+	}
 }
 
 func resultFromProto(r *workerpb.Result) lssr.Result {
@@ -98,6 +121,7 @@ func resultFromProto(r *workerpb.Result) lssr.Result {
 			RhoB:       m.GetRhoB(),
 			TrainLoss:  m.GetTrainLoss(),
 			TrainAcc:   m.GetTrainAcc(),
+			Curvature:  curvatureFromProto(m.GetCurvature()),
 		})
 	}
 	return out

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -35,8 +36,12 @@ var (
 			{Epoch: 2, TrainLoss: math.NaN(), TrainAcc: 0.2},
 		},
 		Measurements: []lssr.Measurement{
-			{Epoch: 3, Step: 9, GradSqNorm: 0.5, TrS1: 5, Rho: 0.1, RhoB: 0.9, TrainLoss: 1.5, TrainAcc: 0.6},
-			{Epoch: 4, Step: 12, GradSqNorm: -0.0001, TrS1: 4, Rho: 0.2, RhoB: 0.8, TrainLoss: 1.25, TrainAcc: 0.65},
+			{Epoch: 3, Step: 9, GradSqNorm: 0.5, TrS1: 5, Rho: 0.1, RhoB: 0.9, TrainLoss: 1.5, TrainAcc: 0.6,
+				Curvature: &lssr.Curvature{Examples: 64, GradSqNorm: 0.4, GHG: 1.5, IASFull: 3.75, TrHS1: 20, TrHS1SE: 0.5,
+					IASB: 4, Ratio: 12, Threshold: 20, Lambda1: 7.5, Lambda1Its: 13}},
+			{Epoch: 4, Step: 12, GradSqNorm: -0.0001, TrS1: 4, Rho: 0.2, RhoB: 0.8, TrainLoss: 1.25, TrainAcc: 0.65,
+				Curvature: &lssr.Curvature{Examples: 64, GradSqNorm: 0.3, GHG: math.Inf(1), IASFull: math.NaN(), TrHS1: 21, TrHS1SE: 0.25,
+					IASB: 5, Ratio: 13, Threshold: 20, Lambda1: -7.5, Lambda1Its: 100}},
 		},
 	}
 )
@@ -94,8 +99,43 @@ func testRunner(t *testing.T, impl Runner) Runner {
 }
 
 // bits formats v so that two values print the same exactly when every
-// field has the same bits (NaN equals NaN, -0 differs from 0).
-func bits(v any) string { return fmt.Sprintf("%+v", v) }
+// field has the same bits (NaN equals NaN, -0 differs from 0), following
+// pointers.
+func bits(v any) string {
+	var b strings.Builder
+	writeBits(&b, reflect.ValueOf(v))
+	return b.String()
+}
+
+func writeBits(b *strings.Builder, v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			b.WriteString("nil")
+			return
+		}
+		writeBits(b, v.Elem())
+	case reflect.Struct:
+		b.WriteString("{")
+		for i := range v.NumField() {
+			fmt.Fprintf(b, "%s:", v.Type().Field(i).Name)
+			writeBits(b, v.Field(i))
+			b.WriteString(" ")
+		}
+		b.WriteString("}")
+	case reflect.Slice:
+		b.WriteString("[")
+		for i := range v.Len() {
+			writeBits(b, v.Index(i))
+			b.WriteString(" ")
+		}
+		b.WriteString("]")
+	case reflect.Float32, reflect.Float64:
+		b.WriteString(strconv.FormatFloat(v.Float(), 'g', -1, 64))
+	default:
+		fmt.Fprint(b, v.Interface())
+	}
+}
 
 // requireNoZeroField fails when a field of v is zero, so that a field added
 // to lssr's types but not to the wire fails the round trip instead of
@@ -103,6 +143,12 @@ func bits(v any) string { return fmt.Sprintf("%+v", v) }
 func requireNoZeroField(t *testing.T, name string, v reflect.Value) {
 	t.Helper()
 	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			t.Errorf("fixture %s is nil", name)
+			return
+		}
+		requireNoZeroField(t, name, v.Elem())
 	case reflect.Struct:
 		for i := range v.NumField() {
 			requireNoZeroField(t, name+"."+v.Type().Field(i).Name, v.Field(i))

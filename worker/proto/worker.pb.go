@@ -314,6 +314,7 @@ type Measurement struct {
 	RhoB          float64                `protobuf:"fixed64,6,opt,name=rho_b,json=rhoB,proto3" json:"rho_b,omitempty"`
 	TrainLoss     float64                `protobuf:"fixed64,7,opt,name=train_loss,json=trainLoss,proto3" json:"train_loss,omitempty"`
 	TrainAcc      float64                `protobuf:"fixed64,8,opt,name=train_acc,json=trainAcc,proto3" json:"train_acc,omitempty"`
+	Curvature     *Curvature             `protobuf:"bytes,9,opt,name=curvature,proto3" json:"curvature,omitempty"` // unset when the job measures no curvature
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -404,6 +405,138 @@ func (x *Measurement) GetTrainAcc() float64 {
 	return 0
 }
 
+func (x *Measurement) GetCurvature() *Curvature {
+	if x != nil {
+		return x.Curvature
+	}
+	return nil
+}
+
+// Curvature mirrors lssr.Curvature.
+type Curvature struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Examples      int64                  `protobuf:"varint,1,opt,name=examples,proto3" json:"examples,omitempty"`
+	GradSqNorm    float64                `protobuf:"fixed64,2,opt,name=grad_sq_norm,json=gradSqNorm,proto3" json:"grad_sq_norm,omitempty"`
+	Ghg           float64                `protobuf:"fixed64,3,opt,name=ghg,proto3" json:"ghg,omitempty"`
+	IasFull       float64                `protobuf:"fixed64,4,opt,name=ias_full,json=iasFull,proto3" json:"ias_full,omitempty"`
+	TrHs1         float64                `protobuf:"fixed64,5,opt,name=tr_hs1,json=trHs1,proto3" json:"tr_hs1,omitempty"`
+	TrHs1Se       float64                `protobuf:"fixed64,6,opt,name=tr_hs1_se,json=trHs1Se,proto3" json:"tr_hs1_se,omitempty"`
+	IasB          float64                `protobuf:"fixed64,7,opt,name=ias_b,json=iasB,proto3" json:"ias_b,omitempty"`
+	Ratio         float64                `protobuf:"fixed64,8,opt,name=ratio,proto3" json:"ratio,omitempty"`
+	Threshold     float64                `protobuf:"fixed64,9,opt,name=threshold,proto3" json:"threshold,omitempty"`
+	Lambda1       float64                `protobuf:"fixed64,10,opt,name=lambda1,proto3" json:"lambda1,omitempty"`
+	Lambda1Iters  int64                  `protobuf:"varint,11,opt,name=lambda1_iters,json=lambda1Iters,proto3" json:"lambda1_iters,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Curvature) Reset() {
+	*x = Curvature{}
+	mi := &file_worker_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Curvature) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Curvature) ProtoMessage() {}
+
+func (x *Curvature) ProtoReflect() protoreflect.Message {
+	mi := &file_worker_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Curvature.ProtoReflect.Descriptor instead.
+func (*Curvature) Descriptor() ([]byte, []int) {
+	return file_worker_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *Curvature) GetExamples() int64 {
+	if x != nil {
+		return x.Examples
+	}
+	return 0
+}
+
+func (x *Curvature) GetGradSqNorm() float64 {
+	if x != nil {
+		return x.GradSqNorm
+	}
+	return 0
+}
+
+func (x *Curvature) GetGhg() float64 {
+	if x != nil {
+		return x.Ghg
+	}
+	return 0
+}
+
+func (x *Curvature) GetIasFull() float64 {
+	if x != nil {
+		return x.IasFull
+	}
+	return 0
+}
+
+func (x *Curvature) GetTrHs1() float64 {
+	if x != nil {
+		return x.TrHs1
+	}
+	return 0
+}
+
+func (x *Curvature) GetTrHs1Se() float64 {
+	if x != nil {
+		return x.TrHs1Se
+	}
+	return 0
+}
+
+func (x *Curvature) GetIasB() float64 {
+	if x != nil {
+		return x.IasB
+	}
+	return 0
+}
+
+func (x *Curvature) GetRatio() float64 {
+	if x != nil {
+		return x.Ratio
+	}
+	return 0
+}
+
+func (x *Curvature) GetThreshold() float64 {
+	if x != nil {
+		return x.Threshold
+	}
+	return 0
+}
+
+func (x *Curvature) GetLambda1() float64 {
+	if x != nil {
+		return x.Lambda1
+	}
+	return 0
+}
+
+func (x *Curvature) GetLambda1Iters() int64 {
+	if x != nil {
+		return x.Lambda1Iters
+	}
+	return 0
+}
+
 // Result mirrors lssr.Result.
 type Result struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -427,7 +560,7 @@ type Result struct {
 
 func (x *Result) Reset() {
 	*x = Result{}
-	mi := &file_worker_proto_msgTypes[5]
+	mi := &file_worker_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -439,7 +572,7 @@ func (x *Result) String() string {
 func (*Result) ProtoMessage() {}
 
 func (x *Result) ProtoReflect() protoreflect.Message {
-	mi := &file_worker_proto_msgTypes[5]
+	mi := &file_worker_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -452,7 +585,7 @@ func (x *Result) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Result.ProtoReflect.Descriptor instead.
 func (*Result) Descriptor() ([]byte, []int) {
-	return file_worker_proto_rawDescGZIP(), []int{5}
+	return file_worker_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Result) GetDiverged() bool {
@@ -578,7 +711,7 @@ const file_worker_proto_rawDesc = "" +
 	"\x05epoch\x18\x01 \x01(\x03R\x05epoch\x12\x1d\n" +
 	"\n" +
 	"train_loss\x18\x02 \x01(\x01R\ttrainLoss\x12\x1b\n" +
-	"\ttrain_acc\x18\x03 \x01(\x01R\btrainAcc\"\xd1\x01\n" +
+	"\ttrain_acc\x18\x03 \x01(\x01R\btrainAcc\"\x8a\x02\n" +
 	"\vMeasurement\x12\x14\n" +
 	"\x05epoch\x18\x01 \x01(\x03R\x05epoch\x12\x12\n" +
 	"\x04step\x18\x02 \x01(\x03R\x04step\x12 \n" +
@@ -589,7 +722,22 @@ const file_worker_proto_rawDesc = "" +
 	"\x05rho_b\x18\x06 \x01(\x01R\x04rhoB\x12\x1d\n" +
 	"\n" +
 	"train_loss\x18\a \x01(\x01R\ttrainLoss\x12\x1b\n" +
-	"\ttrain_acc\x18\b \x01(\x01R\btrainAcc\"\xb3\x03\n" +
+	"\ttrain_acc\x18\b \x01(\x01R\btrainAcc\x127\n" +
+	"\tcurvature\x18\t \x01(\v2\x19.lssr.worker.v1.CurvatureR\tcurvature\"\xb1\x02\n" +
+	"\tCurvature\x12\x1a\n" +
+	"\bexamples\x18\x01 \x01(\x03R\bexamples\x12 \n" +
+	"\fgrad_sq_norm\x18\x02 \x01(\x01R\n" +
+	"gradSqNorm\x12\x10\n" +
+	"\x03ghg\x18\x03 \x01(\x01R\x03ghg\x12\x19\n" +
+	"\bias_full\x18\x04 \x01(\x01R\aiasFull\x12\x15\n" +
+	"\x06tr_hs1\x18\x05 \x01(\x01R\x05trHs1\x12\x1a\n" +
+	"\ttr_hs1_se\x18\x06 \x01(\x01R\atrHs1Se\x12\x13\n" +
+	"\x05ias_b\x18\a \x01(\x01R\x04iasB\x12\x14\n" +
+	"\x05ratio\x18\b \x01(\x01R\x05ratio\x12\x1c\n" +
+	"\tthreshold\x18\t \x01(\x01R\tthreshold\x12\x18\n" +
+	"\alambda1\x18\n" +
+	" \x01(\x01R\alambda1\x12#\n" +
+	"\rlambda1_iters\x18\v \x01(\x03R\flambda1Iters\"\xb3\x03\n" +
 	"\x06Result\x12\x1a\n" +
 	"\bdiverged\x18\x01 \x01(\bR\bdiverged\x12\x19\n" +
 	"\btest_acc\x18\x02 \x01(\x01R\atestAcc\x12\x1b\n" +
@@ -623,27 +771,29 @@ func file_worker_proto_rawDescGZIP() []byte {
 	return file_worker_proto_rawDescData
 }
 
-var file_worker_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_worker_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_worker_proto_goTypes = []any{
 	(*TrainRequest)(nil), // 0: lssr.worker.v1.TrainRequest
 	(*TrainEvent)(nil),   // 1: lssr.worker.v1.TrainEvent
 	(*Progress)(nil),     // 2: lssr.worker.v1.Progress
 	(*EpochStats)(nil),   // 3: lssr.worker.v1.EpochStats
 	(*Measurement)(nil),  // 4: lssr.worker.v1.Measurement
-	(*Result)(nil),       // 5: lssr.worker.v1.Result
+	(*Curvature)(nil),    // 5: lssr.worker.v1.Curvature
+	(*Result)(nil),       // 6: lssr.worker.v1.Result
 }
 var file_worker_proto_depIdxs = []int32{
 	2, // 0: lssr.worker.v1.TrainEvent.progress:type_name -> lssr.worker.v1.Progress
-	5, // 1: lssr.worker.v1.TrainEvent.result:type_name -> lssr.worker.v1.Result
-	3, // 2: lssr.worker.v1.Result.series:type_name -> lssr.worker.v1.EpochStats
-	4, // 3: lssr.worker.v1.Result.measurements:type_name -> lssr.worker.v1.Measurement
-	0, // 4: lssr.worker.v1.Worker.Train:input_type -> lssr.worker.v1.TrainRequest
-	1, // 5: lssr.worker.v1.Worker.Train:output_type -> lssr.worker.v1.TrainEvent
-	5, // [5:6] is the sub-list for method output_type
-	4, // [4:5] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	6, // 1: lssr.worker.v1.TrainEvent.result:type_name -> lssr.worker.v1.Result
+	5, // 2: lssr.worker.v1.Measurement.curvature:type_name -> lssr.worker.v1.Curvature
+	3, // 3: lssr.worker.v1.Result.series:type_name -> lssr.worker.v1.EpochStats
+	4, // 4: lssr.worker.v1.Result.measurements:type_name -> lssr.worker.v1.Measurement
+	0, // 5: lssr.worker.v1.Worker.Train:input_type -> lssr.worker.v1.TrainRequest
+	1, // 6: lssr.worker.v1.Worker.Train:output_type -> lssr.worker.v1.TrainEvent
+	6, // [6:7] is the sub-list for method output_type
+	5, // [5:6] is the sub-list for method input_type
+	5, // [5:5] is the sub-list for extension type_name
+	5, // [5:5] is the sub-list for extension extendee
+	0, // [0:5] is the sub-list for field type_name
 }
 
 func init() { file_worker_proto_init() }
@@ -661,7 +811,7 @@ func file_worker_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_worker_proto_rawDesc), len(file_worker_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   6,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
