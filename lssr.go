@@ -34,6 +34,7 @@ const (
 
 // Dataset names.
 const (
+	DatasetCIFAR10      = "cifar10"
 	DatasetFashionMNIST = "fashion-mnist"
 	DatasetMNIST        = "mnist"
 	DatasetSynthetic    = "synthetic"
@@ -42,8 +43,9 @@ const (
 // DatasetSpec says which examples a job trains and tests on.
 type DatasetSpec struct {
 	Name string `json:"name"`
-	// Dir is the folder holding the IDX files; empty means the default place
-	// for the dataset. It is where the data lives, not what it is, so it is
+	// Dir is the folder holding the dataset's files (IDX for the MNISTs,
+	// the binary batches for CIFAR-10); empty means the default place for
+	// the dataset (CIFAR-10 has none). It is where the data lives, not what it is, so it is
 	// left out of the job ID.
 	Dir string `json:"dir,omitempty"`
 	// N is the training subset size (DATASET-n).

@@ -22,7 +22,7 @@ var badSpecs = []struct {
 }{
 	{"alias.yaml", 18, "grid.learning_rates", "aliases (*bs) are not supported"},
 	{"bad-activation.yaml", 10, "model.activation", `must be one of relu, tanh; got "sigmoid"`},
-	{"bad-dataset-name.yaml", 4, "dataset.name", `got "cifar10"`},
+	{"bad-dataset-name.yaml", 4, "dataset.name", `must be one of fashion-mnist, mnist, cifar10, synthetic; got "cifar100"`},
 	{"bad-loss.yaml", 11, "loss", `must be one of cross-entropy, mse; got "hinge"`},
 	{"bad-model-kind.yaml", 8, "model.kind", `got "cnn"`},
 	{"bad-sampling.yaml", 14, "training.sampling", `must be one of without, with`},
@@ -30,6 +30,7 @@ var badSpecs = []struct {
 	{"batch-above-n.yaml", 17, "grid.batch_sizes[1]", "must be between 1 and dataset.n (2048), got 4096"},
 	{"batch-float.yaml", 17, "grid.batch_sizes[0]", "want an integer, got 8.5"},
 	{"batch-zero.yaml", 17, "grid.batch_sizes[0]", "got 0"},
+	{"cifar10-without-dir.yaml", 3, "dataset.dir", "missing (required for cifar10, which has no default place)"},
 	{"dataset-not-mapping.yaml", 3, "dataset", `want a mapping with fields name, dir, n`},
 	{"dim-for-mnist.yaml", 7, "dataset.dim", "only for dataset synthetic"},
 	{"duplicate-batch.yaml", 20, "grid.batch_sizes[2]", "duplicate value 8 (also at [0])"},

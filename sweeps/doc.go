@@ -11,9 +11,9 @@
 //
 //	name: quickstart           # [A-Za-z0-9][A-Za-z0-9._-]{0,63}: used in file names
 //	dataset:
-//	  name: fashion-mnist      # fashion-mnist | mnist | synthetic
-//	  dir: /some/folder        # folder of the four IDX .gz files [the dataset's default place]
-//	  n: 2048                  # training subset size, 1…60000 (synthetic: 1…1000000)
+//	  name: fashion-mnist      # fashion-mnist | mnist | cifar10 | synthetic
+//	  dir: /some/folder        # folder of the data files [the dataset's default place; cifar10: required]
+//	  n: 2048                  # training subset size, 1…60000 (cifar10: 1…50000; synthetic: 1…1000000)
 //	  test_n: 2000             # test examples, 1…10000 [10000; synthetic: 1000, up to 1000000]
 //	  balanced: true           # class-balanced subsets [true]
 //	  subset_seed: 0           # picks the subsets [0]
@@ -38,8 +38,14 @@
 // the working directory of the lssr command, not to the spec file. Without
 // it, Fashion-MNIST is looked for where Debian's dataset-fashion-mnist
 // package installs it and MNIST in the Go module cache (see
-// trainer.DefaultDir). The synthetic set is generated, so it takes no dir;
-// dim and classes are for it alone.
+// trainer.DefaultDir); their folder holds the four IDX files
+// (train-images-idx3-ubyte.gz and so on, gzip or raw). No package ships
+// CIFAR-10, so for cifar10 dir is required: the folder of the binary version
+// (cifar-10-batches-bin, from https://www.cs.toronto.edu/~kriz/cifar.html),
+// holding data_batch_1.bin … data_batch_5.bin and test_batch.bin. Its
+// images are 3×32×32, kept channel-major (CHW) and scaled to [0, 1] like the
+// MNISTs, with no mean/std normalisation. The synthetic set is generated, so
+// it takes no dir; dim and classes are for it alone.
 //
 // # Grid axes
 //

@@ -52,8 +52,12 @@ func (d *decoder) dataset(n *yaml.Node, line int) lssr.DatasetSpec {
 	}
 	o := d.object(n, "dataset", line, datasetFields...)
 	ds.Name = d.enum(o.need("name"), "dataset.name",
-		lssr.DatasetFashionMNIST, lssr.DatasetMNIST, lssr.DatasetSynthetic)
+		lssr.DatasetFashionMNIST, lssr.DatasetMNIST, lssr.DatasetCIFAR10, lssr.DatasetSynthetic)
 	synthetic := ds.Name == lssr.DatasetSynthetic
+	if ds.Name == lssr.DatasetCIFAR10 && o.get("dir") == nil {
+		// No package ships CIFAR-10, so there is no default place to look.
+		d.failf(o.line, "dataset.dir", "missing (required for cifar10, which has no default place): the folder of data_batch_1.bin … data_batch_5.bin and test_batch.bin")
+	}
 	if dir := o.get("dir"); dir != nil {
 		if synthetic {
 			d.failf(o.keyLine("dir"), "dataset.dir", "synthetic data is generated, not read: remove the field")
@@ -64,8 +68,11 @@ func (d *decoder) dataset(n *yaml.Node, line int) lssr.DatasetSpec {
 		}
 	}
 	maxN, maxTestN, testN := MNISTTrainSize, MNISTTestSize, MNISTTestSize
-	if synthetic {
+	switch ds.Name {
+	case lssr.DatasetSynthetic:
 		maxN, maxTestN, testN = MaxSyntheticN, MaxSyntheticN, 1000
+	case lssr.DatasetCIFAR10:
+		maxN, maxTestN, testN = CIFAR10TrainSize, CIFAR10TestSize, CIFAR10TestSize
 	}
 	ds.N = int(d.integer(o.need("n"), "dataset.n", 1, int64(maxN)))
 	ds.TestN = testN

