@@ -76,6 +76,10 @@ var badSpecs = []struct {
 	{"workers-zero.yaml", 20, "workers", "between 1 and 1024, got 0"},
 	{"zero-epochs.yaml", 13, "training.epochs", "got 0"},
 	{"zero-width.yaml", 9, "model.hidden[1]", "between 1 and 65536, got 0"},
+	{"momentum-one.yaml", 14, "training.momentum", "must be in [0, 1), got 1"},
+	{"nesterov-without-momentum.yaml", 14, "training.nesterov", "needs training.momentum > 0"},
+	{"hessian-subset-above-n.yaml", 15, "training.hessian_subset", "between 1 and 2048, got 4096"},
+	{"curvature-every-above-epochs.yaml", 14, "training.curvature_every", "between 0 and 10, got 11"},
 }
 
 func TestBadSpecs(t *testing.T) {

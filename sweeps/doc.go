@@ -28,6 +28,11 @@
 //	  epochs: 10               # 1…1000000
 //	  sampling: without        # without | with (replacement) [without]
 //	  measure_every: 2         # measure ρ every K epochs, 0…epochs; 0 = at the end only [0]
+//	  momentum: 0.9            # generalised momentum β1, 0 ≤ β < 1 [0: plain SGD, the paper's protocol]
+//	  nesterov: true           # look-ahead β2 = β1 (Nesterov); false: Polyak [false]
+//	  curvature_every: 10      # measure ∇LᵀH∇L, IAS, tr(HS_b), λ1 every K epochs, 0…epochs [0: never]
+//	  hessian_subset: 2048     # on this many training examples, 1…n [all]
+//	  curvature_samples: 10    # Rademacher vectors for tr(HS_1) [10]
 //	grid:
 //	  batch_sizes: [8, 16, 32] # a list, or a log2 range (below); each b in 1…dataset.n
 //	  learning_rates: {log2_from: -10, log2_to: 0, log2_step: 0.5}

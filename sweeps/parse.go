@@ -14,8 +14,9 @@ var (
 	topFields      = []string{"name", "dataset", "model", "loss", "training", "grid", "workers"}
 	datasetFields  = []string{"name", "dir", "n", "test_n", "balanced", "subset_seed", "dim", "classes"}
 	modelFields    = []string{"kind", "hidden", "activation"}
-	trainingFields = []string{"epochs", "sampling", "measure_every"}
-	gridFields     = []string{"batch_sizes", "learning_rates", "seeds"}
+	trainingFields = []string{"epochs", "sampling", "measure_every", "momentum", "nesterov",
+		"curvature_every", "hessian_subset", "curvature_samples"}
+	gridFields = []string{"batch_sizes", "learning_rates", "seeds"}
 )
 
 // spec decodes the document root. Sections are read in the documented
@@ -35,7 +36,7 @@ func (d *decoder) spec(root *yaml.Node) *Spec {
 	if n := top.get("loss"); n != nil {
 		s.Loss = d.enum(n, "loss", lssr.LossCrossEntropy, lssr.LossMSE)
 	}
-	s.Training = d.training(top.need("training"), top.keyLine("training"))
+	s.Training = d.training(top.need("training"), top.keyLine("training"), s.Dataset.N)
 	s.Grid = d.grid(top.need("grid"), top.keyLine("grid"), s.Dataset.N)
 	s.Workers = min(runtime.NumCPU(), MaxWorkers)
 	if n := top.get("workers"); n != nil {
@@ -121,7 +122,7 @@ func (d *decoder) model(n *yaml.Node, line int) lssr.ModelSpec {
 }
 
 // training decodes the training section.
-func (d *decoder) training(n *yaml.Node, line int) lssr.TrainingSpec {
+func (d *decoder) training(n *yaml.Node, line, datasetN int) lssr.TrainingSpec {
 	t := lssr.TrainingSpec{Sampling: lssr.SamplingWithout}
 	if d.err != nil {
 		return t
@@ -135,6 +136,33 @@ func (d *decoder) training(n *yaml.Node, line int) lssr.TrainingSpec {
 		// Beyond the epoch count it would mean "at the end only", which
 		// is 0: one way to say it keeps job IDs from splitting.
 		t.MeasureEvery = int(d.integer(k, "training.measure_every", 0, int64(t.Epochs)))
+	}
+	// Generalised momentum (eq. 13–14) as users write it: momentum β gives
+	// Polyak (β1 = β, β2 = 0), with nesterov: true Nesterov (β2 = β1).
+	if k := o.get("momentum"); k != nil && d.err == nil {
+		beta := d.number(k, "training.momentum")
+		if d.err == nil && !(beta >= 0 && beta < 1) {
+			d.failf(k.Line, "training.momentum", "must be in [0, 1), got %s", k.Value)
+		}
+		t.Beta1 = beta
+	}
+	if k := o.get("nesterov"); k != nil && d.err == nil {
+		if d.boolean(k, "training.nesterov") {
+			if t.Beta1 == 0 {
+				d.failf(k.Line, "training.nesterov", "needs training.momentum > 0")
+			}
+			t.Beta2 = t.Beta1
+		}
+	}
+	if k := o.get("curvature_every"); k != nil && d.err == nil {
+		t.CurvatureEvery = int(d.integer(k, "training.curvature_every", 0, int64(t.Epochs)))
+	}
+	if k := o.get("hessian_subset"); k != nil && d.err == nil {
+		// At most n: a larger subset would be the whole set under another ID.
+		t.HessianSubset = int(d.integer(k, "training.hessian_subset", 1, int64(max(datasetN, 1))))
+	}
+	if k := o.get("curvature_samples"); k != nil && d.err == nil {
+		t.CurvatureSamples = int(d.integer(k, "training.curvature_samples", 1, 10_000))
 	}
 	return t
 }

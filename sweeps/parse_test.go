@@ -203,3 +203,35 @@ func TestParseNoAliasing(t *testing.T) {
 		t.Error("Spec.Source shares the caller's buffer")
 	}
 }
+
+func TestParseMomentumAndCurvature(t *testing.T) {
+	const base = "name: m\ndataset: {name: synthetic, n: 256, dim: 4, classes: 3}\nmodel: {kind: mlp, hidden: [8]}\n" +
+		"grid: {batch_sizes: [8], learning_rates: [0.1]}\n"
+	tests := []struct {
+		training string
+		want     lssr.TrainingSpec
+	}{
+		{"training: {epochs: 10}", lssr.TrainingSpec{Epochs: 10, Sampling: lssr.SamplingWithout}},
+		{"training: {epochs: 10, momentum: 0.9}", lssr.TrainingSpec{Epochs: 10, Sampling: lssr.SamplingWithout, Beta1: 0.9}},
+		{"training: {epochs: 10, momentum: 0.9, nesterov: true}", lssr.TrainingSpec{Epochs: 10, Sampling: lssr.SamplingWithout, Beta1: 0.9, Beta2: 0.9}},
+		{"training: {epochs: 10, momentum: 0.5, nesterov: false}", lssr.TrainingSpec{Epochs: 10, Sampling: lssr.SamplingWithout, Beta1: 0.5}},
+		{"training: {epochs: 10, curvature_every: 5, hessian_subset: 128, curvature_samples: 20}",
+			lssr.TrainingSpec{Epochs: 10, Sampling: lssr.SamplingWithout, CurvatureEvery: 5, HessianSubset: 128, CurvatureSamples: 20}},
+	}
+	for _, tc := range tests {
+		s, err := Parse([]byte(base+tc.training+"\n"), "m.yaml")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.training, err)
+		}
+		if !reflect.DeepEqual(s.Training, tc.want) {
+			t.Errorf("%s:\n got %+v\nwant %+v", tc.training, s.Training, tc.want)
+		}
+	}
+	// Without momentum or curvature the job IDs are those of a spec that
+	// never heard of them.
+	plain, _ := Parse([]byte(base+"training: {epochs: 10}\n"), "m.yaml")
+	zero, _ := Parse([]byte(base+"training: {epochs: 10, momentum: 0, nesterov: false}\n"), "m.yaml")
+	if plain.Jobs()[0].ID != zero.Jobs()[0].ID {
+		t.Error("momentum: 0 changed the job ID")
+	}
+}
