@@ -1,0 +1,184 @@
+package trainer
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"path/filepath"
+	"testing"
+
+	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/safetensors"
+)
+
+// fixtureRun builds a run whose network and data are those of a fixture
+// written by testdata/torch/gen_fixtures.py (PyTorch float64 autograd).
+func fixtureRun(t *testing.T, f *safetensors.File) *run {
+	t.Helper()
+	var widths []int
+	if err := json.Unmarshal([]byte(f.Metadata["widths"]), &widths); err != nil {
+		t.Fatal(err)
+	}
+	xt, _ := f.Get("x")
+	yt, _ := f.Get("y")
+	x, err := xt.Float32s()
+	if err != nil {
+		t.Fatal(err)
+	}
+	y64, err := yt.Int64s()
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := make([]uint8, len(y64))
+	for i, v := range y64 {
+		y[i] = uint8(v)
+	}
+	split := Split{X: x, Y: y, N: len(y)}
+	data := &Data{Train: split, Test: split, Dim: widths[0], Classes: widths[len(widths)-1]}
+	cfg, err := parseJob(lssr.Job{
+		Model: lssr.ModelSpec{Kind: "mlp", Hidden: widths[1 : len(widths)-1], Activation: f.Metadata["activation"]},
+		Loss:  f.Metadata["loss"], BatchSize: 1, LR: 0.1, Seed: 1,
+		Training: lssr.TrainingSpec{Epochs: 1, Sampling: lssr.SamplingWithout},
+	}, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRun(cfg, data)
+	err = r.net.setTorch(func(name string) ([]float32, []int, error) {
+		tn, ok := f.Get(name)
+		if !ok {
+			return nil, nil, fmt.Errorf("no tensor %q", name)
+		}
+		v, err := tn.Float32s()
+		return v, tn.Shape, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func fixtureScalar(t *testing.T, f *safetensors.File, name string) float64 {
+	t.Helper()
+	tn, ok := f.Get("expected." + name)
+	if !ok {
+		t.Fatalf("fixture has no expected.%s", name)
+	}
+	v, err := tn.Float64s()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v[0]
+}
+
+// TestAgainstPyTorchFixtures compares lssr's float32 measurements with
+// PyTorch's float64 autograd (double backward for H·v, a dense Hessian for
+// λ1) on the same float32 weights and data. The tolerance is the float32
+X
+func TestAgainstPyTorchFixtures(t *testing.T) {
+	paths, err := filepath.Glob("testdata/torch/*.safetensors")
+	if err != nil || len(paths) < 4 {
+		t.Fatalf("want the PyTorch fixtures in testdata/torch, found %d (%v)", len(paths), err)
+	}
+	const tol = 2e-5
+	for _, path := range paths {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			f, err := safetensors.Read(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := fixtureRun(t, f)
+			ctx := context.Background()
+			m, err := r.measure(ctx, 0, 0)
+			if err != nil || m == nil {
+				t.Fatalf("measure: %v %v", m, err)
+			}
+			check := func(name string, got, want float64) {
+				e := relErr(got, want)
+				t.Logf("%-13s lssr %.9g  torch %.9g  relative error %.2g", name, got, want, e)
+				if e > tol {
+					t.Errorf("%s = %.9g, PyTorch %.9g: relative error %.2g > %.0g", name, got, want, e, tol)
+				}
+			}
+			check("‖∇L‖²", m.GradSqNorm, fixtureScalar(t, f, "grad_sq_norm"))
+			check("tr(S_1)", m.TrS1, fixtureScalar(t, f, "tr_s1"))
+
+			v, err := r.net.fromTorch(func(name string) ([]float32, error) {
+				tn, _ := f.Get("v." + name)
+				return tn.Float32s()
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hv := make([]float64, len(v))
+			if err := r.hessianVector(ctx, r.data.Train, v, hv); err != nil {
+				t.Fatal(err)
+			}
+			hv32 := make([]float32, len(hv))
+			for i, e := range hv {
+				hv32[i] = float32(e)
+			}
+			names, got, _ := r.net.torchTensors(hv32)
+			var diff, norm float64
+			for k, name := range names {
+				tn, _ := f.Get("hv." + name)
+				want, err := tn.Float64s()
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, w := range want {
+					d := float64(got[k][i]) - w
+					diff += d * d
+					norm += w * w
+				}
+			}
+			e := math.Sqrt(diff / norm)
+			t.Logf("%-13s relative error %.2g", "H·v", e)
+			if e > tol {
+				t.Errorf("‖Hv − Hv_torch‖/‖Hv_torch‖ = %.2g > %.0g", e, tol)
+			}
+
+			c, _, err := r.measureCurvature(ctx, r.data.Train, 0, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check("∇LᵀH∇L", c.gHg, fixtureScalar(t, f, "ghg"))
+			lambda, _, iters, err := r.topEigen(ctx, r.data.Train, nil, 1e-7, 2000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%-13s %d Hessian-vector products", "λ1", iters)
+			check("λ1", lambda, fixtureScalar(t, f, "lambda1"))
+		})
+	}
+}
+
+// TestTorchLayoutRoundTrip: parameters exported in PyTorch layout and loaded
+// back are the same bits, and the names follow nn.Sequential.
+func TestTorchLayoutRoundTrip(t *testing.T) {
+	r := smallRun(t, 12, 4, []int{7, 5}, "relu", lssr.LossCrossEntropy, lssr.SamplingWithout)
+	names, data, shapes := r.net.torchTensors(r.net.params)
+	want := []string{"0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"}
+	if fmt.Sprint(names) != fmt.Sprint(want) || fmt.Sprint(shapes[0]) != "[7 5]" {
+		t.Fatalf("names %v shapes %v", names, shapes)
+	}
+	byName := map[string]int{}
+	for i, n := range names {
+		byName[n] = i
+	}
+	other := smallRun(t, 12, 4, []int{7, 5}, "relu", lssr.LossCrossEntropy, lssr.SamplingWithout)
+	clear(other.net.params)
+	err := other.net.setTorch(func(name string) ([]float32, []int, error) {
+		i := byName[name]
+		return data[i], shapes[i], nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range r.net.params {
+		if r.net.params[i] != other.net.params[i] {
+			t.Fatalf("parameter %d: %v after the round trip, want %v", i, other.net.params[i], r.net.params[i])
+		}
+	}
+}
