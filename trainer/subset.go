@@ -11,16 +11,17 @@ import (
 // training subset, the test subset, the initial weights and the batch order
 // are independent of each other and of how many numbers the others draw.
 const (
-	streamTrainSubset uint64 = 0x7375627365742d74 // "subset-t"
-	streamTestSubset  uint64 = 0x7375627365742d65 // "subset-e"
-	streamCentres     uint64 = 0x73796e2d63656e74 // "syn-cent"
-	streamSynTrain    uint64 = 0x73796e2d74726169 // "syn-trai"
-	streamSynTest     uint64 = 0x73796e2d74657374 // "syn-test"
-	streamInit        uint64 = 0x696e69742d776569 // "init-wei"
-	streamOrder       uint64 = 0x62617463682d6f72 // "batch-or"
-	streamEigen       uint64 = 0x6569672d73746172 // "eig-star"
-	streamRademacher  uint64 = 0x726164656d616368 // "rademach"
-	streamHessian     uint64 = 0x686573732d737562 // "hess-sub"
+	streamTrainSubset    uint64 = 0x7375627365742d74 // "subset-t"
+	streamTestSubset     uint64 = 0x7375627365742d65 // "subset-e"
+	streamCentres        uint64 = 0x73796e2d63656e74 // "syn-cent"
+	streamSynTrain       uint64 = 0x73796e2d74726169 // "syn-trai"
+	streamSynTest        uint64 = 0x73796e2d74657374 // "syn-test"
+	streamInit           uint64 = 0x696e69742d776569 // "init-wei"
+	streamOrder          uint64 = 0x62617463682d6f72 // "batch-or"
+	streamEigen          uint64 = 0x6569672d73746172 // "eig-star"
+	streamRademacher     uint64 = 0x726164656d616368 // "rademach"
+	streamHessian        uint64 = 0x686573732d737562 // "hess-sub"
+	streamSampledBatches uint64 = 0x72686f622d626174 // "rhob-bat"
 )
 
 func newRand(seed, stream uint64) *rand.Rand {

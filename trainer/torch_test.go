@@ -75,7 +75,8 @@ func fixtureScalar(t *testing.T, f *safetensors.File, name string) float64 {
 // TestAgainstPyTorchFixtures compares lssr's float32 measurements with
 // PyTorch's float64 autograd (double backward for H·v, a dense Hessian for
 // λ1) on the same float32 weights and data. The tolerance is the float32
-X
+// path's: the worst relative error seen was 2.6e-7, for λ1 (see the log
+// lines with -v).
 func TestAgainstPyTorchFixtures(t *testing.T) {
 	paths, err := filepath.Glob("testdata/torch/*.safetensors")
 	if err != nil || len(paths) < 4 {
