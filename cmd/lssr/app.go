@@ -23,6 +23,7 @@ func newApp() *cli.App {
 		Commands: []*cli.Command{
 			sweepCommand(),
 			reportCommand(),
+			measureCommand(),
 			workerCommand(),
 		},
 		// Errors go back to main, which prints them and picks the exit
