@@ -161,6 +161,18 @@ type Curvature struct {
 	Threshold  float64 `json:"threshold"`     // 2γ(β1, β2)/η: unstable when Ratio exceeds it
 	Lambda1    float64 `json:"lambda1"`       // top Hessian eigenvalue (power iteration)
 	Lambda1Its int     `json:"lambda1_iters"` // Hessian-vector products it took
+	// SampledRhoB is ρ_b measured directly, ‖∇L‖²/mean ‖g_ξ‖² over sampled
+	// batches of the job's b (eq. 15), with its standard error; eq. 17's
+	// prediction from ρ is the Measurement's RhoB.
+	SampledRhoB   float64 `json:"sampled_rho_b"`
+	SampledRhoBSE float64 `json:"sampled_rho_b_se"`
+	// LossChange is the mean over sampled batches of L(θ − η·g_ξ) − L(θ) on
+	// the Hessian subset, one SGD step from here; LossChangeSE its standard
+	// error; LossChangeEq7 the quadratic model's prediction
+	// (η²/2)·tr(S_n)·(Ratio − 2/η) (eq. 7, plain SGD).
+	LossChange    float64 `json:"loss_change"`
+	LossChangeSE  float64 `json:"loss_change_se"`
+	LossChangeEq7 float64 `json:"loss_change_eq7"`
 }
 
 // EpochStats is one point of a job's per-epoch series.

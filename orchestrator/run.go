@@ -209,7 +209,8 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 			sanitizeFloats(&m.GradSqNorm, &m.TrS1, &m.Rho, &m.RhoB, &m.TrainLoss, &m.TrainAcc)
 			if c := m.Curvature; c != nil {
 				sanitizeFloats(&c.GradSqNorm, &c.GHG, &c.IASFull, &c.TrHS1, &c.TrHS1SE, &c.IASB,
-					&c.Ratio, &c.Threshold, &c.Lambda1)
+					&c.Ratio, &c.Threshold, &c.Lambda1, &c.SampledRhoB, &c.SampledRhoBSE,
+					&c.LossChange, &c.LossChangeSE, &c.LossChangeEq7)
 			}
 		}
 		return tx.PutSeries(r.sweep, id, series)

@@ -2,7 +2,6 @@ package trainer
 
 import (
 	"context"
-	"math"
 	"slices"
 
 	"github.com/lssr/lssr"
@@ -26,6 +25,11 @@ type curvature struct {
 	threshold  float64 // 2γ(β1, β2)/η, γ = (1+β1)/(1+2β2) (Theorem 2)
 	lambda1    float64 // top eigenvalue, power iteration
 	lambdaIter int     // Hessian-vector products power iteration took
+	// ρ_b sampled directly at the job's b, and one SGD step's loss change
+	// over sampled batches against eq. 7 (zero when b exceeds the split
+	// without replacement).
+	sampledRhoB, sampledRhoBSE            float64
+	lossChange, lossChangeSE, lossChange7 float64
 }
 
 // measureCurvature measures the curvature over split. samples Rademacher
@@ -79,11 +83,7 @@ func (r *run) measureCurvature(ctx context.Context, split Split, samples int, v0
 		sumSq += est * est
 	}
 	if samples > 0 {
-		k := float64(samples)
-		c.trHS1 = sum / k
-		if samples > 1 {
-			c.trHS1SE = math.Sqrt(math.Max(sumSq/k-c.trHS1*c.trHS1, 0) * k / (k - 1) / k)
-		}
+		c.trHS1, c.trHS1SE = meanStdErr(sum, sumSq, samples)
 	}
 
 	cb := lssr.GammaNB(split.N, r.cfg.batchSize, r.cfg.sampling) / float64(r.cfg.batchSize)
@@ -96,6 +96,19 @@ func (r *run) measureCurvature(ctx context.Context, split Split, samples int, v0
 		c.ratio = c.trHSb / c.gradSqNorm
 	}
 	c.threshold = 2 * (1 + r.cfg.beta1) / (1 + 2*r.cfg.beta2) / r.cfg.lr
+
+	b := r.cfg.batchSize
+	if samples > 0 && (b <= split.N || r.cfg.sampling == lssr.SamplingWith) {
+		seed := r.cfg.seed ^ uint64(samples)
+		if c.sampledRhoB, c.sampledRhoBSE, err = r.sampledRhoB(ctx, split, c.gradSqNorm, b, samples, r.cfg.sampling, seed); err != nil {
+			return c, nil, err
+		}
+		if c.lossChange, c.lossChangeSE, err = r.oneStepLossChange(ctx, split, st.loss, samples, seed); err != nil {
+			return c, nil, err
+		}
+		eta := r.cfg.lr
+		c.lossChange7 = eta*eta/2*c.trHSb - eta*c.gradSqNorm // eq. 7
+	}
 
 	lambda, vec, iters, err := r.topEigen(ctx, split, v0, 1e-3, 100)
 	if err != nil {
@@ -156,6 +169,8 @@ func (r *run) curvatureAt(ctx context.Context, job lssr.Job) (*lssr.Curvature, e
 		Examples: r.hessian.N, GradSqNorm: c.gradSqNorm, GHG: c.gHg, IASFull: c.iasFull,
 		TrHS1: c.trHS1, TrHS1SE: c.trHS1SE, IASB: c.iasB, Ratio: c.ratio, Threshold: c.threshold,
 		Lambda1: c.lambda1, Lambda1Its: c.lambdaIter,
+		SampledRhoB: c.sampledRhoB, SampledRhoBSE: c.sampledRhoBSE,
+		LossChange: c.lossChange, LossChangeSE: c.lossChangeSE, LossChangeEq7: c.lossChange7,
 	}, nil
 }
 
@@ -174,4 +189,38 @@ func hessianSubset(split Split, dim, m int, seed uint64) *Split {
 		sub.Y = append(sub.Y, split.Y[i])
 	}
 	return sub
+}
+
+// oneStepLossChange is the mean over sampled batches ξ of the job's b of
+// L(θ − η·g_ξ) − L(θ) on split, with its standard error: what one plain SGD
+// step does to the loss from here, to set against eq. 7. θ is restored from
+// a copy after each trial step.
+func (r *run) oneStepLossChange(ctx context.Context, split Split, loss0 float64, samples int, seed uint64) (mean, se float64, err error) {
+	params := r.net.params
+	saved := append([]float32(nil), params...)
+	g := make([]float64, len(params))
+	step := make([]float32, len(params))
+	draw := newBatchDrawer(split.N, r.cfg.batchSize, r.cfg.sampling, seed^0x6c6f7373)
+	var sum, sumSq float64
+	for range samples {
+		idx := draw.next()
+		if err := r.batchGradientSum(ctx, split, idx, g); err != nil {
+			return 0, 0, err
+		}
+		scale := -r.cfg.lr / float64(len(idx))
+		for i, e := range g {
+			step[i] = float32(scale * e)
+		}
+		kernels.Axpy(1, step, params)
+		st, err := r.pass(ctx, split, false)
+		copy(params, saved)
+		if err != nil {
+			return 0, 0, err
+		}
+		d := st.loss - loss0
+		sum += d
+		sumSq += d * d
+	}
+	mean, se = meanStdErr(sum, sumSq, samples)
+	return mean, se, nil
 }

@@ -168,3 +168,25 @@ func TestCurvatureSchedule(t *testing.T) {
 		}
 	}
 }
+
+// TestOneStepLossChangeFollowsEq7: for a small step the loss change of one
+// SGD step, averaged over sampled batches, is eq. 7's
+// (η²/2)·tr(HS_b) − η·tr(S_n), up to its standard error and O(η³).
+func TestOneStepLossChangeFollowsEq7(t *testing.T) {
+	for _, sampling := range []lssr.Sampling{lssr.SamplingWithout, lssr.SamplingWith} {
+		r := smallRun(t, 64, 8, []int{10}, "tanh", lssr.LossCrossEntropy, sampling)
+		r.cfg.lr = 0.05
+		c, _, err := r.measureCurvature(context.Background(), r.data.Train, 300, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: loss change %.4g ± %.2g, eq. 7 %.4g; sampled ρ_b %.4f ± %.4f, eq. 17 %.4f", sampling,
+			c.lossChange, c.lossChangeSE, c.lossChange7, c.sampledRhoB, c.sampledRhoBSE, lssr.RhoB(c.gradSqNorm/c.trS1, 64, 8, sampling))
+		if d := math.Abs(c.lossChange - c.lossChange7); d > 3*c.lossChangeSE+0.02*math.Abs(c.lossChange7) {
+			t.Errorf("%s: loss change %.5g ± %.2g, eq. 7 predicts %.5g", sampling, c.lossChange, c.lossChangeSE, c.lossChange7)
+		}
+		if !(c.sampledRhoB > 0 && c.sampledRhoBSE > 0) {
+			t.Errorf("%s: no sampled ρ_b (%v ± %v)", sampling, c.sampledRhoB, c.sampledRhoBSE)
+		}
+	}
+}

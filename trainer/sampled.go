@@ -3,6 +3,7 @@ package trainer
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/trainer/kernels"
@@ -16,27 +17,11 @@ import (
 // over split. Sums accumulate in float64; the batch gradients are formed in
 // evalChunk pieces, so b is not limited by the training workspace.
 func (r *run) sampledRhoB(ctx context.Context, split Split, gradSqNorm float64, b, batches int, sampling lssr.Sampling, seed uint64) (rhoB, se float64, err error) {
-	rng := newRand(seed, streamSampledBatches)
-	idx := make([]int, b)
-	perm := make([]int, split.N)
-	for i := range perm {
-		perm[i] = i
-	}
+	draw := newBatchDrawer(split.N, b, sampling, seed)
 	g := make([]float64, len(r.net.params))
 	var sum, sumSq float64
 	for range batches {
-		if sampling == lssr.SamplingWith {
-			for j := range idx {
-				idx[j] = rng.IntN(split.N)
-			}
-		} else {
-			// The first b of a partial Fisher–Yates shuffle: a uniform b-subset.
-			for j := range b {
-				k := j + rng.IntN(split.N-j)
-				perm[j], perm[k] = perm[k], perm[j]
-			}
-			copy(idx, perm[:b])
-		}
+		idx := draw.next()
 		if err := r.batchGradientSum(ctx, split, idx, g); err != nil {
 			return 0, 0, err
 		}
@@ -47,14 +32,53 @@ func (r *run) sampledRhoB(ctx context.Context, split Split, gradSqNorm float64, 
 		sum += sq
 		sumSq += sq * sq
 	}
-	k := float64(batches)
-	mean := sum / k
+	mean, seMean := meanStdErr(sum, sumSq, batches)
 	rhoB = gradSqNorm / mean
-	if batches > 1 {
-		sdMean := math.Sqrt(math.Max(sumSq/k-mean*mean, 0) * k / (k - 1) / k)
-		se = rhoB * sdMean / mean
+	return rhoB, rhoB * seMean / mean, nil
+}
+
+// batchDrawer draws batches of b of n examples: a uniform b-subset without
+// replacement (the first b of a partial Fisher–Yates shuffle), b independent
+// uniform draws with replacement.
+type batchDrawer struct {
+	rng       *rand.Rand
+	sampling  lssr.Sampling
+	idx, perm []int
+}
+
+func newBatchDrawer(n, b int, sampling lssr.Sampling, seed uint64) *batchDrawer {
+	d := &batchDrawer{rng: newRand(seed, streamSampledBatches), sampling: sampling, idx: make([]int, b), perm: make([]int, n)}
+	for i := range d.perm {
+		d.perm[i] = i
 	}
-	return rhoB, se, nil
+	return d
+}
+
+func (d *batchDrawer) next() []int {
+	n := len(d.perm)
+	if d.sampling == lssr.SamplingWith {
+		for j := range d.idx {
+			d.idx[j] = d.rng.IntN(n)
+		}
+		return d.idx
+	}
+	for j := range d.idx {
+		k := j + d.rng.IntN(n-j)
+		d.perm[j], d.perm[k] = d.perm[k], d.perm[j]
+	}
+	copy(d.idx, d.perm)
+	return d.idx
+}
+
+// meanStdErr returns the mean of k values from their sum and sum of squares,
+// and the standard error of that mean (0 for k < 2).
+func meanStdErr(sum, sumSq float64, k int) (mean, se float64) {
+	mean = sum / float64(k)
+	if k > 1 {
+		kf := float64(k)
+		se = math.Sqrt(math.Max(sumSq/kf-mean*mean, 0) * kf / (kf - 1) / kf)
+	}
+	return mean, se
 }
 
 // batchGradientSum sets sum to Σ_{i∈idx} ∇ℓ_i over examples of split.

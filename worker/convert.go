@@ -75,6 +75,8 @@ func curvatureToProto(c *lssr.Curvature) *workerpb.Curvature {
 		Examples: int64(c.Examples), GradSqNorm: c.GradSqNorm, Ghg: c.GHG, IasFull: c.IASFull,
 		TrHs1: c.TrHS1, TrHs1Se: c.TrHS1SE, IasB: c.IASB, Ratio: c.Ratio, Threshold: c.Threshold,
 		Lambda1: c.Lambda1, Lambda1Iters: int64(c.Lambda1Its),
+		SampledRhoB: c.SampledRhoB, SampledRhoBSe: c.SampledRhoBSE,
+		LossChange: c.LossChange, LossChangeSe: c.LossChangeSE, LossChangeEq7: c.LossChangeEq7,
 	}
 }
 
@@ -86,6 +88,8 @@ func curvatureFromProto(c *workerpb.Curvature) *lssr.Curvature {
 		Examples: int(c.GetExamples()), GradSqNorm: c.GetGradSqNorm(), GHG: c.GetGhg(), IASFull: c.GetIasFull(),
 		TrHS1: c.GetTrHs1(), TrHS1SE: c.GetTrHs1Se(), IASB: c.GetIasB(), Ratio: c.GetRatio(), Threshold: c.GetThreshold(),
 		Lambda1: c.GetLambda1(), Lambda1Its: int(c.GetLambda1Iters()),
+		SampledRhoB: c.GetSampledRhoB(), SampledRhoBSE: c.GetSampledRhoBSe(),
+		LossChange: c.GetLossChange(), LossChangeSE: c.GetLossChangeSe(), LossChangeEq7: c.GetLossChangeEq7(),
 	}
 }
 

@@ -38,10 +38,12 @@ var (
 		Measurements: []lssr.Measurement{
 			{Epoch: 3, Step: 9, GradSqNorm: 0.5, TrS1: 5, Rho: 0.1, RhoB: 0.9, TrainLoss: 1.5, TrainAcc: 0.6,
 				Curvature: &lssr.Curvature{Examples: 64, GradSqNorm: 0.4, GHG: 1.5, IASFull: 3.75, TrHS1: 20, TrHS1SE: 0.5,
-					IASB: 4, Ratio: 12, Threshold: 20, Lambda1: 7.5, Lambda1Its: 13}},
+					IASB: 4, Ratio: 12, Threshold: 20, Lambda1: 7.5, Lambda1Its: 13,
+					SampledRhoB: 0.25, SampledRhoBSE: 0.01, LossChange: -0.5, LossChangeSE: 0.05, LossChangeEq7: -0.45}},
 			{Epoch: 4, Step: 12, GradSqNorm: -0.0001, TrS1: 4, Rho: 0.2, RhoB: 0.8, TrainLoss: 1.25, TrainAcc: 0.65,
 				Curvature: &lssr.Curvature{Examples: 64, GradSqNorm: 0.3, GHG: math.Inf(1), IASFull: math.NaN(), TrHS1: 21, TrHS1SE: 0.25,
-					IASB: 5, Ratio: 13, Threshold: 20, Lambda1: -7.5, Lambda1Its: 100}},
+					IASB: 5, Ratio: 13, Threshold: 20, Lambda1: -7.5, Lambda1Its: 100,
+					SampledRhoB: 0.5, SampledRhoBSE: 0.02, LossChange: 0.25, LossChangeSE: 0.125, LossChangeEq7: 0.375}},
 		},
 	}
 )

@@ -426,6 +426,11 @@ type Curvature struct {
 	Threshold     float64                `protobuf:"fixed64,9,opt,name=threshold,proto3" json:"threshold,omitempty"`
 	Lambda1       float64                `protobuf:"fixed64,10,opt,name=lambda1,proto3" json:"lambda1,omitempty"`
 	Lambda1Iters  int64                  `protobuf:"varint,11,opt,name=lambda1_iters,json=lambda1Iters,proto3" json:"lambda1_iters,omitempty"`
+	SampledRhoB   float64                `protobuf:"fixed64,12,opt,name=sampled_rho_b,json=sampledRhoB,proto3" json:"sampled_rho_b,omitempty"`
+	SampledRhoBSe float64                `protobuf:"fixed64,13,opt,name=sampled_rho_b_se,json=sampledRhoBSe,proto3" json:"sampled_rho_b_se,omitempty"`
+	LossChange    float64                `protobuf:"fixed64,14,opt,name=loss_change,json=lossChange,proto3" json:"loss_change,omitempty"`
+	LossChangeSe  float64                `protobuf:"fixed64,15,opt,name=loss_change_se,json=lossChangeSe,proto3" json:"loss_change_se,omitempty"`
+	LossChangeEq7 float64                `protobuf:"fixed64,16,opt,name=loss_change_eq7,json=lossChangeEq7,proto3" json:"loss_change_eq7,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -533,6 +538,41 @@ func (x *Curvature) GetLambda1() float64 {
 func (x *Curvature) GetLambda1Iters() int64 {
 	if x != nil {
 		return x.Lambda1Iters
+	}
+	return 0
+}
+
+func (x *Curvature) GetSampledRhoB() float64 {
+	if x != nil {
+		return x.SampledRhoB
+	}
+	return 0
+}
+
+func (x *Curvature) GetSampledRhoBSe() float64 {
+	if x != nil {
+		return x.SampledRhoBSe
+	}
+	return 0
+}
+
+func (x *Curvature) GetLossChange() float64 {
+	if x != nil {
+		return x.LossChange
+	}
+	return 0
+}
+
+func (x *Curvature) GetLossChangeSe() float64 {
+	if x != nil {
+		return x.LossChangeSe
+	}
+	return 0
+}
+
+func (x *Curvature) GetLossChangeEq7() float64 {
+	if x != nil {
+		return x.LossChangeEq7
 	}
 	return 0
 }
@@ -723,7 +763,7 @@ const file_worker_proto_rawDesc = "" +
 	"\n" +
 	"train_loss\x18\a \x01(\x01R\ttrainLoss\x12\x1b\n" +
 	"\ttrain_acc\x18\b \x01(\x01R\btrainAcc\x127\n" +
-	"\tcurvature\x18\t \x01(\v2\x19.lssr.worker.v1.CurvatureR\tcurvature\"\xb1\x02\n" +
+	"\tcurvature\x18\t \x01(\v2\x19.lssr.worker.v1.CurvatureR\tcurvature\"\xed\x03\n" +
 	"\tCurvature\x12\x1a\n" +
 	"\bexamples\x18\x01 \x01(\x03R\bexamples\x12 \n" +
 	"\fgrad_sq_norm\x18\x02 \x01(\x01R\n" +
@@ -737,7 +777,13 @@ const file_worker_proto_rawDesc = "" +
 	"\tthreshold\x18\t \x01(\x01R\tthreshold\x12\x18\n" +
 	"\alambda1\x18\n" +
 	" \x01(\x01R\alambda1\x12#\n" +
-	"\rlambda1_iters\x18\v \x01(\x03R\flambda1Iters\"\xb3\x03\n" +
+	"\rlambda1_iters\x18\v \x01(\x03R\flambda1Iters\x12\"\n" +
+	"\rsampled_rho_b\x18\f \x01(\x01R\vsampledRhoB\x12'\n" +
+	"\x10sampled_rho_b_se\x18\r \x01(\x01R\rsampledRhoBSe\x12\x1f\n" +
+	"\vloss_change\x18\x0e \x01(\x01R\n" +
+	"lossChange\x12$\n" +
+	"\x0eloss_change_se\x18\x0f \x01(\x01R\flossChangeSe\x12&\n" +
+	"\x0floss_change_eq7\x18\x10 \x01(\x01R\rlossChangeEq7\"\xb3\x03\n" +
 	"\x06Result\x12\x1a\n" +
 	"\bdiverged\x18\x01 \x01(\bR\bdiverged\x12\x19\n" +
 	"\btest_acc\x18\x02 \x01(\x01R\atestAcc\x12\x1b\n" +
