@@ -27,6 +27,15 @@
 // ignores seed noise: on a flat accuracy plateau the per-b argmax is noise,
 // and so is the ranking. The ridge table reports the spread over seeds.
 //
+// # Curvature figures
+//
+// When runs carry their measurement series (Run.Measurements), Write also
+// draws ρ_b against b (Figure 5 left: eq. 17's curve at the LSSR ρ, the
+// measured eq. 17 values and the directly sampled ρ_b per b), one figure of
+// λ1, the IAS and the instability ratio against the step per job with
+// curvature (Figure 4), and the one-step loss change against the
+// instability ratio in units where eq. 7 is y = x − 1 (Figure 1).
+//
 // Write is the entry point; Ridge, EstimateRho and the Fit functions are the
 // pieces it is made of.
 package report

@@ -81,6 +81,7 @@ func writeSummary(w io.Writer, s *Summary) error {
 			p("\n\nCaveat: ranking by RMSE alone ignores seed noise. Where accuracy is flat over η, the per-b best η is noise and so is the ranking; see the s.d. column above. Bootstrap intervals are not computed yet.\n")
 		}
 	}
+	writeFigureSections(p, s)
 	for i, n := range s.Notes {
 		if i == 0 {
 			p("\n## Notes\n\n")

@@ -38,6 +38,12 @@ type Run struct {
 	Rho       float64   // ρ at the end of the run
 	RhoSeries []float64 // ρ measured on the schedule during training; may be empty
 
+	// Measurements is the run's stored measurement series, the final one
+	// included (Epoch equal to Epochs); Curvature is set on those of jobs
+	// that measure it. It feeds the ρ_b, curvature and loss-change figures;
+	// may be empty.
+	Measurements []lssr.Measurement
+
 	Epochs   int
 	Steps    int64
 	Seconds  float64
@@ -111,6 +117,12 @@ type Summary struct {
 	Best string
 	// Notes are caveats worth a line in the summary.
 	Notes []string
+
+	// The figures beyond the heatmap; nil when their data is absent (the
+	// summary says so).
+	RhoB       *RhoBFigure
+	Curvature  *CurvatureFigures
+	LossChange *LossChangeFigure
 
 	HeatmapPath, CSVPath, SummaryPath string
 }

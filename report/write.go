@@ -23,8 +23,12 @@ const (
 )
 
 // Write analyses the runs of one sweep and writes heatmap.png, results.csv and
-// summary.md into dir, creating it. Each file is written atomically: a reader
-// sees the old file or the new one, never half of one.
+// summary.md into dir, creating it. When runs carry Measurements it also
+// writes rho_b.png (ρ_b against b), one curvature-….png per job with a
+// curvature series (at most MaxCurvatureFiles) and, when the loss change was
+// measured, loss-change.png; figures of an earlier report in dir that have
+// no data now are removed. Each file is written atomically: a reader sees the
+// old file or the new one, never half of one.
 func Write(dir string, meta Meta, runs []Run) (*Summary, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
@@ -38,21 +42,49 @@ func Write(dir string, meta Meta, runs []Run) (*Summary, error) {
 	if err := renderHeatmap(&png, s, runs); err != nil {
 		return nil, fmt.Errorf("report: heatmap: %w", err)
 	}
-	files := []struct {
-		path  string
-		write func(io.Writer) error
-	}{
+	files := []outFile{
 		{s.HeatmapPath, func(w io.Writer) error { _, err := w.Write(png.Bytes()); return err }},
 		{s.CSVPath, func(w io.Writer) error { return writeCSV(w, meta.Sweep, runs) }},
-		{s.SummaryPath, func(w io.Writer) error { return writeSummary(w, s) }},
 	}
+	if f := s.RhoB; f != nil {
+		f.Path = filepath.Join(dir, RhoBFile)
+		files = append(files, fileOf(f.Path, func(w io.Writer) error { return renderRhoB(w, s, f) }))
+	}
+	if f := s.Curvature; f != nil {
+		byID := map[string]Run{}
+		for _, r := range runs {
+			byID[r.JobID] = r
+		}
+		for i := range f.Drawn {
+			j := &f.Drawn[i]
+			j.Path = filepath.Join(dir, j.File)
+			files = append(files, fileOf(j.Path, func(w io.Writer) error { return renderCurvature(w, s, *j, byID[j.JobID]) }))
+		}
+	}
+	if f := s.LossChange; f != nil {
+		f.Path = filepath.Join(dir, LossChangeFile)
+		files = append(files, fileOf(f.Path, func(w io.Writer) error { return renderLossChange(w, s, f) }))
+	}
+	// The summary last: it names the files above.
+	files = append(files, fileOf(s.SummaryPath, func(w io.Writer) error { return writeSummary(w, s) }))
 	for _, f := range files {
 		if err := atomicfile.Write(f.path, 0o644, f.write); err != nil {
 			return nil, fmt.Errorf("report: %w", err)
 		}
 	}
+	if err := removeStaleFigures(dir, s); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
 	return s, nil
 }
+
+// outFile is one file Write creates and how to fill it.
+type outFile struct {
+	path  string
+	write func(io.Writer) error
+}
+
+func fileOf(path string, write func(io.Writer) error) outFile { return outFile{path, write} }
 
 // Analyze computes everything Write reports, without touching the disk: the
 // grid, counts, ρ, the ridge and the fits. The file paths are left empty.
@@ -71,6 +103,9 @@ func Analyze(meta Meta, runs []Run) *Summary {
 	for _, r := range runs {
 		s.States[r.State]++
 	}
+	s.RhoB = analyzeRhoB(s, runs)
+	s.Curvature = analyzeCurvature(runs)
+	s.LossChange = analyzeLossChange(runs)
 	if meta.N <= 0 && meta.Sampling != lssr.SamplingWith {
 		s.Notes = append(s.Notes, "The subset size n is unknown: ρ_b was computed as if n were infinite (γ_{n,b} = 1).")
 	}

@@ -71,6 +71,15 @@ func runReport(dbPath, name, out string) error {
 		return err
 	}
 	fmt.Printf("wrote %s, %s, %s\n", sum.HeatmapPath, sum.CSVPath, sum.SummaryPath)
+	if sum.RhoB != nil {
+		fmt.Printf("wrote %s\n", sum.RhoB.Path)
+	}
+	if sum.Curvature != nil {
+		fmt.Printf("wrote %d curvature figure(s) of %d job(s) with curvature\n", len(sum.Curvature.Drawn), sum.Curvature.Jobs)
+	}
+	if sum.LossChange != nil {
+		fmt.Printf("wrote %s\n", sum.LossChange.Path)
+	}
 	if sum.Best != "" {
 		if f, ok := sum.FitFor(sum.Best); ok {
 			fmt.Printf("best-fitting rule: %s (RMSE %.2f octaves of η over %d ridge points)\n", sum.Best, f.RMSE, f.Points)
@@ -82,10 +91,12 @@ func runReport(dbPath, name, out string) error {
 // reportRun turns a stored job into a report row. The ρ series holds the
 // measurements taken during training, not the final one: once the training
 // set is fit, ‖∇L‖² and ρ collapse (DESIGN.md), and the rule is about ρ
-// while SGD trains.
+// while SGD trains. Measurements holds the whole stored series, of unfinished
+// jobs too, for the ρ_b, curvature and loss-change figures, which choose
+// their own.
 func reportRun(j store.JobRecord, series store.Series) report.Run {
 	r := report.Run{JobID: j.Job.ID, B: j.Job.BatchSize, LR: j.Job.LR, Seed: j.Job.Seed,
-		State: string(j.State), Attempts: j.Attempts}
+		State: string(j.State), Attempts: j.Attempts, Measurements: series.Measurements}
 	if res := j.Result; res != nil {
 		r.TestAcc, r.TrainLoss, r.TrainAcc, r.Rho = res.TestAcc, res.TrainLoss, res.TrainAcc, res.Rho
 		r.Epochs, r.Steps, r.Seconds = res.Epochs, res.Steps, res.Seconds
