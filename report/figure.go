@@ -98,8 +98,9 @@ func drawKey(c draw.Canvas, heading string, entries []legendEntry) {
 	}
 }
 
-// newLinePlot is a plot styled like the heatmap's, with a light grid.
-func newLinePlot(xLabel, yLabel string) *plot.Plot {
+// newStyledPlot is an empty plot in the report's style: transparent
+// background, no axis padding, the report's fonts.
+func newStyledPlot() *plot.Plot {
 	p := plot.New()
 	p.BackgroundColor = nil
 	p.X.Padding, p.Y.Padding = 0, 0
@@ -108,6 +109,12 @@ func newLinePlot(xLabel, yLabel string) *plot.Plot {
 		a.Tick.Label.Font = sans(11)
 		a.Label.Padding = vg.Points(4)
 	}
+	return p
+}
+
+// newLinePlot is a plot styled like the heatmap's, with a light grid.
+func newLinePlot(xLabel, yLabel string) *plot.Plot {
+	p := newStyledPlot()
 	p.X.Label.Text, p.Y.Label.Text = xLabel, yLabel
 	p.Add(gridPlotter{})
 	return p

@@ -105,14 +105,7 @@ func shrinkToFit(sty text.Style, txt string, width vg.Length) text.Style {
 
 // heatmapPlot builds the plot of cells, rule curves and ridge on log2 axes.
 func heatmapPlot(s *Summary, g grid, cmap *viridis) *plot.Plot {
-	p := plot.New()
-	p.BackgroundColor = nil
-	p.X.Padding, p.Y.Padding = 0, 0
-	for _, a := range []*plot.Axis{&p.X, &p.Y} {
-		a.Label.TextStyle.Font = sans(13)
-		a.Tick.Label.Font = sans(11)
-		a.Label.Padding = vg.Points(4)
-	}
+	p := newStyledPlot()
 	p.X.Label.Text = "batch size b (log2 scale)"
 	p.Y.Label.Text = "learning rate η (log2 scale)"
 
