@@ -127,15 +127,10 @@ func (r *run) signedGradientSum(ctx context.Context, split Split, seed uint64) e
 	signs := newRand(seed, streamRademacher)
 	clear(r.gradSum)
 	classes := net.classes()
-	for start := 0; start < split.N; start += evalChunk {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		m := min(evalChunk, split.N-start)
-		x := split.X[start*dim : (start+m)*dim]
+	return chunks(ctx, split, dim, func(x []float32, y []uint8, m int) {
 		logits := net.forward(ws, x, m)
 		delta := ws.deltas[last]
-		r.cfg.loss.eval(logits, split.Y[start:start+m], classes, m, 1, delta)
+		r.cfg.loss.eval(logits, y, classes, m, 1, delta)
 		for i := range m {
 			if signs.Uint64()&1 == 1 {
 				row := delta[i*classes : (i+1)*classes]
@@ -146,8 +141,7 @@ func (r *run) signedGradientSum(ctx context.Context, split Split, seed uint64) e
 		}
 		net.backward(ws, x, m, false)
 		kernels.AddTo64(r.gradSum, net.grads)
-	}
-	return nil
+	})
 }
 
 // defaultCurvatureSamples is how many Rademacher vectors estimate tr(HS_1)

@@ -80,12 +80,7 @@ func (r *run) hessianVector(ctx context.Context, split Split, v []float32, out [
 	}
 	clear(out)
 	dim := r.data.Dim
-	for start := 0; start < split.N; start += evalChunk {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		m := min(evalChunk, split.N-start)
-		x := split.X[start*dim : (start+m)*dim]
+	err := chunks(ctx, split, dim, func(x []float32, y []uint8, m int) {
 		logits := net.forward(ws, x, m)
 
 		// R-forward.
@@ -107,7 +102,7 @@ func (r *run) hessianVector(ctx context.Context, split Split, v []float32, out [
 		// The loss's gradient δ_L and its R-op, per example (summed; the
 		// mean over the split is taken at the end).
 		classes := net.classes()
-		r.cfg.loss.eval(logits, split.Y[start:start+m], classes, m, 1, ws.deltas[last])
+		r.cfg.loss.eval(logits, y, classes, m, 1, ws.deltas[last])
 		r.cfg.loss.rDelta(logits, h.rz[last][:m*classes], classes, m, h.rdelta[last])
 
 		// R-backward.
@@ -147,6 +142,9 @@ func (r *run) hessianVector(ctx context.Context, split Split, v []float32, out [
 			net.activationGrad(prev, a)
 		}
 		kernels.AddTo64(out, h.chunk)
+	})
+	if err != nil {
+		return err
 	}
 	inv := 1 / float64(split.N)
 	for i := range out {

@@ -20,6 +20,19 @@ type passStats struct {
 	trS1       float64 // mean_i ‖∇ℓ_i‖²
 }
 
+// chunks calls fn on the examples of split, evalChunk at a time (features
+// x, labels y, m of them), and stops with ctx's error once ctx ends.
+func chunks(ctx context.Context, split Split, dim int, fn func(x []float32, y []uint8, m int)) error {
+	for start := 0; start < split.N; start += evalChunk {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		m := min(evalChunk, split.N-start)
+		fn(split.X[start*dim:(start+m)*dim], split.Y[start:start+m], m)
+	}
+	return nil
+}
+
 // pass evaluates the network on every example of split, evalChunk at a time.
 // With withGrad it also computes ‖∇L‖² and tr(S_1) (eq. 15, 17): the chunk's
 // gradient sum Σ_i ∇ℓ_i comes from one backward pass with unscaled
@@ -37,28 +50,26 @@ func (r *run) pass(ctx context.Context, split Split, withGrad bool) (passStats, 
 	clear(r.gradSum)
 	var lossSum, sqSum float64
 	var correct int
-	for start := 0; start < split.N; start += evalChunk {
-		if err := ctx.Err(); err != nil {
-			return passStats{}, err
-		}
-		m := min(evalChunk, split.N-start)
-		x := split.X[start*dim : (start+m)*dim]
+	err := chunks(ctx, split, dim, func(x []float32, y []uint8, m int) {
 		logits := net.forward(ws, x, m)
 		var delta []float32
 		if withGrad {
 			delta = ws.deltas[last]
 		}
-		l, c := r.cfg.loss.eval(logits, split.Y[start:start+m], r.data.Classes, m, 1, delta)
+		l, c := r.cfg.loss.eval(logits, y, r.data.Classes, m, 1, delta)
 		lossSum += l
 		correct += c
 		if !withGrad {
-			continue
+			return
 		}
 		net.backward(ws, x, m, false)
 		kernels.AddTo64(r.gradSum, net.grads)
 		for i := range m {
 			sqSum += perExampleSqNorm(net, ws, x, i)
 		}
+	})
+	if err != nil {
+		return passStats{}, err
 	}
 	n := float64(split.N)
 	st.loss, st.acc = lossSum/n, float64(correct)/n
