@@ -21,7 +21,7 @@ import (
 // normalises with the running statistics instead. Statistics and gradient
 // sums are accumulated in float64, over examples and positions in order, so
 // results are deterministic.
-type batchNorm struct {
+type batchNorm[F float] struct {
 	c, hw    int
 	eps      float64 // added to the variance: 1e-5, PyTorch's default
 	momentum float64 // weight of the batch statistic in the running one: 0.1
@@ -29,20 +29,20 @@ type batchNorm struct {
 
 // newBatchNorm returns batch normalisation of c channels of hw positions each
 // with PyTorch's default ε and momentum.
-func newBatchNorm(c, hw int) (batchNorm, error) {
+func newBatchNorm[F float](c, hw int) (batchNorm[F], error) {
 	if c < 1 || hw < 1 {
-		return batchNorm{}, fmt.Errorf("batchNorm: invalid shape c=%d hw=%d", c, hw)
+		return batchNorm[F]{}, fmt.Errorf("batchNorm: invalid shape c=%d hw=%d", c, hw)
 	}
-	return batchNorm{c: c, hw: hw, eps: 1e-5, momentum: 0.1}, nil
+	return batchNorm[F]{c: c, hw: hw, eps: 1e-5, momentum: 0.1}, nil
 }
 
 // rowLen is the length of one example's row, c·hw.
-func (bn batchNorm) rowLen() int { return bn.c * bn.hw }
+func (bn batchNorm[F]) rowLen() int { return bn.c * bn.hw }
 
 // channelStats returns channel ch's mean and biased variance over m
 // examples, by two passes in float64 so that a large mean does not cancel
 // the variance away.
-func (bn batchNorm) channelStats(x []float32, m, ch int) (mean, variance float64) {
+func (bn batchNorm[F]) channelStats(x []F, m, ch int) (mean, variance float64) {
 	row, n := bn.rowLen(), float64(m*bn.hw)
 	var s float64
 	for i := 0; i < m; i++ {
@@ -63,13 +63,13 @@ func (bn batchNorm) channelStats(x []float32, m, ch int) (mean, variance float64
 
 // affine writes y = x·scale + shift for channel ch of m examples, computed in
 // float64 and rounded once.
-func (bn batchNorm) affine(x []float32, m, ch int, scale, shift float64, y []float32) {
+func (bn batchNorm[F]) affine(x []F, m, ch int, scale, shift float64, y []F) {
 	row := bn.rowLen()
 	for i := 0; i < m; i++ {
 		lo, hi := i*row+ch*bn.hw, i*row+(ch+1)*bn.hw
 		yc := y[lo:hi]
 		for j, v := range x[lo:hi] {
-			yc[j] = float32(float64(v)*scale + shift)
+			yc[j] = F(float64(v)*scale + shift)
 		}
 	}
 }
@@ -85,7 +85,7 @@ func (bn batchNorm) affine(x []float32, m, ch int, scale, shift float64, y []flo
 // which backwardTrain takes. It allocates nothing and panics if a slice is
 // too short or N = m·hw < 2, for which the unbiased variance is undefined
 // (PyTorch raises an error too).
-func (bn batchNorm) forwardTrain(x []float32, m int, gamma, beta []float32, y []float32, mean, invStd []float64, runMean, runVar []float32) {
+func (bn batchNorm[F]) forwardTrain(x []F, m int, gamma, beta []F, y []F, mean, invStd []float64, runMean, runVar []F) {
 	bn.check("batchNorm.forwardTrain", x, m, gamma, y)
 	checkLen("batchNorm.forwardTrain", "beta", beta, bn.c)
 	checkLen("batchNorm.forwardTrain", "runMean", runMean, bn.c)
@@ -104,15 +104,15 @@ func (bn batchNorm) forwardTrain(x []float32, m int, gamma, beta []float32, y []
 		scale := float64(gamma[ch]) * is
 		bn.affine(x, m, ch, scale, float64(beta[ch])-mu*scale, y)
 		unbiased := variance * float64(n) / float64(n-1)
-		runMean[ch] = float32((1-bn.momentum)*float64(runMean[ch]) + bn.momentum*mu)
-		runVar[ch] = float32((1-bn.momentum)*float64(runVar[ch]) + bn.momentum*unbiased)
+		runMean[ch] = F((1-bn.momentum)*float64(runMean[ch]) + bn.momentum*mu)
+		runVar[ch] = F((1-bn.momentum)*float64(runVar[ch]) + bn.momentum*unbiased)
 	}
 }
 
 // forwardEval normalises m examples x with the running statistics into y
 // (overwritten; it may be x itself). It allocates nothing and panics if a
 // slice is too short.
-func (bn batchNorm) forwardEval(x []float32, m int, gamma, beta, runMean, runVar []float32, y []float32) {
+func (bn batchNorm[F]) forwardEval(x []F, m int, gamma, beta, runMean, runVar []F, y []F) {
 	bn.check("batchNorm.forwardEval", x, m, gamma, y)
 	checkLen("batchNorm.forwardEval", "beta", beta, bn.c)
 	checkLen("batchNorm.forwardEval", "runMean", runMean, bn.c)
@@ -132,7 +132,7 @@ func (bn batchNorm) forwardEval(x []float32, m int, gamma, beta, runMean, runVar
 // (the batch statistics' dependence on x gives the last two terms). dgamma,
 // dbeta and, unless it is nil, dx are overwritten; dx may be dy itself. It
 // allocates nothing and panics if a slice is too short.
-func (bn batchNorm) backwardTrain(x, dy []float32, m int, gamma []float32, mean, invStd []float64, dgamma, dbeta, dx []float32) {
+func (bn batchNorm[F]) backwardTrain(x, dy []F, m int, gamma []F, mean, invStd []float64, dgamma, dbeta, dx []F) {
 	bn.checkBackward("batchNorm.backwardTrain", x, dy, m, gamma, dgamma, dbeta, dx)
 	if len(mean) < bn.c || len(invStd) < bn.c {
 		panic(fmt.Sprintf("trainer: batchNorm.backwardTrain: len(mean)=%d, len(invStd)=%d < %d", len(mean), len(invStd), bn.c))
@@ -141,7 +141,7 @@ func (bn batchNorm) backwardTrain(x, dy []float32, m int, gamma []float32, mean,
 	for ch := 0; ch < bn.c; ch++ {
 		mu, is := mean[ch], invStd[ch]
 		sumDy, sumDyXhat := bn.gradSums(x, dy, m, ch, mu, is)
-		dgamma[ch], dbeta[ch] = float32(sumDyXhat), float32(sumDy)
+		dgamma[ch], dbeta[ch] = F(sumDyXhat), F(sumDy)
 		if dx == nil {
 			continue
 		}
@@ -152,7 +152,7 @@ func (bn batchNorm) backwardTrain(x, dy []float32, m int, gamma []float32, mean,
 			xc, dxc := x[lo:hi], dx[lo:hi]
 			for j, g := range dy[lo:hi] {
 				xhat := (float64(xc[j]) - mu) * is
-				dxc[j] = float32(scale * (float64(g) - meanDy - xhat*meanDyXhat))
+				dxc[j] = F(scale * (float64(g) - meanDy - xhat*meanDyXhat))
 			}
 		}
 	}
@@ -165,14 +165,14 @@ func (bn batchNorm) backwardTrain(x, dy []float32, m int, gamma []float32, mean,
 //
 // dgamma, dbeta and, unless it is nil, dx are overwritten; dx may be dy
 // itself. It allocates nothing and panics if a slice is too short.
-func (bn batchNorm) backwardEval(x, dy []float32, m int, gamma, runMean, runVar []float32, dgamma, dbeta, dx []float32) {
+func (bn batchNorm[F]) backwardEval(x, dy []F, m int, gamma, runMean, runVar []F, dgamma, dbeta, dx []F) {
 	bn.checkBackward("batchNorm.backwardEval", x, dy, m, gamma, dgamma, dbeta, dx)
 	checkLen("batchNorm.backwardEval", "runMean", runMean, bn.c)
 	checkLen("batchNorm.backwardEval", "runVar", runVar, bn.c)
 	for ch := 0; ch < bn.c; ch++ {
 		mu, is := float64(runMean[ch]), 1/math.Sqrt(float64(runVar[ch])+bn.eps)
 		sumDy, sumDyXhat := bn.gradSums(x, dy, m, ch, mu, is)
-		dgamma[ch], dbeta[ch] = float32(sumDyXhat), float32(sumDy)
+		dgamma[ch], dbeta[ch] = F(sumDyXhat), F(sumDy)
 		if dx == nil {
 			continue
 		}
@@ -181,7 +181,7 @@ func (bn batchNorm) backwardEval(x, dy []float32, m int, gamma, runMean, runVar 
 }
 
 // gradSums returns Σ dy and Σ dy·x̂ over channel ch, x̂ = (x − mu)·invStd.
-func (bn batchNorm) gradSums(x, dy []float32, m, ch int, mu, invStd float64) (sumDy, sumDyXhat float64) {
+func (bn batchNorm[F]) gradSums(x, dy []F, m, ch int, mu, invStd float64) (sumDy, sumDyXhat float64) {
 	row := bn.rowLen()
 	for i := 0; i < m; i++ {
 		lo, hi := i*row+ch*bn.hw, i*row+(ch+1)*bn.hw
@@ -195,7 +195,7 @@ func (bn batchNorm) gradSums(x, dy []float32, m, ch int, mu, invStd float64) (su
 }
 
 // check panics if a forward pass's slices are too short for m examples.
-func (bn batchNorm) check(fn string, x []float32, m int, gamma, y []float32) {
+func (bn batchNorm[F]) check(fn string, x []F, m int, gamma, y []F) {
 	checkLen(fn, "x", x, m*bn.rowLen())
 	checkLen(fn, "y", y, m*bn.rowLen())
 	checkLen(fn, "gamma", gamma, bn.c)
@@ -203,7 +203,7 @@ func (bn batchNorm) check(fn string, x []float32, m int, gamma, y []float32) {
 
 // checkBackward panics if a backward pass's slices are too short for m
 // examples; dx may be nil.
-func (bn batchNorm) checkBackward(fn string, x, dy []float32, m int, gamma, dgamma, dbeta, dx []float32) {
+func (bn batchNorm[F]) checkBackward(fn string, x, dy []F, m int, gamma, dgamma, dbeta, dx []F) {
 	checkLen(fn, "x", x, m*bn.rowLen())
 	checkLen(fn, "dy", dy, m*bn.rowLen())
 	checkLen(fn, "gamma", gamma, bn.c)

@@ -97,7 +97,7 @@ func bnFiniteDiff(p []float64, loss func() float64) []float64 {
 
 func TestBatchNormAgainstReference(t *testing.T) {
 	for _, tc := range bnCases {
-		bn, err := newBatchNorm(tc.c, tc.hw)
+		bn, err := newBatchNorm[float32](tc.c, tc.hw)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,7 +164,7 @@ func TestBatchNormAgainstReference(t *testing.T) {
 // unbiased, and that eval mode leaves them alone.
 func TestBatchNormRunningStatistics(t *testing.T) {
 	tc := bnCase{3, 4, 5}
-	bn, err := newBatchNorm(tc.c, tc.hw)
+	bn, err := newBatchNorm[float32](tc.c, tc.hw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +217,7 @@ func TestBatchNormRunningStatistics(t *testing.T) {
 // TestBatchNormLargeMean checks the two-pass float64 statistics on inputs
 // whose mean dwarfs their spread, where a one-pass float32 variance fails.
 func TestBatchNormLargeMean(t *testing.T) {
-	bn, err := newBatchNorm(1, 64)
+	bn, err := newBatchNorm[float32](1, 64)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +237,7 @@ func TestBatchNormLargeMean(t *testing.T) {
 
 func TestBatchNormInPlaceAndAllocationFree(t *testing.T) {
 	tc := bnCase{8, 16, 4}
-	bn, err := newBatchNorm(tc.c, tc.hw)
+	bn, err := newBatchNorm[float32](tc.c, tc.hw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +272,7 @@ func TestBatchNormInPlaceAndAllocationFree(t *testing.T) {
 }
 
 func TestBatchNormTrainNeedsTwoValues(t *testing.T) {
-	bn, err := newBatchNorm(2, 1)
+	bn, err := newBatchNorm[float32](2, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

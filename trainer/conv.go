@@ -2,8 +2,6 @@ package trainer
 
 import (
 	"fmt"
-
-	"github.com/lssr/lssr/trainer/kernels"
 )
 
 // conv2d is a 2-D convolution (strictly, cross-correlation, as in PyTorch's
@@ -22,7 +20,7 @@ import (
 //
 // (zero where the input index falls in the padding), so that one example's
 // output is y = W·cols + b, an outC × (outH·outW) product.
-type conv2d struct {
+type conv2d[F float] struct {
 	inC, inH, inW int
 	outC, k       int
 	stride, pad   int
@@ -32,14 +30,14 @@ type conv2d struct {
 // newConv2D returns the convolution of inC×inH×inW inputs with outC k×k
 // filters at the given stride and zero padding. It fails on non-positive
 // sizes, a negative padding, or a kernel larger than the padded input.
-func newConv2D(inC, inH, inW, outC, k, stride, pad int) (conv2d, error) {
+func newConv2D[F float](inC, inH, inW, outC, k, stride, pad int) (conv2d[F], error) {
 	if inC < 1 || inH < 1 || inW < 1 || outC < 1 || k < 1 || stride < 1 || pad < 0 {
-		return conv2d{}, fmt.Errorf("conv2d: invalid shape in=%d×%d×%d out=%d k=%d stride=%d pad=%d", inC, inH, inW, outC, k, stride, pad)
+		return conv2d[F]{}, fmt.Errorf("conv2d: invalid shape in=%d×%d×%d out=%d k=%d stride=%d pad=%d", inC, inH, inW, outC, k, stride, pad)
 	}
 	if inH+2*pad < k || inW+2*pad < k {
-		return conv2d{}, fmt.Errorf("conv2d: %d×%d kernel larger than the %d×%d input padded by %d", k, k, inH, inW, pad)
+		return conv2d[F]{}, fmt.Errorf("conv2d: %d×%d kernel larger than the %d×%d input padded by %d", k, k, inH, inW, pad)
 	}
-	return conv2d{
+	return conv2d[F]{
 		inC: inC, inH: inH, inW: inW, outC: outC, k: k, stride: stride, pad: pad,
 		outH: (inH+2*pad-k)/stride + 1,
 		outW: (inW+2*pad-k)/stride + 1,
@@ -47,33 +45,33 @@ func newConv2D(inC, inH, inW, outC, k, stride, pad int) (conv2d, error) {
 }
 
 // inLen is the length of one example's input row.
-func (c conv2d) inLen() int { return c.inC * c.inH * c.inW }
+func (c conv2d[F]) inLen() int { return c.inC * c.inH * c.inW }
 
 // outLen is the length of one example's output row.
-func (c conv2d) outLen() int { return c.outC * c.outH * c.outW }
+func (c conv2d[F]) outLen() int { return c.outC * c.outH * c.outW }
 
 // patchLen is the length of one weight row, inC·k·k: the GEMM's inner
 // dimension.
-func (c conv2d) patchLen() int { return c.inC * c.k * c.k }
+func (c conv2d[F]) patchLen() int { return c.inC * c.k * c.k }
 
 // weightLen is the number of weights, outC·inC·k·k.
-func (c conv2d) weightLen() int { return c.outC * c.patchLen() }
+func (c conv2d[F]) weightLen() int { return c.outC * c.patchLen() }
 
 // colsLen is the length of the scratch buffer forward and backward need:
 // one example's im2col matrix, (inC·k·k) × (outH·outW).
-func (c conv2d) colsLen() int { return c.patchLen() * c.outH * c.outW }
+func (c conv2d[F]) colsLen() int { return c.patchLen() * c.outH * c.outW }
 
 // identityCols reports whether im2col is the identity (a 1×1 kernel at
 // stride 1 without padding), in which case the input row is used as cols
 // directly and no copy is made.
-func (c conv2d) identityCols() bool { return c.k == 1 && c.stride == 1 && c.pad == 0 }
+func (c conv2d[F]) identityCols() bool { return c.k == 1 && c.stride == 1 && c.pad == 0 }
 
 // forward computes y = conv(x) + b for m examples: x is m rows of inLen
 // floats, y m rows of outLen floats (overwritten), w and b the weights and
 // bias, and cols scratch of at least colsLen floats, whose contents on return
 // are unspecified. It allocates nothing once ctx has warmed up and panics if
 // a slice is too short.
-func (c conv2d) forward(ctx *kernels.Context, x []float32, m int, w, b []float32, y []float32, cols []float32) {
+func (c conv2d[F]) forward(la *linalg[F], x []F, m int, w, b []F, y []F, cols []F) {
 	inLen, outLen, patch, spatial := c.inLen(), c.outLen(), c.patchLen(), c.outH*c.outW
 	checkLen("conv2d.forward", "x", x, m*inLen)
 	checkLen("conv2d.forward", "y", y, m*outLen)
@@ -90,7 +88,7 @@ func (c conv2d) forward(ctx *kernels.Context, x []float32, m int, w, b []float32
 			ci = cols[:c.colsLen()]
 			c.im2col(xi, ci)
 		}
-		ctx.Gemm(false, false, c.outC, spatial, patch, 1, w, patch, ci, spatial, 0, yi, spatial)
+		la.gemm(false, false, c.outC, spatial, patch, 1, w, patch, ci, spatial, 0, yi, spatial)
 		for o := 0; o < c.outC; o++ {
 			bo := b[o]
 			row := yi[o*spatial : (o+1)*spatial]
@@ -108,7 +106,7 @@ func (c conv2d) forward(ctx *kernels.Context, x []float32, m int, w, b []float32
 // sums run over the examples in order, so results are deterministic. cols is
 // scratch of at least colsLen floats. It allocates nothing once ctx has
 // warmed up and panics if a slice is too short.
-func (c conv2d) backward(ctx *kernels.Context, x []float32, m int, w []float32, dy []float32, dw, db, dx []float32, cols []float32) {
+func (c conv2d[F]) backward(la *linalg[F], x []F, m int, w []F, dy []F, dw, db, dx []F, cols []F) {
 	inLen, outLen, patch, spatial := c.inLen(), c.outLen(), c.patchLen(), c.outH*c.outW
 	checkLen("conv2d.backward", "x", x, m*inLen)
 	checkLen("conv2d.backward", "dy", dy, m*outLen)
@@ -136,13 +134,13 @@ func (c conv2d) backward(ctx *kernels.Context, x []float32, m int, w []float32, 
 			c.im2col(xi, ci)
 		}
 		// beta = 0 on the first example overwrites dw.
-		var beta float32
+		var beta F
 		if i > 0 {
 			beta = 1
 		}
-		ctx.Gemm(false, true, c.outC, patch, spatial, 1, dyi, spatial, ci, spatial, beta, dw, patch)
+		la.gemm(false, true, c.outC, patch, spatial, 1, dyi, spatial, ci, spatial, beta, dw, patch)
 		for o := 0; o < c.outC; o++ {
-			var s float32
+			var s F
 			for _, v := range dyi[o*spatial : (o+1)*spatial] {
 				s += v
 			}
@@ -153,11 +151,11 @@ func (c conv2d) backward(ctx *kernels.Context, x []float32, m int, w []float32, 
 		}
 		dxi := dx[i*inLen : (i+1)*inLen]
 		if c.identityCols() {
-			ctx.Gemm(true, false, patch, spatial, c.outC, 1, w, patch, dyi, spatial, 0, dxi, spatial)
+			la.gemm(true, false, patch, spatial, c.outC, 1, w, patch, dyi, spatial, 0, dxi, spatial)
 			continue
 		}
 		// cols is done with for this example: reuse it for dcols.
-		ctx.Gemm(true, false, patch, spatial, c.outC, 1, w, patch, dyi, spatial, 0, ci, spatial)
+		la.gemm(true, false, patch, spatial, c.outC, 1, w, patch, dyi, spatial, 0, ci, spatial)
 		c.col2im(ci, dxi)
 	}
 }
@@ -182,7 +180,7 @@ func validRange(outN, inN, stride, pad, off int) (lo, hi int) {
 }
 
 // im2col writes one example's im2col matrix (see conv2d) into cols.
-func (c conv2d) im2col(x, cols []float32) {
+func (c conv2d[F]) im2col(x, cols []F) {
 	spatial := c.outH * c.outW
 	r := 0
 	for ch := 0; ch < c.inC; ch++ {
@@ -218,7 +216,7 @@ func (c conv2d) im2col(x, cols []float32) {
 // col2im overwrites dx with the adjoint of im2col applied to cols: every
 // cols entry is added to the input position it was copied from, and padding
 // entries are dropped.
-func (c conv2d) col2im(cols, dx []float32) {
+func (c conv2d[F]) col2im(cols, dx []F) {
 	spatial := c.outH * c.outW
 	clear(dx[:c.inLen()])
 	r := 0
@@ -245,7 +243,7 @@ func (c conv2d) col2im(cols, dx []float32) {
 }
 
 // checkLen panics if s is shorter than need; the layer kernels share it.
-func checkLen(fn, name string, s []float32, need int) {
+func checkLen[T any](fn, name string, s []T, need int) {
 	if len(s) < need {
 		panic(fmt.Sprintf("trainer: %s: len(%s)=%d < %d", fn, name, len(s), need))
 	}

@@ -4,8 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
-
-	"github.com/lssr/lssr/trainer/kernels"
 )
 
 // layerRandom returns n floats uniform in [−1, 1).
@@ -45,7 +43,7 @@ func layerRelErr(got []float32, want []float64) float64 {
 }
 
 // refConv is the direct float64 convolution y = conv(x) + b.
-func refConv(c conv2d, x []float64, m int, w, b []float64) []float64 {
+func refConv(c conv2d[float32], x []float64, m int, w, b []float64) []float64 {
 	y := make([]float64, m*c.outLen())
 	for i := 0; i < m; i++ {
 		for o := 0; o < c.outC; o++ {
@@ -73,7 +71,7 @@ func refConv(c conv2d, x []float64, m int, w, b []float64) []float64 {
 
 // refConvGrad is the hand-derived float64 gradient of Σ y·dy: every term
 // w·x of refConv sends dy·x to w and dy·w to x.
-func refConvGrad(c conv2d, x []float64, m int, w, dy []float64) (dw, db, dx []float64) {
+func refConvGrad(c conv2d[float32], x []float64, m int, w, dy []float64) (dw, db, dx []float64) {
 	dw, db, dx = make([]float64, len(w)), make([]float64, c.outC), make([]float64, len(x))
 	for i := 0; i < m; i++ {
 		for o := 0; o < c.outC; o++ {
@@ -121,9 +119,9 @@ var convCases = []convCase{
 }
 
 func TestConvAgainstDirectLoops(t *testing.T) {
-	var ctx kernels.Context
+	var ctx linalg[float32]
 	for _, tc := range convCases {
-		c, err := newConv2D(tc.inC, tc.inH, tc.inW, tc.outC, tc.k, tc.stride, tc.pad)
+		c, err := newConv2D[float32](tc.inC, tc.inH, tc.inW, tc.outC, tc.k, tc.stride, tc.pad)
 		if err != nil {
 			t.Fatalf("%+v: %v", tc, err)
 		}
@@ -188,7 +186,7 @@ func TestConvAgainstDirectLoops(t *testing.T) {
 // so float64 central differences are exact up to rounding.
 func TestConvReferenceGradientByFiniteDifferences(t *testing.T) {
 	for _, tc := range []convCase{{2, 5, 6, 3, 3, 2, 1, 2}, {1, 4, 4, 2, 5, 1, 2, 1}} {
-		c, err := newConv2D(tc.inC, tc.inH, tc.inW, tc.outC, tc.k, tc.stride, tc.pad)
+		c, err := newConv2D[float32](tc.inC, tc.inH, tc.inW, tc.outC, tc.k, tc.stride, tc.pad)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -226,8 +224,8 @@ func TestConvReferenceGradientByFiniteDifferences(t *testing.T) {
 }
 
 func TestConvIsDeterministicAndAllocationFree(t *testing.T) {
-	var ctx kernels.Context
-	c, err := newConv2D(3, 9, 9, 8, 3, 1, 1)
+	var ctx linalg[float32]
+	c, err := newConv2D[float32](3, 9, 9, 8, 3, 1, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,11 +265,11 @@ func TestNewConv2DRejectsBadShapes(t *testing.T) {
 		{1, 5, 5, 1, 3, 1, -1, 1},
 		{1, 2, 5, 1, 3, 1, 0, 1},
 	} {
-		if _, err := newConv2D(tc.inC, tc.inH, tc.inW, tc.outC, tc.k, tc.stride, tc.pad); err == nil {
+		if _, err := newConv2D[float32](tc.inC, tc.inH, tc.inW, tc.outC, tc.k, tc.stride, tc.pad); err == nil {
 			t.Errorf("%+v: no error", tc)
 		}
 	}
-	c, err := newConv2D(3, 32, 32, 16, 3, 2, 1)
+	c, err := newConv2D[float32](3, 32, 32, 16, 3, 2, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

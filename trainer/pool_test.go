@@ -8,7 +8,7 @@ import (
 
 // refPool is float64 pooling with the first maximum winning ties; it
 // returns the outputs and, for max pooling, the winners' input indices.
-func refPool(p pool2d, x []float64, m int) ([]float64, []int) {
+func refPool(p pool2d[float32], x []float64, m int) ([]float64, []int) {
 	y, at := make([]float64, m*p.outLen()), make([]int, m*p.outLen())
 	for i := 0; i < m; i++ {
 		for ch := 0; ch < p.c; ch++ {
@@ -54,7 +54,7 @@ var poolCases = []poolCase{
 func TestPoolAgainstReference(t *testing.T) {
 	for _, tc := range poolCases {
 		for _, isMax := range []bool{true, false} {
-			p, err := newPool2D(tc.c, tc.inH, tc.inW, tc.p, tc.stride, isMax)
+			p, err := newPool2D[float32](tc.c, tc.inH, tc.inW, tc.p, tc.stride, isMax)
 			if err != nil {
 				t.Fatalf("%+v: %v", tc, err)
 			}
@@ -112,7 +112,7 @@ func TestPoolAgainstReference(t *testing.T) {
 // window order wins, and so takes the whole gradient; the first NaN beats
 // every number.
 func TestMaxPoolTiesAndNaN(t *testing.T) {
-	p, err := newPool2D(1, 4, 4, 2, 2, true)
+	p, err := newPool2D[float32](1, 4, 4, 2, 2, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestMaxPoolTiesAndNaN(t *testing.T) {
 
 func TestPoolIsAllocationFree(t *testing.T) {
 	for _, isMax := range []bool{true, false} {
-		p, err := newPool2D(8, 16, 16, 2, 2, isMax)
+		p, err := newPool2D[float32](8, 16, 16, 2, 2, isMax)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -178,7 +178,7 @@ func TestNewPool2DRejectsBadShapes(t *testing.T) {
 		{1, 4, 4, 2, 0, 1},
 		{1, 4, 3, 4, 1, 1},
 	} {
-		if _, err := newPool2D(tc.c, tc.inH, tc.inW, tc.p, tc.stride, true); err == nil {
+		if _, err := newPool2D[float32](tc.c, tc.inH, tc.inW, tc.p, tc.stride, true); err == nil {
 			t.Errorf("%+v: no error", tc)
 		}
 	}
