@@ -64,9 +64,20 @@ type DatasetSpec struct {
 
 // ModelSpec describes the network.
 type ModelSpec struct {
-	Kind       string `json:"kind"`       // "mlp"
-	Hidden     []int  `json:"hidden"`     // hidden layer widths
+	Kind       string `json:"kind"`       // "mlp" | "cnn"
+	Hidden     []int  `json:"hidden"`     // hidden (dense) layer widths
 	Activation string `json:"activation"` // "relu" | "tanh"
+	// Channels are the widths of a CNN's conv-conv-pool blocks (kind cnn).
+	Channels []int `json:"channels,omitempty"`
+	// Kernel is the CNN's square convolution size (0: 3); convolutions use
+	// stride 1 and zero padding Kernel/2.
+	Kernel int `json:"kernel,omitempty"`
+	// Pool is the CNN's 2×2 pooling after each block: "max" (also for "")
+	// or "avg".
+	Pool string `json:"pool,omitempty"`
+	// BatchNorm puts batch normalisation after every convolution and
+	// hidden dense layer, before the activation.
+	BatchNorm bool `json:"batch_norm,omitempty"`
 }
 
 // TrainingSpec holds the optimisation protocol: plain SGD, constant η.

@@ -44,58 +44,12 @@ func (r *run) measureCurvature(ctx context.Context, split Split, samples int, v0
 	if err != nil {
 		return c, nil, err
 	}
-	n := float64(split.N)
 	c.gradSqNorm, c.trS1 = st.gradSqNorm, st.trS1
-	g := make([]float32, len(r.gradSum))
-	for i, s := range r.gradSum {
-		g[i] = float32(s / n)
-	}
-	hv := make([]float64, len(g))
-	if err := r.hessianVector(ctx, split, g, hv); err != nil {
+	vec, err := r.hessianOps(split).measure(ctx, &c, r.gradSum, samples, r.cfg.seed, v0)
+	if err != nil {
 		return c, nil, err
 	}
-	for i, e := range hv {
-		c.gHg += float64(g[i]) * e
-	}
-	if c.gradSqNorm > 0 {
-		c.iasFull = c.gHg / c.gradSqNorm
-	}
-
-	// tr(HS_1) by Rademacher-signed gradient sums.
-	signs := newRand(r.cfg.seed, streamRademacher)
-	var sum, sumSq float64
-	for range samples {
-		if err := r.signedGradientSum(ctx, split, signs.Uint64()); err != nil {
-			return c, nil, err
-		}
-		for i, s := range r.gradSum {
-			g[i] = float32(s / n)
-		}
-		if err := r.hessianVector(ctx, split, g, hv); err != nil {
-			return c, nil, err
-		}
-		var uHu float64
-		for i, e := range hv {
-			uHu += float64(g[i]) * e
-		}
-		est := n * uHu
-		sum += est
-		sumSq += est * est
-	}
-	if samples > 0 {
-		c.trHS1, c.trHS1SE = meanStdErr(sum, sumSq, samples)
-	}
-
-	cb := lssr.GammaNB(split.N, r.cfg.batchSize, r.cfg.sampling) / float64(r.cfg.batchSize)
-	c.trHSb = cb*c.trHS1 + (1-cb)*c.gHg
-	c.trSb = cb*c.trS1 + (1-cb)*c.gradSqNorm
-	if c.trSb > 0 {
-		c.iasB = c.trHSb / c.trSb
-	}
-	if c.gradSqNorm > 0 {
-		c.ratio = c.trHSb / c.gradSqNorm
-	}
-	c.threshold = 2 * (1 + r.cfg.beta1) / (1 + 2*r.cfg.beta2) / r.cfg.lr
+	c.atBatch(split.N, r.cfg.batchSize, r.cfg.sampling, r.cfg.lr, r.cfg.beta1, r.cfg.beta2)
 
 	b := r.cfg.batchSize
 	if samples > 0 && (b <= split.N || r.cfg.sampling == lssr.SamplingWith) {
@@ -110,22 +64,20 @@ func (r *run) measureCurvature(ctx context.Context, split Split, samples int, v0
 		c.lossChange7 = eta*eta/2*c.trHSb - eta*c.gradSqNorm // eq. 7
 	}
 
-	lambda, vec, iters, err := r.topEigen(ctx, split, v0, 1e-3, 100)
-	if err != nil {
-		return c, nil, err
-	}
-	c.lambda1, c.lambdaIter = lambda, iters
 	return c, vec, nil
 }
 
-// signedGradientSum sets r.gradSum to Σ_i r_i∇ℓ_i over split, in float64,
-// with signs r_i = ±1 drawn from a PCG stream of seed: each example's loss
+// signedGradientSum sets sum to Σ_i r_i∇ℓ_i over split, in float64, with
+// signs r_i = ±1 drawn from a PCG stream of seed: each example's loss
 // gradient is multiplied by its sign before the backward pass.
-func (r *run) signedGradientSum(ctx context.Context, split Split, seed uint64) error {
+func (r *run) signedGradientSum(ctx context.Context, split Split, seed uint64, sum []float64) error {
+	if r.seq != nil {
+		return r.seq.signedGradientSum(ctx, split, seed, sum)
+	}
 	net, ws, dim := r.net, r.evalWS, r.data.Dim
 	last := len(net.layers) - 1
 	signs := newRand(seed, streamRademacher)
-	clear(r.gradSum)
+	clear(sum)
 	classes := net.classes()
 	return chunks(ctx, split, dim, func(x []float32, y []uint8, m int) {
 		logits := net.forward(ws, x, m)
@@ -140,7 +92,7 @@ func (r *run) signedGradientSum(ctx context.Context, split Split, seed uint64) e
 			}
 		}
 		net.backward(ws, x, m, false)
-		kernels.AddTo64(r.gradSum, net.grads)
+		kernels.AddTo64(sum, net.grads)
 	})
 }
 
@@ -190,7 +142,7 @@ func hessianSubset(split Split, dim, m int, seed uint64) *Split {
 // step does to the loss from here, to set against eq. 7. θ is restored from
 // a copy after each trial step.
 func (r *run) oneStepLossChange(ctx context.Context, split Split, loss0 float64, samples int, seed uint64) (mean, se float64, err error) {
-	params := r.net.params
+	params := r.params()
 	saved := append([]float32(nil), params...)
 	g := make([]float64, len(params))
 	step := make([]float32, len(params))

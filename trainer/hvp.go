@@ -69,6 +69,9 @@ func (net *mlp) layerSlices(v []float32) (w, b [][]float32) {
 // ReLU, −2a(1−a²) for tanh). At the loss: R(δ) = R(z) for MSE and
 // p⊙(R(z) − ⟨p, R(z)⟩) for softmax cross-entropy.
 func (r *run) hessianVector(ctx context.Context, split Split, v []float32, out []float64) error {
+	if r.seq != nil {
+		return r.seq.hessianVector(ctx, split, v, out)
+	}
 	net, ws, h := r.net, r.evalWS, r.hvpState()
 	last := len(net.layers) - 1
 	vw, vb := net.layerSlices(v)
@@ -158,6 +161,11 @@ func (r *run) hessianVector(ctx context.Context, split Split, v []float32, out [
 // p⊙(rz − ⟨p, rz⟩) for softmax cross-entropy (the softmax Jacobian times
 // rz), with p computed in float64 as in eval.
 func (k lossKind) rDelta(logits, rz []float32, classes, m int, out []float32) {
+	lossRDelta(k, logits, rz, classes, m, out)
+}
+
+// lossRDelta is lossKind.rDelta for either float type.
+func lossRDelta[F float](k lossKind, logits, rz []F, classes, m int, out []F) {
 	if k == mse {
 		copy(out[:m*classes], rz[:m*classes])
 		return
@@ -179,70 +187,37 @@ func (k lossKind) rDelta(logits, rz []float32, classes, m int, out []float32) {
 		}
 		for j, v := range z {
 			p := math.Exp(float64(v)-zmax) / s
-			o[j] = float32(p * (float64(d[j]) - dot))
+			o[j] = F(p * (float64(d[j]) - dot))
 		}
 	}
 }
 
-// topEigen estimates λ1, the eigenvalue of largest magnitude of the Hessian
-// of the mean loss over split, by power iteration on exact Hessian-vector
-// products, as PyHessian does: it stops when λ changes by less than tol
-// relative, or after maxIter products. v0, when not nil, warm-starts the
-// iteration (the previous top eigenvector of a series); otherwise a fixed
-// seeded random direction is used. It returns λ1, its unit eigenvector and
-// the number of products taken.
+// hessianOps returns the run's passes over split for the Hessian
+// statistics.
+func (r *run) hessianOps(split Split) hessianOps[float32] {
+	return hessianOps[float32]{
+		n: float64(split.N), params: len(r.params()),
+		hvp: func(ctx context.Context, v []float32, out []float64) error {
+			return r.hessianVector(ctx, split, v, out)
+		},
+		signedSum: func(ctx context.Context, seed uint64, sum []float64) error {
+			return r.signedGradientSum(ctx, split, seed, sum)
+		},
+		start: func(v []float32) {
+			rng := newRand(r.cfg.seed, streamEigen)
+			for i := range v {
+				v[i] = float32(rng.NormFloat64())
+			}
+			if r.seq == nil {
+				r.net.zeroPadding(v)
+			}
+		},
+	}
+}
+
+// topEigen is hessianOps.topEigen over split.
 func (r *run) topEigen(ctx context.Context, split Split, v0 []float32, tol float64, maxIter int) (lambda float64, vec []float32, iters int, err error) {
-	n := len(r.net.params)
-	v := make([]float32, n)
-	if v0 != nil {
-		copy(v, v0)
-	} else {
-		rng := newRand(r.cfg.seed, streamEigen)
-		for i := range v {
-			v[i] = float32(rng.NormFloat64())
-		}
-		r.net.zeroPadding(v)
-	}
-	hv := make([]float64, n)
-	normalize := func(x []float64) bool {
-		var s float64
-		for _, e := range x {
-			s += e * e
-		}
-		if s == 0 || math.IsNaN(s) || math.IsInf(s, 0) {
-			return false
-		}
-		inv := 1 / math.Sqrt(s)
-		for i, e := range x {
-			v[i] = float32(e * inv)
-		}
-		return true
-	}
-	start := make([]float64, n)
-	for i, e := range v {
-		start[i] = float64(e)
-	}
-	if !normalize(start) {
-		return 0, nil, 0, nil
-	}
-	prev := math.NaN()
-	for iters = 1; iters <= maxIter; iters++ {
-		if err := r.hessianVector(ctx, split, v, hv); err != nil {
-			return 0, nil, iters, err
-		}
-		lambda = 0
-		for i, e := range hv {
-			lambda += float64(v[i]) * e
-		}
-		if !normalize(hv) {
-			return lambda, v, iters, nil
-		}
-		if math.Abs(lambda-prev) <= tol*math.Abs(lambda) {
-			break
-		}
-		prev = lambda
-	}
-	return lambda, v, min(iters, maxIter), nil
+	return r.hessianOps(split).topEigen(ctx, v0, tol, maxIter)
 }
 
 // zeroPadding clears the padding columns of the packed weight blocks of v,

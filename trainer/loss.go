@@ -31,6 +31,11 @@ func parseLoss(name string) (lossKind, error) {
 // gradient of the batch mean, scale 1 the per-example gradients. Everything
 // per row runs in float64, with a log-sum-exp shifted by the row's maximum.
 func (k lossKind) eval(logits []float32, labels []uint8, classes, m int, scale float64, delta []float32) (sum float64, correct int) {
+	return lossEval(k, logits, labels, classes, m, scale, delta)
+}
+
+// lossEval is lossKind.eval for either float type.
+func lossEval[F float](k lossKind, logits []F, labels []uint8, classes, m int, scale float64, delta []F) (sum float64, correct int) {
 	for i := range m {
 		z := logits[i*classes : (i+1)*classes]
 		y := int(labels[i])
@@ -43,7 +48,7 @@ func (k lossKind) eval(logits []float32, labels []uint8, classes, m int, scale f
 		if best == y {
 			correct++
 		}
-		var d []float32
+		var d []F
 		if delta != nil {
 			d = delta[i*classes : (i+1)*classes]
 		}
@@ -61,7 +66,7 @@ func (k lossKind) eval(logits []float32, labels []uint8, classes, m int, scale f
 				if j == y {
 					p--
 				}
-				d[j] = float32(scale * p)
+				d[j] = F(scale * p)
 			}
 		case mse:
 			for j, v := range z {
@@ -71,7 +76,7 @@ func (k lossKind) eval(logits []float32, labels []uint8, classes, m int, scale f
 				}
 				sum += 0.5 * r * r
 				if d != nil {
-					d[j] = float32(scale * r)
+					d[j] = F(scale * r)
 				}
 			}
 		}

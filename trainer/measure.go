@@ -45,6 +45,13 @@ func (r *run) pass(ctx context.Context, split Split, withGrad bool) (passStats, 
 	if split.N == 0 {
 		return st, nil
 	}
+	if r.seq != nil {
+		var sum []float64
+		if withGrad {
+			sum = r.gradSum
+		}
+		return r.seq.pass(ctx, split, sum)
+	}
 	net, ws, dim := r.net, r.evalWS, r.data.Dim
 	last := len(net.layers) - 1
 	clear(r.gradSum)

@@ -18,7 +18,7 @@ import (
 // evalChunk pieces, so b is not limited by the training workspace.
 func (r *run) sampledRhoB(ctx context.Context, split Split, gradSqNorm float64, b, batches int, sampling lssr.Sampling, seed uint64) (rhoB, se float64, err error) {
 	draw := newBatchDrawer(split.N, b, sampling, seed)
-	g := make([]float64, len(r.net.params))
+	g := make([]float64, len(r.params()))
 	var sum, sumSq float64
 	for range batches {
 		idx := draw.next()
@@ -83,6 +83,9 @@ func meanStdErr(sum, sumSq float64, k int) (mean, se float64) {
 
 // batchGradientSum sets sum to Σ_{i∈idx} ∇ℓ_i over examples of split.
 func (r *run) batchGradientSum(ctx context.Context, split Split, idx []int, sum []float64) error {
+	if r.seq != nil {
+		return r.seq.batchGradientSum(ctx, split, idx, sum)
+	}
 	net, ws, dim := r.net, r.evalWS, r.data.Dim
 	last := len(net.layers) - 1
 	classes := net.classes()

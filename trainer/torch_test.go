@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/lssr/lssr"
@@ -78,12 +79,15 @@ func fixtureScalar(t *testing.T, f *safetensors.File, name string) float64 {
 // path's: the worst relative error seen was 2.6e-7, for λ1 (see the log
 // lines with -v).
 func TestAgainstPyTorchFixtures(t *testing.T) {
-	paths, err := filepath.Glob("testdata/torch/*.safetensors")
+	paths, err := filepath.Glob("testdata/torch/mlp_*.safetensors")
 	if err != nil || len(paths) < 4 {
 		t.Fatalf("want the PyTorch fixtures in testdata/torch, found %d (%v)", len(paths), err)
 	}
 	const tol = 2e-5
 	for _, path := range paths {
+		if strings.HasPrefix(filepath.Base(path), "mlp_bn_") {
+			continue // batch norm: a layered model, TestSeqNetAgainstPyTorch
+		}
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			f, err := safetensors.Read(path)
 			if err != nil {

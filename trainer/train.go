@@ -13,6 +13,8 @@ import (
 
 // config is a job checked against the data it runs on.
 type config struct {
+	model        lssr.ModelSpec
+	layered      bool // the model is a seqNet (a CNN, or batch norm), not the fused MLP
 	hidden       []int
 	act          activation
 	loss         lossKind
@@ -39,8 +41,16 @@ func parseJob(job lssr.Job, data *Data) (config, error) {
 		curvatureEvery: job.Training.CurvatureEvery, hessianSubset: job.Training.HessianSubset,
 		curvatureSamples: job.Training.CurvatureSamples,
 	}
-	if job.Model.Kind != "mlp" {
-		return config{}, lssr.BadInput("model.kind: unknown model %q (want mlp)", job.Model.Kind)
+	cfg.model = job.Model
+	cfg.layered = job.Model.Kind != "mlp" || job.Model.BatchNorm || len(job.Model.Channels) > 0
+	if cfg.layered {
+		// Building the network checks the spec against the data's shape.
+		if _, err := newSeqNet[float32](job.Model, data.Shape, data.Dim, data.Classes, crossEntropy, 1, newRand(0, 0)); err != nil {
+			return config{}, err
+		}
+	}
+	if job.Model.Kind != "mlp" && job.Model.Kind != "cnn" {
+		return config{}, lssr.BadInput("model.kind: unknown model %q (want mlp or cnn)", job.Model.Kind)
 	}
 	for _, w := range job.Model.Hidden {
 		if w < 1 {
@@ -63,6 +73,8 @@ func parseJob(job lssr.Job, data *Data) (config, error) {
 	switch {
 	case cfg.sampling != lssr.SamplingWithout && cfg.sampling != lssr.SamplingWith:
 		return config{}, lssr.BadInput("training.sampling: unknown sampling %q (want %s or %s)", cfg.sampling, lssr.SamplingWithout, lssr.SamplingWith)
+	case job.Model.BatchNorm && cfg.batchSize < 2 && job.Model.Kind == "mlp":
+		return config{}, lssr.BadInput("batch_size: batch norm after a dense layer needs at least 2 examples per batch, got %d", cfg.batchSize)
 	case cfg.batchSize < 1:
 		return config{}, lssr.BadInput("batch_size: must be at least 1, got %d", cfg.batchSize)
 	case cfg.sampling == lssr.SamplingWithout && cfg.batchSize > n:
@@ -108,9 +120,10 @@ func checkData(d *Data) error {
 type run struct {
 	cfg    config
 	data   *Data
-	net    *mlp
-	ws     *workspace // batchSize rows, for SGD steps
-	evalWS *workspace // evalChunk rows, for full passes
+	net    *mlp             // the fused MLP, or nil
+	seq    *seqNet[float32] // the layered model, or nil
+	ws     *workspace       // batchSize rows, for SGD steps
+	evalWS *workspace       // evalChunk rows, for full passes
 	batchX []float32
 	batchY []uint8
 	order  *rand.Rand
@@ -130,9 +143,18 @@ type run struct {
 
 func newRun(cfg config, data *Data) *run {
 	r := &run{cfg: cfg, data: data}
-	r.net = newMLP(data.Dim, cfg.hidden, data.Classes, cfg.act, newRand(cfg.seed, streamInit))
-	r.ws = r.net.newWorkspace(cfg.batchSize)
-	r.evalWS = r.net.newWorkspace(evalChunk)
+	if cfg.layered {
+		var err error
+		rows := max(cfg.batchSize, evalChunk)
+		r.seq, err = newSeqNet[float32](cfg.model, data.Shape, data.Dim, data.Classes, cfg.loss, rows, newRand(cfg.seed, streamInit))
+		if err != nil {
+			panic(err) // parseJob built the same network
+		}
+	} else {
+		r.net = newMLP(data.Dim, cfg.hidden, data.Classes, cfg.act, newRand(cfg.seed, streamInit))
+		r.ws = r.net.newWorkspace(cfg.batchSize)
+		r.evalWS = r.net.newWorkspace(evalChunk)
+	}
 	r.batchX = make([]float32, cfg.batchSize*data.Dim)
 	r.batchY = make([]uint8, cfg.batchSize)
 	r.order = newRand(cfg.seed, streamOrder)
@@ -141,12 +163,28 @@ func newRun(cfg config, data *Data) *run {
 		r.perm[i] = i
 	}
 	r.idx = make([]int, cfg.batchSize)
-	r.gradSum = make([]float64, len(r.net.params))
+	r.gradSum = make([]float64, len(r.params()))
 	if cfg.beta1 != 0 || cfg.beta2 != 0 {
-		r.vel = make([]float32, len(r.net.params))
-		r.saved = make([]float32, len(r.net.params))
+		r.vel = make([]float32, len(r.params()))
+		r.saved = make([]float32, len(r.params()))
 	}
 	return r
+}
+
+// params is the model's parameter vector.
+func (r *run) params() []float32 {
+	if r.seq != nil {
+		return r.seq.params
+	}
+	return r.net.params
+}
+
+// grads is the model's gradient vector, in the parameters' layout.
+func (r *run) grads() []float32 {
+	if r.seq != nil {
+		return r.seq.grads
+	}
+	return r.net.grads
 }
 
 // stepsPerEpoch is floor(n/b), at least 1.
@@ -180,20 +218,30 @@ func (r *run) batch(s int) []int {
 // logits in the workspace, and returns the mean loss and how many examples
 // are classified right.
 func (r *run) forwardLoss(idx []int, scale float64) (loss float64, correct int) {
-	dim, m := r.data.Dim, len(idx)
-	for j, i := range idx {
-		copy(r.batchX[j*dim:(j+1)*dim], r.data.Train.X[i*dim:(i+1)*dim])
-		r.batchY[j] = r.data.Train.Y[i]
-	}
+	m := len(idx)
+	r.gather(idx)
 	logits := r.net.forward(r.ws, r.batchX, m)
 	last := len(r.net.layers) - 1
 	sum, correct := r.cfg.loss.eval(logits, r.batchY, r.data.Classes, m, scale, r.ws.deltas[last])
 	return sum / float64(m), correct
 }
 
+// gather copies the training examples idx into the batch buffers.
+func (r *run) gather(idx []int) {
+	dim := r.data.Dim
+	for j, i := range idx {
+		copy(r.batchX[j*dim:(j+1)*dim], r.data.Train.X[i*dim:(i+1)*dim])
+		r.batchY[j] = r.data.Train.Y[i]
+	}
+}
+
 // gradient sets net.grads to the gradient of the mean loss over the examples
 // idx, and returns that mean loss and how many of them are classified right.
 func (r *run) gradient(idx []int) (loss float64, correct int) {
+	if r.seq != nil {
+		r.gather(idx)
+		return r.seq.gradient(r.batchX, r.batchY, len(idx), true)
+	}
 	loss, correct = r.forwardLoss(idx, 1/float64(len(idx)))
 	r.net.backward(r.ws, r.batchX, len(idx), false)
 	return loss, correct
@@ -208,6 +256,10 @@ func (r *run) step(idx []int) (loss float64, correct int) {
 	if r.vel != nil {
 		return r.momentumStep(idx)
 	}
+	if r.seq != nil {
+		r.gather(idx)
+		return r.seq.step(r.batchX, r.batchY, len(idx), r.cfg.lr, true)
+	}
 	loss, correct = r.forwardLoss(idx, -r.cfg.lr/float64(len(idx)))
 	if finite(loss) {
 		r.net.backward(r.ws, r.batchX, len(idx), true)
@@ -221,7 +273,7 @@ func (r *run) step(idx []int) (loss float64, correct int) {
 // place and θ_t is restored from a copy, not by subtracting, so no rounding
 // drifts into the weights. A NaN or Inf loss leaves θ and δ unchanged.
 func (r *run) momentumStep(idx []int) (loss float64, correct int) {
-	params := r.net.params
+	params := r.params()
 	if r.cfg.beta2 != 0 {
 		copy(r.saved, params)
 		kernels.Axpy(float32(r.cfg.beta2), r.vel, params)
@@ -234,7 +286,7 @@ func (r *run) momentumStep(idx []int) (loss float64, correct int) {
 		return loss, correct
 	}
 	beta1, lr := float32(r.cfg.beta1), float32(r.cfg.lr)
-	for i, g := range r.net.grads {
+	for i, g := range r.grads() {
 		r.vel[i] = beta1*r.vel[i] - lr*g
 	}
 	kernels.Axpy(1, r.vel, params)

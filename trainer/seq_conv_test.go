@@ -1,0 +1,57 @@
+package trainer
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestConvSqNormsBothWays checks both per-example norm methods of a conv
+// layer against each example's weight and bias gradient taken one at a
+// time by backward, in float64, for shapes where each method is the one
+// picked.
+func TestConvSqNormsBothWays(t *testing.T) {
+	for _, tc := range []struct {
+		inC, hw, outC, k, stride, pad int
+		ghost                         bool // what the cost rule picks
+	}{
+		{1, 8, 3, 3, 1, 1, false},
+		{16, 2, 32, 3, 1, 1, true},
+		{4, 5, 6, 5, 2, 2, false},
+	} {
+		c, err := newConv2D[float64](tc.inC, tc.hw, tc.hw, tc.outC, tc.k, tc.stride, tc.pad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := newConvLayer(c)
+		if l.useGhost() != tc.ghost {
+			t.Errorf("%+v: useGhost = %v", tc, !tc.ghost)
+		}
+		r := rand.New(rand.NewPCG(1, 2))
+		const m = 3
+		fill := func(n int) []float64 {
+			v := make([]float64, n)
+			for i := range v {
+				v[i] = r.NormFloat64()
+			}
+			return v
+		}
+		p, x, dy := fill(l.numParams()), fill(m*c.inLen()), fill(m*c.outLen())
+		var la linalg[float64]
+		g := make([]float64, l.numParams())
+		want := make([]float64, m)
+		for i := range m {
+			l.backward(&la, p, x[i*c.inLen():(i+1)*c.inLen()], nil, dy[i*c.outLen():(i+1)*c.outLen()], 1, g, nil)
+			want[i] = sumSq64(g)
+		}
+		for _, norm := range []int{1, -1} {
+			l.norm = norm
+			got := make([]float64, m)
+			l.sqNorms(&la, p, x, dy, m, got)
+			for i := range m {
+				if e := relErr(got[i], want[i]); e > 1e-12 {
+					t.Errorf("%+v norm=%d example %d: %v, want %v", tc, norm, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
