@@ -20,9 +20,13 @@
 //	  dim: 20                  # synthetic only, required there: input dimension, 1…65536
 //	  classes: 4               # synthetic only, required there: 2…256
 //	model:
-//	  kind: mlp                # the only kind for now
-//	  hidden: [128]            # hidden layer widths, 1…65536 each, at most 32 layers; [] is a linear model
+//	  kind: mlp                # mlp | cnn (image data only)
+//	  hidden: [128]            # hidden dense layer widths, 1…65536 each, at most 32 layers; [] is a linear model (mlp) or conv blocks then the output layer (cnn)
 //	  activation: relu         # relu | tanh [relu]
+//	  batch_norm: false        # batch norm after every conv and hidden dense layer, before the activation [false]
+//	  channels: [16, 32]       # cnn only, required there: one conv-conv-pool block per width, 1…4096, at most 8 (4 for 28-pixel images, 5 for 32)
+//	  kernel: 3                # cnn only: odd convolution size, padding kernel/2, stride 1 [3]
+//	  pool: max                # cnn only: 2×2 pooling after each block, max | avg [max]
 //	loss: cross-entropy        # cross-entropy | mse [cross-entropy]
 //	training:
 //	  epochs: 10               # 1…1000000

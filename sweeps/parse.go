@@ -13,7 +13,7 @@ import (
 var (
 	topFields      = []string{"name", "dataset", "model", "loss", "training", "grid", "workers"}
 	datasetFields  = []string{"name", "dir", "n", "test_n", "balanced", "subset_seed", "dim", "classes"}
-	modelFields    = []string{"kind", "hidden", "activation"}
+	modelFields    = []string{"kind", "hidden", "activation", "channels", "kernel", "pool", "batch_norm"}
 	trainingFields = []string{"epochs", "sampling", "measure_every", "momentum", "nesterov",
 		"curvature_every", "hessian_subset", "curvature_samples"}
 	gridFields = []string{"batch_sizes", "learning_rates", "seeds"}
@@ -32,6 +32,7 @@ func (d *decoder) spec(root *yaml.Node) *Spec {
 	}
 	s.Dataset = d.dataset(top.need("dataset"), top.keyLine("dataset"))
 	s.Model = d.model(top.need("model"), top.keyLine("model"))
+	d.checkImages(s, top.keyLine("model"))
 	s.Loss = lssr.LossCrossEntropy
 	if n := top.get("loss"); n != nil {
 		s.Loss = d.enum(n, "loss", lssr.LossCrossEntropy, lssr.LossMSE)
@@ -43,6 +44,33 @@ func (d *decoder) spec(root *yaml.Node) *Spec {
 		s.Workers = int(d.integer(n, "workers", 1, MaxWorkers))
 	}
 	return s
+}
+
+// checkImages fails a CNN on data that are not images, or with more conv
+// blocks than 2×2 pooling can halve the images for.
+func (d *decoder) checkImages(s *Spec, line int) {
+	if d.err != nil || s.Model.Kind != "cnn" {
+		return
+	}
+	side := map[string]int{"mnist": 28, "fashion-mnist": 28, "cifar10": 32}[s.Dataset.Name]
+	if side == 0 {
+		d.failf(line, "model.kind", "a cnn needs image data (mnist, fashion-mnist, cifar10); dataset %s has plain features", s.Dataset.Name)
+		return
+	}
+	for range s.Model.Channels {
+		side /= 2
+	}
+	if side < 1 {
+		d.failf(line, "model.channels", "%d conv blocks halve %s's images below one pixel; use at most %d", len(s.Model.Channels), s.Dataset.Name, blocksFor(s.Dataset.Name))
+	}
+}
+
+// blocksFor is how many 2×2 poolings a dataset's images take.
+func blocksFor(name string) int {
+	if name == "cifar10" {
+		return 5
+	}
+	return 4
 }
 
 // dataset decodes the dataset section and applies its defaults.
@@ -106,7 +134,7 @@ func (d *decoder) model(n *yaml.Node, line int) lssr.ModelSpec {
 		return m
 	}
 	o := d.object(n, "model", line, modelFields...)
-	m.Kind = d.enum(o.need("kind"), "model.kind", "mlp")
+	m.Kind = d.enum(o.need("kind"), "model.kind", "mlp", "cnn")
 	hidden := o.need("hidden")
 	items := d.list(hidden, "model.hidden", "layer widths (may be empty: [])")
 	if d.err == nil && len(items) > MaxLayers {
@@ -118,7 +146,47 @@ func (d *decoder) model(n *yaml.Node, line int) lssr.ModelSpec {
 	if a := o.get("activation"); a != nil {
 		m.Activation = d.enum(a, "model.activation", "relu", "tanh")
 	}
+	if b := o.get("batch_norm"); b != nil {
+		m.BatchNorm = d.boolean(b, "model.batch_norm")
+	}
+	if m.Kind == "mlp" {
+		for _, k := range []string{"channels", "kernel", "pool"} {
+			if o.get(k) != nil {
+				d.failf(o.keyLine(k), "model."+k, "only for kind cnn (model.kind is mlp): remove the field")
+			}
+		}
+		return m
+	}
+	d.cnn(o, &m)
 	return m
+}
+
+// cnn decodes the fields of a CNN: its conv blocks' channel widths, kernel
+// size and pooling.
+func (d *decoder) cnn(o *object, m *lssr.ModelSpec) {
+	channels := o.need("channels")
+	items := d.list(channels, "model.channels", "conv block widths, e.g. [16, 32]")
+	if d.err == nil && (len(items) == 0 || len(items) > MaxBlocks) {
+		d.failf(channels.Line, "model.channels", "want 1…%d conv blocks, got %d", MaxBlocks, len(items))
+	}
+	for i, item := range items {
+		m.Channels = append(m.Channels, int(d.integer(item, index("model.channels", i), 1, MaxChannels)))
+	}
+	if k := o.get("kernel"); k != nil {
+		m.Kernel = int(d.integer(k, "model.kernel", 1, 15))
+		if d.err == nil && m.Kernel%2 == 0 {
+			d.failf(k.Line, "model.kernel", "must be odd (padding kernel/2 keeps the image size), got %d", m.Kernel)
+		}
+		if m.Kernel == 3 {
+			m.Kernel = 0 // the default: one way to say it keeps job IDs from splitting
+		}
+	}
+	if p := o.get("pool"); p != nil {
+		m.Pool = d.enum(p, "model.pool", "max", "avg")
+		if m.Pool == "max" {
+			m.Pool = "" // the default, as for the kernel
+		}
+	}
 }
 
 // training decodes the training section.

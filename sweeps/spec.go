@@ -24,6 +24,8 @@ const (
 	MaxEpochs      = 1_000_000 // cap on training.epochs
 	MaxLayers      = 32        // most hidden layers
 	MaxWidth       = 65536     // most units in one hidden layer
+	MaxBlocks      = 8         // most conv blocks of a CNN
+	MaxChannels    = 4096      // most channels in one conv block
 
 	MNISTTrainSize = 60_000    // training examples in (Fashion-)MNIST: the cap on dataset.n
 	MNISTTestSize  = 10_000    // test examples in (Fashion-)MNIST: the cap on dataset.test_n

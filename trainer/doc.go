@@ -15,10 +15,18 @@
 //
 // # Training protocol
 //
-// The model is an MLP of dense layers with ReLU or tanh between them,
-// initialised like PyTorch's nn.Linear (weights and biases uniform in
-// ±1/√fan_in), trained with plain SGD at a constant learning rate: no
-// momentum, no weight decay. The loss of a step is the mean over its batch of
+// The model is an MLP of dense layers with ReLU or tanh between them, or a
+// CNN of conv-conv-pool blocks (k×k convolutions at stride 1 with padding
+// k/2, then 2×2 max or average pooling) followed by dense layers; either
+// may put batch norm after every convolution and hidden dense layer, before
+// the activation. Layers are initialised like PyTorch's nn.Linear and
+// nn.Conv2d (weights and biases uniform in ±1/√fan_in; batch norm γ = 1,
+// β = 0) and numbered as in an nn.Sequential, so their state_dict names and
+// layouts are PyTorch's (seq_torch.go). The plain MLP runs on a fused
+// float32 path (mlp); the others are layer lists (seqNet) that run in
+// float32 to train and in float64 to measure against references. Training
+// is SGD at a constant learning rate, with generalised momentum (eq. 13–14)
+// when the spec asks; no weight decay. The loss of a step is the mean over its batch of
 // softmax cross-entropy or of the paper's 0.5‖f(x) − onehot(y)‖².
 //
 // Every epoch has floor(n/b) steps (at least 1), each on exactly b examples.
@@ -40,7 +48,19 @@
 // a full pass over the training subset measures the loss, the accuracy,
 // ‖∇L‖² = tr(S_n), tr(S_1) = mean_i ‖∇ℓ_i‖², ρ = tr(S_n)/tr(S_1) (eq. 15) and
 // ρ_b by eq. 17. Per-example gradient norms use the dense-layer identity
-// ‖∇_W ℓ_i‖² = ‖δ_i‖²·‖a_i‖²; sums are accumulated in float64.
+// ‖∇_W ℓ_i‖² = ‖δ_i‖²·‖a_i‖²; for a convolution, with U_i example i's
+// unfolded input (im2col) and B_i its output gradient, ‖B_iU_iᵀ‖² is either
+// materialised or taken as the 'ghost norm' ⟨U_iᵀU_i, B_iᵀB_i⟩, whichever
+// costs fewer multiplications for the layer's shape. Sums over examples are
+// accumulated in float64.
+//
+// Batch norm couples the examples of a batch, so a per-example gradient is
+// not defined in train mode. Every measurement (ρ, ρ_b, Hessian-vector
+// products, λ1, IAS) therefore runs the network in eval mode: batch norm
+// normalises with its running statistics, which are constants, and each
+// example's loss depends on that example alone. Training steps use batch
+// statistics and update the running ones as PyTorch does (momentum 0.1,
+// unbiased variance).
 //
 // # Determinism
 //
