@@ -3,26 +3,30 @@ package trainer
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strconv"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/safetensors"
 )
 
-// MeasureSpec describes a network given in PyTorch layout and what to
-// measure on it (see MeasureTorch).
+// MeasureSpec describes a network whose weights come as a PyTorch
+// state_dict and what to measure on it (see Measure).
 type MeasureSpec struct {
-	Hidden     []int  // hidden layer widths
-	Activation string // "relu" or "tanh"
-	Loss       string // lssr.LossCrossEntropy or lssr.LossMSE
+	Model lssr.ModelSpec // the architecture, as in a sweep spec
+	Loss  string         // lssr.LossCrossEntropy or lssr.LossMSE
 	// BatchSize, when > 0, adds ρ_b (eq. 17), tr(HS_b), IAS_b and, with LR,
 	// the instability ratio against 2/η, for that b and Sampling.
 	BatchSize int
 	Sampling  lssr.Sampling
 	LR        float64
-	Samples   int // Rademacher vectors for tr(HS_1) (default 10)
+	Samples   int  // Rademacher vectors for tr(HS_1) (default 10)
+	Float32   bool // compute in float32 as training does, not float64
 }
 
-// Measures is what MeasureTorch prints as JSON.
+// Measures is what Measure prints as JSON.
 type Measures struct {
+	Precision  string  `json:"precision"`
 	N          int     `json:"n"`
 	Params     int     `json:"params"`
 	Loss       float64 `json:"loss"`
@@ -44,65 +48,92 @@ type Measures struct {
 	Threshold  float64 `json:"threshold_2_over_lr,omitempty"`
 }
 
-// MeasureTorch measures a network whose parameters come in PyTorch layout
-// (weights(name) returns the tensor of a state_dict name such as "0.weight",
-// with its shape; see TorchNames) on the examples x (n rows of dim features)
-// with labels y < classes: loss and accuracy, ‖∇L‖², tr(S_1), ρ, ∇LᵀH∇L,
-// IAS, λ1 and tr(HS_1), plus the batch-size quantities when spec.BatchSize
-// is set. Errors about the inputs wrap lssr.ErrBadInput.
-func MeasureTorch(ctx context.Context, spec MeasureSpec, weights func(name string) ([]float32, []int, error), x []float32, dim int, y []uint8, classes int) (Measures, error) {
+// Measure measures a network given by its state_dict (weights: PyTorch
+// names and layouts, see seq_torch.go; batch norm in eval mode with the
+// stored running statistics) on the examples x, whose shape is [n, d] or
+// [n, c, h, w], with labels y: loss and accuracy, ‖∇L‖², tr(S_1), ρ,
+// ∇LᵀH∇L, IAS, λ1 and tr(HS_1), plus the batch-size quantities when
+// spec.BatchSize is set. The number of classes is the output width of the
+// last Linear layer in weights. Errors about the inputs wrap
+// lssr.ErrBadInput.
+func Measure(ctx context.Context, spec MeasureSpec, weights *safetensors.File, x []float32, xShape []int, y []uint8) (Measures, error) {
 	n := len(y)
-	if n == 0 || dim < 1 || len(x) != n*dim {
+	if len(xShape) != 2 && len(xShape) != 4 || xShape[0] != n || n == 0 {
+		return Measures{}, lssr.BadInput("data: x has shape %v, want [n, d] or [n, c, h, w] with n = %d labels", xShape, n)
+	}
+	dim := numel(xShape[1:])
+	var shape [3]int
+	if len(xShape) == 4 {
+		shape = [3]int{xShape[1], xShape[2], xShape[3]}
+	}
+	if len(x) != n*dim {
 		return Measures{}, lssr.BadInput("data: %d features for %d examples of dimension %d", len(x), n, dim)
+	}
+	classes, err := outputWidth(weights)
+	if err != nil {
+		return Measures{}, err
 	}
 	for i, v := range y {
 		if int(v) >= classes {
 			return Measures{}, lssr.BadInput("data: label %d of example %d is not below the %d outputs of the model", v, i, classes)
 		}
 	}
+	if spec.Samples == 0 {
+		spec.Samples = defaultCurvatureSamples
+	}
+	if spec.Sampling == "" {
+		spec.Sampling = lssr.SamplingWithout
+	}
+	if spec.Sampling != lssr.SamplingWithout && spec.Sampling != lssr.SamplingWith {
+		return Measures{}, lssr.BadInput("sampling: unknown sampling %q (want %s or %s)", spec.Sampling, lssr.SamplingWithout, lssr.SamplingWith)
+	}
+	if spec.BatchSize < 0 || spec.BatchSize > n && spec.Sampling == lssr.SamplingWithout {
+		return Measures{}, lssr.BadInput("batch size: must be between 1 and the %d examples, got %d", n, spec.BatchSize)
+	}
 	split := Split{X: x, Y: y, N: n}
-	data := &Data{Train: split, Test: split, Dim: dim, Classes: classes}
-	b, sampling, lr := spec.BatchSize, spec.Sampling, spec.LR
-	if b == 0 {
-		b, sampling = 1, lssr.SamplingWithout
+	if spec.Float32 {
+		return measureIn[float32](ctx, spec, weights, split, shape, dim, classes)
 	}
-	if sampling == "" {
-		sampling = lssr.SamplingWithout
-	}
-	if lr == 0 {
-		lr = 1 // only the threshold uses it, and it is left out without a learning rate
-	}
-	cfg, err := parseJob(lssr.Job{
-		Model: lssr.ModelSpec{Kind: "mlp", Hidden: spec.Hidden, Activation: spec.Activation},
-		Loss:  spec.Loss, BatchSize: b, LR: lr,
-		Training: lssr.TrainingSpec{Sampling: sampling, CurvatureSamples: spec.Samples},
-	}, data)
+	return measureIn[float64](ctx, spec, weights, split, shape, dim, classes)
+}
+
+// measureIn is Measure computed in F.
+func measureIn[F float](ctx context.Context, spec MeasureSpec, weights *safetensors.File, split Split, shape [3]int, dim, classes int) (Measures, error) {
+	loss, err := parseLoss(spec.Loss)
 	if err != nil {
 		return Measures{}, err
 	}
-	r := newRun(cfg, data)
-	if err := r.net.setTorch(weights); err != nil {
+	net, err := newSeqNet[F](spec.Model, shape, dim, classes, loss, min(split.N, evalChunk), newRand(0, streamInit))
+	if err != nil {
+		return Measures{}, err
+	}
+	if err := net.loadState(weights); err != nil {
 		return Measures{}, lssr.BadInput("weights: %v", err)
 	}
-	c, _, err := r.measureCurvature(ctx, split, cfg.curvatureSamples, nil)
+	gradSum := make([]float64, len(net.params))
+	st, err := net.pass(ctx, split, gradSum)
 	if err != nil {
 		return Measures{}, err
 	}
-	st, err := r.pass(ctx, split, false)
-	if err != nil {
+	c := curvature{gradSqNorm: st.gradSqNorm, trS1: st.trS1}
+	if _, err := net.hessianOps(split, 0).measure(ctx, &c, gradSum, spec.Samples, 0, nil); err != nil {
 		return Measures{}, err
 	}
 	m := Measures{
-		N: n, Params: len(r.net.logical(r.net.params)), Loss: st.loss, Accuracy: st.acc,
-		GradSqNorm: c.gradSqNorm, TrS1: c.trS1, GHG: c.gHg, IASFull: c.iasFull,
-		Lambda1: c.lambda1, Lambda1Its: c.lambdaIter, TrHS1: c.trHS1, TrHS1SE: c.trHS1SE,
+		Precision: fmt.Sprintf("float%d", 8*sizeOf[F]()), N: split.N, Params: len(net.params),
+		Loss: st.loss, Accuracy: st.acc, GradSqNorm: c.gradSqNorm, TrS1: c.trS1, GHG: c.gHg,
+		IASFull: c.iasFull, Lambda1: c.lambda1, Lambda1Its: c.lambdaIter, TrHS1: c.trHS1, TrHS1SE: c.trHS1SE,
 	}
 	if c.trS1 > 0 {
 		m.Rho = c.gradSqNorm / c.trS1
 	}
-	if spec.BatchSize > 0 {
-		m.BatchSize = spec.BatchSize
-		m.RhoB = lssr.RhoB(m.Rho, n, spec.BatchSize, sampling)
+	if b := spec.BatchSize; b > 0 {
+		lr := spec.LR
+		if lr == 0 {
+			lr = 1 // only the threshold uses it, and it is left out without a learning rate
+		}
+		c.atBatch(split.N, b, spec.Sampling, lr, 0, 0)
+		m.BatchSize, m.RhoB = b, lssr.RhoB(m.Rho, split.N, b, spec.Sampling)
 		m.TrHSb, m.IASB = c.trHSb, c.iasB
 		if spec.LR > 0 {
 			m.Ratio, m.Threshold = c.ratio, c.threshold
@@ -112,4 +143,33 @@ func MeasureTorch(ctx context.Context, spec MeasureSpec, weights func(name strin
 		return m, fmt.Errorf("measure: the loss or its derivatives are not finite (loss %v)", m.Loss)
 	}
 	return m, nil
+}
+
+func sizeOf[F float]() int {
+	var f F
+	if _, ok := any(f).(float32); ok {
+		return 4
+	}
+	return 8
+}
+
+var weightName = regexp.MustCompile(`^(\d+)\.weight$`)
+
+// outputWidth returns the rows of the 2-D weight with the highest module
+// index: the last Linear layer's output width.
+func outputWidth(f *safetensors.File) (int, error) {
+	best, width := -1, 0
+	for _, t := range f.Tensors {
+		m := weightName.FindStringSubmatch(t.Name)
+		if m == nil || len(t.Shape) != 2 {
+			continue
+		}
+		if i, _ := strconv.Atoi(m[1]); i > best {
+			best, width = i, t.Shape[0]
+		}
+	}
+	if best < 0 {
+		return 0, lssr.BadInput("weights: no Linear layer (a 2-D tensor \"<index>.weight\"): not a state_dict of an nn.Sequential")
+	}
+	return width, nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -14,15 +13,22 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-const measureHelp = `Measures a trained MLP on a dataset and prints one JSON object: loss, accuracy,
+const measureHelp = `Measures a trained network on a dataset and prints one JSON object: loss, accuracy,
 ‖∇L‖² (grad_sq_norm), tr(S_1), ρ, ∇LᵀH∇L (gHg), IAS at b = n (ias_full), λ1 by power iteration
 on exact Hessian-vector products, tr(HS_1) with its standard error, and with --batch-size also
-ρ_b (eq. 17), tr(HS_b), IAS_b and, with --lr, the instability ratio against 2/η.
+ρ_b (eq. 17), tr(HS_b), IAS_b and, with --lr, the instability ratio against 2/η. Computed in
+float64 unless --precision float32; batch norm runs in eval mode (running statistics).
 
---weights: a safetensors file with the parameters under PyTorch's names for an nn.Sequential of
-Linear and activation modules: "0.weight" [out, in], "0.bias" [out], "2.weight", "2.bias", ...
-(torch.save(model.state_dict()) converted with safetensors.torch.save_file works as it is).
---data: a safetensors file with "x" float32 [n, d] or [n, c, h, w] and "y" int64 [n].`
+--weights: a state_dict as safetensors, under PyTorch's names for the nn.Sequential that the model
+flags describe (every module takes an index): Linear "N.weight" [out, in] and "N.bias";
+Conv2d "N.weight" [out, in, k, k] and "N.bias"; BatchNorm "N.weight", "N.bias", "N.running_mean",
+"N.running_var" (and "N.num_batches_tracked"). An MLP 784-512-10 is 0 Linear, 1 ReLU, 2 Linear:
+"0.weight", "0.bias", "2.weight", "2.bias". safetensors.torch.save_file(model.state_dict(), f)
+writes such a file; 'lssr export weights' writes one with the model in its metadata, which
+then replaces the model flags.
+--data: a safetensors file with "x" float32 [n, d] (mlp) or [n, c, h, w] (cnn) and "y" int64 [n].`
+
+var modelFlags = []string{"kind", "hidden", "activation", "channels", "kernel", "pool", "batch-norm"}
 
 func measureCommand() *cli.Command {
 	return &cli.Command{
@@ -32,13 +38,19 @@ func measureCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "weights", Usage: "model parameters (safetensors, PyTorch names); required"},
 			&cli.StringFlag{Name: "data", Usage: "examples: x float32 [n, ...], y int64 [n] (safetensors); required"},
-			&cli.StringFlag{Name: "hidden", Usage: "hidden layer widths, e.g. 512,512 (empty: a linear model)"},
+			&cli.StringFlag{Name: "kind", Value: "mlp", Usage: "mlp or cnn"},
+			&cli.StringFlag{Name: "hidden", Usage: "hidden dense layer widths, e.g. 512,512 (empty: none)"},
 			&cli.StringFlag{Name: "activation", Value: "relu", Usage: "relu or tanh"},
+			&cli.StringFlag{Name: "channels", Usage: "cnn: conv-conv-pool block widths, e.g. 16,32"},
+			&cli.IntFlag{Name: "kernel", Value: 3, Usage: "cnn: odd convolution size"},
+			&cli.StringFlag{Name: "pool", Value: "max", Usage: "cnn: max or avg"},
+			&cli.BoolFlag{Name: "batch-norm", Usage: "batch norm after every conv and hidden dense layer"},
 			&cli.StringFlag{Name: "loss", Value: lssr.LossCrossEntropy, Usage: "cross-entropy or mse"},
 			&cli.IntFlag{Name: "batch-size", Usage: "b for ρ_b, tr(HS_b) and IAS_b (0: leave them out)"},
 			&cli.StringFlag{Name: "sampling", Value: string(lssr.SamplingWithout), Usage: "without or with replacement, for ρ_b"},
 			&cli.Float64Flag{Name: "lr", Usage: "learning rate η, for the instability threshold 2/η"},
 			&cli.IntFlag{Name: "samples", Value: 10, Usage: "Rademacher vectors for tr(HS_1)"},
+			&cli.StringFlag{Name: "precision", Value: "float64", Usage: "float64, or float32 as training computes"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 0 {
@@ -49,24 +61,62 @@ func measureCommand() *cli.Command {
 					return lssr.BadInput("measure: --%s FILE is required (see 'lssr measure --help')", name)
 				}
 			}
-			hidden, err := parseWidths(c.String("hidden"))
-			if err != nil {
-				return err
-			}
 			if c.Int("samples") < 1 {
 				return badFlag("--samples", c.Int("samples"))
 			}
+			if p := c.String("precision"); p != "float64" && p != "float32" {
+				return lssr.BadInput("--precision: want float64 or float32, got %q", p)
+			}
 			spec := trainer.MeasureSpec{
-				Hidden: hidden, Activation: c.String("activation"), Loss: c.String("loss"),
+				Loss:      c.String("loss"),
 				BatchSize: c.Int("batch-size"), Sampling: lssr.Sampling(c.String("sampling")),
-				LR: c.Float64("lr"), Samples: c.Int("samples"),
+				LR: c.Float64("lr"), Samples: c.Int("samples"), Float32: c.String("precision") == "float32",
 			}
 			return runMeasure(c, spec, c.String("weights"), c.String("data"))
 		},
 	}
 }
 
-func parseWidths(s string) ([]int, error) {
+// measureModel returns the model the flags describe, or, when no model
+// flag is set and the weights carry lssr's metadata, the model and loss
+// stored there.
+func measureModel(c *cli.Context, wf *safetensors.File, spec *trainer.MeasureSpec) error {
+	set := false
+	for _, name := range modelFlags {
+		set = set || c.IsSet(name)
+	}
+	if js, ok := wf.Metadata["lssr.model"]; ok && !set {
+		if err := json.Unmarshal([]byte(js), &spec.Model); err != nil {
+			return lssr.BadInput("--weights: metadata lssr.model: %v", err)
+		}
+		if l, ok := wf.Metadata["lssr.loss"]; ok && !c.IsSet("loss") {
+			spec.Loss = l
+		}
+		return nil
+	}
+	hidden, err := parseWidths("--hidden", c.String("hidden"))
+	if err != nil {
+		return err
+	}
+	channels, err := parseWidths("--channels", c.String("channels"))
+	if err != nil {
+		return err
+	}
+	spec.Model = lssr.ModelSpec{Kind: c.String("kind"), Hidden: hidden, Activation: c.String("activation"),
+		Channels: channels, Kernel: c.Int("kernel"), Pool: c.String("pool"), BatchNorm: c.Bool("batch-norm")}
+	if k := spec.Model.Kind; k != "mlp" && k != "cnn" {
+		return lssr.BadInput("--kind: want mlp or cnn, got %q", k)
+	}
+	if p := spec.Model.Pool; p != "max" && p != "avg" {
+		return lssr.BadInput("--pool: want max or avg, got %q", p)
+	}
+	if k := spec.Model.Kernel; k < 1 || k%2 == 0 {
+		return lssr.BadInput("--kernel: want an odd size ≥ 1, got %d", k)
+	}
+	return nil
+}
+
+func parseWidths(flag, s string) ([]int, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
@@ -74,7 +124,7 @@ func parseWidths(s string) ([]int, error) {
 	for _, f := range strings.Split(s, ",") {
 		w, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || w < 1 {
-			return nil, lssr.BadInput("--hidden: want widths ≥ 1 separated by commas, got %q", s)
+			return nil, lssr.BadInput("%s: want widths ≥ 1 separated by commas, got %q", flag, s)
 		}
 		out = append(out, w)
 	}
@@ -99,24 +149,14 @@ func runMeasure(c *cli.Context, spec trainer.MeasureSpec, weightsPath, dataPath 
 	if err != nil {
 		return err
 	}
-	x, dim, y, err := measureData(df)
+	x, shape, y, err := measureData(df)
 	if err != nil {
 		return err
 	}
-	lastName, _ := trainer.TorchNames(len(spec.Hidden))
-	last, ok := wf.Get(lastName)
-	if !ok || len(last.Shape) != 2 {
-		return lssr.BadInput("--weights: no 2-D tensor %q: the output layer of a model with %d hidden layers", lastName, len(spec.Hidden))
+	if err := measureModel(c, wf, &spec); err != nil {
+		return err
 	}
-	weights := func(name string) ([]float32, []int, error) {
-		t, ok := wf.Get(name)
-		if !ok {
-			return nil, nil, fmt.Errorf("no tensor %q", name)
-		}
-		v, err := t.Float32s()
-		return v, t.Shape, err
-	}
-	m, err := trainer.MeasureTorch(c.Context, spec, weights, x, dim, y, last.Shape[0])
+	m, err := trainer.Measure(c.Context, spec, wf, x, shape, y)
 	if err != nil {
 		return err
 	}
@@ -125,33 +165,30 @@ func runMeasure(c *cli.Context, spec trainer.MeasureSpec, weightsPath, dataPath 
 	return enc.Encode(m)
 }
 
-// measureData reads x (float32 [n, ...]) and y (int64 [n]) of a dataset file.
-func measureData(f *safetensors.File) (x []float32, dim int, y []uint8, err error) {
+// measureData reads x (float32 [n, ...]) and y (int64 [n]) of a dataset
+// file, and x's shape.
+func measureData(f *safetensors.File) (x []float32, shape []int, y []uint8, err error) {
 	xt, ok := f.Get("x")
 	if !ok || len(xt.Shape) < 2 {
-		return nil, 0, nil, lssr.BadInput("--data: want a tensor \"x\" of shape [n, d] or [n, c, h, w]")
+		return nil, nil, nil, lssr.BadInput("--data: want a tensor \"x\" of shape [n, d] or [n, c, h, w]")
 	}
 	yt, ok := f.Get("y")
 	if !ok || len(yt.Shape) != 1 || yt.Shape[0] != xt.Shape[0] {
-		return nil, 0, nil, lssr.BadInput("--data: want a tensor \"y\" of shape [%d] (one label per row of x)", xt.Shape[0])
+		return nil, nil, nil, lssr.BadInput("--data: want a tensor \"y\" of shape [%d] (one label per row of x)", xt.Shape[0])
 	}
 	if x, err = xt.Float32s(); err != nil {
-		return nil, 0, nil, lssr.BadInput("--data: x: %v", err)
+		return nil, nil, nil, lssr.BadInput("--data: x: %v", err)
 	}
 	labels, err := yt.Int64s()
 	if err != nil {
-		return nil, 0, nil, lssr.BadInput("--data: y: %v", err)
-	}
-	dim = 1
-	for _, d := range xt.Shape[1:] {
-		dim *= d
+		return nil, nil, nil, lssr.BadInput("--data: y: %v", err)
 	}
 	y = make([]uint8, len(labels))
 	for i, v := range labels {
 		if v < 0 || v > 255 {
-			return nil, 0, nil, lssr.BadInput("--data: label %d of example %d is out of range", v, i)
+			return nil, nil, nil, lssr.BadInput("--data: label %d of example %d is out of range", v, i)
 		}
 		y[i] = uint8(v)
 	}
-	return x, dim, y, nil
+	return x, xt.Shape, y, nil
 }

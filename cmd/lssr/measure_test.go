@@ -15,21 +15,36 @@ import (
 // (weights and data in one file) and compares its JSON with PyTorch's
 // float64 values.
 func TestMeasureMatchesPyTorch(t *testing.T) {
-	cases := []struct{ file, hidden, act, loss string }{
-		{"mlp_relu_ce", "7", "relu", "cross-entropy"},
-		{"mlp_tanh_ce", "5,4", "tanh", "cross-entropy"},
-		{"mlp_relu_mse", "6,6", "relu", "mse"},
+	cases := []struct {
+		file string
+		args []string
+	}{
+		{"mlp_relu_ce", []string{"--hidden", "7", "--activation", "relu", "--loss", "cross-entropy"}},
+		{"mlp_tanh_ce", []string{"--hidden", "5,4", "--activation", "tanh"}},
+		{"mlp_relu_mse", []string{"--hidden", "6,6", "--loss", "mse"}},
+		{"mlp_bn_relu_ce", []string{"--hidden", "5,4", "--batch-norm"}},
+		{"cnn_relu_ce", []string{"--kind", "cnn", "--channels", "3", "--hidden", "5"}},
+		{"cnn_tanh_mse_avg", []string{"--kind", "cnn", "--channels", "2,3", "--pool", "avg", "--activation", "tanh", "--loss", "mse"}},
+		{"cnn_bn_relu_ce", []string{"--kind", "cnn", "--channels", "3", "--hidden", "4", "--batch-norm", "--precision", "float32"}},
+		{"cnn_bn_tanh_mse_k5", []string{"--kind", "cnn", "--channels", "2", "--kernel", "5", "--pool", "avg", "--batch-norm", "--activation", "tanh", "--loss", "mse"}},
 	}
 	for _, c := range cases {
 		path, _ := filepath.Abs(filepath.Join("../../trainer/testdata/torch", c.file+".safetensors"))
-		r := runLSSR(t, t.TempDir(), "measure", "--weights", path, "--data", path, "--hidden", c.hidden,
-			"--activation", c.act, "--loss", c.loss, "--batch-size", "4", "--lr", "0.5")
+		args := append([]string{"measure", "--weights", path, "--data", path, "--batch-size", "4", "--lr", "0.5"}, c.args...)
+		r := runLSSR(t, t.TempDir(), args...)
 		if r.code != 0 {
 			t.Fatalf("%s: exit %d: %s", c.file, r.code, r.stderr)
 		}
-		var got map[string]float64
+		var got map[string]any
 		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 			t.Fatalf("%s: output is not one JSON object: %v\n%s", c.file, err, r.stdout)
+		}
+		wantPrec := "float64"
+		if strings.Contains(strings.Join(c.args, " "), "float32") {
+			wantPrec = "float32"
+		}
+		if got["precision"] != wantPrec {
+			t.Errorf("%s: precision %v, want %s", c.file, got["precision"], wantPrec)
 		}
 		f, err := safetensors.Read(path)
 		if err != nil {
@@ -45,8 +60,9 @@ func TestMeasureMatchesPyTorch(t *testing.T) {
 			if key == "ghg" {
 				jsonKey = "gHg"
 			}
-			if e := math.Abs(got[jsonKey]-want[0]) / math.Abs(want[0]); e > tol {
-				t.Errorf("%s: %s = %.9g, PyTorch %.9g (relative error %.2g)", c.file, jsonKey, got[jsonKey], want[0], e)
+			v, _ := got[jsonKey].(float64)
+			if e := math.Abs(v-want[0]) / math.Abs(want[0]); e > tol {
+				t.Errorf("%s: %s = %.9g, PyTorch %.9g (relative error %.2g)", c.file, jsonKey, v, want[0], e)
 			}
 		}
 		for _, key := range []string{"rho", "ias_full", "tr_hs1", "tr_hs1_se", "rho_b", "ias_b", "instability_ratio"} {
@@ -60,6 +76,7 @@ func TestMeasureMatchesPyTorch(t *testing.T) {
 func TestMeasureBadInputExitsTwo(t *testing.T) {
 	dir := t.TempDir()
 	fixture, _ := filepath.Abs("../../trainer/testdata/torch/mlp_relu_ce.safetensors")
+	cnn, _ := filepath.Abs("../../trainer/testdata/torch/cnn_relu_ce.safetensors")
 	garbage := filepath.Join(dir, "garbage.safetensors")
 	os.WriteFile(garbage, []byte("not a safetensors file at all"), 0o644)
 	for _, args := range [][]string{
@@ -72,6 +89,11 @@ func TestMeasureBadInputExitsTwo(t *testing.T) {
 		{"measure", "--weights", fixture, "--data", fixture, "--hidden", "7", "--loss", "hinge"},
 		{"measure", "--weights", fixture, "--data", fixture, "--hidden", "7", "--batch-size", "1000"},
 		{"measure", "--data", fixture},
+		{"measure", "--weights", fixture, "--data", fixture, "--kind", "resnet"},
+		{"measure", "--weights", fixture, "--data", fixture, "--kind", "cnn", "--channels", "3"}, // x is [n, d]
+		{"measure", "--weights", cnn, "--data", cnn, "--kind", "cnn", "--channels", "3", "--hidden", "5", "--kernel", "4"},
+		{"measure", "--weights", cnn, "--data", cnn, "--kind", "cnn", "--channels", "3", "--hidden", "5", "--batch-norm"}, // no running stats
+		{"measure", "--weights", cnn, "--data", cnn, "--kind", "cnn", "--channels", "3", "--hidden", "5", "--precision", "float16"},
 	} {
 		r := runLSSR(t, dir, args...)
 		if r.code != 2 || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
