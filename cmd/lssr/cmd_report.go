@@ -117,14 +117,36 @@ func reportMeta(spec *sweeps.Spec) report.Meta {
 	case lssr.DatasetCIFAR10:
 		dim, classes = 3*32*32, 10
 	}
-	widths := []string{strconv.Itoa(dim)}
-	for _, h := range spec.Model.Hidden {
+	return report.Meta{
+		Sweep: spec.Name, Dataset: spec.Dataset.Name, N: spec.Dataset.N,
+		Model: modelLabel(spec.Model, dim, classes),
+		Loss:  spec.Loss, Epochs: spec.Training.Epochs, Sampling: spec.Training.Sampling,
+	}
+}
+
+// modelLabel describes a model in a figure title: "MLP 784-128-10 relu",
+// "CNN [16 32] k3 max, dense 128-10 relu, BN".
+func modelLabel(m lssr.ModelSpec, dim, classes int) string {
+	var widths []string
+	for _, h := range m.Hidden {
 		widths = append(widths, strconv.Itoa(h))
 	}
 	widths = append(widths, strconv.Itoa(classes))
-	return report.Meta{
-		Sweep: spec.Name, Dataset: spec.Dataset.Name, N: spec.Dataset.N,
-		Model: fmt.Sprintf("MLP %s %s", strings.Join(widths, "-"), spec.Model.Activation),
-		Loss:  spec.Loss, Epochs: spec.Training.Epochs, Sampling: spec.Training.Sampling,
+	var label string
+	if m.Kind == "cnn" {
+		k, pool := m.Kernel, m.Pool
+		if k == 0 {
+			k = 3
+		}
+		if pool == "" {
+			pool = "max"
+		}
+		label = fmt.Sprintf("CNN %v k%d %s, dense %s %s", m.Channels, k, pool, strings.Join(widths, "-"), m.Activation)
+	} else {
+		label = fmt.Sprintf("MLP %d-%s %s", dim, strings.Join(widths, "-"), m.Activation)
 	}
+	if m.BatchNorm {
+		label += ", BN"
+	}
+	return label
 }
