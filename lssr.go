@@ -207,6 +207,12 @@ type Result struct {
 
 	Series       []EpochStats  `json:"series,omitempty"`
 	Measurements []Measurement `json:"measurements,omitempty"`
+
+	// Weights, when the job asked for them (Job.SaveWeights) and finished
+	// without diverging, is a safetensors file of the final parameters with
+	// PyTorch state_dict names. It never goes into a JSON record or an
+	// export: the store keeps it apart.
+	Weights []byte `json:"-"`
 }
 
 // ErrBadInput marks errors caused by what the user gave (a spec, a flag, a
