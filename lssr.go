@@ -114,16 +114,21 @@ type Job struct {
 	BatchSize int          `json:"batch_size"`
 	LR        float64      `json:"lr"`
 	Seed      uint64       `json:"seed"`
+	// SaveWeights asks the trainer to return the final weights with the
+	// Result (Result.Weights). It changes what is kept, not what is
+	// trained, so it is left out of the job ID.
+	SaveWeights bool `json:"save_weights,omitempty"`
 }
 
 // ContentID derives the job's stable ID from what decides its training
 // outcome: dataset content, model, loss, protocol, b, η and seed. The sweep
-// name, the dataset folder and anything else that does not change a single
-// bit of the result are left out, so renaming a sweep, moving the data or
-// changing the worker count keeps every ID.
+// name, the dataset folder, whether the weights are kept and anything else
+// that does not change a single bit of the result are left out, so renaming
+// a sweep, moving the data, asking for the weights or changing the worker
+// count keeps every ID.
 func (j Job) ContentID() string {
 	c := j
-	c.ID, c.Sweep, c.Dataset.Dir = "", "", ""
+	c.ID, c.Sweep, c.Dataset.Dir, c.SaveWeights = "", "", "", false
 	raw, err := json.Marshal(c)
 	if err != nil {
 		panic(fmt.Sprintf("lssr: job is not marshalable: %v", err)) // plain structs always marshal
@@ -213,6 +218,12 @@ type Result struct {
 
 	Series       []EpochStats  `json:"series,omitempty"`
 	Measurements []Measurement `json:"measurements,omitempty"`
+
+	// Weights, when the job asked for them (Job.SaveWeights) and finished
+	// without diverging, is a safetensors file of the final parameters with
+	// PyTorch state_dict names. It never goes into a JSON record or an
+	// export: the store keeps it apart.
+	Weights []byte `json:"-"`
 }
 
 // ErrBadInput marks errors caused by what the user gave (a spec, a flag, a

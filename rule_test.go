@@ -38,6 +38,10 @@ func TestContentIDIgnoresNonTrainingFields(t *testing.T) {
 	if j.ContentID() != k.ContentID() {
 		t.Fatal("sweep name, dataset dir or ID changed the content ID")
 	}
+	k.SaveWeights = true
+	if j.ContentID() != k.ContentID() {
+		t.Fatal("asking for the weights changed the content ID")
+	}
 	k.LR = 0.2
 	if j.ContentID() == k.ContentID() {
 		t.Fatal("a different learning rate kept the same ID")

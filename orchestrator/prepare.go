@@ -18,7 +18,9 @@ type Prepared struct {
 // Prepare stores a new sweep with its jobs, or brings an existing one up to
 // date with its spec: jobs already stored keep their state (so done jobs are
 // never run again) and jobs the spec adds are queued. Jobs the spec no longer
-// has are kept, so nothing finished is ever lost.
+// has are kept, so nothing finished is ever lost. training.save_weights,
+// which is outside the job IDs, is applied to every stored job that will
+// still run.
 func Prepare(db *store.DB, spec *sweeps.Spec, now time.Time) (Prepared, error) {
 	jobs := spec.Jobs()
 	out := Prepared{Total: len(jobs)}
@@ -37,9 +39,32 @@ func Prepare(db *store.DB, spec *sweeps.Spec, now time.Time) (Prepared, error) {
 		if out.Added, err = tx.AddJobs(spec.Name, jobs); err != nil {
 			return err
 		}
+		if err := applySaveWeights(tx, spec); err != nil {
+			return err
+		}
 		rec.Source, rec.Path, rec.Workers, rec.Updated = spec.Source, spec.Path, spec.Workers, now
 		rec.Jobs += out.Added
 		return tx.PutSweep(rec)
 	})
 	return out, err
+}
+
+// applySaveWeights sets the spec's save_weights on the sweep's stored jobs
+// that have not finished, so turning it on and running the spec again keeps
+// the weights of every job still to run.
+func applySaveWeights(tx *store.Tx, spec *sweeps.Spec) error {
+	stored, err := tx.Jobs(spec.Name)
+	if err != nil {
+		return err
+	}
+	for _, rec := range stored {
+		if rec.State.Finished() || rec.Job.SaveWeights == spec.SaveWeights {
+			continue
+		}
+		rec.Job.SaveWeights = spec.SaveWeights
+		if err := tx.PutJob(spec.Name, rec); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -171,6 +171,7 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 		r.opts.Observer.JobProgress(slot, rec.Job, p)
 	})
 	var series store.Series
+	var weights []byte
 	switch {
 	case ctx.Err() != nil:
 		// Interrupted by the user: not the job's fault, and not finished.
@@ -188,7 +189,10 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 			rec.State = store.StateDiverged
 		}
 		series = store.Series{Epochs: res.Series, Measurements: res.Measurements}
-		res.Series, res.Measurements = nil, nil
+		if rec.State == store.StateDone {
+			weights = res.Weights
+		}
+		res.Series, res.Measurements, res.Weights = nil, nil, nil
 		sanitize(&res)
 		rec.Result = &res
 		rec.LastError = ""
@@ -196,6 +200,15 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 	rec.FinishedAt = r.opts.Now()
 	err = r.db.Update(func(tx *store.Tx) error {
 		if err := tx.PutJob(r.sweep, rec); err != nil {
+			return err
+		}
+		// The stored weights always belong to the stored outcome: an
+		// attempt that ends without weights drops those of an earlier one.
+		if len(weights) > 0 {
+			if err := tx.PutWeights(r.sweep, id, weights); err != nil {
+				return err
+			}
+		} else if err := tx.DeleteWeights(r.sweep, id); err != nil {
 			return err
 		}
 		if rec.Result == nil {

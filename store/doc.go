@@ -16,12 +16,18 @@
 //	sweeps/<name>/record        SweepRecord (JSON)
 //	sweeps/<name>/jobs/<id>     JobRecord (JSON), small: status reads only these
 //	sweeps/<name>/series/<id>   Series (JSON): per-epoch stats and measurements
+//	sweeps/<name>/weights/<id>  final weights (safetensors bytes), only for
+//	                            done jobs that asked for them
+//
+// The weights bucket came after version 1 was fixed; it is optional, so
+// older files need no migration and older lssr builds ignore it.
 //
 // # Caveats
 //
-// Records returned by a Tx are decoded copies: they stay valid after the
-// transaction ends, and changing them changes nothing in the file until they
-// are written back with PutJob.
+// Records returned by a Tx are decoded copies, and Tx.Weights returns a copy
+// of the bytes: they stay valid after the transaction ends, and changing
+// them changes nothing in the file until they are written back with PutJob
+// or PutWeights.
 //
 // Each View and Update opens the bbolt file for its own length, so a reader
 // waits (up to Options.Timeout) only while a write commits, never for a whole

@@ -22,4 +22,8 @@ var (
 	ErrSweepExists = errors.New("sweep already exists")
 	// ErrJobNotFound is returned when a sweep has no job with the given ID.
 	ErrJobNotFound = errors.New("job not found")
+	// ErrNoWeights is returned by Tx.Weights when a job kept no weights: it
+	// did not ask for them (training.save_weights), has not finished, or
+	// diverged.
+	ErrNoWeights = errors.New("no saved weights")
 )

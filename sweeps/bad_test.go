@@ -87,6 +87,7 @@ var badSpecs = []struct {
 	{"nesterov-without-momentum.yaml", 14, "training.nesterov", "needs training.momentum > 0"},
 	{"hessian-subset-above-n.yaml", 15, "training.hessian_subset", "between 1 and 2048, got 4096"},
 	{"curvature-every-above-epochs.yaml", 14, "training.curvature_every", "between 0 and 10, got 11"},
+	{"save-weights-not-bool.yaml", 14, "training.save_weights", "want true or false, got 1"},
 }
 
 func TestBadSpecs(t *testing.T) {

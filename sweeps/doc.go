@@ -37,6 +37,7 @@
 //	  curvature_every: 10      # measure ∇LᵀH∇L, IAS, tr(HS_b), λ1 every K epochs, 0…epochs [0: never]
 //	  hessian_subset: 2048     # on this many training examples, 1…n [all]
 //	  curvature_samples: 10    # Rademacher vectors for tr(HS_1) [10]
+//	  save_weights: true       # keep each finished job's final weights for 'lssr export weights' [false]
 //	grid:
 //	  batch_sizes: [8, 16, 32] # a list, or a log2 range (below); each b in 1…dataset.n
 //	  learning_rates: {log2_from: -10, log2_to: 0, log2_step: 0.5}
@@ -79,9 +80,19 @@
 // hash of everything that decides the training outcome (dataset content,
 // model, loss, protocol, b, η, seed). Comments, formatting, field order,
 // writing a default out or leaving it to be filled in, the sweep name, the
-// worker count and dataset.dir change no ID, so a renamed or reformatted
-// sweep finds its finished jobs again; any change to η, b, seed, epochs, n,
-// the model and so on gives new IDs.
+// worker count, dataset.dir and training.save_weights change no ID, so a
+// renamed or reformatted sweep finds its finished jobs again; any change to
+// η, b, seed, epochs, n, the model and so on gives new IDs.
+//
+// # Weights
+//
+// With training.save_weights: true every job that finishes without
+// diverging keeps its final weights in the database, as a safetensors file
+// with PyTorch's state_dict names ("0.weight" [out, in], "0.bias", …) that
+// 'lssr export weights SWEEP JOB' writes out. Weights are kept per job, not
+// per epoch: a 784-512-512-10 MLP takes 2.7 MB a job. A job that already
+// finished does not run again when the flag is turned on later; run the
+// spec under a new name to train it again with its weights kept.
 //
 // # Errors
 //

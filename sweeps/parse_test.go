@@ -235,3 +235,29 @@ func TestParseMomentumAndCurvature(t *testing.T) {
 		t.Error("momentum: 0 changed the job ID")
 	}
 }
+
+func TestParseSaveWeights(t *testing.T) {
+	const base = "name: w\ndataset: {name: synthetic, n: 256, dim: 4, classes: 3}\nmodel: {kind: mlp, hidden: [8]}\n" +
+		"grid: {batch_sizes: [8, 16], learning_rates: [0.1]}\n"
+	off, err := Parse([]byte(base+"training: {epochs: 2}\n"), "w.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	on, err := Parse([]byte(base+"training: {epochs: 2, save_weights: true}\n"), "w.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if off.SaveWeights || !on.SaveWeights {
+		t.Fatalf("SaveWeights: %v without the field, %v with true", off.SaveWeights, on.SaveWeights)
+	}
+	offJobs, onJobs := off.Jobs(), on.Jobs()
+	for i := range onJobs {
+		if offJobs[i].SaveWeights || !onJobs[i].SaveWeights {
+			t.Errorf("job %d: SaveWeights %v, %v; want false, true", i, offJobs[i].SaveWeights, onJobs[i].SaveWeights)
+		}
+		// Keeping the weights changes nothing about training: same IDs.
+		if offJobs[i].ID != onJobs[i].ID {
+			t.Errorf("job %d: save_weights changed the ID %s to %s", i, offJobs[i].ID, onJobs[i].ID)
+		}
+	}
+}

@@ -46,6 +46,9 @@ type Spec struct {
 	Model    lssr.ModelSpec
 	Loss     string // lssr.LossCrossEntropy or lssr.LossMSE
 	Training lssr.TrainingSpec
+	// SaveWeights (training.save_weights) keeps every finished job's final
+	// weights; it goes on each job, outside its ID.
+	SaveWeights bool
 	// Grid holds the values of b, η and seed the jobs range over.
 	Grid Grid
 	// Workers is the number of worker processes; runtime.NumCPU() (at most
@@ -218,6 +221,8 @@ func (s *Spec) Jobs() []lssr.Job {
 					BatchSize: b,
 					LR:        lr,
 					Seed:      seed,
+
+					SaveWeights: s.SaveWeights,
 				}
 				// Each job owns its slice: a caller editing one job's
 				// model must not change the others.

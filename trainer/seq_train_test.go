@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/safetensors"
 )
 
 // quadrantImages returns n 1×8×8 images whose class (0–3) is the brightest
@@ -89,5 +90,41 @@ func TestLayeredModelChecks(t *testing.T) {
 		if _, err := Train(context.Background(), job, tc.data, nil); !errors.Is(err, lssr.ErrBadInput) {
 			t.Errorf("%s: err = %v, want bad input", tc.name, err)
 		}
+	}
+}
+
+// TestLayeredWeightsReload: the saved state_dict of a CNN with batch norm
+// (parameters and running statistics), loaded into a fresh network,
+// reproduces the job's test loss and accuracy bit for bit.
+func TestLayeredWeightsReload(t *testing.T) {
+	data := &Data{Train: quadrantImages(64, 1), Test: quadrantImages(50, 2), Dim: 64, Classes: 4, Shape: [3]int{1, 8, 8}}
+	job := lssr.Job{ID: "cnn", Model: lssr.ModelSpec{Kind: "cnn", Channels: []int{3}, Hidden: []int{8}, BatchNorm: true, Activation: "relu"},
+		Loss: lssr.LossCrossEntropy, BatchSize: 8, LR: 0.1, SaveWeights: true,
+		Training: lssr.TrainingSpec{Epochs: 2, Sampling: lssr.SamplingWithout}}
+	res, err := Train(context.Background(), job, data, nil)
+	if err != nil || res.Weights == nil {
+		t.Fatalf("weights %d bytes, err %v", len(res.Weights), err)
+	}
+	f, err := safetensors.Decode(res.Weights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tn, ok := f.Get("1.num_batches_tracked"); !ok || len(tn.Shape) != 0 {
+		t.Fatalf("no scalar 1.num_batches_tracked in %d tensors", len(f.Tensors))
+	}
+	cfg, err := parseJob(job, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := newRun(cfg, data)
+	if err := fresh.seq.loadState(f); err != nil {
+		t.Fatal(err)
+	}
+	test, err := fresh.pass(context.Background(), data.Test, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if test.loss != res.TestLoss || test.acc != res.TestAcc {
+		t.Errorf("reloaded: test loss %v acc %v, the job reported %v %v", test.loss, test.acc, res.TestLoss, res.TestAcc)
 	}
 }

@@ -385,6 +385,11 @@ func Train(ctx context.Context, job lssr.Job, data *Data, progress func(lssr.Pro
 		return diverged()
 	}
 	res.TestLoss, res.TestAcc = test.loss, test.acc
+	if job.SaveWeights {
+		if res.Weights, err = r.stateDict(job); err != nil {
+			return lssr.Result{}, err
+		}
+	}
 	res.Seconds = time.Since(start).Seconds()
 	return res, nil
 }

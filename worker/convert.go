@@ -43,6 +43,7 @@ func resultToProto(r lssr.Result) *workerpb.Result {
 		Epochs:     int64(r.Epochs),
 		Steps:      r.Steps,
 		Seconds:    r.Seconds,
+		Weights:    r.Weights,
 	}
 	for _, s := range r.Series {
 		out.Series = append(out.Series, &workerpb.EpochStats{
@@ -107,6 +108,7 @@ func resultFromProto(r *workerpb.Result) lssr.Result {
 		Epochs:     int(r.GetEpochs()),
 		Steps:      r.GetSteps(),
 		Seconds:    r.GetSeconds(),
+		Weights:    r.GetWeights(),
 	}
 	for _, s := range r.GetSeries() {
 		out.Series = append(out.Series, lssr.EpochStats{

@@ -22,6 +22,7 @@ func init() {
 	serveModes["fake"] = func() { Serve(&fakeRunner{}) }
 	serveModes["slow"] = func() { Serve(slowRunner{}) }
 	serveModes["gomaxprocs"] = func() { Serve(gomaxprocsRunner{}) }
+	serveModes["big-weights"] = func() { Serve(bigWeightsRunner{}) }
 	// Workers of another build: a different cookie, a newer protocol.
 	serveModes["other-cookie"] = func() { serveWith(func(h *plugin.HandshakeConfig) { h.MagicCookieValue = "0000000000000000" }) }
 	serveModes["protocol-2"] = func() { serveWith(func(h *plugin.HandshakeConfig) { h.ProtocolVersion = 2 }) }
@@ -52,6 +53,22 @@ type gomaxprocsRunner struct{}
 
 func (gomaxprocsRunner) Run(context.Context, lssr.Job, func(lssr.Progress)) (lssr.Result, error) {
 	return lssr.Result{Epochs: runtime.GOMAXPROCS(0)}, nil
+}
+
+// bigWeightsRunner returns a Result whose Weights are bigWeights(), larger
+// than gRPC's default 4 MiB message limit.
+type bigWeightsRunner struct{}
+
+func (bigWeightsRunner) Run(context.Context, lssr.Job, func(lssr.Progress)) (lssr.Result, error) {
+	return lssr.Result{Epochs: 1, Weights: bigWeights()}, nil
+}
+
+func bigWeights() []byte {
+	w := make([]byte, 9<<20)
+	for i := range w {
+		w[i] = byte(i * 7 % 251)
+	}
+	return w
 }
 
 // syncBuffer is a log sink that goroutines may write to after the test.
@@ -123,6 +140,21 @@ func TestProcessRoundTrip(t *testing.T) {
 	}
 	if _, err := p.Run(t.Context(), fakeJob("ok"), nil); !errors.Is(err, ErrLost) {
 		t.Errorf("Run after Kill: got %v, want ErrLost", err)
+	}
+}
+
+// TestProcessLargeWeights: the weights of a large network, over gRPC's
+// default 4 MiB message limit, reach the host whole. go-plugin dials with
+// the limit raised to 2 GiB (grpc_client.go, v1.8.0); this test notices if
+// an upgrade takes that away.
+func TestProcessLargeWeights(t *testing.T) {
+	p := startTestWorker(t, "big-weights")
+	res, err := p.Run(t.Context(), fakeJob("ok"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(res.Weights, bigWeights()) {
+		t.Fatalf("weights: got %d bytes, want the %d sent", len(res.Weights), len(bigWeights()))
 	}
 }
 

@@ -33,9 +33,11 @@ func realJob(epochs int) lssr.Job {
 }
 
 // TestTrainerOverProcess trains a job in a worker process and in this one,
-// and wants the same progress and the same result, bit for bit.
+// and wants the same progress and the same result, saved weights included,
+// bit for bit.
 func TestTrainerOverProcess(t *testing.T) {
 	job := realJob(3)
+	job.SaveWeights = true
 	data, err := trainer.Load(job.Dataset)
 	if err != nil {
 		t.Fatal(err)
@@ -44,6 +46,9 @@ func TestTrainerOverProcess(t *testing.T) {
 	want, err := trainer.Train(t.Context(), job, data, func(p lssr.Progress) { wantProgress = append(wantProgress, p) })
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(want.Weights) == 0 {
+		t.Fatal("the job asked for its weights and got none")
 	}
 
 	p := startTestWorker(t, "trainer")
@@ -65,7 +70,9 @@ func TestTrainerOverProcess(t *testing.T) {
 			t.Errorf("run %d: progress\n got %s\nwant %s", run, bits(gotProgress), bits(wantProgress))
 		}
 		if run == 0 {
-			t.Logf("result: %+v", got)
+			logged := got
+			logged.Weights = nil
+			t.Logf("result: %+v and %d bytes of weights", logged, len(got.Weights))
 		}
 		if got.Seconds <= 0 {
 			t.Errorf("run %d: Seconds = %v", run, got.Seconds)

@@ -23,6 +23,7 @@ func newApp() *cli.App {
 		Commands: []*cli.Command{
 			sweepCommand(),
 			reportCommand(),
+			exportCommand(),
 			measureCommand(),
 			workerCommand(),
 		},

@@ -252,6 +252,8 @@ func TestCommandsOnMissingThingsExitTwo(t *testing.T) {
 		{"sweep", "resume", "nope"},
 		{"sweep", "export", "nope"},
 		{"report", "nope"},
+		{"export", "weights", "nope", "abc", "--out", "w.safetensors"},
+		{"export", "frobnicate"},
 		{"sweep", "run"},
 		{"sweep", "run", "no-such-file.yaml"},
 		{"sweep", "frobnicate"},

@@ -579,21 +579,24 @@ func (x *Curvature) GetLossChangeEq7() float64 {
 
 // Result mirrors lssr.Result.
 type Result struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Diverged      bool                   `protobuf:"varint,1,opt,name=diverged,proto3" json:"diverged,omitempty"`
-	TestAcc       float64                `protobuf:"fixed64,2,opt,name=test_acc,json=testAcc,proto3" json:"test_acc,omitempty"`
-	TestLoss      float64                `protobuf:"fixed64,3,opt,name=test_loss,json=testLoss,proto3" json:"test_loss,omitempty"`
-	TrainLoss     float64                `protobuf:"fixed64,4,opt,name=train_loss,json=trainLoss,proto3" json:"train_loss,omitempty"`
-	TrainAcc      float64                `protobuf:"fixed64,5,opt,name=train_acc,json=trainAcc,proto3" json:"train_acc,omitempty"`
-	GradSqNorm    float64                `protobuf:"fixed64,6,opt,name=grad_sq_norm,json=gradSqNorm,proto3" json:"grad_sq_norm,omitempty"`
-	TrS1          float64                `protobuf:"fixed64,7,opt,name=tr_s1,json=trS1,proto3" json:"tr_s1,omitempty"`
-	Rho           float64                `protobuf:"fixed64,8,opt,name=rho,proto3" json:"rho,omitempty"`
-	RhoB          float64                `protobuf:"fixed64,9,opt,name=rho_b,json=rhoB,proto3" json:"rho_b,omitempty"`
-	Epochs        int64                  `protobuf:"varint,10,opt,name=epochs,proto3" json:"epochs,omitempty"`
-	Steps         int64                  `protobuf:"varint,11,opt,name=steps,proto3" json:"steps,omitempty"`
-	Seconds       float64                `protobuf:"fixed64,12,opt,name=seconds,proto3" json:"seconds,omitempty"`
-	Series        []*EpochStats          `protobuf:"bytes,13,rep,name=series,proto3" json:"series,omitempty"`
-	Measurements  []*Measurement         `protobuf:"bytes,14,rep,name=measurements,proto3" json:"measurements,omitempty"`
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	Diverged     bool                   `protobuf:"varint,1,opt,name=diverged,proto3" json:"diverged,omitempty"`
+	TestAcc      float64                `protobuf:"fixed64,2,opt,name=test_acc,json=testAcc,proto3" json:"test_acc,omitempty"`
+	TestLoss     float64                `protobuf:"fixed64,3,opt,name=test_loss,json=testLoss,proto3" json:"test_loss,omitempty"`
+	TrainLoss    float64                `protobuf:"fixed64,4,opt,name=train_loss,json=trainLoss,proto3" json:"train_loss,omitempty"`
+	TrainAcc     float64                `protobuf:"fixed64,5,opt,name=train_acc,json=trainAcc,proto3" json:"train_acc,omitempty"`
+	GradSqNorm   float64                `protobuf:"fixed64,6,opt,name=grad_sq_norm,json=gradSqNorm,proto3" json:"grad_sq_norm,omitempty"`
+	TrS1         float64                `protobuf:"fixed64,7,opt,name=tr_s1,json=trS1,proto3" json:"tr_s1,omitempty"`
+	Rho          float64                `protobuf:"fixed64,8,opt,name=rho,proto3" json:"rho,omitempty"`
+	RhoB         float64                `protobuf:"fixed64,9,opt,name=rho_b,json=rhoB,proto3" json:"rho_b,omitempty"`
+	Epochs       int64                  `protobuf:"varint,10,opt,name=epochs,proto3" json:"epochs,omitempty"`
+	Steps        int64                  `protobuf:"varint,11,opt,name=steps,proto3" json:"steps,omitempty"`
+	Seconds      float64                `protobuf:"fixed64,12,opt,name=seconds,proto3" json:"seconds,omitempty"`
+	Series       []*EpochStats          `protobuf:"bytes,13,rep,name=series,proto3" json:"series,omitempty"`
+	Measurements []*Measurement         `protobuf:"bytes,14,rep,name=measurements,proto3" json:"measurements,omitempty"`
+	// weights is lssr.Result.Weights: a safetensors file of the final
+	// parameters, empty unless the job asked for them and did not diverge.
+	Weights       []byte `protobuf:"bytes,15,opt,name=weights,proto3" json:"weights,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -726,6 +729,13 @@ func (x *Result) GetMeasurements() []*Measurement {
 	return nil
 }
 
+func (x *Result) GetWeights() []byte {
+	if x != nil {
+		return x.Weights
+	}
+	return nil
+}
+
 var File_worker_proto protoreflect.FileDescriptor
 
 const file_worker_proto_rawDesc = "" +
@@ -783,7 +793,7 @@ const file_worker_proto_rawDesc = "" +
 	"\vloss_change\x18\x0e \x01(\x01R\n" +
 	"lossChange\x12$\n" +
 	"\x0eloss_change_se\x18\x0f \x01(\x01R\flossChangeSe\x12&\n" +
-	"\x0floss_change_eq7\x18\x10 \x01(\x01R\rlossChangeEq7\"\xb3\x03\n" +
+	"\x0floss_change_eq7\x18\x10 \x01(\x01R\rlossChangeEq7\"\xcd\x03\n" +
 	"\x06Result\x12\x1a\n" +
 	"\bdiverged\x18\x01 \x01(\bR\bdiverged\x12\x19\n" +
 	"\btest_acc\x18\x02 \x01(\x01R\atestAcc\x12\x1b\n" +
@@ -801,7 +811,8 @@ const file_worker_proto_rawDesc = "" +
 	"\x05steps\x18\v \x01(\x03R\x05steps\x12\x18\n" +
 	"\aseconds\x18\f \x01(\x01R\aseconds\x122\n" +
 	"\x06series\x18\r \x03(\v2\x1a.lssr.worker.v1.EpochStatsR\x06series\x12?\n" +
-	"\fmeasurements\x18\x0e \x03(\v2\x1b.lssr.worker.v1.MeasurementR\fmeasurements2M\n" +
+	"\fmeasurements\x18\x0e \x03(\v2\x1b.lssr.worker.v1.MeasurementR\fmeasurements\x12\x18\n" +
+	"\aweights\x18\x0f \x01(\fR\aweights2M\n" +
 	"\x06Worker\x12C\n" +
 	"\x05Train\x12\x1c.lssr.worker.v1.TrainRequest\x1a\x1a.lssr.worker.v1.TrainEvent0\x01B,Z*github.com/lssr/lssr/worker/proto;workerpbb\x06proto3"
 
