@@ -127,6 +127,7 @@ func (r *run) signedGradientSum(ctx context.Context, split Split, seed uint64) e
 	signs := newRand(seed, streamRademacher)
 	clear(r.gradSum)
 	classes := net.classes()
+	net.transposeWeights()
 	return chunks(ctx, split, dim, func(x []float32, y []uint8, m int) {
 		logits := net.forward(ws, x, m)
 		delta := ws.deltas[last]

@@ -195,6 +195,7 @@ func (r *run) forwardLoss(idx []int, scale float64) (loss float64, correct int) 
 // idx, and returns that mean loss and how many of them are classified right.
 func (r *run) gradient(idx []int) (loss float64, correct int) {
 	loss, correct = r.forwardLoss(idx, 1/float64(len(idx)))
+	r.net.transposeWeights()
 	r.net.backward(r.ws, r.batchX, len(idx), false)
 	return loss, correct
 }
@@ -210,6 +211,7 @@ func (r *run) step(idx []int) (loss float64, correct int) {
 	}
 	loss, correct = r.forwardLoss(idx, -r.cfg.lr/float64(len(idx)))
 	if finite(loss) {
+		r.net.transposeWeights()
 		r.net.backward(r.ws, r.batchX, len(idx), true)
 	}
 	return loss, correct
