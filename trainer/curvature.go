@@ -79,6 +79,7 @@ func (r *run) signedGradientSum(ctx context.Context, split Split, seed uint64, s
 	signs := newRand(seed, streamRademacher)
 	clear(sum)
 	classes := net.classes()
+	net.transposeWeights()
 	return chunks(ctx, split, dim, func(x []float32, y []uint8, m int) {
 		logits := net.forward(ws, x, m)
 		delta := ws.deltas[last]

@@ -55,6 +55,9 @@ func (r *run) pass(ctx context.Context, split Split, withGrad bool) (passStats, 
 	net, ws, dim := r.net, r.evalWS, r.data.Dim
 	last := len(net.layers) - 1
 	clear(r.gradSum)
+	if withGrad {
+		net.transposeWeights() // the weights are the same for every chunk
+	}
 	var lossSum, sqSum float64
 	var correct int
 	err := chunks(ctx, split, dim, func(x []float32, y []uint8, m int) {

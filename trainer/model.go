@@ -159,10 +159,23 @@ func (net *mlp) forward(ws *workspace, x []float32, m int) []float32 {
 	return ws.outs[last][:m*net.classes()]
 }
 
+// transposeWeights sets every layer's wT (all but layer 0's) from its w.
+// backward reads wT, so this must run whenever the weights have changed
+// since it last ran: before every SGD step, but only once before a full pass,
+// whose chunks all see the same weights.
+func (net *mlp) transposeWeights() {
+	for l := 1; l < len(net.layers); l++ {
+		ly := &net.layers[l]
+		kernels.TransposePacked(ly.wT, ly.in, ly.out, ly.w)
+	}
+}
+
 // backward propagates ws.deltas[last] (the loss gradient with respect to the
 // logits, set by the loss) through the network for the m examples whose
 // features are x. The parameter gradients are sums over the m rows of
-// deltas: the loss's scale decides whether that is a mean.
+// deltas: the loss's scale decides whether that is a mean. It reads each
+// layer's Wᵀ from wT, which transposeWeights must have set from the current
+// weights.
 //
 // Without update it writes those gradients to net.grads. With update it adds
 // them to the parameters instead: the caller has scaled the loss gradient by
@@ -176,7 +189,6 @@ func (net *mlp) backward(ws *workspace, x []float32, m int, update bool) {
 		in := ws.input(net, l, x, m)
 		delta := ws.deltas[l][:m*ly.out]
 		if l > 0 {
-			kernels.TransposePacked(ly.wT, ly.in, ly.out, ly.w)
 			prev := ws.deltas[l-1][:m*ly.in]
 			net.kern.GemmPacked(false, m, ly.in, ly.out, 1, delta, ly.out, ly.wT, 0, prev, ly.in, false, kernels.Epilogue{})
 			net.activationGrad(prev, in)

@@ -90,6 +90,7 @@ func (r *run) batchGradientSum(ctx context.Context, split Split, idx []int, sum 
 	last := len(net.layers) - 1
 	classes := net.classes()
 	clear(sum)
+	net.transposeWeights()
 	x := make([]float32, evalChunk*dim)
 	y := make([]uint8, evalChunk)
 	for start := 0; start < len(idx); start += evalChunk {

@@ -243,6 +243,7 @@ func (r *run) gradient(idx []int) (loss float64, correct int) {
 		return r.seq.gradient(r.batchX, r.batchY, len(idx), true)
 	}
 	loss, correct = r.forwardLoss(idx, 1/float64(len(idx)))
+	r.net.transposeWeights()
 	r.net.backward(r.ws, r.batchX, len(idx), false)
 	return loss, correct
 }
@@ -262,6 +263,7 @@ func (r *run) step(idx []int) (loss float64, correct int) {
 	}
 	loss, correct = r.forwardLoss(idx, -r.cfg.lr/float64(len(idx)))
 	if finite(loss) {
+		r.net.transposeWeights()
 		r.net.backward(r.ws, r.batchX, len(idx), true)
 	}
 	return loss, correct
