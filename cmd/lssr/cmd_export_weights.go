@@ -35,6 +35,7 @@ func exportCommand() *cli.Command {
 		Usage: "write what a sweep kept for one job to a file",
 		Subcommands: []*cli.Command{
 			exportWeightsCommand(),
+			exportDataCommand(),
 		},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return lssr.BadInput("%v", err)
