@@ -15,8 +15,15 @@ import (
 // the whole set, so ρ_b is exactly 1.
 func TestSampledRhoBAgreesWithEq17(t *testing.T) {
 	const n, batches = 160, 400
-	for _, sampling := range []lssr.Sampling{lssr.SamplingWithout, lssr.SamplingWith} {
+	for _, tc := range []struct {
+		model    string
+		sampling lssr.Sampling
+	}{{"mlp", lssr.SamplingWithout}, {"mlp", lssr.SamplingWith}, {"cnn-bn", lssr.SamplingWithout}, {"cnn-bn", lssr.SamplingWith}} {
+		sampling := tc.sampling
 		r := smallRun(t, n, 8, []int{10}, "tanh", lssr.LossCrossEntropy, sampling)
+		if tc.model == "cnn-bn" {
+			r = cnnRun(t, n, sampling)
+		}
 		for s := range 4 {
 			r.step(r.perm[s*8 : s*8+8])
 		}
@@ -25,13 +32,17 @@ func TestSampledRhoBAgreesWithEq17(t *testing.T) {
 			t.Fatalf("measure: %v %v", m, err)
 		}
 		for _, b := range []int{1, 8, 64, n / 2, n} {
-			t.Run(fmt.Sprintf("%s/b=%d", sampling, b), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/%s/b=%d", tc.model, sampling, b), func(t *testing.T) {
 				got, se, err := r.sampledRhoB(context.Background(), r.data.Train, m.GradSqNorm, b, batches, sampling, uint64(b))
 				if err != nil {
 					t.Fatal(err)
 				}
 				want := lssr.RhoB(m.Rho, n, b, sampling)
-				t.Logf("ρ = %.4g: eq. 17 ρ_b = %.5f, sampled %.5f ± %.5f (%.1f SE)", m.Rho, want, got, se, math.Abs(got-want)/math.Max(se, 1e-300))
+				apart := "every batch is the whole set"
+				if se > 0 {
+					apart = fmt.Sprintf("%.1f SE apart", math.Abs(got-want)/se)
+				}
+				t.Logf("ρ = %.4g: eq. 17 ρ_b = %.5f, sampled %.5f ± %.5f (%s)", m.Rho, want, got, se, apart)
 				if sampling == lssr.SamplingWithout && b == n {
 					if relErr(got, 1) > 1e-5 || relErr(want, 1) > 1e-12 {
 						t.Errorf("b = n without replacement: ρ_b = %v sampled, %v by eq. 17, want 1", got, want)
@@ -44,4 +55,21 @@ func TestSampledRhoBAgreesWithEq17(t *testing.T) {
 			})
 		}
 	}
+}
+
+// cnnRun is a run of a small CNN with batch norm on n quadrant images at
+// b = 8 (the seqNet path).
+func cnnRun(t *testing.T, n int, sampling lssr.Sampling) *run {
+	t.Helper()
+	data := &Data{Train: quadrantImages(n, 5), Test: quadrantImages(8, 6), Dim: 64, Classes: 4, Shape: [3]int{1, 8, 8}}
+	job := lssr.Job{
+		Model: lssr.ModelSpec{Kind: "cnn", Channels: []int{3}, Hidden: []int{6}, BatchNorm: true, Activation: "tanh"},
+		Loss:  lssr.LossCrossEntropy, BatchSize: 8, LR: 0.1, Seed: 11,
+		Training: lssr.TrainingSpec{Epochs: 1, Sampling: sampling},
+	}
+	cfg, err := parseJob(job, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newRun(cfg, data)
 }
