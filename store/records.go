@@ -50,6 +50,11 @@ type JobRecord struct {
 	Worker     string    `json:"worker,omitempty"`
 	StartedAt  time.Time `json:"started_at,omitzero"`
 	FinishedAt time.Time `json:"finished_at,omitzero"`
+	// CheckpointEpoch and CheckpointAt describe the latest mid-job
+	// checkpoint kept for this job (none when zero): the epoch it was taken
+	// after and when the orchestrator stored it.
+	CheckpointEpoch int       `json:"checkpoint_epoch,omitempty"`
+	CheckpointAt    time.Time `json:"checkpoint_at,omitzero"`
 	// Result holds the final metrics without the series, set when done or
 	// diverged.
 	Result *lssr.Result `json:"result,omitempty"`
