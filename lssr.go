@@ -118,6 +118,13 @@ type Job struct {
 	// Result (Result.Weights). It changes what is kept, not what is
 	// trained, so it is left out of the job ID.
 	SaveWeights bool `json:"save_weights,omitempty"`
+	// CheckpointEvery asks for a checkpoint every so many epochs (0: when
+	// about a minute of work has passed since the last one). Checkpoints
+	// change nothing trained, so it is left out of the job ID too.
+	CheckpointEvery int `json:"checkpoint_every,omitempty"`
+	// Resume is a checkpoint (Progress.Checkpoint) of this job to continue
+	// from. It travels beside the job, never in its JSON or its ID.
+	Resume []byte `json:"-"`
 }
 
 // ContentID derives the job's stable ID from what decides its training
@@ -128,7 +135,7 @@ type Job struct {
 // count keeps every ID.
 func (j Job) ContentID() string {
 	c := j
-	c.ID, c.Sweep, c.Dataset.Dir, c.SaveWeights = "", "", "", false
+	c.ID, c.Sweep, c.Dataset.Dir, c.SaveWeights, c.CheckpointEvery = "", "", "", false, 0
 	raw, err := json.Marshal(c)
 	if err != nil {
 		panic(fmt.Sprintf("lssr: job is not marshalable: %v", err)) // plain structs always marshal
@@ -144,6 +151,11 @@ type Progress struct {
 	Step      int64   `json:"step"`
 	TrainLoss float64 `json:"train_loss"` // mean minibatch loss over the epoch
 	TrainAcc  float64 `json:"train_acc"`  // minibatch accuracy over the epoch
+	// Checkpoint, when not nil, is the job's whole training state after
+	// this epoch (a safetensors file, see package trainer): given back as
+	// Job.Resume, it continues the job to the very result an uninterrupted
+	// run gives.
+	Checkpoint []byte `json:"-"`
 }
 
 // Measurement is one measurement of the gradient distribution over the whole
@@ -224,6 +236,9 @@ type Result struct {
 	// PyTorch state_dict names. It never goes into a JSON record or an
 	// export: the store keeps it apart.
 	Weights []byte `json:"-"`
+	// ResumedFrom is the epoch of the checkpoint the last attempt continued
+	// from (0: it started afresh).
+	ResumedFrom int `json:"resumed_from,omitempty"`
 }
 
 // ErrBadInput marks errors caused by what the user gave (a spec, a flag, a

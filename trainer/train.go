@@ -127,6 +127,8 @@ type run struct {
 	batchX []float32
 	batchY []uint8
 	order  *rand.Rand
+	// orderSrc is order's source, whose state a checkpoint keeps.
+	orderSrc *rand.PCG
 	perm   []int // without replacement: this epoch's permutation
 	idx    []int // with replacement: the current batch
 	// gradSum accumulates Σ_i ∇ℓ_i over a full pass, in float64.
@@ -157,7 +159,8 @@ func newRun(cfg config, data *Data) *run {
 	}
 	r.batchX = make([]float32, cfg.batchSize*data.Dim)
 	r.batchY = make([]uint8, cfg.batchSize)
-	r.order = newRand(cfg.seed, streamOrder)
+	r.orderSrc = rand.NewPCG(cfg.seed, streamOrder)
+	r.order = rand.New(r.orderSrc)
 	r.perm = make([]int, data.Train.N)
 	for i := range r.perm {
 		r.perm[i] = i
@@ -312,6 +315,16 @@ func Train(ctx context.Context, job lssr.Job, data *Data, progress func(lssr.Pro
 	}
 	r := newRun(cfg, data)
 	var res lssr.Result
+	if job.Resume != nil {
+		if res, err = r.restore(job, job.Resume); err != nil {
+			// A damaged or foreign checkpoint costs time, not correctness:
+			// start afresh.
+			r, res = newRun(cfg, data), lssr.Result{}
+		} else {
+			res.ResumedFrom = res.Epochs
+		}
+	}
+	lastCheckpoint := time.Now()
 	diverged := func() (lssr.Result, error) {
 		res.Diverged = true
 		res.Seconds = time.Since(start).Seconds()
@@ -319,7 +332,7 @@ func Train(ctx context.Context, job lssr.Job, data *Data, progress func(lssr.Pro
 	}
 	done := ctx.Done()
 	steps := r.stepsPerEpoch()
-	for epoch := 1; epoch <= cfg.epochs; epoch++ {
+	for epoch := res.Epochs + 1; epoch <= cfg.epochs; epoch++ {
 		r.startEpoch()
 		var lossSum float64
 		var correct int
@@ -344,9 +357,6 @@ func Train(ctx context.Context, job lssr.Job, data *Data, progress func(lssr.Pro
 			TrainAcc:  float64(correct) / float64(steps*cfg.batchSize),
 		}
 		res.Series = append(res.Series, stats)
-		if progress != nil {
-			progress(lssr.Progress{Epoch: epoch, Epochs: cfg.epochs, Step: res.Steps, TrainLoss: stats.TrainLoss, TrainAcc: stats.TrainAcc})
-		}
 		rhoDue := cfg.measureEvery > 0 && epoch%cfg.measureEvery == 0
 		curvDue := cfg.curvatureEvery > 0 && epoch%cfg.curvatureEvery == 0
 		if (rhoDue || curvDue) && epoch < cfg.epochs {
@@ -363,6 +373,16 @@ func Train(ctx context.Context, job lssr.Job, data *Data, progress func(lssr.Pro
 				}
 			}
 			res.Measurements = append(res.Measurements, *m)
+		}
+		if progress != nil {
+			p := lssr.Progress{Epoch: epoch, Epochs: cfg.epochs, Step: res.Steps, TrainLoss: stats.TrainLoss, TrainAcc: stats.TrainAcc}
+			if r.checkpointDue(job, epoch, lastCheckpoint) {
+				if p.Checkpoint, err = r.checkpoint(job, epoch, res); err != nil {
+					return lssr.Result{}, err
+				}
+				lastCheckpoint = time.Now()
+			}
+			progress(p)
 		}
 	}
 
