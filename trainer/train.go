@@ -129,8 +129,8 @@ type run struct {
 	order  *rand.Rand
 	// orderSrc is order's source, whose state a checkpoint keeps.
 	orderSrc *rand.PCG
-	perm   []int // without replacement: this epoch's permutation
-	idx    []int // with replacement: the current batch
+	perm     []int // without replacement: this epoch's permutation
+	idx      []int // with replacement: the current batch
 	// gradSum accumulates Σ_i ∇ℓ_i over a full pass, in float64.
 	gradSum []float64
 	// With momentum: vel is δ_{t−1} of eq. 13, and saved holds θ_t while
