@@ -71,6 +71,11 @@ func (e *LocalExecutor) Run(ctx context.Context, slot int, job lssr.Job, progres
 		e.procs[slot] = p
 	}
 	res, err := p.Run(ctx, job, progress)
+	if ctx.Err() != nil {
+		// A cancelled attempt may have left the worker stuck in the job (a
+		// hang does not watch ctx): replace it before the slot's next job.
+		p.Kill()
+	}
 	if err != nil && p.Exited() {
 		err = fmt.Errorf("worker %s exited: %w", e.SlotName(slot), err)
 	}

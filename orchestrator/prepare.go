@@ -49,19 +49,19 @@ func Prepare(db *store.DB, spec *sweeps.Spec, now time.Time) (Prepared, error) {
 	return out, err
 }
 
-// applySaveWeights sets the spec's save_weights on the sweep's stored jobs
-// that have not finished, so turning it on and running the spec again keeps
-// the weights of every job still to run.
+// applySaveWeights sets the spec's save_weights and checkpoint_every on the
+// sweep's stored jobs that have not finished, so turning them on and
+// running the spec again applies them to every job still to run.
 func applySaveWeights(tx *store.Tx, spec *sweeps.Spec) error {
 	stored, err := tx.Jobs(spec.Name)
 	if err != nil {
 		return err
 	}
 	for _, rec := range stored {
-		if rec.State.Finished() || rec.Job.SaveWeights == spec.SaveWeights {
+		if rec.State.Finished() || rec.Job.SaveWeights == spec.Keep.SaveWeights && rec.Job.CheckpointEvery == spec.Keep.CheckpointEvery {
 			continue
 		}
-		rec.Job.SaveWeights = spec.SaveWeights
+		rec.Job.SaveWeights, rec.Job.CheckpointEvery = spec.Keep.SaveWeights, spec.Keep.CheckpointEvery
 		if err := tx.PutJob(spec.Name, rec); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package orchestrator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sync"
@@ -36,7 +37,14 @@ type Options struct {
 	Observer Observer
 	// Now is the clock (default time.Now); tests may pin it.
 	Now func() time.Time
+	// HangTimeout, when > 0, kills an attempt that reports no progress for
+	// that long (a hung worker) and retries the job on a fresh worker.
+	HangTimeout time.Duration
 }
+
+// ErrHung is wrapped by the error stored for an attempt that reported no
+// progress within Options.HangTimeout.
+var ErrHung = errors.New("worker hung")
 
 // Run runs every pending job of the sweep on exec until none is left or ctx
 // is cancelled. Jobs that a dead process left running are queued again
@@ -167,9 +175,7 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 		return err
 	}
 	r.opts.Observer.JobStarted(slot, rec)
-	res, runErr := r.exec.Run(ctx, slot, rec.Job, func(p lssr.Progress) {
-		r.opts.Observer.JobProgress(slot, rec.Job, p)
-	})
+	res, runErr := r.run(ctx, slot, &rec)
 	var series store.Series
 	var weights []byte
 	switch {
@@ -184,6 +190,7 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 			rec.State = store.StateFailed
 		}
 	default:
+		rec.CheckpointEpoch, rec.CheckpointAt = 0, time.Time{}
 		rec.State = store.StateDone
 		if res.Diverged {
 			rec.State = store.StateDiverged
@@ -197,10 +204,20 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 		rec.Result = &res
 		rec.LastError = ""
 	}
+	if rec.State == store.StateFailed {
+		rec.CheckpointEpoch, rec.CheckpointAt = 0, time.Time{}
+	}
 	rec.FinishedAt = r.opts.Now()
 	err = r.db.Update(func(tx *store.Tx) error {
 		if err := tx.PutJob(r.sweep, rec); err != nil {
 			return err
+		}
+		// A pending job keeps its checkpoint for the next attempt; a
+		// finished one has no more use for it.
+		if rec.State != store.StatePending {
+			if err := tx.DeleteCheckpoint(r.sweep, id); err != nil {
+				return err
+			}
 		}
 		// The stored weights always belong to the stored outcome: an
 		// attempt that ends without weights drops those of an earlier one.
@@ -236,6 +253,62 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 	}
 	r.opts.Observer.JobEnded(slot, rec)
 	return nil
+}
+
+// run runs one attempt of rec's job on slot, continuing from the job's
+// stored checkpoint if it has one. Checkpoints the job sends are stored as
+// they come, with rec's CheckpointEpoch and CheckpointAt; if storing one
+// fails, the attempt is stopped and the error recorded for Run to return.
+// With a HangTimeout, an attempt silent for that long is cancelled (the
+// executor then replaces the worker) and fails with an error wrapping
+// ErrHung.
+func (r *runner) run(ctx context.Context, slot int, rec *store.JobRecord) (lssr.Result, error) {
+	job := rec.Job
+	err := r.db.View(func(tx *store.Tx) error {
+		var err error
+		job.Resume, err = tx.Checkpoint(r.sweep, job.ID)
+		return err
+	})
+	if err != nil {
+		return lssr.Result{}, err
+	}
+	actx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	alive := func() {}
+	if d := r.opts.HangTimeout; d > 0 {
+		watchdog := time.AfterFunc(d, func() {
+			cancel(fmt.Errorf("%w: no progress for %v; the worker was killed", ErrHung, d))
+		})
+		defer watchdog.Stop()
+		alive = func() { watchdog.Reset(d) }
+	}
+	// The executor calls progress in this goroutine, so rec is not shared.
+	res, runErr := r.exec.Run(actx, slot, job, func(p lssr.Progress) {
+		alive()
+		if p.Checkpoint != nil {
+			if err := r.storeCheckpoint(rec, p); err != nil {
+				r.fail(fmt.Errorf("store: checkpoint of job %s: %w", rec.Job.ID, err))
+				cancel(err)
+			}
+		}
+		p.Checkpoint = nil
+		r.opts.Observer.JobProgress(slot, rec.Job, p)
+	})
+	if runErr != nil && ctx.Err() == nil && context.Cause(actx) != nil {
+		runErr = context.Cause(actx)
+	}
+	return res, runErr
+}
+
+// storeCheckpoint keeps a job's latest checkpoint and notes it on its record.
+func (r *runner) storeCheckpoint(rec *store.JobRecord, p lssr.Progress) error {
+	rec.CheckpointEpoch, rec.CheckpointAt = p.Epoch, r.opts.Now()
+	return r.db.Update(func(tx *store.Tx) error {
+		if err := tx.PutCheckpoint(r.sweep, rec.Job.ID, p.Checkpoint); err != nil {
+			return err
+		}
+		return tx.PutJob(r.sweep, *rec)
+	})
 }
 
 // sanitize zeroes non-finite metrics: a diverged run may end with an Inf

@@ -38,6 +38,7 @@
 //	  hessian_subset: 2048     # on this many training examples, 1…n [all]
 //	  curvature_samples: 10    # Rademacher vectors for tr(HS_1) [10]
 //	  save_weights: true       # keep each finished job's final weights for 'lssr export weights' [false]
+//	  checkpoint_every: 5      # a mid-job checkpoint every K epochs, 1…epochs [0: about a minute of work apart]
 //	grid:
 //	  batch_sizes: [8, 16, 32] # a list, or a log2 range (below); each b in 1…dataset.n
 //	  learning_rates: {log2_from: -10, log2_to: 0, log2_step: 0.5}

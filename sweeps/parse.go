@@ -15,7 +15,7 @@ var (
 	datasetFields  = []string{"name", "dir", "n", "test_n", "balanced", "subset_seed", "dim", "classes"}
 	modelFields    = []string{"kind", "hidden", "activation", "channels", "kernel", "pool", "batch_norm"}
 	trainingFields = []string{"epochs", "sampling", "measure_every", "momentum", "nesterov",
-		"curvature_every", "hessian_subset", "curvature_samples", "save_weights"}
+		"curvature_every", "hessian_subset", "curvature_samples", "save_weights", "checkpoint_every"}
 	gridFields = []string{"batch_sizes", "learning_rates", "seeds"}
 )
 
@@ -37,7 +37,7 @@ func (d *decoder) spec(root *yaml.Node) *Spec {
 	if n := top.get("loss"); n != nil {
 		s.Loss = d.enum(n, "loss", lssr.LossCrossEntropy, lssr.LossMSE)
 	}
-	s.Training, s.SaveWeights = d.training(top.need("training"), top.keyLine("training"), s.Dataset.N)
+	s.Training, s.Keep = d.training(top.need("training"), top.keyLine("training"), s.Dataset.N)
 	s.Grid = d.grid(top.need("grid"), top.keyLine("grid"), s.Dataset.N)
 	s.Workers = min(runtime.NumCPU(), MaxWorkers)
 	if n := top.get("workers"); n != nil {
@@ -189,12 +189,13 @@ func (d *decoder) cnn(o *object, m *lssr.ModelSpec) {
 	}
 }
 
-// training decodes the training section. save_weights is returned apart
-// from the TrainingSpec: it decides what is kept, not how the job trains.
-func (d *decoder) training(n *yaml.Node, line, datasetN int) (t lssr.TrainingSpec, saveWeights bool) {
+// training decodes the training section. save_weights and
+// checkpoint_every are returned apart from the TrainingSpec: they decide
+// what is kept, not how the job trains.
+func (d *decoder) training(n *yaml.Node, line, datasetN int) (t lssr.TrainingSpec, keep Keep) {
 	t = lssr.TrainingSpec{Sampling: lssr.SamplingWithout}
 	if d.err != nil {
-		return t, false
+		return t, keep
 	}
 	o := d.object(n, "training", line, trainingFields...)
 	t.Epochs = int(d.integer(o.need("epochs"), "training.epochs", 1, MaxEpochs))
@@ -234,9 +235,12 @@ func (d *decoder) training(n *yaml.Node, line, datasetN int) (t lssr.TrainingSpe
 		t.CurvatureSamples = int(d.integer(k, "training.curvature_samples", 1, 10_000))
 	}
 	if k := o.get("save_weights"); k != nil && d.err == nil {
-		saveWeights = d.boolean(k, "training.save_weights")
+		keep.SaveWeights = d.boolean(k, "training.save_weights")
 	}
-	return t, saveWeights
+	if k := o.get("checkpoint_every"); k != nil && d.err == nil {
+		keep.CheckpointEvery = int(d.integer(k, "training.checkpoint_every", 1, int64(t.Epochs)))
+	}
+	return t, keep
 }
 
 // grid decodes the grid section and checks the job count. n is dataset.n,

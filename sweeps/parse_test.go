@@ -247,8 +247,8 @@ func TestParseSaveWeights(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if off.SaveWeights || !on.SaveWeights {
-		t.Fatalf("SaveWeights: %v without the field, %v with true", off.SaveWeights, on.SaveWeights)
+	if off.Keep.SaveWeights || !on.Keep.SaveWeights {
+		t.Fatalf("SaveWeights: %v without the field, %v with true", off.Keep.SaveWeights, on.Keep.SaveWeights)
 	}
 	offJobs, onJobs := off.Jobs(), on.Jobs()
 	for i := range onJobs {

@@ -37,6 +37,17 @@ const (
 	CIFAR10TestSize  = 10_000 // test records in CIFAR-10: the cap on its dataset.test_n
 )
 
+// Keep holds the training fields that change what is kept, not what is
+// trained.
+type Keep struct {
+	// SaveWeights (training.save_weights) keeps every finished job's final
+	// weights.
+	SaveWeights bool
+	// CheckpointEvery (training.checkpoint_every) takes a mid-job
+	// checkpoint every so many epochs; 0 means about a minute of work apart.
+	CheckpointEvery int
+}
+
 // Spec is a parsed, validated sweep spec with every default filled in.
 type Spec struct {
 	// Name labels the sweep in the store and in file names.
@@ -46,9 +57,9 @@ type Spec struct {
 	Model    lssr.ModelSpec
 	Loss     string // lssr.LossCrossEntropy or lssr.LossMSE
 	Training lssr.TrainingSpec
-	// SaveWeights (training.save_weights) keeps every finished job's final
-	// weights; it goes on each job, outside its ID.
-	SaveWeights bool
+	// Keep says what is kept of the jobs besides their results; it goes on
+	// each job, outside its ID.
+	Keep Keep
 	// Grid holds the values of b, η and seed the jobs range over.
 	Grid Grid
 	// Workers is the number of worker processes; runtime.NumCPU() (at most
@@ -222,7 +233,8 @@ func (s *Spec) Jobs() []lssr.Job {
 					LR:        lr,
 					Seed:      seed,
 
-					SaveWeights: s.SaveWeights,
+					SaveWeights:     s.Keep.SaveWeights,
+					CheckpointEvery: s.Keep.CheckpointEvery,
 				}
 				// Each job owns its slice: a caller editing one job's
 				// model must not change the others.

@@ -11,39 +11,42 @@ import (
 
 func progressToProto(p lssr.Progress) *workerpb.Progress {
 	return &workerpb.Progress{
-		Epoch:     int64(p.Epoch),
-		Epochs:    int64(p.Epochs),
-		Step:      p.Step,
-		TrainLoss: p.TrainLoss,
-		TrainAcc:  p.TrainAcc,
+		Epoch:      int64(p.Epoch),
+		Epochs:     int64(p.Epochs),
+		Step:       p.Step,
+		TrainLoss:  p.TrainLoss,
+		TrainAcc:   p.TrainAcc,
+		Checkpoint: p.Checkpoint,
 	}
 }
 
 func progressFromProto(p *workerpb.Progress) lssr.Progress {
 	return lssr.Progress{
-		Epoch:     int(p.GetEpoch()),
-		Epochs:    int(p.GetEpochs()),
-		Step:      p.GetStep(),
-		TrainLoss: p.GetTrainLoss(),
-		TrainAcc:  p.GetTrainAcc(),
+		Epoch:      int(p.GetEpoch()),
+		Epochs:     int(p.GetEpochs()),
+		Step:       p.GetStep(),
+		TrainLoss:  p.GetTrainLoss(),
+		TrainAcc:   p.GetTrainAcc(),
+		Checkpoint: p.GetCheckpoint(),
 	}
 }
 
 func resultToProto(r lssr.Result) *workerpb.Result {
 	out := &workerpb.Result{
-		Diverged:   r.Diverged,
-		TestAcc:    r.TestAcc,
-		TestLoss:   r.TestLoss,
-		TrainLoss:  r.TrainLoss,
-		TrainAcc:   r.TrainAcc,
-		GradSqNorm: r.GradSqNorm,
-		TrS1:       r.TrS1,
-		Rho:        r.Rho,
-		RhoB:       r.RhoB,
-		Epochs:     int64(r.Epochs),
-		Steps:      r.Steps,
-		Seconds:    r.Seconds,
-		Weights:    r.Weights,
+		Diverged:    r.Diverged,
+		TestAcc:     r.TestAcc,
+		TestLoss:    r.TestLoss,
+		TrainLoss:   r.TrainLoss,
+		TrainAcc:    r.TrainAcc,
+		GradSqNorm:  r.GradSqNorm,
+		TrS1:        r.TrS1,
+		Rho:         r.Rho,
+		RhoB:        r.RhoB,
+		Epochs:      int64(r.Epochs),
+		Steps:       r.Steps,
+		Seconds:     r.Seconds,
+		Weights:     r.Weights,
+		ResumedFrom: int64(r.ResumedFrom),
 	}
 	for _, s := range r.Series {
 		out.Series = append(out.Series, &workerpb.EpochStats{
@@ -96,19 +99,20 @@ func curvatureFromProto(c *workerpb.Curvature) *lssr.Curvature {
 
 func resultFromProto(r *workerpb.Result) lssr.Result {
 	out := lssr.Result{
-		Diverged:   r.GetDiverged(),
-		TestAcc:    r.GetTestAcc(),
-		TestLoss:   r.GetTestLoss(),
-		TrainLoss:  r.GetTrainLoss(),
-		TrainAcc:   r.GetTrainAcc(),
-		GradSqNorm: r.GetGradSqNorm(),
-		TrS1:       r.GetTrS1(),
-		Rho:        r.GetRho(),
-		RhoB:       r.GetRhoB(),
-		Epochs:     int(r.GetEpochs()),
-		Steps:      r.GetSteps(),
-		Seconds:    r.GetSeconds(),
-		Weights:    r.GetWeights(),
+		Diverged:    r.GetDiverged(),
+		TestAcc:     r.GetTestAcc(),
+		TestLoss:    r.GetTestLoss(),
+		TrainLoss:   r.GetTrainLoss(),
+		TrainAcc:    r.GetTrainAcc(),
+		GradSqNorm:  r.GetGradSqNorm(),
+		TrS1:        r.GetTrS1(),
+		Rho:         r.GetRho(),
+		RhoB:        r.GetRhoB(),
+		Epochs:      int(r.GetEpochs()),
+		Steps:       r.GetSteps(),
+		Seconds:     r.GetSeconds(),
+		Weights:     r.GetWeights(),
+		ResumedFrom: int(r.GetResumedFrom()),
 	}
 	for _, s := range r.GetSeries() {
 		out.Series = append(out.Series, lssr.EpochStats{

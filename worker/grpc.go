@@ -56,6 +56,7 @@ func (s *grpcServer) Train(req *workerpb.TrainRequest, stream workerpb.Worker_Tr
 		s.logger.Error("job refused", "job", req.GetJobId(), "error", err)
 		return status.Error(codeJobRefused, err.Error())
 	}
+	job.Resume = req.GetResume()
 
 	// Send is not safe for concurrent use and the Runner may call progress
 	// from any goroutine, even late; after the Result nothing more is sent.
@@ -147,7 +148,7 @@ func (c *grpcClient) Run(ctx context.Context, job lssr.Job, progress func(lssr.P
 	}
 	streamCtx, cancel := context.WithCancel(ctx)
 	defer cancel() // frees the stream on every early return
-	stream, err := c.client.Train(streamCtx, &workerpb.TrainRequest{JobId: job.ID, JobJson: raw})
+	stream, err := c.client.Train(streamCtx, &workerpb.TrainRequest{JobId: job.ID, JobJson: raw, Resume: job.Resume})
 	if err != nil {
 		return lssr.Result{}, classify(ctx, err)
 	}

@@ -24,8 +24,8 @@ type fakeRunner struct {
 
 var (
 	fakeProgress = []lssr.Progress{
-		{Epoch: 1, Epochs: 2, Step: 3, TrainLoss: 0.1 + 0.2, TrainAcc: 1.0 / 3},
-		{Epoch: 2, Epochs: 2, Step: 6, TrainLoss: math.Inf(1), TrainAcc: math.SmallestNonzeroFloat64},
+		{Epoch: 1, Epochs: 2, Step: 3, TrainLoss: 0.1 + 0.2, TrainAcc: 1.0 / 3, Checkpoint: []byte("ckpt\x01\xff one")},
+		{Epoch: 2, Epochs: 2, Step: 6, TrainLoss: math.Inf(1), TrainAcc: math.SmallestNonzeroFloat64, Checkpoint: []byte{0x80}},
 	}
 	fakeResult = lssr.Result{
 		Diverged: true, TestAcc: 0.123456789012345678, TestLoss: math.NaN(),
@@ -45,7 +45,8 @@ var (
 					IASB: 5, Ratio: 13, Threshold: 20, Lambda1: -7.5, Lambda1Its: 100,
 					SampledRhoB: 0.5, SampledRhoBSE: 0.02, LossChange: 0.25, LossChangeSE: 0.125, LossChangeEq7: 0.375}},
 		},
-		Weights: []byte("safetensors\x01\xff\x80 bytes, not text"),
+		Weights:     []byte("safetensors\x01\xff\x80 bytes, not text"),
+		ResumedFrom: 5,
 	}
 )
 
@@ -56,6 +57,8 @@ func (f *fakeRunner) Run(ctx context.Context, job lssr.Job, progress func(lssr.P
 			progress(p)
 		}
 		return fakeResult, nil
+	case "echo-resume":
+		return lssr.Result{Weights: job.Resume}, nil
 	case "error":
 		return lssr.Result{}, errors.New("trainer: loss exploded at epoch 3: \"quoted\"\nsecond line")
 	case "bad-input":
@@ -186,6 +189,12 @@ func TestAdapterRoundTrip(t *testing.T) {
 	}
 	if bits(res) != bits(fakeResult) {
 		t.Errorf("result:\n got %s\nwant %s", bits(res), bits(fakeResult))
+	}
+	// A checkpoint to resume from reaches the Runner unchanged.
+	job := fakeJob("echo-resume")
+	job.Resume = []byte("a checkpoint\x00\xfe")
+	if res, err := r.Run(t.Context(), job, nil); err != nil || string(res.Weights) != string(job.Resume) {
+		t.Errorf("resume: the runner saw %q (%v), want %q", res.Weights, err, job.Resume)
 	}
 	// A nil progress func is allowed.
 	if _, err := r.Run(t.Context(), fakeJob("ok"), nil); err != nil {

@@ -42,7 +42,11 @@ func (r *TrainerRunner) Run(ctx context.Context, job lssr.Job, progress func(lss
 	if err != nil {
 		return lssr.Result{}, fmt.Errorf("job %s: %w", job.ID, err)
 	}
-	return trainer.Train(ctx, job, data, progress)
+	f, err := faultFromEnv()
+	if err != nil {
+		return lssr.Result{}, err
+	}
+	return trainer.Train(ctx, job, data, f.wrap(progress))
 }
 
 // data returns the loaded dataset for spec. It loads under the lock, so

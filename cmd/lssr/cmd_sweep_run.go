@@ -18,19 +18,26 @@ type runOptions struct {
 	db          string
 	workers     int
 	maxAttempts int
+	hangTimeout time.Duration
 	plain       bool
 }
+
+// DefaultHangTimeout is how long a job may go without finishing an epoch
+// before its worker counts as hung: generous, since an epoch of a large
+// job (and loading its dataset) can take minutes.
+const DefaultHangTimeout = 30 * time.Minute
 
 func runFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.IntFlag{Name: "workers", Usage: "worker processes (default: the spec's `workers`, else the number of CPUs)"},
 		&cli.IntFlag{Name: "max-attempts", Value: orchestrator.DefaultMaxAttempts, Usage: "attempts per job before it is marked failed"},
+		&cli.DurationFlag{Name: "hang-timeout", Value: DefaultHangTimeout, Usage: "kill and retry a job whose worker reports no progress (an epoch) for this long; 0: never"},
 		&cli.BoolFlag{Name: "plain", Usage: "print one line per finished job instead of progress bars"},
 	}
 }
 
 func readRunOptions(c *cli.Context) runOptions {
-	return runOptions{db: c.String("db"), workers: c.Int("workers"), maxAttempts: c.Int("max-attempts"), plain: c.Bool("plain")}
+	return runOptions{db: c.String("db"), workers: c.Int("workers"), maxAttempts: c.Int("max-attempts"), hangTimeout: c.Duration("hang-timeout"), plain: c.Bool("plain")}
 }
 
 func sweepRunCommand() *cli.Command {
@@ -83,6 +90,9 @@ func checkRunOptions(opts runOptions) error {
 	if opts.workers < 0 {
 		return badFlag("--workers", opts.workers)
 	}
+	if opts.hangTimeout < 0 {
+		return badFlag("--hang-timeout", opts.hangTimeout)
+	}
 	if opts.maxAttempts < 1 {
 		return badFlag("--max-attempts", opts.maxAttempts)
 	}
@@ -126,7 +136,7 @@ func runStored(ctx context.Context, db *store.DB, name string, specWorkers int, 
 	}
 	defer exec.Close()
 	obs := newObserver(name, workers, opts.plain)
-	err = orchestrator.Run(ctx, db, name, exec, orchestrator.Options{MaxAttempts: opts.maxAttempts, Observer: obs})
+	err = orchestrator.Run(ctx, db, name, exec, orchestrator.Options{MaxAttempts: opts.maxAttempts, HangTimeout: opts.hangTimeout, Observer: obs})
 	obs.Close()
 	if ctx.Err() != nil {
 		fmt.Fprintf(os.Stderr, "interrupted: jobs in flight are pending again; continue with 'lssr sweep resume %s'\n", name)

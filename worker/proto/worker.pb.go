@@ -33,7 +33,11 @@ type TrainRequest struct {
 	// job_json is the lssr.Job as encoding/json writes it. JSON is the very
 	// content the ID is hashed from, so the worker can check the job it
 	// decodes against job_id instead of trusting a field-by-field copy.
-	JobJson       []byte `protobuf:"bytes,2,opt,name=job_json,json=jobJson,proto3" json:"job_json,omitempty"`
+	JobJson []byte `protobuf:"bytes,2,opt,name=job_json,json=jobJson,proto3" json:"job_json,omitempty"`
+	// resume is a checkpoint of the job (a Progress.checkpoint of an earlier
+	// attempt) to continue from; empty to start afresh. It is not part of the
+	// job's JSON or ID.
+	Resume        []byte `protobuf:"bytes,3,opt,name=resume,proto3" json:"resume,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -78,6 +82,13 @@ func (x *TrainRequest) GetJobId() string {
 func (x *TrainRequest) GetJobJson() []byte {
 	if x != nil {
 		return x.JobJson
+	}
+	return nil
+}
+
+func (x *TrainRequest) GetResume() []byte {
+	if x != nil {
+		return x.Resume
 	}
 	return nil
 }
@@ -167,12 +178,15 @@ func (*TrainEvent_Result) isTrainEvent_Event() {}
 
 // Progress mirrors lssr.Progress.
 type Progress struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Epoch         int64                  `protobuf:"varint,1,opt,name=epoch,proto3" json:"epoch,omitempty"`
-	Epochs        int64                  `protobuf:"varint,2,opt,name=epochs,proto3" json:"epochs,omitempty"`
-	Step          int64                  `protobuf:"varint,3,opt,name=step,proto3" json:"step,omitempty"`
-	TrainLoss     float64                `protobuf:"fixed64,4,opt,name=train_loss,json=trainLoss,proto3" json:"train_loss,omitempty"`
-	TrainAcc      float64                `protobuf:"fixed64,5,opt,name=train_acc,json=trainAcc,proto3" json:"train_acc,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Epoch     int64                  `protobuf:"varint,1,opt,name=epoch,proto3" json:"epoch,omitempty"`
+	Epochs    int64                  `protobuf:"varint,2,opt,name=epochs,proto3" json:"epochs,omitempty"`
+	Step      int64                  `protobuf:"varint,3,opt,name=step,proto3" json:"step,omitempty"`
+	TrainLoss float64                `protobuf:"fixed64,4,opt,name=train_loss,json=trainLoss,proto3" json:"train_loss,omitempty"`
+	TrainAcc  float64                `protobuf:"fixed64,5,opt,name=train_acc,json=trainAcc,proto3" json:"train_acc,omitempty"`
+	// checkpoint, when set, is the job's whole training state after this
+	// epoch (a safetensors file), for the host to keep until the job ends.
+	Checkpoint    []byte `protobuf:"bytes,6,opt,name=checkpoint,proto3" json:"checkpoint,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -240,6 +254,13 @@ func (x *Progress) GetTrainAcc() float64 {
 		return x.TrainAcc
 	}
 	return 0
+}
+
+func (x *Progress) GetCheckpoint() []byte {
+	if x != nil {
+		return x.Checkpoint
+	}
+	return nil
 }
 
 // EpochStats mirrors lssr.EpochStats.
@@ -596,7 +617,10 @@ type Result struct {
 	Measurements []*Measurement         `protobuf:"bytes,14,rep,name=measurements,proto3" json:"measurements,omitempty"`
 	// weights is lssr.Result.Weights: a safetensors file of the final
 	// parameters, empty unless the job asked for them and did not diverge.
-	Weights       []byte `protobuf:"bytes,15,opt,name=weights,proto3" json:"weights,omitempty"`
+	Weights []byte `protobuf:"bytes,15,opt,name=weights,proto3" json:"weights,omitempty"`
+	// resumed_from is the epoch of the checkpoint the run continued from (0:
+	// it started afresh).
+	ResumedFrom   int64 `protobuf:"varint,16,opt,name=resumed_from,json=resumedFrom,proto3" json:"resumed_from,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -736,26 +760,37 @@ func (x *Result) GetWeights() []byte {
 	return nil
 }
 
+func (x *Result) GetResumedFrom() int64 {
+	if x != nil {
+		return x.ResumedFrom
+	}
+	return 0
+}
+
 var File_worker_proto protoreflect.FileDescriptor
 
 const file_worker_proto_rawDesc = "" +
 	"\n" +
-	"\fworker.proto\x12\x0elssr.worker.v1\"@\n" +
+	"\fworker.proto\x12\x0elssr.worker.v1\"X\n" +
 	"\fTrainRequest\x12\x15\n" +
 	"\x06job_id\x18\x01 \x01(\tR\x05jobId\x12\x19\n" +
-	"\bjob_json\x18\x02 \x01(\fR\ajobJson\"\x7f\n" +
+	"\bjob_json\x18\x02 \x01(\fR\ajobJson\x12\x16\n" +
+	"\x06resume\x18\x03 \x01(\fR\x06resume\"\x7f\n" +
 	"\n" +
 	"TrainEvent\x126\n" +
 	"\bprogress\x18\x01 \x01(\v2\x18.lssr.worker.v1.ProgressH\x00R\bprogress\x120\n" +
 	"\x06result\x18\x02 \x01(\v2\x16.lssr.worker.v1.ResultH\x00R\x06resultB\a\n" +
-	"\x05event\"\x88\x01\n" +
+	"\x05event\"\xa8\x01\n" +
 	"\bProgress\x12\x14\n" +
 	"\x05epoch\x18\x01 \x01(\x03R\x05epoch\x12\x16\n" +
 	"\x06epochs\x18\x02 \x01(\x03R\x06epochs\x12\x12\n" +
 	"\x04step\x18\x03 \x01(\x03R\x04step\x12\x1d\n" +
 	"\n" +
 	"train_loss\x18\x04 \x01(\x01R\ttrainLoss\x12\x1b\n" +
-	"\ttrain_acc\x18\x05 \x01(\x01R\btrainAcc\"^\n" +
+	"\ttrain_acc\x18\x05 \x01(\x01R\btrainAcc\x12\x1e\n" +
+	"\n" +
+	"checkpoint\x18\x06 \x01(\fR\n" +
+	"checkpoint\"^\n" +
 	"\n" +
 	"EpochStats\x12\x14\n" +
 	"\x05epoch\x18\x01 \x01(\x03R\x05epoch\x12\x1d\n" +
@@ -793,7 +828,7 @@ const file_worker_proto_rawDesc = "" +
 	"\vloss_change\x18\x0e \x01(\x01R\n" +
 	"lossChange\x12$\n" +
 	"\x0eloss_change_se\x18\x0f \x01(\x01R\flossChangeSe\x12&\n" +
-	"\x0floss_change_eq7\x18\x10 \x01(\x01R\rlossChangeEq7\"\xcd\x03\n" +
+	"\x0floss_change_eq7\x18\x10 \x01(\x01R\rlossChangeEq7\"\xf0\x03\n" +
 	"\x06Result\x12\x1a\n" +
 	"\bdiverged\x18\x01 \x01(\bR\bdiverged\x12\x19\n" +
 	"\btest_acc\x18\x02 \x01(\x01R\atestAcc\x12\x1b\n" +
@@ -812,7 +847,8 @@ const file_worker_proto_rawDesc = "" +
 	"\aseconds\x18\f \x01(\x01R\aseconds\x122\n" +
 	"\x06series\x18\r \x03(\v2\x1a.lssr.worker.v1.EpochStatsR\x06series\x12?\n" +
 	"\fmeasurements\x18\x0e \x03(\v2\x1b.lssr.worker.v1.MeasurementR\fmeasurements\x12\x18\n" +
-	"\aweights\x18\x0f \x01(\fR\aweights2M\n" +
+	"\aweights\x18\x0f \x01(\fR\aweights\x12!\n" +
+	"\fresumed_from\x18\x10 \x01(\x03R\vresumedFrom2M\n" +
 	"\x06Worker\x12C\n" +
 	"\x05Train\x12\x1c.lssr.worker.v1.TrainRequest\x1a\x1a.lssr.worker.v1.TrainEvent0\x01B,Z*github.com/lssr/lssr/worker/proto;workerpbb\x06proto3"
 
