@@ -148,6 +148,7 @@ func runStored(ctx context.Context, db *store.DB, name string, specWorkers int, 
 	return printOutcome(db, name)
 }
 
+// printOutcome prints the sweep's counts; it fails when jobs failed.
 func printOutcome(db *store.DB, name string) error {
 	return db.View(func(tx *store.Tx) error {
 		jobs, err := tx.Jobs(name)
@@ -156,10 +157,11 @@ func printOutcome(db *store.DB, name string) error {
 		}
 		counts := countStates(jobs)
 		fmt.Printf("sweep %s: %s\n", name, formatCounts(counts))
-		if counts[store.StateFailed] > 0 {
-			fmt.Printf("some jobs failed: see 'lssr sweep status %s' for their errors\n", name)
-		}
 		fmt.Printf("next: lssr report %s --out report-%s\n", name, name)
+		if n := counts[store.StateFailed]; n > 0 {
+			// Exit status 1, so scripts and job schedulers notice.
+			return fmt.Errorf("%d job(s) failed: see 'lssr sweep status %s' for their errors", n, name)
+		}
 		return nil
 	})
 }
