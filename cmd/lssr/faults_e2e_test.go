@@ -288,3 +288,34 @@ func TestFaultOrchestratorKilledRepeatedly(t *testing.T) {
 	}
 	sameState(t, readState(t, dir, "o.db", "o"), want)
 }
+
+// TestFaultDiskFull runs a sweep whose database cannot grow past 1 MiB (a
+// file-size limit, as a full disk): the sweep stops with an error naming
+// the failed write, the database stays readable and consistent, and
+// resuming without the limit ends exactly as an uninterrupted sweep.
+func TestFaultDiskFull(t *testing.T) {
+	dir := t.TempDir()
+	spec := strings.NewReplacer("dim: 32", "dim: 200", "hidden: [96]", "hidden: [256]", "batch_sizes: [8]", "batch_sizes: [32]").
+		Replace(faultSpec("d", 20, "[0.01, 0.02, 0.04, 0.08]"))
+	writeFile(t, filepath.Join(dir, "s.yaml"), spec)
+	if r := runLSSR(t, dir, "--db", "clean.db", "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
+		t.Fatalf("clean run: exit %d: %s", r.code, r.stderr)
+	}
+	want := readState(t, dir, "clean.db", "d")
+
+	cmd := exec.Command("bash", "-c", `ulimit -f 1024 && exec "$0" --db d.db sweep run --plain s.yaml`, lssrBin)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "file too large") {
+		t.Fatalf("a sweep on a full disk: err %v, output:\n%s\nwant a failure naming the write", err, out)
+	}
+	jobs := readJobs(t, filepath.Join(dir, "d.db"), "d")
+	if n := countFinished(jobs); n == len(jobs) {
+		t.Fatalf("all %d jobs finished within the limit; the test did not fill the disk", n)
+	}
+	t.Logf("stopped at the limit with %d of %d jobs finished", countFinished(jobs), len(jobs))
+	if r := runLSSR(t, dir, "--db", "d.db", "sweep", "resume", "--plain", "d"); r.code != 0 {
+		t.Fatalf("resume after the disk was freed: exit %d: %s", r.code, r.stderr)
+	}
+	sameState(t, readState(t, dir, "d.db", "d"), want)
+}
