@@ -40,9 +40,15 @@ func outcome(rec store.JobRecord) string {
 	switch {
 	case rec.State == store.StateDiverged:
 		return fmt.Sprintf("diverged after %d epochs", rec.Result.Epochs)
+	case rec.State == store.StatePending && rec.CheckpointEpoch > 0:
+		return fmt.Sprintf("attempt %d: %s; will resume from the checkpoint of epoch %d", rec.Attempts, truncate(oneLine(rec.LastError), 120), rec.CheckpointEpoch)
 	case rec.Result != nil:
 		r := rec.Result
-		return fmt.Sprintf("test_acc=%.4f train_loss=%.4f ρ=%.3g ρ_b=%.3g %.1fs", r.TestAcc, r.TrainLoss, r.Rho, r.RhoB, r.Seconds)
+		line := fmt.Sprintf("test_acc=%.4f train_loss=%.4f ρ=%.3g ρ_b=%.3g %.1fs", r.TestAcc, r.TrainLoss, r.Rho, r.RhoB, r.Seconds)
+		if r.ResumedFrom > 0 {
+			line += fmt.Sprintf(" (resumed from the checkpoint of epoch %d)", r.ResumedFrom)
+		}
+		return line
 	default:
 		return fmt.Sprintf("attempt %d: %s", rec.Attempts, truncate(oneLine(rec.LastError), 120))
 	}
