@@ -211,7 +211,7 @@ func (d *decoder) training(n *yaml.Node, line, datasetN int) (t lssr.TrainingSpe
 	if k := o.get("momentum"); k != nil && d.err == nil {
 		beta := d.number(k, "training.momentum")
 		if d.err == nil && !(beta >= 0 && beta < 1) {
-			d.failf(k.Line, "training.momentum", "must be in [0, 1), got %s", k.Value)
+			d.failf(k.Line, "training.momentum", "must be in [0, 1), got %s", shown(k.Value))
 		}
 		t.Beta1 = beta
 	}
