@@ -19,9 +19,10 @@ import (
 // so the parse code reads as a straight list of fields and a later check
 // never reports a problem caused by an earlier one.
 type decoder struct {
-	file  string
-	err   error
-	lines map[string]int // field path → line of its key, for later errors
+	file    string
+	err     error
+	lines   map[string]int // field path → line of its key, for later errors
+	maxJobs int            // the job limit, Options.MaxJobs or MaxJobs
 }
 
 // failf records an error at a line and field path, unless one is already

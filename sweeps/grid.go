@@ -52,8 +52,8 @@ func (d *decoder) exponents(n *yaml.Node, path string, line int) []float64 {
 		if k > to+rangeSlack {
 			return ks
 		}
-		if i == MaxJobs { // more values could not fit in a sweep anyway
-			d.failf(n.Line, path, "range gives more than %d values", MaxJobs)
+		if i == d.maxJobs { // more values could not fit in a sweep anyway
+			d.failf(n.Line, path, "range gives more than %d values, the job limit", d.maxJobs)
 			return nil
 		}
 		ks = append(ks, k)
