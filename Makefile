@@ -35,11 +35,15 @@ vet:
 	$(GO) vet ./...
 
 # test: everything, then the trainer again on the pure-Go kernels (-tags
-# purego), so both paths stay right.
+# purego), so both paths stay right, then a few seconds of each fuzz target
+# (go test -fuzz takes one package at a time; FUZZTIME=1m for longer).
+FUZZTIME ?= 5s
 test: deps vet
 	$(GO) test -count=1 ./...
 	$(GO) vet -tags purego ./trainer/...
 	$(GO) test -count=1 -tags purego ./trainer/...
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./sweeps/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadIDX$$' -fuzztime $(FUZZTIME) ./trainer/
 
 # bench: GEMM GFLOP/s at W1's shapes and the W1 training step (samples/s,
 # allocs/op), one thread.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -88,6 +89,44 @@ var badSpecs = []struct {
 	{"hessian-subset-above-n.yaml", 15, "training.hessian_subset", "between 1 and 2048, got 4096"},
 	{"curvature-every-above-epochs.yaml", 14, "training.curvature_every", "between 0 and 10, got 11"},
 	{"save-weights-not-bool.yaml", 14, "training.save_weights", "want true or false, got 1"},
+
+	// Hostile input: expansion bombs, stack exhaustion, bytes that are no
+	// text, names that would escape the output folder, look-alike letters,
+	// numbers at and beyond the machine's limits.
+	{"alias-bomb.yaml", 3, "l1[0]", "YAML aliases (*l0) are not supported"},
+	{"deep-nesting.yaml", 2, "", "invalid YAML: exceeded max depth of 10000"},
+	{"deep-value.yaml", 9, "model.hidden[0]", "want an integer, got a list"},
+	{"bom.yaml", 7, "dataset.subset", "unknown field"},
+	{"crlf.yaml", 7, "dataset.subset", "unknown field"},
+	{"binary-garbage.yaml", 0, "", "invalid YAML: invalid leading UTF-8 octet"},
+	{"tab-indent.yaml", 4, "", "invalid YAML: found a tab character that violates indentation"},
+	{"three-documents.yaml", 23, "", "a spec is one YAML document; found a second one"},
+	{"complex-key.yaml", 11, "", "field names must be plain words, got a list"},
+	{"python-tag.yaml", 2, "name", "want a string, got a list"},
+	{"grid-string.yaml", 16, "grid", `want a mapping with fields batch_sizes, learning_rates, seeds, got "all of them"`},
+	{"key-quoted-duplicate.yaml", 16, "training.epochs", "duplicate field (first given at line 13)"},
+	{"nul-in-name.yaml", 2, "name", `(it is used in file names), got "bad\x00.db"`},
+	{"name-slash.yaml", 2, "name", `got "runs/bad"`},
+	{"name-dotdot.yaml", 2, "name", `got ".."`},
+	{"name-absolute.yaml", 2, "name", `got "/etc/cron.d/lssr"`},
+	{"name-backslash.yaml", 2, "name", `got "a\\..\\..\\evil"`},
+	{"name-hidden.yaml", 2, "name", `got ".bashrc"`},
+	{"name-lookalike.yaml", 2, "name", "got \"quickst\u0430rt\""},
+	{"dataset-lookalike.yaml", 4, "dataset.name", "got \"mn\u0456st\""},
+	{"field-lookalike.yaml", 13, "training.\u0435pochs", "unknown field"},
+	{"lr-neg-inf.yaml", 18, "grid.learning_rates[1]", "must be a finite number > 0, got -.inf"},
+	{"lr-negative-zero.yaml", 18, "grid.learning_rates[1]", "must be a finite number > 0, got -0.0"},
+	{"lr-overflow.yaml", 18, "grid.learning_rates[0]", "number 1e400 is beyond the range of float64"},
+	{"lr-tiny-nan-range.yaml", 18, "grid.learning_rates.log2_from", "must be a finite number, got .NaN"},
+	{"batch-1e30.yaml", 17, "grid.batch_sizes[1]", "want an integer, got 1e30"},
+	{"batch-negative.yaml", 17, "grid.batch_sizes[1]", "must be between 1 and dataset.n (2048), got -16"},
+	{"batch-overflow.yaml", 17, "grid.batch_sizes[0]", "integer 18446744073709551616 is out of range"},
+	{"epochs-2-63.yaml", 13, "training.epochs", "integer 9223372036854775808 is out of range"},
+	{"epochs-max-int64.yaml", 13, "training.epochs", "between 1 and 1000000, got 9223372036854775807"},
+	{"seed-overflow.yaml", 19, "grid.seeds[1]", "must be an integer between 0 and 18446744073709551615, got 18446744073709551616"},
+	{"n-zero.yaml", 5, "dataset.n", "between 1 and 60000, got 0"},
+	{"width-negative.yaml", 9, "model.hidden[1]", "between 1 and 65536, got -64"},
+	{"too-many-jobs-product.yaml", 16, "grid", "2 batch sizes × 50001 learning rates × 1 seeds = 100002 jobs; the limit is 100000"},
 }
 
 func TestBadSpecs(t *testing.T) {
@@ -162,7 +201,7 @@ func TestBadInline(t *testing.T) {
 		{"error at end", "[a, b\n", 1, "", "invalid YAML: did not find expected ',' or ']'"},
 		{"scalar root", "hello\n", 1, "", `want a mapping with fields name, dataset, model, loss, training, grid, workers, got "hello"`},
 		{"non-string key", head + grid + "1: 2\n", 6, "", "field names must be plain words, got 1"},
-		{"huge integer", head + "grid: {batch_sizes: [99999999999999999999999], learning_rates: [0.1]}\n", 5, "grid.batch_sizes[0]", "want an integer"},
+		{"huge integer", head + "grid: {batch_sizes: [99999999999999999999999], learning_rates: [0.1]}\n", 5, "grid.batch_sizes[0]", "integer 99999999999999999999999 is out of range"},
 		{"custom tag", "name: !foo x\n" + "dataset: {name: mnist, n: 10}\n" + rest + grid, 1, "name", `want a string, got !foo "x"`},
 		{"binary name", "name: !!binary eA==\n", 1, "name", "want a string"},
 		{"merge key alias", "name: x\nd: &d {name: mnist, n: 10}\ndataset:\n  <<: *d\n", 4, "dataset.<<", "aliases (*d) are not supported"},
@@ -187,6 +226,15 @@ func TestBadInline(t *testing.T) {
 		{"long string cut", "name: " + strings.Repeat("a", 100) + "\n", 1, "name", "…"},
 		{"newline in key", "\"a\\nb\": 1\n", 1, "a b", "unknown field"},
 		{"newline in name", "name: \"a\\nb\"\n", 1, "name", `got "a\nb"`},
+		// Long values: the message quotes 40 runes of them, not a megabyte.
+		{"huge scalar", "name: x\ndataset: {name: " + strings.Repeat("m", 900_000) + ", n: 1}\n", 2, "dataset.name", `got "` + strings.Repeat("m", 40) + `…"`},
+		{"huge integer string", "name: x\ndataset: {name: mnist, n: " + strings.Repeat("9", 500_000) + "}\n", 2, "dataset.n", "integer " + strings.Repeat("9", 40) + "… is out of range"},
+		{"huge number string", head + "grid: {batch_sizes: [1], learning_rates: [" + strings.Repeat("9", 500_000) + "e-1]}\n", 5, "grid.learning_rates[0]", "number " + strings.Repeat("9", 40) + "… is beyond the range of float64"},
+		{"huge tag", "name: !" + strings.Repeat("t", 500_000) + " x\n", 1, "name", "want a string, got !" + strings.Repeat("t", 39) + "…"},
+		{"huge alias", "name: &" + strings.Repeat("a", 500_000) + " x\nd: *" + strings.Repeat("a", 500_000) + "\n", 2, "d", "YAML aliases (*" + strings.Repeat("a", 40) + "…)"},
+		{"huge explicit key", "? " + strings.Repeat("k", 500_000) + "\n: 1\n", 1, strings.Repeat("k", 40) + "…", "unknown field"},
+		{"very long line", head + "grid: {batch_sizes: [1], learning_rates: [" + strings.Repeat("0.5, ", 50_000) + "-1]}\n", 5, "grid.learning_rates[1]", "duplicate value 0.5 (also at [0])"},
+		{"long line, bad at its end", head + "grid: {batch_sizes: [1], learning_rates: [" + lrList(20_000) + ", -1]}\n", 5, "grid.learning_rates[20000]", "must be a finite number > 0, got -1"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -196,6 +244,58 @@ func TestBadInline(t *testing.T) {
 			}
 			checkBadInput(t, err, "x.yaml", tc.line, tc.field, tc.frag)
 		})
+	}
+}
+
+// lrList is n distinct learning rates, comma-separated on one line.
+func lrList(n int) string {
+	lrs := make([]string, n)
+	for i := range lrs {
+		lrs[i] = strconv.Itoa(i + 1)
+	}
+	return strings.Join(lrs, ", ")
+}
+
+// TestBadMessagesStayShort: whatever the spec holds, an error is a line a
+// terminal can show.
+func TestBadMessagesStayShort(t *testing.T) {
+	long := strings.Repeat("z", 200_000)
+	for _, src := range []string{
+		"name: x\ndataset: {name: " + long + ", n: 1}\n",
+		"? " + long + "\n: 1\n",
+		"name: x\ndataset: {name: mnist, n: 10, dir: " + long + "}\nmodel: {kind: " + long + "}\n",
+		"name: !" + long + " x\n",
+	} {
+		_, err := Parse([]byte(src), "x.yaml")
+		if err == nil {
+			t.Fatal("Parse accepted it")
+		}
+		if n := len([]rune(err.Error())); n > maxMessage+1 {
+			t.Errorf("error of %d runes: %.80q…", n, err)
+		}
+	}
+}
+
+// TestAliasBombIsCheap: the billion-laughs spec is refused before any
+// alias is expanded, so it costs what its kilobyte of text costs.
+func TestAliasBombIsCheap(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "bad", "alias-bomb.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	allocs := testing.AllocsPerRun(5, func() {
+		if _, err := Parse(data, "bomb.yaml"); err == nil {
+			t.Fatal("Parse accepted the alias bomb")
+		}
+	})
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	Parse(data, "bomb.yaml")
+	runtime.ReadMemStats(&after)
+	// 9^9 "lol"s expanded would take gigabytes; the parse tree of the
+	// text takes about a hundred kilobytes.
+	if bytes := after.TotalAlloc - before.TotalAlloc; bytes > 4<<20 || allocs > 20_000 {
+		t.Errorf("parsing the alias bomb took %d bytes in %.0f allocations", bytes, allocs)
 	}
 }
 

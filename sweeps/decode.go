@@ -1,9 +1,12 @@
 package sweeps
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -16,9 +19,10 @@ import (
 // so the parse code reads as a straight list of fields and a later check
 // never reports a problem caused by an earlier one.
 type decoder struct {
-	file  string
-	err   error
-	lines map[string]int // field path → line of its key, for later errors
+	file    string
+	err     error
+	lines   map[string]int // field path → line of its key, for later errors
+	maxJobs int            // the job limit, Options.MaxJobs or MaxJobs
 }
 
 // failf records an error at a line and field path, unless one is already
@@ -38,10 +42,34 @@ func (d *decoder) failf(line int, path, format string, args ...any) {
 // lineBreaks turns line breaks into spaces so that every error is one line.
 var lineBreaks = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
 
-func oneLine(s string) string { return lineBreaks.Replace(s) }
+// maxMessage caps an error message, in runes. Values in messages are
+// clipped one by one; this is the net under them, so that no spec, however
+// hostile, floods a terminal with one "line" of a megabyte.
+const maxMessage = 1000
+
+func oneLine(s string) string { return clip(lineBreaks.Replace(s), maxMessage) }
+
+// maxShown is how many runes of a value from the spec an error quotes.
+const maxShown = 40
+
+// clip cuts s to at most n runes, marking a cut with "…".
+func clip(s string, n int) string {
+	if len(s) <= n { // bytes ≥ runes: short enough either way
+		return s
+	}
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// shown is a value from the spec as an error quotes it.
+func shown(s string) string { return clip(s, maxShown) }
 
 // child and index build field paths: "dataset.n", "grid.seeds[2]".
 func child(path, key string) string {
+	key = shown(key)
 	if path == "" {
 		return key
 	}
@@ -64,15 +92,11 @@ func describe(n *yaml.Node) string {
 	case "!!null":
 		return "nothing (null)"
 	case "!!str":
-		v := n.Value
-		if len([]rune(v)) > 40 {
-			v = string([]rune(v)[:40]) + "…"
-		}
-		return fmt.Sprintf("%q", v)
+		return fmt.Sprintf("%q", shown(n.Value))
 	case "!!int", "!!float", "!!bool":
-		return n.Value
+		return shown(n.Value)
 	default:
-		return fmt.Sprintf("%s %q", tag, n.Value)
+		return fmt.Sprintf("%s %q", shown(tag), shown(n.Value))
 	}
 }
 
@@ -169,7 +193,7 @@ func (d *decoder) str(n *yaml.Node, path string) string {
 func (d *decoder) enum(n *yaml.Node, path string, allowed ...string) string {
 	s := d.str(n, path)
 	if d.err == nil && n != nil && !slices.Contains(allowed, s) {
-		d.failf(n.Line, path, "must be one of %s; got %q", strings.Join(allowed, ", "), s)
+		d.failf(n.Line, path, "must be one of %s; got %q", strings.Join(allowed, ", "), shown(s))
 	}
 	return s
 }
@@ -193,8 +217,8 @@ func (d *decoder) integer(n *yaml.Node, path string, lo, hi int64) int64 {
 	}
 	var v int64
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || n.Decode(&v) != nil {
-		if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!int" {
-			d.failf(n.Line, path, "integer %s is out of range", n.Value)
+		if bigInteger(n) {
+			d.failf(n.Line, path, "integer %s is out of range", shown(n.Value))
 			return 0
 		}
 		d.failf(n.Line, path, "want an integer, got %s", describe(n))
@@ -204,6 +228,21 @@ func (d *decoder) integer(n *yaml.Node, path string, lo, hi int64) int64 {
 		d.failf(n.Line, path, "%s, got %d", rangeText(lo, hi), v)
 	}
 	return v
+}
+
+// digitsOnly is a plain decimal integer as YAML writes it.
+var digitsOnly = regexp.MustCompile(`^[-+]?[0-9]+$`)
+
+// bigInteger tells an integer the YAML library could not hold: it tags one
+// beyond int64 and uint64 (2^64, say) as !!int or, past uint64, as !!float,
+// and "want an integer, got 18446744073709551616" would be a puzzling answer.
+func bigInteger(n *yaml.Node) bool {
+	if n.Kind != yaml.ScalarNode {
+		return false
+	}
+	// Past float64 too (309 digits), it is a plain string to the library.
+	tag := n.ShortTag()
+	return tag == "!!int" || (n.Style == 0 && digitsOnly.MatchString(n.Value))
 }
 
 // rangeText words an inclusive integer range for an error message.
@@ -222,8 +261,8 @@ func (d *decoder) uinteger(n *yaml.Node, path string) uint64 {
 	}
 	var v uint64
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || n.Decode(&v) != nil {
-		if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!int" {
-			d.failf(n.Line, path, "must be an integer between 0 and %d, got %s", uint64(math.MaxUint64), n.Value)
+		if bigInteger(n) {
+			d.failf(n.Line, path, "must be an integer between 0 and %d, got %s", uint64(math.MaxUint64), shown(n.Value))
 			return 0
 		}
 		d.failf(n.Line, path, "want a non-negative integer, got %s", describe(n))
@@ -240,6 +279,12 @@ func (d *decoder) number(n *yaml.Node, path string) float64 {
 	tag := n.ShortTag()
 	var v float64
 	if n.Kind != yaml.ScalarNode || (tag != "!!int" && tag != "!!float") || n.Decode(&v) != nil {
+		// The YAML library reads a plain 1e400 as a string, since no
+		// float64 holds it; say what is wrong with it instead.
+		if _, err := strconv.ParseFloat(n.Value, 64); n.Kind == yaml.ScalarNode && n.Style == 0 && errors.Is(err, strconv.ErrRange) {
+			d.failf(n.Line, path, "number %s is beyond the range of float64", shown(n.Value))
+			return 0
+		}
 		d.failf(n.Line, path, "want a number, got %s", describe(n))
 	}
 	return v
@@ -266,7 +311,7 @@ func (d *decoder) rejectAliases(n *yaml.Node, path string) {
 	}
 	switch n.Kind {
 	case yaml.AliasNode:
-		d.failf(n.Line, path, "YAML aliases (*%s) are not supported; write the value out", n.Value)
+		d.failf(n.Line, path, "YAML aliases (*%s) are not supported; write the value out", shown(n.Value))
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]

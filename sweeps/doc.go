@@ -77,7 +77,8 @@
 // # Jobs and IDs
 //
 // [Spec.Jobs] orders jobs b-major, then η, then seed. A spec may expand to
-// at most [MaxJobs] (100,000) jobs. Each job's ID is [lssr.Job.ContentID]: a
+// at most [MaxJobs] (100,000) jobs, or [Options.MaxJobs] with [ParseOptions]
+// and [LoadOptions]. Each job's ID is [lssr.Job.ContentID]: a
 // hash of everything that decides the training outcome (dataset content,
 // model, loss, protocol, b, η, seed). Comments, formatting, field order,
 // writing a default out or leaving it to be filled in, the sweep name, the
@@ -105,7 +106,7 @@
 // jobs, empty files, several YAML documents in one file, syntax errors and
 // YAML aliases (refused, so no alias can blow up in size) are all errors.
 // Parse reports the first problem it meets as one line that names the file,
-// the line and the field path:
+// the line and the field path, quoting at most 40 runes of a value:
 //
 //	sweeps/x.yaml:14: grid.learning_rates[2]: must be a finite number > 0, got -0.1
 //	sweeps/x.yaml:3: dataset.nn: unknown field (known: name, dir, n, test_n, balanced, subset_seed, dim, classes)

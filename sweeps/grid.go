@@ -52,8 +52,8 @@ func (d *decoder) exponents(n *yaml.Node, path string, line int) []float64 {
 		if k > to+rangeSlack {
 			return ks
 		}
-		if i == MaxJobs { // more values could not fit in a sweep anyway
-			d.failf(n.Line, path, "range gives more than %d values", MaxJobs)
+		if i == d.maxJobs { // more values could not fit in a sweep anyway
+			d.failf(n.Line, path, "range gives more than %d values, the job limit", d.maxJobs)
 			return nil
 		}
 		ks = append(ks, k)
@@ -64,7 +64,7 @@ func (d *decoder) exponents(n *yaml.Node, path string, line int) []float64 {
 func (d *decoder) finite(n *yaml.Node, path string) float64 {
 	v := d.number(n, path)
 	if d.err == nil && n != nil && (math.IsNaN(v) || math.IsInf(v, 0)) {
-		d.failf(n.Line, path, "must be a finite number, got %s", n.Value)
+		d.failf(n.Line, path, "must be a finite number, got %s", shown(n.Value))
 	}
 	return v
 }
@@ -136,10 +136,10 @@ func (d *decoder) learningRates(n *yaml.Node, path string, line int) []float64 {
 		p := index(path, i)
 		v := d.number(item, p)
 		if d.err == nil && !(v > 0 && !math.IsInf(v, 0)) { // NaN fails v > 0
-			d.failf(item.Line, p, "%s, got %s", bound, item.Value)
+			d.failf(item.Line, p, "%s, got %s", bound, shown(item.Value))
 		}
 		if j, dup := seen[v]; dup && d.err == nil {
-			d.failf(item.Line, p, "duplicate value %s (also at [%d])", item.Value, j)
+			d.failf(item.Line, p, "duplicate value %s (also at [%d])", shown(item.Value), j)
 		}
 		seen[v] = i
 		lrs = append(lrs, v)

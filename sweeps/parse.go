@@ -212,7 +212,7 @@ func (d *decoder) training(n *yaml.Node, line, datasetN int) (t lssr.TrainingSpe
 	if k := o.get("momentum"); k != nil && d.err == nil {
 		beta := d.number(k, "training.momentum")
 		if d.err == nil && !(beta >= 0 && beta < 1) {
-			d.failf(k.Line, "training.momentum", "must be in [0, 1), got %s", k.Value)
+			d.failf(k.Line, "training.momentum", "must be in [0, 1), got %s", shown(k.Value))
 		}
 		t.Beta1 = beta
 	}
@@ -261,9 +261,12 @@ func (d *decoder) grid(n *yaml.Node, line, datasetN int) Grid {
 		return g
 	}
 	nb, nlr, ns := len(g.BatchSizes), len(g.LearningRates), len(g.Seeds)
-	if jobs := nb * nlr * ns; jobs > MaxJobs {
-		d.failf(line, "grid", "%d batch sizes × %d learning rates × %d seeds = %d jobs; the limit is %d",
-			nb, nlr, ns, jobs, MaxJobs)
+	// Each axis holds at most a million values (the spec's size limit
+	// bounds the lists, MaxJobsCeiling the ranges): in float64 the product
+	// cannot overflow, and it is exact up to 2^53, far past any limit.
+	if jobs := float64(nb) * float64(nlr) * float64(ns); jobs > float64(d.maxJobs) {
+		d.failf(line, "grid", "%d batch sizes × %d learning rates × %d seeds = %.0f jobs; the limit is %d (lssr sweep run --max-jobs N raises it)",
+			nb, nlr, ns, jobs, d.maxJobs)
 	}
 	return g
 }

@@ -18,14 +18,15 @@ import (
 // Limits on what a spec may ask for. They keep a typo from turning into a
 // sweep that cannot finish or a parse that eats the machine.
 const (
-	MaxJobs        = 100_000   // most jobs a spec may expand to: |b| × |η| × |seeds|
-	MaxSourceBytes = 1 << 20   // largest spec file, in bytes
-	MaxWorkers     = 1024      // most worker processes
-	MaxEpochs      = 1_000_000 // cap on training.epochs
-	MaxLayers      = 32        // most hidden layers
-	MaxWidth       = 65536     // most units in one hidden layer
-	MaxBlocks      = 8         // most conv blocks of a CNN
-	MaxChannels    = 4096      // most channels in one conv block
+	MaxJobs        = 100_000    // most jobs a spec may expand to, |b| × |η| × |seeds|, unless Options.MaxJobs says otherwise
+	MaxJobsCeiling = 10_000_000 // the largest Options.MaxJobs: every job of a sweep is held in memory at once
+	MaxSourceBytes = 1 << 20    // largest spec file, in bytes
+	MaxWorkers     = 1024       // most worker processes
+	MaxEpochs      = 1_000_000  // cap on training.epochs
+	MaxLayers      = 32         // most hidden layers
+	MaxWidth       = 65536      // most units in one hidden layer
+	MaxBlocks      = 8          // most conv blocks of a CNN
+	MaxChannels    = 4096       // most channels in one conv block
 
 	MNISTTrainSize = 60_000    // training examples in (Fashion-)MNIST: the cap on dataset.n
 	MNISTTestSize  = 10_000    // test examples in (Fashion-)MNIST: the cap on dataset.test_n
@@ -78,15 +79,36 @@ type Spec struct {
 // namePattern is what a sweep name may look like: it ends up in file names.
 var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
-// Parse parses and validates a spec. filename only labels errors ("<spec>"
-// when empty); Parse touches no file and has no side effects. Every error it
-// returns wraps lssr.ErrBadInput and is one line:
+// Options changes the limits Parse and Load apply; the zero value gives
+// the defaults.
+type Options struct {
+	// MaxJobs is the most jobs a spec may expand to (and the most values
+	// one log2 range may give); 0 means MaxJobs, and more than
+	// MaxJobsCeiling means MaxJobsCeiling. It guards against a typo
+	// that turns a sweep into one that cannot finish, so a sweep that
+	// means to be larger raises it ('lssr sweep run --max-jobs').
+	MaxJobs int
+}
+
+// Parse parses and validates a spec with the default limits. filename only
+// labels errors ("<spec>" when empty); Parse touches no file and has no side
+// effects. Every error it returns wraps lssr.ErrBadInput and is one line:
 // "file:line: field.path: problem".
 func Parse(data []byte, filename string) (*Spec, error) {
+	return ParseOptions(data, filename, Options{})
+}
+
+// ParseOptions is Parse with the limits of opts.
+func ParseOptions(data []byte, filename string, opts Options) (*Spec, error) {
 	if filename == "" {
 		filename = "<spec>"
 	}
-	d := &decoder{file: filename, lines: map[string]int{}}
+	maxJobs := opts.MaxJobs
+	if maxJobs <= 0 {
+		maxJobs = MaxJobs
+	}
+	maxJobs = min(maxJobs, MaxJobsCeiling)
+	d := &decoder{file: filename, lines: map[string]int{}, maxJobs: maxJobs}
 	if len(data) > MaxSourceBytes {
 		return nil, lssr.BadInput("%s: spec is %d bytes; the limit is %d", filename, len(data), MaxSourceBytes)
 	}
@@ -175,6 +197,11 @@ func syntaxError(data []byte, filename string, err error) error {
 // names are there (trainer.CheckDataset), so a sweep fails before it starts
 // rather than in every worker. Every error wraps lssr.ErrBadInput.
 func Load(path string) (*Spec, error) {
+	return LoadOptions(path, Options{})
+}
+
+// LoadOptions is Load with the limits of opts.
+func LoadOptions(path string, opts Options) (*Spec, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		var pathErr *os.PathError
@@ -183,7 +210,7 @@ func Load(path string) (*Spec, error) {
 		}
 		return nil, lssr.BadInput("%s: cannot read spec: %v", path, err)
 	}
-	s, err := Parse(data, path)
+	s, err := ParseOptions(data, path, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -104,6 +104,10 @@ func statCIFAR(path string) (cifarPart, error) {
 		return cifarPart{}, lssr.BadInput("dataset.dir: %s: %s", path, strings.TrimPrefix(err.Error(), "stat "+path+": "))
 	case st.IsDir():
 		return cifarPart{}, lssr.BadInput("dataset.dir: %s is a folder, want a CIFAR-10 batch file", path)
+	case st.Size() == 0:
+		// Zero is a whole number of records, but no batch of CIFAR-10 is
+		// empty: a download or a copy went wrong.
+		return cifarPart{}, lssr.BadInput("dataset.dir: %s: empty (0 bytes); a batch holds %d-byte records", path, cifarRecordBytes)
 	case st.Size()%cifarRecordBytes != 0:
 		return cifarPart{}, lssr.BadInput("dataset.dir: %s: truncated or corrupt: %d bytes is not a whole number of %d-byte records",
 			path, st.Size(), cifarRecordBytes)

@@ -169,6 +169,21 @@ func TestLoadCIFARMalformed(t *testing.T) {
 		{"truncated", func(dir string) error {
 			return os.Truncate(filepath.Join(dir, "data_batch_3.bin"), 4*cifarRecordBytes-1)
 		}, nil, "dataset.dir: {dir}/data_batch_3.bin: truncated or corrupt: 12291 bytes is not a whole number of 3073-byte records", true},
+		{"empty batch", func(dir string) error {
+			return os.Truncate(filepath.Join(dir, "data_batch_4.bin"), 0)
+		}, nil, "dataset.dir: {dir}/data_batch_4.bin: empty (0 bytes); a batch holds 3073-byte records", true},
+		{"one byte short of a record", func(dir string) error {
+			return os.Truncate(filepath.Join(dir, "test_batch.bin"), cifarRecordBytes-1)
+		}, nil, "dataset.dir: {dir}/test_batch.bin: truncated or corrupt: 3072 bytes is not a whole number of 3073-byte records", true},
+		{"label 255", func(dir string) error {
+			f, err := os.OpenFile(filepath.Join(dir, "test_batch.bin"), os.O_WRONLY, 0)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = f.WriteAt([]byte{255}, 39*cifarRecordBytes)
+			return err
+		}, nil, "dataset.dir: {dir}/test_batch.bin: label 255 of record 39 is not below 10", false},
 		{"label 10", func(dir string) error {
 			f, err := os.OpenFile(filepath.Join(dir, "data_batch_2.bin"), os.O_WRONLY, 0)
 			if err != nil {

@@ -114,9 +114,11 @@ func unknownDataset(name string) error {
 
 // CheckDataset is a cheap pre-flight check of spec: the dataset name is
 // known, the sizes are sane, and for the IDX datasets the four files exist,
-// their headers are sane, their counts agree, and n and test_n fit in them
-// (per class, for balanced subsets: the small label files are read whole).
-// The image files are not read past their headers. For CIFAR-10 the six
+// their headers are sane, their counts agree, every label is a class, and
+// n and test_n fit in them (per class, for balanced subsets). The small
+// label files are read whole; raw image files are checked by size, gzip
+// ones are read through (not kept) so a stream cut short or corrupt fails
+// here, before a sweep writes anything. For CIFAR-10 the six
 // batch files exist and their sizes are whole numbers of records, enough
 // for n and test_n; only balanced subsets read the label bytes. Errors are
 // lssr.BadInput with one line naming the bad field or file and what to do
@@ -151,11 +153,13 @@ func CheckDataset(spec lssr.DatasetSpec) error {
 		if set.n > count {
 			return lssr.BadInput("%s: %d exceeds the %d examples in %s", set.field, set.n, count, set.images)
 		}
+		// The label files are small (60 kB): read them whole, so a bad
+		// label fails here rather than in every worker.
+		labels, err := readLabels(set.labels, idxClasses)
+		if err != nil {
+			return err
+		}
 		if spec.Balanced {
-			labels, err := readLabels(set.labels)
-			if err != nil {
-				return err
-			}
 			if err := checkBalanced(labels, idxClasses, set.n, set.field); err != nil {
 				return err
 			}
@@ -174,28 +178,26 @@ func checkSizes(spec lssr.DatasetSpec) error {
 	return nil
 }
 
-// checkIDXPair checks the headers of an image file and its label file and
-// returns their common example count.
+// checkIDXPair checks the headers of an image file and its label file,
+// reads a gzip image file through (see idxFile.verify), and returns their
+// common example count.
 func checkIDXPair(imagesPath, labelsPath string) (int, error) {
 	images, err := openIDX(imagesPath, idxImagesMagic)
 	if err != nil {
 		return 0, err
 	}
 	defer images.Close()
-	if err := images.checkRawSize(); err != nil {
-		return 0, err
-	}
 	labels, err := openIDX(labelsPath, idxLabelsMagic)
 	if err != nil {
 		return 0, err
 	}
 	defer labels.Close()
-	if err := labels.checkRawSize(); err != nil {
-		return 0, err
-	}
 	if images.dims[0] != labels.dims[0] {
 		return 0, lssr.BadInput("dataset.dir: %s has %d labels but %s has %d images",
 			labelsPath, labels.dims[0], imagesPath, images.dims[0])
+	}
+	if err := images.verify(); err != nil {
+		return 0, err
 	}
 	return images.dims[0], nil
 }
@@ -282,14 +284,9 @@ func idxShape(path string) ([3]int, error) {
 }
 
 func loadIDXSplit(imagesPath, labelsPath string, n int, field string, spec lssr.DatasetSpec, stream uint64) (Split, int, error) {
-	labels, err := readLabels(labelsPath)
+	labels, err := readLabels(labelsPath, idxClasses)
 	if err != nil {
 		return Split{}, 0, err
-	}
-	for i, y := range labels {
-		if y >= idxClasses {
-			return Split{}, 0, lssr.BadInput("dataset.dir: %s: label %d of example %d is not below %d", labelsPath, y, i, idxClasses)
-		}
 	}
 	keep, err := pickSubset(labels, idxClasses, n, spec.Balanced, newRand(spec.SubsetSeed, stream), field)
 	if err != nil {

@@ -70,7 +70,7 @@ func TestReadIDX(t *testing.T) {
 		pixels, labels := fakeImages(25)
 		writeFile(t, filepath.Join(dir, "i"), idxBytes(idxImagesMagic, []int{25, 3, 2}, pixels), compress)
 		writeFile(t, filepath.Join(dir, "l"), idxBytes(idxLabelsMagic, []int{25}, labels), compress)
-		gotLabels, err := readLabels(filepath.Join(dir, "l"))
+		gotLabels, err := readLabels(filepath.Join(dir, "l"), idxClasses)
 		if err != nil || !bytes.Equal(gotLabels, labels) {
 			t.Errorf("gzip=%v: readLabels = %v, %v", compress, gotLabels, err)
 		}
@@ -89,48 +89,87 @@ func TestReadIDX(t *testing.T) {
 	}
 }
 
+// gz compresses b as one gzip stream.
+func gz(b []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
+}
+
+// flipped returns a copy of b with byte i inverted.
+func flipped(b []byte, i int) []byte {
+	b = bytes.Clone(b)
+	b[i] ^= 0xff
+	return b
+}
+
 func TestIDXErrors(t *testing.T) {
 	pixels, labels := fakeImages(20)
+	goodImages := idxBytes(idxImagesMagic, []int{20, 3, 2}, pixels)
+	// Pixels that do not compress, so cutting or flipping the stream hits
+	// deflate data rather than one long run.
+	noisy := make([]byte, 20*6)
+	for i := range noisy {
+		noisy[i] = byte(i*i*31 + i*7 + 3)
+	}
+	noisyImages := gz(idxBytes(idxImagesMagic, []int{20, 3, 2}, noisy))
+	const big = 1 << 28 // the largest dimension a header may give
 	tests := []struct {
 		name     string
-		compress bool
+		compress bool   // the other files, and images and labels unless verbatim
+		verbatim bool   // write images and labels as given, compressed or not
 		images   []byte // train images; nil: a good file
 		labels   []byte // train labels; nil: a good file
 		want     string // in the error
 	}{
-		{"truncated images gzip", true, idxBytes(idxImagesMagic, []int{20, 3, 2}, pixels[:50]), nil, "truncated"},
-		{"truncated images raw", false, idxBytes(idxImagesMagic, []int{20, 3, 2}, pixels[:50]), nil, "truncated"},
-		{"truncated labels", true, nil, idxBytes(idxLabelsMagic, []int{20}, labels[:12]), "truncated: 12 of 20 labels"},
-		{"truncated header", false, idxBytes(idxImagesMagic, []int{20}, nil), nil, "truncated: IDX header"},
-		{"empty file", true, []byte{}, nil, "no IDX header"},
-		{"wrong magic", true, idxBytes(idxLabelsMagic, []int{20}, labels), nil, "magic number 0x00000801, want 0x00000803"},
-		{"label count mismatch", true, nil, idxBytes(idxLabelsMagic, []int{19}, labels[:19]), "has 19 labels but"},
-		{"zero dimension", false, idxBytes(idxImagesMagic, []int{20, 0, 2}, nil), nil, "dimension 1 is 0"},
-		{"label out of range", true, nil, idxBytes(idxLabelsMagic, []int{20}, append([]byte{10}, labels[1:]...)), "label 10 of example 0"},
+		{"gzip stream cut", true, true, gz(goodImages)[:30], nil, "truncated"},
+		{"gzip stream of noise cut", true, true, noisyImages[:len(noisyImages)-40], nil, "truncated"},
+		{"gzip labels cut", true, true, nil, gz(idxBytes(idxLabelsMagic, []int{20}, labels))[:25], "truncated"},
+		{"gzip checksum wrong", true, true, flipped(gz(goodImages), len(gz(goodImages))-6), nil, "gzip: invalid checksum"},
+		{"gzip deflate data corrupt", true, true, flipped(noisyImages, 30), nil, "corrupt"},
+		{"gzip header corrupt", true, true, append([]byte{0x1f, 0x8b, 0x08, 0xff}, make([]byte, 6)...), nil, "bad gzip stream"},
+		{"not gzip, not IDX", false, true, []byte("<html>404 Not Found</html>"), nil, "magic number 0x3c68746d, want 0x00000803"},
+		{"dimensions overflow raw", false, false, idxBytes(idxImagesMagic, []int{big, big, big}, pixels), nil, "dimensions 268435456 × 268435456 × 268435456 overflow"},
+		{"dimensions overflow gzip", true, false, idxBytes(idxImagesMagic, []int{big, big, big}, pixels), nil, "dimensions 268435456 × 268435456 × 268435456 overflow"},
+		{"dimension 2^31", false, false, idxBytes(idxImagesMagic, []int{20, 1 << 31, 2}, pixels), nil, "dimension 1 is 2147483648"},
+		{"dimensions beyond a raw file", false, false, idxBytes(idxImagesMagic, []int{big, 28, 28}, pixels), nil, "truncated: 136 bytes, the header promises 210453397520"},
+		{"dimensions beyond a gzip file", true, false, idxBytes(idxImagesMagic, []int{big, 28, 28}, pixels), nil, "promise 210453397504 bytes, more than a"},
+		{"labels beyond a gzip file", true, false, nil, idxBytes(idxLabelsMagic, []int{big}, labels), "promise 268435456 bytes, more than a"},
+		{"truncated images gzip", true, false, idxBytes(idxImagesMagic, []int{20, 3, 2}, pixels[:50]), nil, "truncated"},
+		{"truncated images raw", false, false, idxBytes(idxImagesMagic, []int{20, 3, 2}, pixels[:50]), nil, "truncated"},
+		{"truncated labels", true, false, nil, idxBytes(idxLabelsMagic, []int{20}, labels[:12]), "truncated: 12 of 20 labels"},
+		{"truncated header", false, false, idxBytes(idxImagesMagic, []int{20}, nil), nil, "truncated: IDX header"},
+		{"empty file", true, false, []byte{}, nil, "no IDX header"},
+		{"wrong magic", true, false, idxBytes(idxLabelsMagic, []int{20}, labels), nil, "magic number 0x00000801, want 0x00000803"},
+		{"label count mismatch", true, false, nil, idxBytes(idxLabelsMagic, []int{19}, labels[:19]), "has 19 labels but"},
+		{"zero dimension", false, false, idxBytes(idxImagesMagic, []int{20, 0, 2}, nil), nil, "dimension 1 is 0"},
+		{"label out of range", true, false, nil, idxBytes(idxLabelsMagic, []int{20}, append([]byte{10}, labels[1:]...)), "label 10 of example 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			writeFakeDataset(t, dir, 20, 10, tt.compress)
 			if tt.images != nil {
-				writeFile(t, filepath.Join(dir, trainImagesFile), tt.images, tt.compress)
+				writeFile(t, filepath.Join(dir, trainImagesFile), tt.images, tt.compress && !tt.verbatim)
 			}
 			if tt.labels != nil {
-				writeFile(t, filepath.Join(dir, trainLabelsFile), tt.labels, tt.compress)
+				writeFile(t, filepath.Join(dir, trainLabelsFile), tt.labels, tt.compress && !tt.verbatim)
 			}
 			spec := lssr.DatasetSpec{Name: lssr.DatasetMNIST, Dir: dir, N: 10, TestN: 5}
-			// CheckDataset reads headers only: it must catch what a header
-			// shows, and Load must catch the rest.
-			checkErr := CheckDataset(spec)
+			// CheckDataset is the pre-flight check of 'lssr sweep run': it
+			// must catch all of it before a sweep writes anything (an
+			// unbalanced subset too), and Load must on its own.
 			_, loadErr := Load(spec)
-			if loadErr == nil || !errors.Is(loadErr, lssr.ErrBadInput) || !strings.Contains(loadErr.Error(), tt.want) {
-				t.Errorf("Load: %v, want a bad input containing %q", loadErr, tt.want)
-			}
-			if checkErr != nil && !errors.Is(checkErr, lssr.ErrBadInput) {
-				t.Errorf("CheckDataset: %v is not a bad input", checkErr)
-			}
-			if strings.Contains(loadErr.Error(), "\n") {
-				t.Errorf("error spans lines: %q", loadErr)
+			for what, err := range map[string]error{"CheckDataset": CheckDataset(spec), "Load": loadErr} {
+				if err == nil || !errors.Is(err, lssr.ErrBadInput) || !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("%s: %v, want a bad input containing %q", what, err, tt.want)
+					continue
+				}
+				if strings.ContainsAny(err.Error(), "\r\n") {
+					t.Errorf("%s: error spans lines: %q", what, err)
+				}
 			}
 		})
 	}

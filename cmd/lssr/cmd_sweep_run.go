@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"time"
 
+	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/orchestrator"
 	"github.com/lssr/lssr/store"
 	"github.com/lssr/lssr/sweeps"
@@ -20,6 +22,7 @@ type runOptions struct {
 	maxAttempts int
 	hangTimeout time.Duration
 	plain       bool
+	maxJobs     int // `sweep run` only: the spec's job limit
 }
 
 // DefaultHangTimeout is how long a job may go without finishing an epoch
@@ -45,21 +48,60 @@ func sweepRunCommand() *cli.Command {
 		Name:      "run",
 		Usage:     "expand a sweep spec into jobs and run them (continues the sweep if it exists)",
 		ArgsUsage: "FILE.yaml",
-		Flags:     runFlags(),
+		// The job limit is checked when a spec file is read, so only run
+		// takes it; resume reads a spec that passed it already.
+		Flags: append(runFlags(), &cli.IntFlag{
+			Name: "max-jobs", Value: sweeps.MaxJobs,
+			Usage:       fmt.Sprintf("refuse a spec that expands to more jobs than this, at most %d", sweeps.MaxJobsCeiling),
+			DefaultText: fmt.Sprintf("$%s, else %d", maxJobsEnv, sweeps.MaxJobs),
+		}),
+		// A flag value that is no number is bad input like any other:
+		// one line and exit status 2, not the help text.
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return lssr.BadInput("%v", err)
+		},
 		Action: func(c *cli.Context) error {
 			file, err := oneArg(c, "FILE")
 			if err != nil {
 				return err
 			}
-			return runSweepRun(c.Context, file, readRunOptions(c))
+			opts := readRunOptions(c)
+			if opts.maxJobs, err = readMaxJobs(c); err != nil {
+				return err
+			}
+			return runSweepRun(c.Context, file, opts)
 		},
 	}
+}
+
+// maxJobsEnv names the environment variable that sets --max-jobs.
+const maxJobsEnv = "LSSR_MAX_JOBS"
+
+// readMaxJobs reads --max-jobs, else $LSSR_MAX_JOBS, else the default. The
+// variable is read here rather than by the flag so that a bad value is one
+// line and exit status 2, not a usage dump.
+func readMaxJobs(c *cli.Context) (int, error) {
+	if c.IsSet("max-jobs") {
+		return c.Int("max-jobs"), nil
+	}
+	v, ok := os.LookupEnv(maxJobsEnv)
+	if !ok || v == "" {
+		return sweeps.MaxJobs, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, lssr.BadInput("%s: want a whole number of jobs, got %q", maxJobsEnv, v)
+	}
+	return n, nil
 }
 
 func runSweepRun(ctx context.Context, file string, opts runOptions) error {
 	// Validate everything before the database is created: bad input writes
 	// nothing.
-	spec, err := sweeps.Load(file)
+	if opts.maxJobs < 1 || opts.maxJobs > sweeps.MaxJobsCeiling {
+		return lssr.BadInput("--max-jobs: must be between 1 and %d, got %d", sweeps.MaxJobsCeiling, opts.maxJobs)
+	}
+	spec, err := sweeps.LoadOptions(file, sweeps.Options{MaxJobs: opts.maxJobs})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,222 @@
+package main
+
+// End-to-end tests of hostile input beyond the spec corpus: the job limit
+// and its flag, and broken data files. Each must end in one line on stderr,
+// exit status 2, and no database.
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// spec2000 expands to 20 batch sizes × 100 learning rates = 2000 jobs.
+const spec2000 = `name: big
+dataset: {name: synthetic, n: 1000000, dim: 2, classes: 2}
+model: {kind: mlp, hidden: []}
+training: {epochs: 1}
+grid:
+  batch_sizes: {log2_from: 0, log2_to: 19}
+  learning_rates: {log2_from: -99, log2_to: 0}
+workers: 1
+`
+
+// checkBadRun asserts the shape of a refused run: exit 2, one line on
+// stderr holding want, and nothing written in dir.
+func checkBadRun(t *testing.T, r cmdResult, dir, want string) {
+	t.Helper()
+	if r.code != 2 {
+		t.Fatalf("exit %d, want 2; stderr %q", r.code, r.stderr)
+	}
+	if lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n"); len(lines) != 1 {
+		t.Errorf("stderr has %d lines, want 1: %q", len(lines), r.stderr)
+	}
+	if !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr %q\ndoes not contain %q", r.stderr, want)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("bad input wrote %d files, e.g. %s", len(entries), entries[0].Name())
+	}
+}
+
+func TestMaxJobs(t *testing.T) {
+	spec := filepath.Join(t.TempDir(), "big.yaml")
+	writeFile(t, spec, spec2000)
+	const want = "big.yaml:5: grid: 20 batch sizes × 100 learning rates × 1 seeds = 2000 jobs; the limit is 1000 (lssr sweep run --max-jobs N raises it)"
+
+	dir := t.TempDir()
+	checkBadRun(t, runLSSR(t, dir, "sweep", "run", "--max-jobs", "1000", spec), dir, want)
+	checkBadRun(t, runLSSR(t, dir, "sweep", "run", "--max-jobs", "0", spec), dir, "--max-jobs: must be between 1 and 10000000, got 0")
+	checkBadRun(t, runLSSR(t, dir, "sweep", "run", "--max-jobs", "many", spec), dir, `invalid value "many" for flag -max-jobs`)
+	t.Setenv("LSSR_MAX_JOBS", "1000")
+	checkBadRun(t, runLSSR(t, dir, "sweep", "run", spec), dir, want)
+	t.Setenv("LSSR_MAX_JOBS", "lots")
+	checkBadRun(t, runLSSR(t, dir, "sweep", "run", spec), dir, `LSSR_MAX_JOBS: want a whole number of jobs, got "lots"`)
+
+	// The flag wins over the variable, and without either the default
+	// (100000) lets the sweep start: it stores its 2000 jobs, then Ctrl-C.
+	for _, args := range [][]string{{"--max-jobs", "2000"}, nil} {
+		if args == nil {
+			os.Unsetenv("LSSR_MAX_JOBS") // t.Setenv restores it after the test
+		}
+		dir := t.TempDir()
+		cmd := exec.Command(lssrBin, append(append([]string{"sweep", "run", "--plain"}, args...), spec)...)
+		cmd.Dir = dir
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		stored := make(chan bool, 1)
+		go func() {
+			sc := bufio.NewScanner(stdout)
+			for sc.Scan() {
+				if sc.Text() == "sweep big: 2000 jobs stored in lssr.db" {
+					stored <- true
+				}
+			}
+			close(stored)
+		}()
+		select {
+		case ok := <-stored:
+			if !ok {
+				t.Errorf("lssr %v ended without storing 2000 jobs; stderr %q", args, stderr.String())
+			}
+		case <-time.After(60 * time.Second):
+			t.Errorf("lssr %v: no \"2000 jobs stored\" within a minute", args)
+		}
+		cmd.Process.Signal(syscall.SIGINT)
+		cmd.Wait()
+	}
+}
+
+// idxFile encodes an IDX file: magic, dimensions, payload.
+func idxFile(magic uint32, dims []uint32, payload []byte) []byte {
+	var buf bytes.Buffer
+	binary.Write(&buf, binary.BigEndian, magic)
+	binary.Write(&buf, binary.BigEndian, dims)
+	buf.Write(payload)
+	return buf.Bytes()
+}
+
+func gzipped(b []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
+}
+
+// fakeIDX is the four files of a small MNIST look-alike, gzipped: count
+// images of 3×2 noisy pixels (so a cut stream is cut inside deflate data)
+// with labels 0…9 in turn.
+func fakeIDX(trainN, testN int) map[string][]byte {
+	files := map[string][]byte{}
+	for _, set := range []struct {
+		prefix string
+		n      int
+	}{{"train", trainN}, {"t10k", testN}} {
+		pixels, labels := make([]byte, 6*set.n), make([]byte, set.n)
+		for i := range pixels {
+			pixels[i] = byte(i*i*31 + 7*i)
+		}
+		for i := range labels {
+			labels[i] = byte(i % 10)
+		}
+		files[set.prefix+"-images-idx3-ubyte.gz"] = gzipped(idxFile(0x803, []uint32{uint32(set.n), 3, 2}, pixels))
+		files[set.prefix+"-labels-idx1-ubyte.gz"] = gzipped(idxFile(0x801, []uint32{uint32(set.n)}, labels))
+	}
+	return files
+}
+
+// fakeCIFAR is the six batch files of a small CIFAR-10 look-alike, perFile
+// records each, labels 0…9 in turn.
+func fakeCIFAR(perFile int) map[string][]byte {
+	batch := make([]byte, perFile*3073)
+	for i := range perFile {
+		batch[i*3073] = byte(i % 10)
+	}
+	files := map[string][]byte{"test_batch.bin": batch}
+	for k := 1; k <= 5; k++ {
+		files["data_batch_"+string(rune('0'+k))+".bin"] = batch
+	}
+	return files
+}
+
+func TestBrokenDataExitTwo(t *testing.T) {
+	images := "train-images-idx3-ubyte.gz"
+	goodImages := fakeIDX(40, 20)[images]
+	flipped := bytes.Clone(goodImages)
+	flipped[len(flipped)-6] ^= 0xff // inside the CRC-32 of the gzip trailer
+	cases := []struct {
+		name    string
+		cifar   bool
+		dataset string            // extra dataset fields
+		damage  map[string][]byte // files replaced
+		want    string
+	}{
+		{"idx header cut", false, "", map[string][]byte{images: idxFile(0x803, []uint32{40, 3, 2}, nil)[:10]},
+			"train-images-idx3-ubyte.gz: truncated: IDX header ends inside the dimensions"},
+		{"idx payload cut", false, "", map[string][]byte{images: idxFile(0x803, []uint32{40, 3, 2}, make([]byte, 100))},
+			"train-images-idx3-ubyte.gz: truncated: 116 bytes, the header promises 256"},
+		{"idx gzip stream cut", false, "", map[string][]byte{images: goodImages[:len(goodImages)-60]},
+			"train-images-idx3-ubyte.gz: truncated: "},
+		{"idx gzip checksum wrong", false, "", map[string][]byte{images: flipped},
+			"train-images-idx3-ubyte.gz: corrupt after the data: gzip: invalid checksum"},
+		{"idx wrong magic", false, "", map[string][]byte{images: gzipped(idxFile(0x801, []uint32{40}, make([]byte, 40)))},
+			"magic number 0x00000801, want 0x00000803 (not an IDX image file)"},
+		{"idx dimensions overflow", false, "", map[string][]byte{images: idxFile(0x803, []uint32{1 << 28, 1 << 28, 1 << 28}, nil)},
+			"corrupt header: dimensions 268435456 × 268435456 × 268435456 overflow"},
+		{"idx counts differ", false, "", map[string][]byte{"t10k-labels-idx1-ubyte.gz": gzipped(idxFile(0x801, []uint32{19}, make([]byte, 19)))},
+			"t10k-labels-idx1-ubyte.gz has 19 labels but"},
+		{"idx label 10 unbalanced", false, "  balanced: false\n", map[string][]byte{"train-labels-idx1-ubyte.gz": gzipped(idxFile(0x801, []uint32{40}, append(make([]byte, 39), 10)))},
+			"train-labels-idx1-ubyte.gz: label 10 of example 39 is not below 10"},
+		{"cifar batch cut", true, "", map[string][]byte{"data_batch_3.bin": make([]byte, 20*3073-1)},
+			"data_batch_3.bin: truncated or corrupt: 61459 bytes is not a whole number of 3073-byte records"},
+		{"cifar batch cut to whole records", true, "", map[string][]byte{"test_batch.bin": make([]byte, 5*3073)},
+			"dataset.test_n: 10 exceeds the 5 records in"},
+		{"cifar batch empty", true, "", map[string][]byte{"data_batch_5.bin": nil},
+			"data_batch_5.bin: empty (0 bytes)"},
+		{"cifar label 10", true, "", map[string][]byte{"data_batch_2.bin": append([]byte{10}, make([]byte, 20*3073-1)...)},
+			"data_batch_2.bin: label 10 of record 0 is not below 10"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			data := t.TempDir()
+			files, name := fakeIDX(40, 20), "mnist"
+			if tc.cifar {
+				files, name = fakeCIFAR(20), "cifar10"
+			}
+			for f, b := range tc.damage {
+				files[f] = b
+			}
+			for f, b := range files {
+				if err := os.WriteFile(filepath.Join(data, f), b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			spec := filepath.Join(t.TempDir(), "spec.yaml")
+			writeFile(t, spec, "name: broken\ndataset:\n  name: "+name+"\n  dir: '"+data+"'\n  n: 10\n  test_n: 10\n"+tc.dataset+
+				"model: {kind: mlp, hidden: [4]}\ntraining: {epochs: 1}\ngrid: {batch_sizes: [2], learning_rates: [0.1]}\nworkers: 1\n")
+			dir := t.TempDir()
+			db := filepath.Join(dir, "out", "sweeps.db")
+			r := runLSSR(t, dir, "--db", db, "sweep", "run", spec)
+			checkBadRun(t, r, dir, tc.want)
+			if !strings.HasPrefix(r.stderr, "lssr: "+spec+":") {
+				t.Errorf("stderr %q does not name the spec file and line", r.stderr)
+			}
+		})
+	}
+}
