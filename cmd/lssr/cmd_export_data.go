@@ -7,7 +7,6 @@ import (
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/internal/safetensors"
 	"github.com/lssr/lssr/store"
-	"github.com/lssr/lssr/sweeps"
 	"github.com/lssr/lssr/trainer"
 	"github.com/urfave/cli/v2"
 )
@@ -68,7 +67,7 @@ func runExportData(dbPath, name, split, out string, force bool) error {
 	}); err != nil {
 		return err
 	}
-	spec, err := sweeps.Parse(rec.Source, rec.Path)
+	spec, err := storedSpec(rec)
 	if err != nil {
 		return fmt.Errorf("stored spec of %s: %w", name, err)
 	}

@@ -62,7 +62,7 @@ func runReport(dbPath, name, out string) error {
 	if err != nil {
 		return err
 	}
-	spec, err := sweeps.Parse(rec.Source, rec.Path)
+	spec, err := storedSpec(rec)
 	if err != nil {
 		return fmt.Errorf("stored spec of %s: %w", name, err)
 	}

@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/lssr/lssr"
 
 	"github.com/lssr/lssr/store"
-	"github.com/lssr/lssr/sweeps"
 	"github.com/lssr/lssr/trainer"
 	"github.com/urfave/cli/v2"
 )
@@ -13,9 +13,12 @@ import (
 func sweepResumeCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "resume",
-		Usage:     "continue a stored sweep: finished jobs never run again, interrupted ones run again",
+		Usage:     "continue a stored sweep: finished jobs never run again, interrupted ones continue from their checkpoints",
 		ArgsUsage: "NAME",
 		Flags:     runFlags(),
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return lssr.BadInput("%v", err)
+		},
 		Action: func(c *cli.Context) error {
 			name, err := oneArg(c, "NAME")
 			if err != nil {
@@ -44,7 +47,7 @@ func runSweepResume(ctx context.Context, name string, opts runOptions) error {
 	}
 	// The data may have moved since the sweep started: say so once, not
 	// once per job.
-	spec, err := sweeps.Parse(rec.Source, rec.Path)
+	spec, err := storedSpec(rec)
 	if err != nil {
 		return fmt.Errorf("stored spec of %s: %w", name, err)
 	}

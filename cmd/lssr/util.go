@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/lssr/lssr/sweeps"
 	"math"
 	"os"
 	"strings"
@@ -58,4 +59,11 @@ func formatLR(lr float64) string {
 		return fmt.Sprintf("2^%g", q/4)
 	}
 	return fmt.Sprintf("%g", lr)
+}
+
+// storedSpec parses the spec a sweep was created from. Its job limit was
+// checked when the sweep was created (with --max-jobs, maybe above the
+// default), so it is not checked again.
+func storedSpec(rec store.SweepRecord) (*sweeps.Spec, error) {
+	return sweeps.ParseOptions(rec.Source, rec.Path, sweeps.Options{MaxJobs: sweeps.MaxJobsCeiling})
 }
