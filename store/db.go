@@ -55,7 +55,7 @@ func Open(path string, opts Options) (*DB, error) {
 		opts.Timeout = time.Second
 	}
 	if opts.LockWait == 0 {
-		opts.LockWait = 500 * time.Millisecond
+		opts.LockWait = 200 * time.Millisecond
 	}
 	db := &DB{path: path, opts: opts}
 	_, statErr := os.Stat(path)

@@ -29,8 +29,9 @@ var retryable = []State{StateFailed, StateDiverged, StateCancelled}
 // pending, as if it had never run: attempts, last error, worker, times,
 // checkpoint and result are cleared. The job's old record and series move to
 // the retired bucket and its weights, if any, are dropped, so nothing of the
-// old run mixes with the new one. It returns the jobs it changed, as they
-// are now. Only failed, diverged and cancelled jobs can be retried.
+// old run mixes with the new one. It returns the jobs it changed as they
+// were before, so the caller can say what changed. Only failed, diverged and
+// cancelled jobs can be retried.
 func (t *Tx) Retry(sweep string, now time.Time, states ...State) ([]JobRecord, error) {
 	for _, s := range states {
 		if !slices.Contains(retryable, s) {
@@ -65,11 +66,10 @@ func (t *Tx) Retry(sweep string, now time.Time, states ...State) ([]JobRecord, e
 		if err := t.DeleteWeights(sweep, id); err != nil {
 			return nil, err
 		}
-		rec = JobRecord{Job: rec.Job, Index: rec.Index, State: StatePending}
-		if err := t.PutJob(sweep, rec); err != nil {
+		changed = append(changed, rec)
+		if err := t.PutJob(sweep, JobRecord{Job: rec.Job, Index: rec.Index, State: StatePending}); err != nil {
 			return nil, err
 		}
-		changed = append(changed, rec)
 	}
 	return changed, nil
 }

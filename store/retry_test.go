@@ -54,8 +54,9 @@ func TestRetryResetsJobsAndRetiresTheirSeries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(changed) != 2 || changed[0].Job.ID != ids[1] || changed[1].Job.ID != ids[2] {
-		t.Fatalf("changed %+v, want the failed and the diverged job", changed)
+	if len(changed) != 2 || changed[0].Job.ID != ids[1] || changed[0].State != StateFailed ||
+		changed[1].Job.ID != ids[2] || changed[1].State != StateDiverged {
+		t.Fatalf("changed %+v, want the failed and the diverged job as they were", changed)
 	}
 	db.View(func(tx *Tx) error {
 		jobs, _ := tx.Jobs("s")

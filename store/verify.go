@@ -3,8 +3,11 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"runtime/debug"
+	"syscall"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
@@ -31,11 +34,11 @@ func (e *DamagedError) Unwrap() error { return ErrDamaged }
 // keys). The check reads every page; on a 10,000-job sweep it takes about a
 // tenth of a second.
 func verify(path string, opts Options) error {
-	fi, err := os.Stat(path)
+	size, err := lockedSize(path, opts.Timeout)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", path, err)
+		return err
 	}
-	if fi.Size() == 0 {
+	if size == 0 {
 		return &DamagedError{Path: path, Reason: "it is empty (0 bytes), not a database; remove it to start a new one"}
 	}
 	b, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: opts.Timeout, ReadOnly: true})
@@ -45,13 +48,23 @@ func verify(path string, opts Options) error {
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),
 		errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrInvalidMapping):
 		return &DamagedError{Path: path, Reason: fmt.Sprintf("%v (not a bbolt file, or its header pages are overwritten)", err)}
+	case errors.As(err, new(*fs.PathError)):
+		return fmt.Errorf("open %s: %w", path, err) // the file system's error, not the file's
 	case err != nil:
-		return fmt.Errorf("open %s: %w", path, err)
+		// bbolt's other refusals are about the content, e.g. "file size
+		// too small" for a file shorter than its two meta pages.
+		return &DamagedError{Path: path, Reason: err.Error()}
 	}
 	defer b.Close()
 	return b.View(func(tx *bolt.Tx) error {
 		// Check before touching any page past the end of a truncated file:
-		// that would fault (SIGBUS) instead of returning an error.
+		// that would fault (SIGBUS) instead of returning an error. Stat
+		// again now that bbolt's shared lock keeps writers out: a commit
+		// since the first stat may have grown the file.
+		fi, err := os.Stat(path)
+		if err != nil {
+			return err
+		}
 		if want := tx.Size(); want > fi.Size() {
 			return &DamagedError{Path: path, Reason: fmt.Sprintf("it is truncated: %d bytes of the %d its header says it has", fi.Size(), want)}
 		}
@@ -60,6 +73,33 @@ func verify(path string, opts Options) error {
 		}
 		return nil
 	})
+}
+
+// lockedSize returns the file's size under a shared flock, the lock bbolt
+// takes: a writer creating the file holds it exclusively until its first
+// pages are written, so an empty file seen here is not one being created.
+func lockedSize(path string, timeout time.Duration) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	deadline := time.Now().Add(timeout)
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) || time.Now().After(deadline) {
+			return 0, &LockError{Path: path, Holder: LockHolder(path)}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	return fi.Size(), nil
 }
 
 // guard runs fn, turning a panic or a memory fault inside bbolt (which

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -15,13 +16,15 @@ import (
 
 // damages are the ways a database file gets hurt: an empty file (a crash
 // before bbolt wrote its first page), random bytes, a copy cut short, a page
-// of garbage over the middle. They take the file and its layout (see
+// of garbage over the middle, a file cut after its first page. They take the file and its layout (see
 // layoutOf): bbolt files end in unused space, so "half" and "middle" are of
 // the part in use.
 var damages = map[string]func([]byte, layout) []byte{
 	"empty":     func([]byte, layout) []byte { return nil },
 	"random":    func(b []byte, _ layout) []byte { return randomBytes(len(b), 1) },
 	"truncated": func(b []byte, l layout) []byte { return b[:l.used/2] },
+	// Shorter than the two meta pages.
+	"one page": func(b []byte, l layout) []byte { return b[:l.pageSize] },
 	"garbage page": func(b []byte, l layout) []byte {
 		out := bytes.Clone(b)
 		copy(out[l.midPage:l.midPage+l.pageSize], randomBytes(int(l.pageSize), 2))
@@ -142,5 +145,34 @@ func TestLockHolderNamesTheWriter(t *testing.T) {
 	os.WriteFile(path+".lock", []byte("1\nother\n"), 0o644)
 	if h := LockHolder(path); h != (Holder{}) {
 		t.Errorf("holder from a stale file: %+v", h)
+	}
+}
+
+// TestGuardTurnsFaultsIntoErrors: a read past the end of a mapped file,
+// what bbolt does on a file cut short after Open checked it, faults with
+// SIGBUS; guard makes it a DamagedError instead of a crash.
+func TestGuardTurnsFaultsIntoErrors(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "short")
+	if err := os.WriteFile(path, []byte{1}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	mem, err := syscall.Mmap(int(f.Fd()), 0, 2*os.Getpagesize(), syscall.PROT_READ, syscall.MAP_SHARED)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Munmap(mem)
+	var sink byte
+	err = guard(path, func() error { sink = mem[os.Getpagesize()]; return nil })
+	if !errors.Is(err, ErrDamaged) {
+		t.Fatalf("fault: %v, want a DamagedError", err)
+	}
+	t.Log(err, sink)
+	if err := guard(path, func() error { panic("invalid page type") }); !errors.Is(err, ErrDamaged) {
+		t.Fatalf("panic: %v, want a DamagedError", err)
 	}
 }
