@@ -50,12 +50,14 @@ func unknownCommand(c *cli.Context) error {
 func sweepCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "sweep",
-		Usage: "run, resume, list, inspect and export sweeps",
+		Usage: "run, resume, list, inspect, retry, cancel and export sweeps",
 		Subcommands: []*cli.Command{
 			sweepRunCommand(),
 			sweepResumeCommand(),
 			sweepListCommand(),
 			sweepStatusCommand(),
+			sweepRetryCommand(),
+			sweepCancelCommand(),
 			sweepExportCommand(),
 		},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
