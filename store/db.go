@@ -29,7 +29,7 @@ type Options struct {
 	// hangs.
 	Timeout time.Duration
 	// LockWait bounds the wait for the writer lock, PATH.lock (default
-	// 500 ms). A sweep holds it for hours, so waiting longer only helps
+	// 200 ms). A sweep holds it for hours, so waiting longer only helps
 	// against short writers such as `lssr sweep retry`.
 	LockWait time.Duration
 	// Sweep names the sweep a writer works on; it goes into PATH.lock next to

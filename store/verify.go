@@ -31,8 +31,8 @@ func (e *DamagedError) Unwrap() error { return ErrDamaged }
 // (bbolt would initialise an empty file as a new database), that bbolt
 // accepts its meta pages, that it is as long as its meta page says, and
 // bbolt's consistency check (every page reachable once, sane page types and
-// keys). The check reads every page; on a 10,000-job sweep it takes about a
-// tenth of a second.
+// keys). The check reads every page; on a 10,000-job sweep it took 7 ms
+// (records only, 16 MB) to 160 ms (with 200-epoch series, 180 MB).
 func verify(path string, opts Options) error {
 	size, err := lockedSize(path, opts.Timeout)
 	if err != nil {
