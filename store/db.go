@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -25,8 +24,17 @@ var (
 type Options struct {
 	// ReadOnly opens the file for reading; it must exist.
 	ReadOnly bool
-	// Timeout bounds the wait for another process's lock (default 1 s).
+	// Timeout bounds each wait for bbolt's own lock on the file, which a
+	// writer holds only while it commits (default 1 s), so a reader never
+	// hangs.
 	Timeout time.Duration
+	// LockWait bounds the wait for the writer lock, PATH.lock (default
+	// 200 ms). A sweep holds it for hours, so waiting longer only helps
+	// against short writers such as `lssr sweep retry`.
+	LockWait time.Duration
+	// Sweep names the sweep a writer works on; it goes into PATH.lock next to
+	// the PID, so `lssr sweep cancel` knows whom to stop.
+	Sweep string
 }
 
 // DB is an lssr database. A writer holds the writer lock (the file
@@ -39,48 +47,37 @@ type DB struct {
 	lock *os.File
 }
 
-// Open opens (or, unless read-only, creates) the database at path and checks
-// its schema version.
+// Open opens (or, unless read-only, creates) the database at path, checks
+// that an existing file is intact (see verify: a damaged one gives a
+// DamagedError and is not written to) and checks its schema version.
 func Open(path string, opts Options) (*DB, error) {
 	if opts.Timeout == 0 {
 		opts.Timeout = time.Second
 	}
+	if opts.LockWait == 0 {
+		opts.LockWait = 200 * time.Millisecond
+	}
 	db := &DB{path: path, opts: opts}
-	if opts.ReadOnly {
-		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%w at %s", ErrNoDatabase, path)
+	_, statErr := os.Stat(path)
+	if opts.ReadOnly && errors.Is(statErr, os.ErrNotExist) {
+		return nil, fmt.Errorf("%w at %s", ErrNoDatabase, path)
+	}
+	if !opts.ReadOnly {
+		if err := db.takeWriterLock(); err != nil {
+			return nil, err
 		}
-	} else if err := db.takeWriterLock(); err != nil {
-		return nil, err
+	}
+	if statErr == nil {
+		if err := guard(path, func() error { return verify(path, opts) }); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	if err := db.initSchema(); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return db, nil
-}
-
-// takeWriterLock takes an exclusive flock on PATH.lock, retrying until the
-// timeout. The kernel drops it when the process dies, so a killed
-// orchestrator never leaves a stale lock.
-func (db *DB) takeWriterLock() error {
-	f, err := os.OpenFile(db.path+".lock", os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return fmt.Errorf("open %s.lock: %w", db.path, err)
-	}
-	deadline := time.Now().Add(db.opts.Timeout)
-	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			db.lock = f
-			return nil
-		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) || time.Now().After(deadline) {
-			f.Close()
-			return fmt.Errorf("%s: %w", db.path, ErrLocked)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 func (db *DB) initSchema() error {
@@ -121,20 +118,31 @@ func (db *DB) initSchema() error {
 	})
 }
 
-// withBolt opens the bbolt file for one use.
+// withBolt opens the bbolt file for one use. A panic or fault inside bbolt
+// (a file damaged after Open checked it) becomes a DamagedError.
 func (db *DB) withBolt(readOnly bool, fn func(*bolt.DB) error) error {
-	b, err := bolt.Open(db.path, 0o644, &bolt.Options{Timeout: db.opts.Timeout, ReadOnly: readOnly})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return fmt.Errorf("%s: %w", db.path, ErrLocked)
-	}
-	if err != nil {
-		return fmt.Errorf("open %s: %w", db.path, err)
-	}
-	err = fn(b)
-	if cerr := b.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return guard(db.path, func() error {
+		b, err := bolt.Open(db.path, 0o644, &bolt.Options{Timeout: db.opts.Timeout, ReadOnly: readOnly})
+		if errors.Is(err, berrors.ErrTimeout) {
+			return &LockError{Path: db.path, Holder: LockHolder(db.path)}
+		}
+		if err != nil {
+			return fmt.Errorf("open %s: %w", db.path, err)
+		}
+		// Close even when fn panics: bbolt rolls the transaction back first.
+		closed := false
+		defer func() {
+			if !closed {
+				b.Close()
+			}
+		}()
+		err = fn(b)
+		closed = true
+		if cerr := b.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
 }
 
 // Path is the file's path.
@@ -145,9 +153,7 @@ func (db *DB) Close() error {
 	if db.lock == nil {
 		return nil
 	}
-	err := db.lock.Close()
-	db.lock = nil
-	return err
+	return db.releaseWriterLock()
 }
 
 // View runs fn in a read-only transaction.

@@ -8,7 +8,17 @@
 // bbolt itself: the closure's Tx commits when it returns nil and rolls back
 // when it returns an error. Only the orchestrator writes; every other
 // command opens the file read-only. A second writer waits for
-// Options.Timeout and then fails with ErrLocked.
+// Options.LockWait and then fails with a LockError (ErrLocked) that names
+// the holder: a writer writes its PID and sweep into PATH.lock, and
+// LockHolder reads them back, trusting them only while /proc/locks shows
+// that process holding the lock.
+//
+// Open checks an existing file read-only before anything else (meta pages,
+// length against the high-water mark, bbolt's Tx.Check) and reports a
+// truncated or corrupted one with a DamagedError (ErrDamaged). It never
+// creates a database where a file exists, so an empty or damaged file is
+// never overwritten; a bbolt panic or memory fault on a file damaged later
+// also ends as a DamagedError.
 //
 // Layout (schema version 1):
 //
@@ -18,9 +28,13 @@
 //	sweeps/<name>/series/<id>   Series (JSON): per-epoch stats and measurements
 //	sweeps/<name>/weights/<id>  final weights (safetensors bytes), only for
 //	                            done jobs that asked for them
+//	sweeps/<name>/retired/<id>  Retired (JSON): a job's record and series as
+//	                            they were before Tx.Retry queued it again
 //
-// The weights bucket came after version 1 was fixed; it is optional, so
-// older files need no migration and older lssr builds ignore it.
+// The weights and retired buckets came after version 1 was fixed; they are
+// optional, so older files need no migration and older lssr builds ignore
+// them. The state "cancelled" is newer too: an older build resuming a sweep
+// would run cancelled jobs as if they were pending.
 //
 // # Caveats
 //

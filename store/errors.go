@@ -4,9 +4,13 @@ import "errors"
 
 // Errors returned when opening the file.
 var (
-	// ErrLocked is returned when another process holds the file open for
-	// writing beyond Options.Timeout.
+	// ErrLocked is returned (inside a LockError naming the holder) when
+	// another process holds the writer lock beyond Options.LockWait, or
+	// bbolt's lock on the file beyond Options.Timeout.
 	ErrLocked = errors.New("database is in use by another lssr process")
+	// ErrDamaged is returned (inside a DamagedError saying why) when the
+	// file is truncated or corrupted.
+	ErrDamaged = errors.New("database file is damaged")
 	// ErrNoDatabase is returned when a read-only open finds no file.
 	ErrNoDatabase = errors.New("no database")
 	// ErrSchema is returned when the file was written by an incompatible

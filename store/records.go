@@ -10,21 +10,25 @@ import (
 type State string
 
 // Job states. Done and Diverged are final outcomes; Failed is final once the
-// attempts are used up.
+// attempts are used up; Cancelled is a job `lssr sweep cancel` took out of
+// its sweep before it finished. Failed, Diverged and Cancelled jobs run again
+// only through Tx.Retry.
 const (
-	StatePending  State = "pending"
-	StateRunning  State = "running"
-	StateDone     State = "done"
-	StateFailed   State = "failed"
-	StateDiverged State = "diverged"
+	StatePending   State = "pending"
+	StateRunning   State = "running"
+	StateDone      State = "done"
+	StateFailed    State = "failed"
+	StateDiverged  State = "diverged"
+	StateCancelled State = "cancelled"
 )
 
 // States lists every state in display order.
-var States = []State{StatePending, StateRunning, StateDone, StateDiverged, StateFailed}
+var States = []State{StatePending, StateRunning, StateDone, StateDiverged, StateFailed, StateCancelled}
 
-// Finished reports whether a job in this state never runs again.
+// Finished reports whether a job in this state is left alone by a run or a
+// resume: it runs again only after Tx.Retry.
 func (s State) Finished() bool {
-	return s == StateDone || s == StateDiverged || s == StateFailed
+	return s == StateDone || s == StateDiverged || s == StateFailed || s == StateCancelled
 }
 
 // SweepRecord describes one sweep.

@@ -17,6 +17,31 @@
 //   - the job itself failed inside a healthy worker (the Runner returned an
 //     error or panicked, or the job was refused): a *JobError carrying the
 //     worker's error text.
+//
+// # Security
+//
+// Workers are local processes of the same user; what the host enforces is
+// that it talks only to its own binary, and that nothing else can talk to a
+// worker:
+//   - Start pins the worker binary: go-plugin's SecureConfig compares the
+//     SHA-256 of the file it is about to execute with that of the running
+//     binary (read through /proc/self/exe), so a binary rebuilt or replaced
+//     since the host started, or any other program, is refused before it
+//     runs. go-plugin checks the file and then executes its path, so a
+//     replacement in between those two steps is not caught.
+//   - AutoMTLS: the host makes a one-off certificate and hands it to the
+//     worker in its environment; the worker answers with its own in the
+//     handshake, and the gRPC connection is TLS with both certificates
+//     required. A client without the host's certificate is refused.
+//   - Nothing listens on the network: on Linux go-plugin serves on a unix
+//     socket, a file named plugin* in $TMPDIR (only its owner may connect
+//     under the usual umask; mTLS guards it either way). It is the only
+//     listening socket of a worker, and the host listens on nothing:
+//     go-plugin's stdio forwarding travels over that connection and logs
+//     over the worker's stderr.
+//
+// worker/security_test.go checks the last two against real worker
+// processes; TestStartErrors the first.
 package worker
 
 import (

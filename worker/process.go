@@ -2,8 +2,10 @@ package worker
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -39,8 +41,13 @@ var _ Runner = (*Process)(nil)
 // workers uses k cores. The worker's logs go to logger; nil logs warnings and
 // errors to stderr.
 //
+// exe must be the running binary itself: go-plugin checks its SHA-256
+// against the running binary's before it executes it (see the package doc,
+// Security), and the connection is mutually authenticated TLS (AutoMTLS).
+//
 // Errors are one line: "worker: cannot start EXE: no such file" when exe
-// cannot be executed, "worker: handshake with EXE failed: ..." when it runs
+// cannot be executed, "worker: refusing to start EXE: ..." when it is not
+// the running binary, "worker: handshake with EXE failed: ..." when it runs
 // but does not speak this build's worker protocol.
 func Start(exe string, args []string, logger hclog.Logger) (*Process, error) {
 	return start(exe, args, nil, logger)
@@ -54,6 +61,10 @@ func start(exe string, args, env []string, logger hclog.Logger) (*Process, error
 	path, err := exec.LookPath(exe)
 	if err != nil {
 		return nil, startError(exe, err)
+	}
+	self, err := selfChecksum()
+	if err != nil {
+		return nil, fmt.Errorf("worker: cannot checksum the running binary to pin its workers: %w", err)
 	}
 	cmd := exec.Command(path, args...)
 	// SkipHostEnv below: otherwise go-plugin appends os.Environ() after
@@ -71,12 +82,22 @@ func start(exe string, args, env []string, logger hclog.Logger) (*Process, error
 		Logger:           logger,
 		Stderr:           stderr,
 		StartTimeout:     startTimeout,
+		AutoMTLS:         true,
+		// A fresh hash each time: Check writes into it without a Reset.
+		SecureConfig: &plugin.SecureConfig{Checksum: self, Hash: sha256.New()},
 	})
 	rpc, err := client.Client()
 	if err != nil {
 		client.Kill()
 		var pathErr *fs.PathError
-		if errors.As(err, &pathErr) { // the exec itself failed
+		switch {
+		case errors.Is(err, plugin.ErrChecksumsDoNotMatch):
+			return nil, fmt.Errorf("worker: refusing to start %s: it is not the running lssr binary (its SHA-256 differs); "+
+				"was lssr rebuilt or replaced since this process started? run the new one", exe)
+		case strings.HasPrefix(err.Error(), "error verifying checksum"):
+			return nil, fmt.Errorf("worker: refusing to start %s: cannot read it to check it is the running lssr binary (%s)",
+				exe, strings.TrimPrefix(err.Error(), "error verifying checksum: "))
+		case errors.As(err, &pathErr): // the exec itself failed
 			return nil, startError(exe, pathErr.Err)
 		}
 		return nil, handshakeError(exe, err, stderr.firstLine())
@@ -97,6 +118,29 @@ func start(exe string, args, env []string, logger hclog.Logger) (*Process, error
 	}
 	return p, nil
 }
+
+// selfChecksum is the SHA-256 of the running binary, read through
+// /proc/self/exe: that is the file this process was started from even if
+// its path now names another (a rebuilt lssr), so workers started from the
+// path then fail the check instead of running a different build.
+var selfChecksum = sync.OnceValues(func() ([]byte, error) {
+	f, err := os.Open("/proc/self/exe")
+	if err != nil { // not Linux
+		exe, eerr := os.Executable()
+		if eerr != nil {
+			return nil, eerr
+		}
+		if f, err = os.Open(exe); err != nil {
+			return nil, err
+		}
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return nil, err
+	}
+	return h.Sum(nil), nil
+})
 
 // Run runs job on the worker, see Runner and the package doc for the errors.
 func (p *Process) Run(ctx context.Context, job lssr.Job, progress func(lssr.Progress)) (lssr.Result, error) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -26,6 +27,10 @@ func init() {
 	// Workers of another build: a different cookie, a newer protocol.
 	serveModes["other-cookie"] = func() { serveWith(func(h *plugin.HandshakeConfig) { h.MagicCookieValue = "0000000000000000" }) }
 	serveModes["protocol-2"] = func() { serveWith(func(h *plugin.HandshakeConfig) { h.ProtocolVersion = 2 }) }
+	// Not workers at all, though the right binary: the host checks the
+	// checksum first, so only this binary gets as far as the handshake.
+	serveModes["exit"] = func() {}
+	serveModes["chatty"] = func() { fmt.Println("hello") }
 }
 
 func serveWith(change func(*plugin.HandshakeConfig)) {
@@ -207,10 +212,27 @@ func TestProcessDies(t *testing.T) {
 }
 
 func TestStartErrors(t *testing.T) {
-	notExec := filepath.Join(t.TempDir(), "lssr")
+	dir := t.TempDir()
+	notExec := filepath.Join(dir, "lssr")
 	if err := os.WriteFile(notExec, []byte("#!/bin/sh\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	script := filepath.Join(dir, "worker.sh")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho '1|1|unix|/tmp/x|grpc'\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// The running binary with one byte changed: what a worker started from a
+	// binary rebuilt or replaced since the host started would be.
+	self, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	self[len(self)/2] ^= 0xff
+	changed := filepath.Join(dir, "lssr-changed")
+	if err := os.WriteFile(changed, self, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	refused := ": it is not the running lssr binary (its SHA-256 differs); was lssr rebuilt or replaced since this process started? run the new one"
 	tests := []struct {
 		name, exe, mode string
 		args            []string
@@ -219,14 +241,21 @@ func TestStartErrors(t *testing.T) {
 		{name: "missing", exe: "/x/lssr", want: "worker: cannot start /x/lssr: no such file"},
 		{name: "not executable", exe: notExec, want: "worker: cannot start " + notExec + ": permission denied (is it executable?)"},
 		{name: "not in PATH", exe: "lssr-no-such-command", want: "worker: cannot start lssr-no-such-command: not found in $PATH"},
-		{name: "not a worker", exe: "/bin/true", want: "~worker: handshake with /bin/true failed: it exited before the handshake"},
-		{name: "chatty", exe: "/bin/echo", args: []string{"hello"}, want: "worker: handshake with /bin/echo failed: it printed \"hello\" instead of the handshake (not an lssr worker?)"},
+		{name: "another binary", exe: "/bin/true", want: "worker: refusing to start /bin/true" + refused},
+		{name: "shell script", exe: script, want: "worker: refusing to start " + script + refused},
+		{name: "one byte changed", exe: changed, mode: "fake", want: "worker: refusing to start " + changed + refused},
+		{name: "not a worker", exe: os.Args[0], mode: "exit", want: "~: it exited before the handshake"},
+		{name: "chatty", exe: os.Args[0], mode: "chatty", want: "~: it printed \"hello\" instead of the handshake (not an lssr worker?)"},
 		{name: "other cookie", exe: os.Args[0], mode: "other-cookie", want: "~failed: it exited before the handshake (not an lssr worker, or one with a different handshake); it said \"This binary is a plugin."},
 		{name: "other protocol", exe: os.Args[0], mode: "protocol-2", want: "~failed: protocol version mismatch"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			began := time.Now()
 			p, err := start(tt.exe, tt.args, []string{serveEnv + "=" + tt.mode}, testLogger(t))
+			if took := time.Since(began); took > 5*time.Second {
+				t.Errorf("the error took %v, want it at once", took)
+			}
 			if err == nil {
 				p.Kill()
 				t.Fatal("Start succeeded")

@@ -7,7 +7,7 @@ import (
 
 const exitHelp = `EXIT STATUS:
    0    success
-   1    a run or a write failed
+   1    a run or a write failed; the database is in use by another writer, or damaged (it is left unchanged)
    2    bad input: the spec, a flag, a file or a sweep name (one line says which)
    130  interrupted (Ctrl-C): jobs in flight went back to pending; resume with 'lssr sweep resume NAME'`
 
@@ -50,12 +50,14 @@ func unknownCommand(c *cli.Context) error {
 func sweepCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "sweep",
-		Usage: "run, resume, list, inspect and export sweeps",
+		Usage: "run, resume, list, inspect, retry, cancel and export sweeps",
 		Subcommands: []*cli.Command{
 			sweepRunCommand(),
 			sweepResumeCommand(),
 			sweepListCommand(),
 			sweepStatusCommand(),
+			sweepRetryCommand(),
+			sweepCancelCommand(),
 			sweepExportCommand(),
 		},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {

@@ -161,6 +161,8 @@ func noWeightsError(rec store.JobRecord) error {
 		return lssr.BadInput("job %s has no saved weights: it diverged (a NaN or Inf loss), so none were kept", id)
 	case rec.State == store.StateFailed:
 		return lssr.BadInput("job %s has no saved weights: it failed (%s)", id, rec.LastError)
+	case rec.State == store.StateCancelled:
+		return lssr.BadInput("job %s has no saved weights: it was cancelled before it finished ('lssr sweep retry %s --cancelled' queues it again)", id, rec.Job.Sweep)
 	case !rec.State.Finished() && rec.Job.SaveWeights:
 		return lssr.BadInput("job %s has no saved weights yet: it is %s; they are kept when it finishes", id, rec.State)
 	case rec.State == store.StateDone:

@@ -36,7 +36,7 @@ func runSweepResume(ctx context.Context, name string, opts runOptions) error {
 	if err := requireDB(opts.db); err != nil {
 		return err
 	}
-	db, err := store.Open(opts.db, store.Options{})
+	db, err := store.Open(opts.db, store.Options{Sweep: name})
 	if err != nil {
 		return err
 	}

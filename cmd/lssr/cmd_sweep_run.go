@@ -108,7 +108,7 @@ func runSweepRun(ctx context.Context, file string, opts runOptions) error {
 	if err := checkRunOptions(opts); err != nil {
 		return err
 	}
-	db, err := store.Open(opts.db, store.Options{})
+	db, err := store.Open(opts.db, store.Options{Sweep: spec.Name})
 	if err != nil {
 		return err
 	}

@@ -250,6 +250,8 @@ func TestCommandsOnMissingThingsExitTwo(t *testing.T) {
 	for _, args := range [][]string{
 		{"sweep", "status", "nope"},
 		{"sweep", "resume", "nope"},
+		{"sweep", "retry", "nope"},
+		{"sweep", "cancel", "nope"},
 		{"sweep", "export", "nope"},
 		{"report", "nope"},
 		{"export", "weights", "nope", "abc", "--out", "w.safetensors"},

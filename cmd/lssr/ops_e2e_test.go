@@ -1,0 +1,287 @@
+package main
+
+// End-to-end tests of retry, cancel, the writer lock and status on a large
+// sweep, with the real binary, worker processes and bbolt file.
+
+import (
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/store"
+)
+
+// startSweep starts `lssr sweep run` on a spec whose jobs take several
+// seconds each, and returns once it holds the database's writer lock.
+func startSweep(t *testing.T, dir, db, name string) *exec.Cmd {
+	t.Helper()
+	writeFile(t, filepath.Join(dir, name+".yaml"), syntheticSpec(name, 3000))
+	cmd := exec.Command(lssrBin, "--db", db, "sweep", "run", "--plain", name+".yaml")
+	cmd.Dir = dir
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	path := filepath.Join(dir, db)
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if store.LockHolder(path).PID == cmd.Process.Pid {
+			return cmd
+		}
+	}
+	t.Fatal("the sweep did not take the writer lock within 20s")
+	return nil
+}
+
+// waitForRunning polls until n jobs are running.
+func waitForRunning(t *testing.T, path, sweep string, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		running := 0
+		for _, j := range readJobs(t, path, sweep) {
+			if j.State == store.StateRunning {
+				running++
+			}
+		}
+		if running >= n {
+			return
+		}
+	}
+	t.Fatalf("fewer than %d jobs running within 30s", n)
+}
+
+func oneStderrLine(t *testing.T, r cmdResult) string {
+	t.Helper()
+	lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+	if len(lines) != 1 {
+		t.Errorf("stderr has %d lines, want 1: %q", len(lines), r.stderr)
+	}
+	return lines[0]
+}
+
+func TestSecondWriterFailsWithinASecond(t *testing.T) {
+	dir := t.TempDir()
+	cmd := startSweep(t, dir, "x.db", "busy")
+	for _, args := range [][]string{
+		{"--db", "x.db", "sweep", "resume", "busy"},
+		{"--db", "x.db", "sweep", "run", "busy.yaml"},
+		{"--db", "x.db", "sweep", "retry", "busy"},
+	} {
+		start := time.Now()
+		r := runLSSR(t, dir, args...)
+		took := time.Since(start)
+		line := oneStderrLine(t, r)
+		t.Logf("%v: exit %d after %v: %s", args[2:], r.code, took.Round(time.Millisecond), line)
+		if r.code != 1 || !strings.Contains(line, "database is in use by lssr pid ") || !strings.Contains(line, "(sweep busy)") {
+			t.Errorf("exit %d, stderr %q: want 1 and the holder's PID and sweep", r.code, line)
+		}
+		if took > time.Second {
+			t.Errorf("the second writer took %v to fail, want under 1s", took)
+		}
+	}
+	// Readers are not writers: status works meanwhile.
+	if r := runLSSR(t, dir, "--db", "x.db", "sweep", "status", "busy"); r.code != 0 {
+		t.Errorf("status while a sweep runs: exit %d: %s", r.code, r.stderr)
+	}
+	if h := store.LockHolder(filepath.Join(dir, "x.db")); h.PID != cmd.Process.Pid || h.Sweep != "busy" {
+		t.Errorf("lock holder %+v, want the running sweep", h)
+	}
+}
+
+func TestCancelStopsTheOrchestratorAndRetryBringsJobsBack(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.db")
+	cmd := startSweep(t, dir, "c.db", "cx")
+	waitForRunning(t, path, "cx", 2)
+
+	r := runLSSR(t, dir, "--db", "c.db", "sweep", "cancel", "cx")
+	t.Logf("cancel: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	if r.code != 0 {
+		t.Fatalf("cancel: exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"stopping its orchestrator, lssr pid ", "running jobs went back to pending", "9 pending jobs cancelled"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("cancel's output lacks %q", want)
+		}
+	}
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
+		t.Errorf("the orchestrator ended with %v, want exit status 130 (interrupted)", err)
+	}
+	for _, j := range readJobs(t, path, "cx") {
+		if j.State != store.StateCancelled {
+			t.Errorf("job %s is %s after cancel, want cancelled", j.Job.ID, j.State)
+		}
+	}
+
+	// Resume leaves cancelled jobs alone.
+	r = runLSSR(t, dir, "--db", "c.db", "sweep", "resume", "cx")
+	if r.code != 0 || !strings.Contains(r.stdout, "every job has finished") {
+		t.Errorf("resume after cancel: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// Plain retry takes failed jobs only; there are none.
+	r = runLSSR(t, dir, "--db", "c.db", "sweep", "retry", "cx")
+	if r.code != 0 || !strings.Contains(r.stdout, "no failed jobs to retry") {
+		t.Errorf("retry: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runLSSR(t, dir, "--db", "c.db", "sweep", "retry", "cx", "--cancelled")
+	if r.code != 0 || !strings.Contains(r.stdout, "9 cancelled jobs back to pending") {
+		t.Errorf("retry --cancelled: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, j := range readJobs(t, path, "cx") {
+		if j.State != store.StatePending || j.Attempts != 0 || j.LastError != "" {
+			t.Errorf("job %s after retry --cancelled: %s, %d attempts, %q", j.Job.ID, j.State, j.Attempts, j.LastError)
+		}
+	}
+	// Cancel with no orchestrator running marks the pending jobs at once.
+	r = runLSSR(t, dir, "--db", "c.db", "sweep", "cancel", "cx")
+	if r.code != 0 || strings.Contains(r.stdout, "stopping") || !strings.Contains(r.stdout, "9 pending jobs cancelled") {
+		t.Errorf("cancel of an idle sweep: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestRetryDefaultsToFailedJobs(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "s.yaml"), syntheticSpec("rt", 2))
+	if r := runLSSR(t, dir, "--db", "r.db", "sweep", "run", "s.yaml"); r.code != 0 {
+		t.Fatalf("run: exit %d: %s", r.code, r.stderr)
+	}
+	path := filepath.Join(dir, "r.db")
+	// Give two jobs the outcomes a real failure and divergence leave.
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failed, diverged string
+	err = db.Update(func(tx *store.Tx) error {
+		jobs, _ := tx.Jobs("rt")
+		jobs[1].State, jobs[1].Attempts, jobs[1].LastError, jobs[1].Result = store.StateFailed, 3, "worker pid 9 exited", nil
+		jobs[2].State, jobs[2].Result = store.StateDiverged, &lssr.Result{Diverged: true}
+		failed, diverged = jobs[1].Job.ID, jobs[2].Job.ID
+		if err := tx.PutJob("rt", jobs[1]); err != nil {
+			return err
+		}
+		return tx.PutJob("rt", jobs[2])
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := runLSSR(t, dir, "--db", "r.db", "sweep", "status", "rt")
+	if !strings.Contains(status.stdout, "worker pid 9 exited") {
+		t.Errorf("status does not show the failed job's last error:\n%s", status.stdout)
+	}
+	r := runLSSR(t, dir, "--db", "r.db", "sweep", "retry", "rt")
+	if r.code != 0 || !strings.Contains(r.stdout, "1 failed job back to pending") || !strings.Contains(r.stdout, failed) {
+		t.Fatalf("retry: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runLSSR(t, dir, "--db", "r.db", "sweep", "retry", "rt", "--diverged")
+	if r.code != 0 || !strings.Contains(r.stdout, "1 diverged job back to pending") || !strings.Contains(r.stdout, diverged) {
+		t.Fatalf("retry --diverged: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runLSSR(t, dir, "--db", "r.db", "sweep", "resume", "rt"); r.code != 0 {
+		t.Fatalf("resume: exit %d: %s", r.code, r.stderr)
+	}
+	for _, j := range readJobs(t, path, "rt") {
+		if j.State != store.StateDone || (j.Job.ID == failed || j.Job.ID == diverged) && j.Attempts != 1 {
+			t.Errorf("job %s after retry and resume: %s, %d attempts", j.Job.ID, j.State, j.Attempts)
+		}
+	}
+	// An unknown sweep is bad input, for both commands.
+	for _, cmd := range []string{"retry", "cancel"} {
+		r := runLSSR(t, dir, "--db", "r.db", "sweep", cmd, "nope")
+		if line := oneStderrLine(t, r); r.code != 2 || !strings.Contains(line, "sweep not found: nope") {
+			t.Errorf("%s of an unknown sweep: exit %d, %q", cmd, r.code, line)
+		}
+	}
+}
+
+// TestStatusOfTenThousandJobs: status of a 10,000-job sweep, with running
+// jobs and checkpoints, in under a second, process start included.
+func TestStatusOfTenThousandJobs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 10,000-job database")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "big.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jobs []lssr.Job
+	for i := range 10000 {
+		j := lssr.Job{Sweep: "big", BatchSize: 8 << (i % 10), LR: float64(i+1) / 1e4, Seed: uint64(i / 100),
+			Dataset: lssr.DatasetSpec{Name: "synthetic", N: 4096}}
+		j.ID = j.ContentID()
+		jobs = append(jobs, j)
+	}
+	now := time.Now()
+	err = db.Update(func(tx *store.Tx) error {
+		if err := tx.CreateSweep(store.SweepRecord{Name: "big", Workers: 8}, jobs); err != nil {
+			return err
+		}
+		recs, _ := tx.Jobs("big")
+		for i, rec := range recs {
+			switch {
+			case i < 6000:
+				rec.State, rec.Attempts = store.StateDone, 1
+				rec.Result = &lssr.Result{TestAcc: 0.8, Seconds: 12}
+			case i < 6008:
+				rec.State, rec.Attempts, rec.Worker, rec.StartedAt = store.StateRunning, 1, "pid 4242", now.Add(-time.Minute)
+				rec.CheckpointEpoch, rec.CheckpointAt = 12, now.Add(-40*time.Second)
+			case i < 6100:
+				rec.State, rec.Attempts, rec.LastError = store.StateFailed, 3, "trainer: out of memory"
+			default:
+				continue
+			}
+			if err := tx.PutJob("big", rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	r := runLSSR(t, dir, "--db", "big.db", "sweep", "status", "big")
+	took := time.Since(start)
+	t.Logf("status of 10,000 jobs: %v, %d bytes", took.Round(time.Millisecond), len(r.stdout))
+	if r.code != 0 {
+		t.Fatalf("status: exit %d: %s", r.code, r.stderr)
+	}
+	if took > time.Second {
+		t.Errorf("status took %v, want under 1s", took)
+	}
+	if !strings.Contains(r.stdout, "10000 jobs: 3900 pending, 8 running, 6000 done, 0 diverged, 92 failed, 0 cancelled") {
+		t.Errorf("counts line: %s", strings.SplitN(r.stdout, "\n", 2)[0])
+	}
+	if n := len(regexp.MustCompile(`ckpt e12 4\ds ago`).FindAllString(r.stdout, -1)); n != 8 {
+		t.Errorf("%d rows show the running jobs' checkpoint, want 8", n)
+	}
+}
+
+// TestCancelRefusesAnotherSweepsOrchestrator: a cancel of sweep B does not
+// stop the process running sweep A on the same database.
+func TestCancelRefusesAnotherSweepsOrchestrator(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "b.yaml"), syntheticSpec("idle", 2))
+	// Store sweep "idle" without running it long: run it, then start "busy".
+	if r := runLSSR(t, dir, "--db", "x.db", "sweep", "run", "b.yaml"); r.code != 0 {
+		t.Fatalf("run: exit %d: %s", r.code, r.stderr)
+	}
+	cmd := startSweep(t, dir, "x.db", "busy")
+	r := runLSSR(t, dir, "--db", "x.db", "sweep", "cancel", "idle")
+	line := oneStderrLine(t, r)
+	if r.code != 1 || !strings.Contains(line, `for sweep "busy", not idle`) {
+		t.Errorf("exit %d, %q", r.code, line)
+	}
+	if err := cmd.Process.Signal(syscall.Signal(0)); err != nil {
+		t.Errorf("the other sweep's orchestrator is gone: %v", err)
+	}
+}
