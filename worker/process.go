@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -70,7 +71,7 @@ func start(exe string, args, env []string, logger hclog.Logger) (*Process, error
 	// SkipHostEnv below: otherwise go-plugin appends os.Environ() after
 	// cmd.Env, and since exec keeps the last of duplicate keys, a GOMAXPROCS
 	// in the host's environment would win over ours.
-	cmd.Env = append(append(os.Environ(), env...), "GOMAXPROCS=1")
+	cmd.Env = append(append(os.Environ(), env...), "GOMAXPROCS=1", hostPIDEnv+"="+strconv.Itoa(os.Getpid()))
 	stderr := &headWriter{limit: 4096}
 	client := plugin.NewClient(&plugin.ClientConfig{
 		HandshakeConfig:  Handshake,

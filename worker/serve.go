@@ -2,6 +2,7 @@ package worker
 
 import (
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -32,12 +33,23 @@ func Serve(r Runner) {
 	})
 }
 
+// hostPIDEnv names the variable through which Start tells a worker its
+// host's PID.
+const hostPIDEnv = "LSSR_HOST_PID"
+
 // exitWithParent exits when the process that started this worker is gone.
 // The host does not manage its workers through go-plugin's global cleanup,
 // so a host killed with SIGKILL would otherwise leave its workers training,
 // then idling, for ever. An orphan is re-parented, so its parent PID changes.
+//
+// The host's PID comes from LSSR_HOST_PID, which Start sets: the parent
+// PID read at start-up would already be the re-parenting process's if the
+// host died while this worker was starting.
 func exitWithParent(logger hclog.Logger) {
 	parent := os.Getppid()
+	if pid, err := strconv.Atoi(os.Getenv(hostPIDEnv)); err == nil {
+		parent = pid
+	}
 	for range time.Tick(time.Second) {
 		if os.Getppid() != parent {
 			logger.Error("host process is gone; worker exits", "host_pid", parent)
