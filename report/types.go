@@ -34,6 +34,9 @@ type Run struct {
 	TestAcc   float64 // fraction in [0, 1] (values above 1 are read as percent)
 	TrainLoss float64
 	TrainAcc  float64
+	// InitialTrainLoss is the training loss at initialisation, before the
+	// first step (0 when the run did not record it: older stores).
+	InitialTrainLoss float64
 
 	Rho       float64   // ρ at the end of the run
 	RhoSeries []float64 // ρ measured on the schedule during training; may be empty
