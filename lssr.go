@@ -219,6 +219,10 @@ type Result struct {
 	TestLoss  float64 `json:"test_loss"`
 	TrainLoss float64 `json:"train_loss"` // full pass over the subset at the end
 	TrainAcc  float64 `json:"train_acc"`
+	// InitialTrainLoss is the mean loss over the training subset at
+	// initialisation, before the first step: the baseline that says whether
+	// a run trained at all (the report's stability edge).
+	InitialTrainLoss float64 `json:"initial_train_loss,omitempty"`
 	// Final measurement at the end of training (zero when diverged).
 	GradSqNorm float64 `json:"grad_sq_norm"`
 	TrS1       float64 `json:"tr_s1"`

@@ -314,7 +314,7 @@ func (r *runner) storeCheckpoint(rec *store.JobRecord, p lssr.Progress) error {
 // sanitize zeroes non-finite metrics: a diverged run may end with an Inf
 // loss, which JSON cannot hold; its state already says what happened.
 func sanitize(res *lssr.Result) {
-	sanitizeFloats(&res.TestAcc, &res.TestLoss, &res.TrainLoss, &res.TrainAcc,
+	sanitizeFloats(&res.TestAcc, &res.TestLoss, &res.TrainLoss, &res.TrainAcc, &res.InitialTrainLoss,
 		&res.GradSqNorm, &res.TrS1, &res.Rho, &res.RhoB, &res.Seconds)
 }
 

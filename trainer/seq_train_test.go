@@ -128,3 +128,42 @@ func TestLayeredWeightsReload(t *testing.T) {
 		t.Errorf("reloaded: test loss %v acc %v, the job reported %v %v", test.loss, test.acc, res.TestLoss, res.TestAcc)
 	}
 }
+
+// TestInitialTrainLoss: the Result's initial loss is the loss of the
+// freshly initialised network over the training subset, for both model
+// paths, and a resumed run keeps the first attempt's.
+func TestInitialTrainLoss(t *testing.T) {
+	data := &Data{Train: quadrantImages(64, 1), Test: quadrantImages(16, 2), Dim: 64, Classes: 4, Shape: [3]int{1, 8, 8}}
+	for _, m := range []lssr.ModelSpec{
+		{Kind: "mlp", Hidden: []int{8}, Activation: "relu"},
+		{Kind: "cnn", Channels: []int{2}, BatchNorm: true, Activation: "tanh"},
+	} {
+		job := lssr.Job{ID: m.Kind, Model: m, Loss: lssr.LossCrossEntropy, BatchSize: 8, LR: 0.1, Seed: 5, CheckpointEvery: 1,
+			Training: lssr.TrainingSpec{Epochs: 3, Sampling: lssr.SamplingWithout}}
+		var ck []byte
+		res, err := Train(context.Background(), job, data, func(p lssr.Progress) {
+			if ck == nil {
+				ck = p.Checkpoint
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := parseJob(job, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := newRun(cfg, data).pass(context.Background(), data.Train, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.InitialTrainLoss != fresh.loss || !(res.InitialTrainLoss > res.TrainLoss) {
+			t.Errorf("%s: initial loss %v, the fresh network's %v (final %v)", m.Kind, res.InitialTrainLoss, fresh.loss, res.TrainLoss)
+		}
+		job.Resume = ck
+		resumed, err := Train(context.Background(), job, data, nil)
+		if err != nil || resumed.InitialTrainLoss != res.InitialTrainLoss {
+			t.Errorf("%s: resumed run's initial loss %v, want %v (%v)", m.Kind, resumed.InitialTrainLoss, res.InitialTrainLoss, err)
+		}
+	}
+}

@@ -324,6 +324,13 @@ func Train(ctx context.Context, job lssr.Job, data *Data, progress func(lssr.Pro
 			res.ResumedFrom = res.Epochs
 		}
 	}
+	if res.Epochs == 0 {
+		init, err := r.pass(ctx, data.Train, false)
+		if err != nil {
+			return lssr.Result{}, err
+		}
+		res.InitialTrainLoss = init.loss
+	}
 	lastCheckpoint := time.Now()
 	diverged := func() (lssr.Result, error) {
 		res.Diverged = true

@@ -33,20 +33,21 @@ func progressFromProto(p *workerpb.Progress) lssr.Progress {
 
 func resultToProto(r lssr.Result) *workerpb.Result {
 	out := &workerpb.Result{
-		Diverged:    r.Diverged,
-		TestAcc:     r.TestAcc,
-		TestLoss:    r.TestLoss,
-		TrainLoss:   r.TrainLoss,
-		TrainAcc:    r.TrainAcc,
-		GradSqNorm:  r.GradSqNorm,
-		TrS1:        r.TrS1,
-		Rho:         r.Rho,
-		RhoB:        r.RhoB,
-		Epochs:      int64(r.Epochs),
-		Steps:       r.Steps,
-		Seconds:     r.Seconds,
-		Weights:     r.Weights,
-		ResumedFrom: int64(r.ResumedFrom),
+		Diverged:         r.Diverged,
+		TestAcc:          r.TestAcc,
+		TestLoss:         r.TestLoss,
+		TrainLoss:        r.TrainLoss,
+		TrainAcc:         r.TrainAcc,
+		GradSqNorm:       r.GradSqNorm,
+		TrS1:             r.TrS1,
+		Rho:              r.Rho,
+		RhoB:             r.RhoB,
+		Epochs:           int64(r.Epochs),
+		Steps:            r.Steps,
+		Seconds:          r.Seconds,
+		Weights:          r.Weights,
+		ResumedFrom:      int64(r.ResumedFrom),
+		InitialTrainLoss: r.InitialTrainLoss,
 	}
 	for _, s := range r.Series {
 		out.Series = append(out.Series, &workerpb.EpochStats{
@@ -99,20 +100,21 @@ func curvatureFromProto(c *workerpb.Curvature) *lssr.Curvature {
 
 func resultFromProto(r *workerpb.Result) lssr.Result {
 	out := lssr.Result{
-		Diverged:    r.GetDiverged(),
-		TestAcc:     r.GetTestAcc(),
-		TestLoss:    r.GetTestLoss(),
-		TrainLoss:   r.GetTrainLoss(),
-		TrainAcc:    r.GetTrainAcc(),
-		GradSqNorm:  r.GetGradSqNorm(),
-		TrS1:        r.GetTrS1(),
-		Rho:         r.GetRho(),
-		RhoB:        r.GetRhoB(),
-		Epochs:      int(r.GetEpochs()),
-		Steps:       r.GetSteps(),
-		Seconds:     r.GetSeconds(),
-		Weights:     r.GetWeights(),
-		ResumedFrom: int(r.GetResumedFrom()),
+		Diverged:         r.GetDiverged(),
+		TestAcc:          r.GetTestAcc(),
+		TestLoss:         r.GetTestLoss(),
+		TrainLoss:        r.GetTrainLoss(),
+		TrainAcc:         r.GetTrainAcc(),
+		GradSqNorm:       r.GetGradSqNorm(),
+		TrS1:             r.GetTrS1(),
+		Rho:              r.GetRho(),
+		RhoB:             r.GetRhoB(),
+		Epochs:           int(r.GetEpochs()),
+		Steps:            r.GetSteps(),
+		Seconds:          r.GetSeconds(),
+		Weights:          r.GetWeights(),
+		ResumedFrom:      int(r.GetResumedFrom()),
+		InitialTrainLoss: r.GetInitialTrainLoss(),
 	}
 	for _, s := range r.GetSeries() {
 		out.Series = append(out.Series, lssr.EpochStats{

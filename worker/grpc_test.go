@@ -45,8 +45,9 @@ var (
 					IASB: 5, Ratio: 13, Threshold: 20, Lambda1: -7.5, Lambda1Its: 100,
 					SampledRhoB: 0.5, SampledRhoBSE: 0.02, LossChange: 0.25, LossChangeSE: 0.125, LossChangeEq7: 0.375}},
 		},
-		Weights:     []byte("safetensors\x01\xff\x80 bytes, not text"),
-		ResumedFrom: 5,
+		Weights:          []byte("safetensors\x01\xff\x80 bytes, not text"),
+		ResumedFrom:      5,
+		InitialTrainLoss: 2.302585,
 	}
 )
 

@@ -99,6 +99,7 @@ func reportRun(j store.JobRecord, series store.Series) report.Run {
 		State: string(j.State), Attempts: j.Attempts, Measurements: series.Measurements}
 	if res := j.Result; res != nil {
 		r.TestAcc, r.TrainLoss, r.TrainAcc, r.Rho = res.TestAcc, res.TrainLoss, res.TrainAcc, res.Rho
+		r.InitialTrainLoss = res.InitialTrainLoss
 		r.Epochs, r.Steps, r.Seconds = res.Epochs, res.Steps, res.Seconds
 		for _, m := range series.Measurements {
 			if m.Epoch < res.Epochs {

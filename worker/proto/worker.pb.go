@@ -620,9 +620,11 @@ type Result struct {
 	Weights []byte `protobuf:"bytes,15,opt,name=weights,proto3" json:"weights,omitempty"`
 	// resumed_from is the epoch of the checkpoint the run continued from (0:
 	// it started afresh).
-	ResumedFrom   int64 `protobuf:"varint,16,opt,name=resumed_from,json=resumedFrom,proto3" json:"resumed_from,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ResumedFrom int64 `protobuf:"varint,16,opt,name=resumed_from,json=resumedFrom,proto3" json:"resumed_from,omitempty"`
+	// initial_train_loss is the training loss at initialisation.
+	InitialTrainLoss float64 `protobuf:"fixed64,17,opt,name=initial_train_loss,json=initialTrainLoss,proto3" json:"initial_train_loss,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *Result) Reset() {
@@ -767,6 +769,13 @@ func (x *Result) GetResumedFrom() int64 {
 	return 0
 }
 
+func (x *Result) GetInitialTrainLoss() float64 {
+	if x != nil {
+		return x.InitialTrainLoss
+	}
+	return 0
+}
+
 var File_worker_proto protoreflect.FileDescriptor
 
 const file_worker_proto_rawDesc = "" +
@@ -828,7 +837,7 @@ const file_worker_proto_rawDesc = "" +
 	"\vloss_change\x18\x0e \x01(\x01R\n" +
 	"lossChange\x12$\n" +
 	"\x0eloss_change_se\x18\x0f \x01(\x01R\flossChangeSe\x12&\n" +
-	"\x0floss_change_eq7\x18\x10 \x01(\x01R\rlossChangeEq7\"\xf0\x03\n" +
+	"\x0floss_change_eq7\x18\x10 \x01(\x01R\rlossChangeEq7\"\x9e\x04\n" +
 	"\x06Result\x12\x1a\n" +
 	"\bdiverged\x18\x01 \x01(\bR\bdiverged\x12\x19\n" +
 	"\btest_acc\x18\x02 \x01(\x01R\atestAcc\x12\x1b\n" +
@@ -848,7 +857,8 @@ const file_worker_proto_rawDesc = "" +
 	"\x06series\x18\r \x03(\v2\x1a.lssr.worker.v1.EpochStatsR\x06series\x12?\n" +
 	"\fmeasurements\x18\x0e \x03(\v2\x1b.lssr.worker.v1.MeasurementR\fmeasurements\x12\x18\n" +
 	"\aweights\x18\x0f \x01(\fR\aweights\x12!\n" +
-	"\fresumed_from\x18\x10 \x01(\x03R\vresumedFrom2M\n" +
+	"\fresumed_from\x18\x10 \x01(\x03R\vresumedFrom\x12,\n" +
+	"\x12initial_train_loss\x18\x11 \x01(\x01R\x10initialTrainLoss2M\n" +
 	"\x06Worker\x12C\n" +
 	"\x05Train\x12\x1c.lssr.worker.v1.TrainRequest\x1a\x1a.lssr.worker.v1.TrainEvent0\x01B,Z*github.com/lssr/lssr/worker/proto;workerpbb\x06proto3"
 
