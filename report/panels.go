@@ -1,0 +1,108 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"math"
+
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/lssr/lssr/internal/atomicfile"
+)
+
+// PanelsFile is the multi-sweep figure WritePanels creates.
+const PanelsFile = "panels.png"
+
+// The panel figure is panelWidthPx wide per column (at most panelColumns
+// columns) and panelHeightPx tall per row, at heatmapDPI.
+const (
+	panelWidthPx  = 620
+	panelHeightPx = 560
+	panelColumns  = 3
+)
+
+// Panel is one sweep of a multi-sweep figure: its summary (from Analyze or
+// Write) and its runs.
+type Panel struct {
+	Summary *Summary
+	Runs    []Run
+}
+
+// WritePanels draws the test-accuracy heatmaps of several sweeps side by
+// side, like the paper's Fig. 5 (right), with one colour scale for all of
+// them, so that equal colours mean equal accuracy across panels; each panel
+// carries its own ridge and rule curves as in its heatmap. It writes the PNG
+// atomically to path.
+func WritePanels(path string, panels []Panel) error {
+	if len(panels) == 0 {
+		return fmt.Errorf("report: no sweeps to draw")
+	}
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return renderPanels(w, panels) })
+}
+
+// panelScale is the colour scale shared by the panels: the range of every
+// panel's cell means, each on its report's scale (percent).
+func panelScale(panels []Panel) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, p := range panels {
+		l, h := accRange(buildGrid(p.Runs), p.Summary.accScale())
+		lo, hi = math.Min(lo, l), math.Max(hi, h)
+	}
+	return lo, hi
+}
+
+func renderPanels(w io.Writer, panels []Panel) error {
+	cols := min(len(panels), panelColumns)
+	rows := (len(panels) + cols - 1) / cols
+	width := vg.Length(cols*panelWidthPx+140) * vg.Inch / heatmapDPI
+	height := vg.Length(rows*panelHeightPx+60) * vg.Inch / heatmapDPI
+	img := vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(heatmapDPI))
+	dc := draw.New(img)
+	page := draw.Crop(dc, margin, -margin, margin, -margin)
+
+	head := "test accuracy of " + fmt.Sprint(len(panels)) + " sweeps on one colour scale · white dots: best η per b (mean over seeds)"
+	hsty := shrinkToFit(textStyle(13, draw.XCenter, draw.YTop), head, page.Max.X-page.Min.X)
+	page.FillText(hsty, vg.Point{X: page.Center().X, Y: page.Max.Y}, head)
+	area := page
+	area.Max.Y -= hsty.Height("X") + 12
+	area.Max.X -= colorBarArea + colorBarGap
+
+	lo, hi := panelScale(panels)
+	cmap := newViridis(lo, hi)
+	cellW := (area.Max.X - area.Min.X) / vg.Length(cols)
+	cellH := (area.Max.Y - area.Min.Y) / vg.Length(rows)
+	var data draw.Canvas
+	for i, p := range panels {
+		r, c := i/cols, i%cols
+		box := draw.Canvas{Canvas: dc, Rectangle: vg.Rectangle{
+			Min: vg.Point{X: area.Min.X + vg.Length(c)*cellW, Y: area.Max.Y - vg.Length(r+1)*cellH},
+			Max: vg.Point{X: area.Min.X + vg.Length(c+1)*cellW, Y: area.Max.Y - vg.Length(r)*cellH},
+		}}
+		box = draw.Crop(box, 6, -6, 0, 0)
+		name := title(p.Summary.Meta)
+		tsty := shrinkToFit(textStyle(11, draw.XCenter, draw.YTop), name, box.Max.X-box.Min.X)
+		box.FillText(tsty, vg.Point{X: box.Center().X, Y: box.Max.Y}, name)
+		box.Max.Y -= tsty.Height("X") + 6
+		g := buildGrid(p.Runs)
+		if len(g.bs) == 0 {
+			box.FillText(textStyle(12, draw.XCenter, draw.YCenter), box.Center(), "no runs")
+			continue
+		}
+		pl := heatmapPlot(p.Summary, g, cmap)
+		pl.Draw(box)
+		if i == 0 {
+			data = pl.DataCanvas(box)
+		}
+	}
+	bar := draw.Canvas{Canvas: dc, Rectangle: vg.Rectangle{
+		Min: vg.Point{X: area.Max.X + colorBarGap, Y: data.Min.Y},
+		Max: vg.Point{X: area.Max.X + colorBarGap + colorBarW, Y: data.Max.Y},
+	}}
+	if data.Max.Y > data.Min.Y {
+		drawColorBar(bar, cmap, "mean test accuracy (%)")
+	}
+	_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(w)
+	return err
+}
