@@ -99,14 +99,15 @@ func TestWrite(t *testing.T) {
 	}
 	md := readFile(t, s.SummaryPath)
 	for _, want := range []string{"# quickstart: fashion-mnist-8192, MLP 784-128-10 relu, cross-entropy, 10 epochs",
-		"**Best rule: LSSR", "heatmap.png", statSeries, "| diverged |", "ignores seed noise", "| LSR b/η = C |"} {
+		"**Verdict: LSSR ρ_b/η = C (measured ρ).**", "heatmap.png", statSeries, "| diverged |", "| LSR b/η = C |",
+		"## Stability edge", "## Fits to the stability edge", "B_simple = 1/ρ − 1", "fit.json"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("summary.md lacks %q:\n%s", want, md)
 		}
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 3 {
-		t.Errorf("dir holds %d entries, want the 3 files (no temp files)", len(entries))
+	if len(entries) != 4 {
+		t.Errorf("dir holds %d entries, want the 4 files (no temp files)", len(entries))
 	}
 }
 
