@@ -49,9 +49,9 @@ type BootstrapInfo struct {
 	Replicates int     `json:"replicates"`
 	Seed       uint64  `json:"seed"`
 	Level      float64 `json:"level"`
-	// SeedSigma is the per-seed s.d. of test accuracy given to one-seed
-	// cells (their SE, and their noise in replicates); SeedSigmaFrom says
-	// how it was estimated.
+	// SeedSigma is the sweep's per-seed s.d. of test accuracy: the s.d. of
+	// one-seed cells and the floor of every other cell's, in standard
+	// errors and in replicates; SeedSigmaFrom says how it was estimated.
 	SeedSigma     float64 `json:"seed_sigma"`
 	SeedSigmaFrom string  `json:"seed_sigma_from"`
 	// Method describes the resampling in a sentence.
@@ -59,7 +59,7 @@ type BootstrapInfo struct {
 }
 
 // bootstrapMethod is BootstrapInfo.Method.
-const bootstrapMethod = "each replicate resamples the seeds of every cell with replacement (its accuracies, and separately its seeds' training verdicts; a cell keeps its seed count) and recomputes every estimator and fit; a cell with one seed cannot be resampled, so its accuracy gets Gaussian noise of the sweep's per-seed s.d. instead (a parametric bootstrap for those cells), and each edge is drawn uniformly in log2 η within its bracket (the grid cannot place it closer); intervals are percentile intervals; rules are compared by the paired bootstrap of their AIC differences"
+const bootstrapMethod = "each replicate resamples the seeds of every cell with replacement (its accuracies, widened about the cell mean to the larger of the cell's and the pooled s.d. and by √(n/(n−1)), so the replicate mean has the variance s.d.²/n; separately, its seeds' training verdicts; a cell keeps its seed count) and recomputes every estimator and fit; a cell with one seed cannot be resampled, so its accuracy gets Gaussian noise of the sweep's per-seed s.d. instead (a parametric bootstrap for those cells), and each edge is drawn uniformly in log2 η within its bracket (the grid cannot place it closer); intervals are percentile intervals; rules are compared by the paired bootstrap of their AIC differences"
 
 // replicate is one bootstrap draw of every cell of a lattice.
 type replicate struct {
@@ -91,9 +91,24 @@ func resampleAccs(rng *rand.Rand, accs []float64, sigma float64) []float64 {
 	case 1:
 		return []float64{accs[0] + sigma*rng.NormFloat64()}
 	}
+	// Draws are widened about the mean so that their s.d. is the larger of
+	// the cell's and the sweep's pooled s.d. (sigma), times √(n/(n−1)) so
+	// that the resampled mean's variance is that s.d.² / n rather than
+	// (n−1)/n of it (Davison & Hinkley 1997, §2.4, modified residuals).
+	// With the two or three seeds of a sweep a cell's own s.d. is itself
+	// noisy and often far too small; the plain bootstrap's intervals were
+	// too narrow on synthetic sweeps.
+	mean, sd := meanStd(accs)
 	out := make([]float64, len(accs))
+	if sd == 0 {
+		for i := range out {
+			out[i] = mean + sigma*rng.NormFloat64()
+		}
+		return out
+	}
+	widen := math.Sqrt(float64(len(accs))/float64(len(accs)-1)) * math.Max(sd, sigma) / sd
 	for i := range out {
-		out[i] = accs[rng.IntN(len(accs))]
+		out[i] = mean + widen*(accs[rng.IntN(len(accs))]-mean)
 	}
 	return out
 }

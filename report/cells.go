@@ -14,8 +14,10 @@ type Cell struct {
 	Seeds   int     `json:"seeds"`    // done seeds with a finite test accuracy (n)
 	MeanAcc float64 `json:"mean_acc"` // mean test accuracy over those seeds; 0 when Seeds is 0
 	SDAcc   float64 `json:"sd_acc"`   // sample standard deviation; 0 with fewer than two seeds
-	// SEAcc is the standard error of MeanAcc: SDAcc/√n with two or more
-	// seeds; with one seed, the sweep's pooled per-seed s.d. (SEPooled).
+	// SEAcc is the standard error of MeanAcc: s/√n with s the larger of
+	// SDAcc and the sweep's per-seed s.d. (Bootstrap.SeedSigma), because
+	// the s.d. of two or three seeds is itself noisy and often far too
+	// small. SEPooled is set when s is the sweep's (always with one seed).
 	SEAcc    float64 `json:"se_acc"`
 	SEPooled bool    `json:"se_pooled"`
 	// Best marks the cell with the highest mean of its b (ties: smaller η);
@@ -50,8 +52,9 @@ type lattice struct {
 	log2LRs []float64
 	accs    [][][]float64 // [b][η][seed]
 	trains  [][][]bool    // [b][η][seed]
-	// sigma is the per-seed s.d. of accuracy given to one-seed cells, and
-	// sigmaFrom says how it was estimated.
+	// sigma is the sweep's per-seed s.d. of accuracy: the s.d. of one-seed
+	// cells and the floor of the others'; sigmaFrom says how it was
+	// estimated.
 	sigma     float64
 	sigmaFrom string
 }
@@ -142,10 +145,7 @@ func (lt *lattice) colCell(li int, a []float64) colCell {
 	}
 	var sd float64
 	c.mean, sd = meanStd(a)
-	c.se = lt.sigma
-	if c.n >= 2 {
-		c.se = sd / math.Sqrt(float64(c.n))
-	}
+	c.se = math.Max(sd, lt.sigma) / math.Sqrt(float64(c.n))
 	return c
 }
 
@@ -166,8 +166,8 @@ func (lt *lattice) cells(g grid) []Cell {
 			c := Cell{B: b, LR: lr, Seeds: cc.n, Diverged: gc.diverged, Unfinished: gc.unfinished,
 				Best: li == best, NearBest: near[li]}
 			if cc.n > 0 {
-				c.MeanAcc, c.SEAcc, c.SEPooled = cc.mean, cc.se, cc.n == 1
 				_, c.SDAcc = meanStd(lt.accs[bi][li])
+				c.MeanAcc, c.SEAcc, c.SEPooled = cc.mean, cc.se, cc.n == 1 || c.SDAcc < lt.sigma
 			}
 			flags := lt.trains[bi][li]
 			c.Decided, c.Trained, c.Trains = len(flags), count(flags), majority(flags)

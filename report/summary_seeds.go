@@ -18,7 +18,7 @@ func writeSeedSections(p func(string, ...any), s *Summary) {
 	p("\n## Seeds and the bootstrap\n\n")
 	lo, hi := seedRange(s.Cells)
 	p("- seeds per cell with a done run: %d to %d\n", lo, hi)
-	p("- per-seed s.d. of test accuracy for one-seed cells: %.3g (%s)\n", bs.SeedSigma*sc, bs.SeedSigmaFrom)
+	p("- per-seed s.d. of test accuracy (of one-seed cells, and the floor of the others'): %.3g (%s)\n", bs.SeedSigma*sc, bs.SeedSigmaFrom)
 	p("- bootstrap: %d replicates, PCG seed %d, %.0f%% percentile intervals; %s\n", bs.Replicates, bs.Seed, 100*bs.Level, bs.Method)
 	p("- every cell's mean, s.d., n and standard error are in [%s](%s)\n", FitJSONFile, FitJSONFile)
 
