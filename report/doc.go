@@ -9,7 +9,7 @@
 //   - SRSR, √b/η = C.
 //
 // Every fit is a least-squares fit in log2 η, so C has a closed form and the
-// RMSE is in octaves of η.
+// RMSE is in octaves of η. The same rules are fitted to the stability edge.
 //
 // # Which ρ
 //
@@ -21,11 +21,48 @@
 // measurements it came from. LSSR with ρ free (two parameters) is reported
 // beside it.
 //
+// # Seeds, ridge estimators and the stability edge
+//
+// Seeds are aggregated per cell (Cell: mean, s.d., n, standard error); a
+// cell's standard error uses the larger of its own s.d. and the sweep's
+// pooled per-seed s.d., as the s.d. of two or three seeds is itself noisy.
+// Cells within one standard error of the difference from their b's best
+// are marked NearBest.
+//
+// The best η of each b is read three ways (Estimators): the argmax of the
+// seed mean, the vertex of the parabola through the argmax and its two η
+// neighbours in log2 η, and the accuracy-weighted centroid of the NearBest
+// cells. The rules are fitted to the parabola ridge (FitEstimator).
+//
+// The stability edge of a b is the largest η that still trains (RunTrains:
+// not diverged, final training loss ≤ TrainMargin × the initial loss, or
+// the loss at chance when the initial one is unknown), below the first η
+// from which nothing trains; a cell trains when a strict majority of its
+// seeds do. The rules are fitted to the edge too, at the middle of its
+// bracket in log2 η.
+//
+// # Intervals and the verdict
+//
+// Every estimate and fit has a percentile bootstrap interval (Options:
+// DefaultReplicates, a fixed PCG seed): seeds are resampled within each
+// cell; a one-seed cell gets Gaussian noise of the pooled s.d. instead, and
+// each edge is drawn uniformly within its bracket. Rules are compared by
+// AIC, n·ln(RSS/n) + 2k, so the free ρ pays for itself, with the paired
+// bootstrap of the AIC differences: a rule wins only when it beats every
+// other rule in the whole interval (Comparison); otherwise the summary says
+// the rules are indistinguishable at this noise. Summary.Best is that
+// winner on the ridge, and empty when there is none.
+//
+// LSSR with replacement is McCandlish et al.'s noise-scale rule with
+// B_simple = 1/ρ − 1 (NoiseScaleNote).
+//
 // # Caveats
 //
-// The best rule is the one-parameter fit with the lowest RMSE. That ranking
-// ignores seed noise: on a flat accuracy plateau the per-b argmax is noise,
-// and so is the ranking. The ridge table reports the spread over seeds.
+// The bootstrap treats the grid as fixed: the argmax and the edge cannot
+// move off it, so their intervals are quantised, and with one seed per cell
+// the ridge's noise is modelled, not measured. The edge-fit RMSE intervals
+// include the spread of the edge within its bracket, so they sit above the
+// RMSE at the bracket middles.
 //
 // # Curvature figures
 //
@@ -36,6 +73,7 @@
 // curvature (Figure 4), and the one-step loss change against the
 // instability ratio in units where eq. 7 is y = x − 1 (Figure 1).
 //
-// Write is the entry point; Ridge, EstimateRho and the Fit functions are the
-// pieces it is made of.
+// Write is the entry point (WriteWith and AnalyzeWith take Options); Ridge,
+// EstimateRho and the Fit functions are the pieces it is made of. Write
+// also writes fit.json (FitJSON), every number of the seed analysis.
 package report

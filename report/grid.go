@@ -21,6 +21,8 @@ type cell struct {
 	unfinished int // pending, running, failed or unknown
 	meanAcc    float64
 	stdAcc     float64
+	accs       []float64 // test accuracy of each done seed, in run order
+	decided    []Run     // done and diverged runs: the ones the stability edge can judge
 }
 
 // grid is the sweep's cells on the b × η lattice seen in the runs.
@@ -52,6 +54,9 @@ func buildGrid(runs []Run) grid {
 			g.bs = append(g.bs, r.B)
 			g.lrs = append(g.lrs, r.LR)
 		}
+		if r.State == StateDone || r.State == StateDiverged {
+			c.decided = append(c.decided, r)
+		}
 		switch {
 		case r.State == StateDone && isFinite(r.TestAcc):
 			c.done++
@@ -67,6 +72,7 @@ func buildGrid(runs []Run) grid {
 	slices.Sort(g.lrs)
 	g.lrs = slices.Compact(g.lrs)
 	for k, a := range accs {
+		g.cells[k].accs = a
 		g.cells[k].meanAcc, g.cells[k].stdAcc = meanStd(a)
 	}
 	return g

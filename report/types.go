@@ -21,6 +21,10 @@ type Meta struct {
 	Loss     string
 	Epochs   int
 	Sampling lssr.Sampling
+	// Classes is the number of classes (0 when unknown). It sets the loss at
+	// chance, the stability edge's reference when a run did not record its
+	// initial training loss.
+	Classes int
 }
 
 // Run is one training run (one seed of one (b, η) cell) as the report sees it.
@@ -81,12 +85,12 @@ const MinRidgePoints = 2
 // When there are fewer than MinRidgePoints points, or ρ is unusable, C and
 // RMSE are NaN (see OK).
 type Fit struct {
-	Rule   string  // one of the Rule constants
-	C      float64 // the rule's constant: ρ_b/η, b/η or √b/η
-	Rho    float64 // ρ of the LSSR fits; 0 for LSR and SRSR
-	RMSE   float64 // root mean squared residual in log2 η (octaves)
-	Params int     // fitted parameters: 1, or 2 for LSSR with free ρ
-	Points int     // ridge points fitted
+	Rule   string  `json:"rule"`   // one of the Rule constants
+	C      float64 `json:"c"`      // the rule's constant: ρ_b/η, b/η or √b/η
+	Rho    float64 `json:"rho"`    // ρ of the LSSR fits; 0 for LSR and SRSR
+	RMSE   float64 `json:"rmse"`   // root mean squared residual in log2 η (octaves)
+	Params int     `json:"params"` // fitted parameters: 1, or 2 for LSSR with free ρ
+	Points int     `json:"points"` // ridge points fitted
 }
 
 // RhoEstimate is the ρ used for the LSSR curve and how it was obtained.
@@ -108,15 +112,31 @@ type Summary struct {
 
 	AccPercent bool // accuracies in the report are percent (input was a fraction)
 
-	Rho   RhoEstimate
+	Rho RhoEstimate
+	// Ridge is the argmax ridge: per b, the η of the highest seed mean.
 	Ridge []RidgePoint
 
-	// Fits holds, in this order, LSSR with the measured ρ (when there is
-	// one), LSSR with ρ free, LSR and SRSR. Empty when the ridge has fewer
-	// than MinRidgePoints points.
+	// Cells is every cell with runs, seeds aggregated, in ascending b then η.
+	Cells []Cell
+	// Ridges holds the ridge estimators, in the order of Estimators, with
+	// bootstrap intervals.
+	Ridges []RidgeEstimate
+	// Edge is the stability edge per b.
+	Edge Edge
+	// RidgeFits compares the rules on the FitEstimator ridge, EdgeFits on
+	// the stability edge.
+	RidgeFits, EdgeFits Comparison
+	// Bootstrap says how every interval was computed.
+	Bootstrap BootstrapInfo
+
+	// Fits holds the fits of RidgeFits without their intervals, in this
+	// order: LSSR with the measured ρ (when there is one), LSSR with ρ free,
+	// LSR and SRSR. Empty when the ridge has fewer than MinRidgePoints
+	// points.
 	Fits []Fit
-	// Best is the rule of the one-parameter fit with the lowest RMSE; empty
-	// when nothing was fitted.
+	// Best is RidgeFits.Winner: the rule that beats every other on the
+	// ridge beyond bootstrap noise; empty when none does (or nothing was
+	// fitted).
 	Best string
 	// Notes are caveats worth a line in the summary.
 	Notes []string
@@ -127,7 +147,17 @@ type Summary struct {
 	Curvature  *CurvatureFigures
 	LossChange *LossChangeFigure
 
-	HeatmapPath, CSVPath, SummaryPath string
+	HeatmapPath, CSVPath, SummaryPath, FitJSONPath string
+}
+
+// RidgeBy returns the named estimator's ridge, if there is one.
+func (s *Summary) RidgeBy(estimator string) (RidgeEstimate, bool) {
+	for _, r := range s.Ridges {
+		if r.Estimator == estimator {
+			return r, true
+		}
+	}
+	return RidgeEstimate{}, false
 }
 
 // FitFor returns the fit of the named rule, if there is one.

@@ -20,23 +20,32 @@ const (
 	HeatmapFile = "heatmap.png"
 	CSVFile     = "results.csv"
 	SummaryFile = "summary.md"
+	FitJSONFile = "fit.json"
 )
 
-// Write analyses the runs of one sweep and writes heatmap.png, results.csv and
-// summary.md into dir, creating it. When runs carry Measurements it also
+// Write analyses the runs of one sweep and writes heatmap.png, results.csv,
+// fit.json and summary.md into dir, creating it, with the default bootstrap
+// (Options). When runs carry Measurements it also
 // writes rho_b.png (ρ_b against b), one curvature-….png per job with a
 // curvature series (at most MaxCurvatureFiles) and, when the loss change was
 // measured, loss-change.png; figures of an earlier report in dir that have
 // no data now are removed. Each file is written atomically: a reader sees the
 // old file or the new one, never half of one.
 func Write(dir string, meta Meta, runs []Run) (*Summary, error) {
+	return WriteWith(dir, meta, runs, Options{})
+}
+
+// WriteWith is Write with bootstrap options; it also writes fit.json, every
+// number of the seed analysis (see FitJSON).
+func WriteWith(dir string, meta Meta, runs []Run, opts Options) (*Summary, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	s := Analyze(meta, runs)
+	s := AnalyzeWith(meta, runs, opts)
 	s.HeatmapPath = filepath.Join(dir, HeatmapFile)
 	s.CSVPath = filepath.Join(dir, CSVFile)
 	s.SummaryPath = filepath.Join(dir, SummaryFile)
+	s.FitJSONPath = filepath.Join(dir, FitJSONFile)
 
 	var png bytes.Buffer
 	if err := renderHeatmap(&png, s, runs); err != nil {
@@ -45,6 +54,7 @@ func Write(dir string, meta Meta, runs []Run) (*Summary, error) {
 	files := []outFile{
 		{s.HeatmapPath, func(w io.Writer) error { _, err := w.Write(png.Bytes()); return err }},
 		{s.CSVPath, func(w io.Writer) error { return writeCSV(w, meta.Sweep, runs) }},
+		{s.FitJSONPath, func(w io.Writer) error { return writeFitJSON(w, s) }},
 	}
 	if f := s.RhoB; f != nil {
 		f.Path = filepath.Join(dir, RhoBFile)
@@ -87,8 +97,12 @@ type outFile struct {
 func fileOf(path string, write func(io.Writer) error) outFile { return outFile{path, write} }
 
 // Analyze computes everything Write reports, without touching the disk: the
-// grid, counts, ρ, the ridge and the fits. The file paths are left empty.
-func Analyze(meta Meta, runs []Run) *Summary {
+// grid, counts, ρ, the ridge estimators, the stability edge and the fits,
+// with the default bootstrap. The file paths are left empty.
+func Analyze(meta Meta, runs []Run) *Summary { return AnalyzeWith(meta, runs, Options{}) }
+
+// AnalyzeWith is Analyze with bootstrap options.
+func AnalyzeWith(meta Meta, runs []Run, opts Options) *Summary {
 	g := buildGrid(runs)
 	s := &Summary{
 		Meta:       meta,
@@ -106,11 +120,12 @@ func Analyze(meta Meta, runs []Run) *Summary {
 	s.RhoB = analyzeRhoB(s, runs)
 	s.Curvature = analyzeCurvature(runs)
 	s.LossChange = analyzeLossChange(runs)
+	s.analyzeSeeds(g, runs, opts)
 	if meta.N <= 0 && meta.Sampling != lssr.SamplingWith {
 		s.Notes = append(s.Notes, "The subset size n is unknown: ρ_b was computed as if n were infinite (γ_{n,b} = 1).")
 	}
 	if maxSeeds(g) == 1 {
-		s.Notes = append(s.Notes, "One seed per cell: seed noise cannot be estimated from this sweep, so the ridge and the ranking of rules may be noise.")
+		s.Notes = append(s.Notes, "One seed per cell: seed noise cannot be measured within a cell, so the bootstrap gives one-seed cells the noise estimated from neighbouring cells (Bootstrap.SeedSigmaFrom).")
 	}
 	if len(s.Ridge) < MinRidgePoints {
 		s.Notes = append(s.Notes, fmt.Sprintf(
@@ -118,19 +133,8 @@ func Analyze(meta Meta, runs []Run) *Summary {
 			len(s.Ridge), MinRidgePoints))
 		return s
 	}
-	var oneParam []Fit
-	if isFinite(s.Rho.Value) {
-		f := FitLSSR(s.Ridge, meta.N, meta.Sampling, s.Rho.Value)
-		s.Fits = append(s.Fits, f)
-		oneParam = append(oneParam, f)
-	} else {
-		s.Notes = append(s.Notes, "No ρ was measured, so LSSR was fitted with ρ free only and is not ranked.")
-	}
-	lsr, srsr := FitLSR(s.Ridge), FitSRSR(s.Ridge)
-	s.Fits = append(s.Fits, FitLSSRFreeRho(s.Ridge, meta.N, meta.Sampling), lsr, srsr)
-	oneParam = append(oneParam, lsr, srsr)
-	if best, ok := Best(oneParam...); ok {
-		s.Best = best.Rule
+	if !isFinite(s.Rho.Value) {
+		s.Notes = append(s.Notes, "No ρ was measured, so LSSR was fitted with ρ free only.")
 	}
 	if len(s.Ridge) == MinRidgePoints {
 		s.Notes = append(s.Notes, "Two ridge points: LSSR with ρ free fits them exactly; its RMSE says nothing.")

@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"image/png"
 	"math"
 	"os"
@@ -99,14 +100,22 @@ func TestWrite(t *testing.T) {
 	}
 	md := readFile(t, s.SummaryPath)
 	for _, want := range []string{"# quickstart: fashion-mnist-8192, MLP 784-128-10 relu, cross-entropy, 10 epochs",
-		"**Best rule: LSSR", "heatmap.png", statSeries, "| diverged |", "ignores seed noise", "| LSR b/η = C |"} {
+		"**Verdict: LSSR ρ_b/η = C (measured ρ).**", "heatmap.png", statSeries, "| diverged |", "| LSR b/η = C |",
+		"## Stability edge", "## Fits to the stability edge", "B_simple = 1/ρ − 1", "fit.json"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("summary.md lacks %q:\n%s", want, md)
 		}
 	}
+	fj := readFitJSON(t, s.FitJSONPath)
+	if cells, _ := fj["cells"].([]any); len(cells) != len(s.Cells) || len(cells) == 0 {
+		t.Errorf("fit.json has %d cells, want %d", len(cells), len(s.Cells))
+	}
+	if w := fj["ridge_fits"].(map[string]any)["winner"]; w != RuleLSSR {
+		t.Errorf("fit.json ridge winner %v, want LSSR", w)
+	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 3 {
-		t.Errorf("dir holds %d entries, want the 3 files (no temp files)", len(entries))
+	if len(entries) != 4 {
+		t.Errorf("dir holds %d entries, want the 4 files (no temp files)", len(entries))
 	}
 }
 
@@ -133,10 +142,44 @@ func TestWriteWithoutEnoughRidge(t *testing.T) {
 			if len(s.Fits) != 0 || s.Best != "" {
 				t.Errorf("fits %+v, best %q: want none", s.Fits, s.Best)
 			}
+			readFitJSON(t, s.FitJSONPath)
 			if md := readFile(t, s.SummaryPath); !strings.Contains(md, "No rule was fitted") {
 				t.Errorf("summary.md does not say no rule was fitted:\n%s", md)
 			}
 		})
+	}
+}
+
+// readFitJSON parses fit.json: NaN must have become null, or it does not
+// parse.
+func readFitJSON(t *testing.T, path string) map[string]any {
+	t.Helper()
+	var fj map[string]any
+	if err := json.Unmarshal([]byte(readFile(t, path)), &fj); err != nil {
+		t.Fatalf("fit.json: %v", err)
+	}
+	return fj
+}
+
+// A two-point ridge without ρ: fits exist, some numbers are NaN, and
+// fit.json still parses with them as null.
+func TestFitJSONWritesNaNAsNull(t *testing.T) {
+	runs := []Run{
+		{JobID: "a", B: 8, LR: 0.1, State: StateDone, TestAcc: 0.5, TrainLoss: 0.1},
+		{JobID: "b", B: 16, LR: 0.2, State: StateDone, TestAcc: 0.6, TrainLoss: 0.1},
+	}
+	s, err := WriteWith(t.TempDir(), sampleMeta, runs, Options{Replicates: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fj := readFitJSON(t, s.FitJSONPath)
+	fits := fj["ridge_fits"].(map[string]any)["fits"].([]any)
+	lsr := fits[1].(map[string]any)
+	if lsr["rule"] != RuleLSR || lsr["rho_interval"].(map[string]any)["lo"] != 0.0 {
+		t.Errorf("LSR entry %v", lsr)
+	}
+	if !strings.Contains(readFile(t, s.FitJSONPath), "null") {
+		t.Error("fit.json has no null although the sweep has one seed and two points")
 	}
 }
 

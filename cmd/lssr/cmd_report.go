@@ -80,10 +80,13 @@ func runReport(dbPath, name, out string) error {
 	if sum.LossChange != nil {
 		fmt.Printf("wrote %s\n", sum.LossChange.Path)
 	}
+	fmt.Printf("wrote %s\n", sum.FitJSONPath)
 	if sum.Best != "" {
 		if f, ok := sum.FitFor(sum.Best); ok {
 			fmt.Printf("best-fitting rule: %s (RMSE %.2f octaves of η over %d ridge points)\n", sum.Best, f.RMSE, f.Points)
 		}
+	} else if len(sum.Fits) > 0 {
+		fmt.Printf("ridge: %s\n", sum.RidgeFits.Verdict)
 	}
 	return nil
 }
@@ -122,6 +125,7 @@ func reportMeta(spec *sweeps.Spec) report.Meta {
 		Sweep: spec.Name, Dataset: spec.Dataset.Name, N: spec.Dataset.N,
 		Model: modelLabel(spec.Model, dim, classes),
 		Loss:  spec.Loss, Epochs: spec.Training.Epochs, Sampling: spec.Training.Sampling,
+		Classes: classes,
 	}
 }
 
