@@ -25,6 +25,9 @@ type Options struct {
 	Replicates int
 	// Seed seeds the bootstrap's PCG generator; 0 means DefaultSeed.
 	Seed uint64
+	// Colour is what heatmap.png's cells show: ColourMean ("" too) or
+	// ColourSE.
+	Colour string
 }
 
 func (o Options) replicates() int {

@@ -174,12 +174,12 @@ func TestWriteCurvatureSweep(t *testing.T) {
 		t.Errorf("figures without measurements: %+v %+v %+v", s2.RhoB, s2.Curvature, s2.LossChange)
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 4 {
+	if len(entries) != 5 {
 		var names []string
 		for _, e := range entries {
 			names = append(names, e.Name())
 		}
-		t.Errorf("folder holds %v, want only heatmap, CSV, fit.json and summary", names)
+		t.Errorf("folder holds %v, want only heatmap, train-loss, CSV, fit.json and summary", names)
 	}
 }
 

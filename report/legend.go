@@ -25,21 +25,45 @@ type legendColumns struct {
 
 // legendEntries lists the rules drawn, with their RMSE, and what the cells
 // and markers mean; kinds of cell absent from the grid are left out.
-func legendEntries(s *Summary, g grid) legendColumns {
+func legendEntries(s *Summary, g grid, kind heatKind) legendColumns {
 	var l legendColumns
-	for _, f := range s.Fits {
-		if !f.OK() {
-			continue
+	if kind.overlays {
+		for _, f := range s.Fits {
+			if !f.OK() {
+				continue
+			}
+			sty := ruleStyle(f.Rule)
+			l.left = append(l.left, legendEntry{thumb: lineThumb(sty), text: fitLegendText(f, s.Best)})
 		}
-		sty := ruleStyle(f.Rule)
-		l.left = append(l.left, legendEntry{thumb: lineThumb(sty), text: fitLegendText(f, s.Best)})
+		if len(s.Fits) == 0 {
+			l.left = append(l.left, legendEntry{text: fmt.Sprintf(
+				"no rule fitted: %d ridge point(s), %d needed", len(s.Ridge), MinRidgePoints)})
+		} else {
+			l.left = append(l.left, legendEntry{text: "ridge: " + shortVerdict(s.RidgeFits)})
+		}
+		if r, ok := s.RidgeBy(FitEstimator); ok && len(r.Points) > 0 {
+			l.right = append(l.right, legendEntry{thumb: ridgeThumb, text: "best η per b, parabola through the top 3 (bar: 95% bootstrap)"})
+			l.right = append(l.right, legendEntry{thumb: cellThumb(func(c *draw.Canvas, r vg.Rectangle) {
+				col, _ := newViridis(0, 1).At(0.8)
+				c.SetColor(col)
+				c.Fill(r.Path())
+				drawNearBest(c, r)
+			}), text: "within 1 standard error of its column's best"})
+		}
 	}
-	if len(s.Fits) == 0 {
-		l.left = append(l.left, legendEntry{text: fmt.Sprintf(
-			"no rule fitted: %d ridge point(s), %d needed", len(s.Ridge), MinRidgePoints)})
-	}
-	if len(s.Ridge) > 0 {
-		l.right = append(l.right, legendEntry{thumb: ridgeThumb, text: "best η per b (white bar: η within 1 s.d. over seeds)"})
+	if len(s.Edge.Points) > 0 {
+		text := fmt.Sprintf("stability edge: largest η that trains (final loss ≤ %.2g× initial)", s.Edge.Margin)
+		for _, p := range s.Edge.Points {
+			if p.Censored {
+				text = fmt.Sprintf("stability edge: largest η that trains (loss ≤ %.2g× initial; hollow: grid top)", s.Edge.Margin)
+				break
+			}
+		}
+		l.right = append(l.right, legendEntry{thumb: edgeThumb, text: text})
+		if f, ok := s.EdgeFits.Fit(RuleLSSR); ok && f.OK() && kind.overlays {
+			l.left = append(l.left, legendEntry{thumb: lineThumb(edgeFitStyle), text: fmt.Sprintf(
+				"LSSR fitted to the edge (RMSE %.2f) · edge: %s", f.RMSE, shortVerdict(s.EdgeFits))})
+		}
 	}
 	var divergedCells, unfinishedCells, mixedCells bool
 	for _, b := range g.bs {
@@ -72,6 +96,26 @@ func legendEntries(s *Summary, g grid) legendColumns {
 	return l
 }
 
+// shortVerdict is a comparison's verdict in a few words: the winner, or
+// that the rules cannot be told apart.
+func shortVerdict(c Comparison) string {
+	switch {
+	case c.Winner != "":
+		return c.Winner + " fits best beyond seed noise"
+	case len(c.Fits) == 0:
+		return "too few points to compare rules"
+	}
+	return "rules indistinguishable at this noise"
+}
+
+// edgeThumb draws the edge's line and marker.
+func edgeThumb(c *draw.Canvas, r vg.Rectangle) {
+	y := (r.Min.Y + r.Max.Y) / 2
+	c.StrokeLine2(haloOf(edgeLine), r.Min.X, y, r.Max.X, y)
+	c.StrokeLine2(edgeLine, r.Min.X, y, r.Max.X, y)
+	drawEdgeMarker(c, vg.Point{X: (r.Min.X + r.Max.X) / 2, Y: y}, false)
+}
+
 // fitLegendText is e.g. "LSSR, measured ρ=2^-6.1 (RMSE 0.42) best".
 func fitLegendText(f Fit, best string) string {
 	var t string
@@ -87,7 +131,7 @@ func fitLegendText(f Fit, best string) string {
 	}
 	t += fmt.Sprintf(" (RMSE %.2f)", f.RMSE)
 	if f.Rule == best {
-		t += "  ← best 1-param fit"
+		t += "  ← best beyond noise"
 	}
 	return t
 }

@@ -90,7 +90,7 @@ func renderPanels(w io.Writer, panels []Panel) error {
 			box.FillText(textStyle(12, draw.XCenter, draw.YCenter), box.Center(), "no runs")
 			continue
 		}
-		pl := heatmapPlot(p.Summary, g, cmap)
+		pl := heatmapPlot(p.Summary, g, cmap, heatKindFor(p.Summary, ColourMean))
 		pl.Draw(box)
 		if i == 0 {
 			data = pl.DataCanvas(box)

@@ -43,8 +43,9 @@ func textStyle(size float64, xa text.XAlignment, ya text.YAlignment) text.Style 
 	return text.Style{Color: color.Black, Font: sans(size), XAlign: xa, YAlign: ya, Handler: plot.DefaultTextHandler}
 }
 
-// renderHeatmap draws the figure of s as a PNG.
-func renderHeatmap(w io.Writer, s *Summary, runs []Run) error {
+// renderHeatmap draws the figure of s as a PNG, its cells coloured as kind
+// says.
+func renderHeatmap(w io.Writer, s *Summary, runs []Run, kind heatKind) error {
 	width := vg.Length(heatmapWidthPx) * vg.Inch / heatmapDPI
 	height := vg.Length(heatmapHeightPx) * vg.Inch / heatmapDPI
 	img := vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(heatmapDPI))
@@ -52,17 +53,18 @@ func renderHeatmap(w io.Writer, s *Summary, runs []Run) error {
 	page := draw.Crop(dc, margin, -margin, margin, -margin)
 
 	// Header: title and one line of what the colours and ρ are.
+	sub := subtitle(s, kind)
 	titleSty := shrinkToFit(textStyle(15, draw.XCenter, draw.YTop), title(s.Meta), page.Max.X-page.Min.X)
-	subSty := shrinkToFit(textStyle(11, draw.XCenter, draw.YTop), subtitle(s), page.Max.X-page.Min.X)
+	subSty := shrinkToFit(textStyle(11, draw.XCenter, draw.YTop), sub, page.Max.X-page.Min.X)
 	subSty.Color = color.Gray{0x40}
 	top := page.Max.Y
 	page.FillText(titleSty, vg.Point{X: page.Center().X, Y: top}, title(s.Meta))
 	top -= titleSty.Height("X") + 4
-	page.FillText(subSty, vg.Point{X: page.Center().X, Y: top}, subtitle(s))
+	page.FillText(subSty, vg.Point{X: page.Center().X, Y: top}, sub)
 	top -= subSty.Height("X") + 10
 
 	g := buildGrid(runs)
-	entries := legendEntries(s, g)
+	entries := legendEntries(s, g, kind)
 	rows := (max(len(entries.left), len(entries.right)))
 	legendH := vg.Length(rows*legendRowH) + 6
 	legendArea := draw.Crop(page, 0, 0, 0, -(page.Max.Y - page.Min.Y - legendH))
@@ -77,9 +79,10 @@ func renderHeatmap(w io.Writer, s *Summary, runs []Run) error {
 		return err
 	}
 
-	lo, hi := accRange(g, s.accScale())
+	cells := summaryCells(s)
+	lo, hi := valueRange(g, cells, kind)
 	cmap := newViridis(lo, hi)
-	p := heatmapPlot(s, g, cmap)
+	p := heatmapPlot(s, g, cmap, kind)
 	heat := draw.Crop(main, 0, -(colorBarArea + colorBarGap), 0, 0)
 	p.Draw(heat)
 
@@ -88,7 +91,7 @@ func renderHeatmap(w io.Writer, s *Summary, runs []Run) error {
 		Min: vg.Point{X: heat.Max.X + colorBarGap, Y: data.Min.Y},
 		Max: vg.Point{X: heat.Max.X + colorBarGap + colorBarW, Y: data.Max.Y},
 	}}
-	drawColorBar(bar, cmap, "mean test accuracy (%)")
+	drawColorBar(bar, cmap, kind.barLabel)
 	drawLegend(legendArea, entries)
 
 	_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(w)
@@ -103,28 +106,55 @@ func shrinkToFit(sty text.Style, txt string, width vg.Length) text.Style {
 	return sty
 }
 
-// heatmapPlot builds the plot of cells, rule curves and ridge on log2 axes.
-func heatmapPlot(s *Summary, g grid, cmap *viridis) *plot.Plot {
+// heatmapPlot builds the plot of cells, rule curves, ridge and stability
+// edge on log2 axes.
+func heatmapPlot(s *Summary, g grid, cmap *viridis, kind heatKind) *plot.Plot {
 	p := newStyledPlot()
 	p.X.Label.Text = "batch size b (log2 scale)"
 	p.Y.Label.Text = "learning rate η (log2 scale)"
 
-	cells := newCellsPlotter(g, cmap, s.accScale())
+	cells := newCellsPlotter(g, cmap, kind, summaryCells(s))
 	p.Add(cells)
 	xmin, xmax, ymin, ymax := cells.DataRange()
 	p.X.Tick.Marker = plot.ConstantTicks(batchTicks(g.bs))
 	p.Y.Tick.Marker = plot.ConstantTicks(lrTicks(ymin, ymax, g.lrs))
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xmin, xmax, ymin, ymax
 
-	// The measured-ρ LSSR curve is the figure's subject: draw it last, on top.
-	for _, rule := range []string{RuleLSSRFree, RuleLSR, RuleSRSR, RuleLSSR} {
-		if f, ok := s.FitFor(rule); ok && f.OK() {
-			p.Add(&curvePlotter{fit: f, n: s.Meta.N, sampling: s.Meta.Sampling, style: ruleStyle(f.Rule)})
-		}
+	for _, l := range overlays(s, kind) {
+		p.Add(l)
 	}
-	p.Add(&ridgePlotter{ridge: s.Ridge})
 	return p
 }
+
+// overlays are the plotters drawn over a heatmap's cells, bottom first: the
+// LSSR curve fitted to the stability edge and the edge itself on every
+// kind; on the accuracy kinds also the rule curves fitted to the ridge
+// (measured-ρ LSSR last, on top) and the ridge with its intervals.
+func overlays(s *Summary, kind heatKind) []plot.Plotter {
+	var ps []plot.Plotter
+	if len(s.Edge.Points) > 0 {
+		if f, ok := s.EdgeFits.Fit(RuleLSSR); ok && f.OK() && kind.overlays {
+			ps = append(ps, &curvePlotter{fit: f.Fit, n: s.Meta.N, sampling: s.Meta.Sampling, style: edgeFitStyle})
+		}
+		ps = append(ps, &edgePlotter{points: s.Edge.Points})
+	}
+	if !kind.overlays {
+		return ps
+	}
+	for _, rule := range []string{RuleLSSRFree, RuleLSR, RuleSRSR, RuleLSSR} {
+		if f, ok := s.FitFor(rule); ok && f.OK() {
+			ps = append(ps, &curvePlotter{fit: f, n: s.Meta.N, sampling: s.Meta.Sampling, style: ruleStyle(f.Rule)})
+		}
+	}
+	if r, ok := s.RidgeBy(FitEstimator); ok {
+		ps = append(ps, &ridgePlotter{points: r.Points})
+	}
+	return ps
+}
+
+// edgeFitStyle is the LSSR curve fitted to the stability edge: thin, in
+// the edge's colour.
+var edgeFitStyle = draw.LineStyle{Color: okabeGreen, Width: vg.Points(1.6), Dashes: []vg.Length{vg.Points(2), vg.Points(3)}}
 
 // ruleStyle is the line of each rule: Okabe–Ito colours, distinct dashes.
 func ruleStyle(rule string) draw.LineStyle {
@@ -201,8 +231,20 @@ func accRange(g grid, scale float64) (lo, hi float64) {
 }
 
 // subtitle says what the colours are and which ρ the LSSR curve uses.
-func subtitle(s *Summary) string {
-	sub := "colour: mean test accuracy over done seeds · " + samplingText(s.Meta.Sampling)
+func subtitle(s *Summary, kind heatKind) string {
+	var what string
+	switch kind.colour {
+	case ColourSE:
+		what = "colour: standard error of the mean test accuracy"
+	case colourLoss:
+		what = "colour: final training loss (log10, mean over done seeds)"
+	default:
+		what = "colour: mean test accuracy over done seeds"
+	}
+	sub := what + " · " + samplingText(s.Meta.Sampling)
+	if kind.colour == colourLoss {
+		return sub
+	}
 	switch {
 	case s.Rho.Count > 0 && s.Rho.Statistic == statSeries:
 		sub += fmt.Sprintf(" · LSSR ρ: median of %d in-training measurements", s.Rho.Count)

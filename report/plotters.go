@@ -23,6 +23,7 @@ var (
 	okabeSkyBlue    = color.NRGBA{0x56, 0xb4, 0xe9, 0xff}
 	okabeVermillion = color.NRGBA{0xd5, 0x5e, 0x00, 0xff}
 	okabePurple     = color.NRGBA{0xcc, 0x79, 0xa7, 0xff}
+	okabeGreen      = color.NRGBA{0x00, 0x9e, 0x73, 0xff}
 )
 
 // cellEdges returns the cell boundaries around sorted centres: midpoints
@@ -51,10 +52,11 @@ type cellsPlotter struct {
 	g              grid
 	xEdges, yEdges []float64
 	cmap           *viridis
-	scale          float64 // stored accuracy → shown accuracy
+	kind           heatKind
+	cells          map[cellKey]*Cell // the seed statistics of each cell
 }
 
-func newCellsPlotter(g grid, cmap *viridis, scale float64) *cellsPlotter {
+func newCellsPlotter(g grid, cmap *viridis, kind heatKind, cells map[cellKey]*Cell) *cellsPlotter {
 	xs := make([]float64, len(g.bs))
 	for i, b := range g.bs {
 		xs[i] = math.Log2(float64(b))
@@ -63,7 +65,7 @@ func newCellsPlotter(g grid, cmap *viridis, scale float64) *cellsPlotter {
 	for i, lr := range g.lrs {
 		ys[i] = math.Log2(lr)
 	}
-	return &cellsPlotter{g: g, xEdges: cellEdges(xs), yEdges: cellEdges(ys), cmap: cmap, scale: scale}
+	return &cellsPlotter{g: g, xEdges: cellEdges(xs), yEdges: cellEdges(ys), cmap: cmap, kind: kind, cells: cells}
 }
 
 // DataRange implements plot.DataRanger.
@@ -85,13 +87,18 @@ func (p *cellsPlotter) Plot(c draw.Canvas, plt *plot.Plot) {
 			fillR.Max.X += 0.4
 			fillR.Max.Y += 0.4
 			cl := p.g.at(b, lr)
+			sc := p.cells[cellKey{b, lr}]
+			v, ok := p.kind.value(cl, sc)
 			switch {
-			case cl != nil && cl.done > 0:
-				col, _ := p.cmap.At(cl.meanAcc * p.scale)
+			case ok:
+				col, _ := p.cmap.At(v)
 				c.SetColor(col)
 				c.Fill(fillR.Path())
 				if cl.diverged > 0 {
 					drawCornerFlag(&c, r)
+				}
+				if p.kind.overlays && sc != nil && sc.NearBest {
+					drawNearBest(&c, r)
 				}
 			case cl != nil && cl.diverged > 0:
 				c.SetColor(colDiverged)
@@ -102,6 +109,16 @@ func (p *cellsPlotter) Plot(c draw.Canvas, plt *plot.Plot) {
 			}
 		}
 	}
+}
+
+// drawNearBest outlines, inside the cell, a cell whose mean accuracy is
+// within one standard error of its column's best: the η this b cannot tell
+// apart from its best.
+func drawNearBest(c *draw.Canvas, r vg.Rectangle) {
+	in := min(r.Max.X-r.Min.X, r.Max.Y-r.Min.Y) * 0.12
+	q := vg.Rectangle{Min: vg.Point{X: r.Min.X + in, Y: r.Min.Y + in}, Max: vg.Point{X: r.Max.X - in, Y: r.Max.Y - in}}
+	path := []vg.Point{q.Min, {X: q.Max.X, Y: q.Min.Y}, q.Max, {X: q.Min.X, Y: q.Max.Y}, q.Min}
+	c.StrokeLines(draw.LineStyle{Color: color.NRGBA{0xff, 0xff, 0xff, 0xc0}, Width: vg.Points(0.9)}, path)
 }
 
 // drawDivergedCell fills a cell dark and crosses it in white.
@@ -183,27 +200,66 @@ func haloOf(s draw.LineStyle) draw.LineStyle {
 	return draw.LineStyle{Color: colHalo, Width: s.Width + vg.Points(1.4), Dashes: s.Dashes, DashOffs: s.DashOffs}
 }
 
-// ridgePlotter marks the best η of each b, with a bar over the η range
-// whose accuracy is within one seed s.d. of the best.
+// ridgePlotter marks the best η of each b as one ridge estimator puts it,
+// with a bar over its bootstrap interval.
 type ridgePlotter struct {
-	ridge []RidgePoint
+	points []EstimatePoint
 }
 
 // Plot implements plot.Plotter.
 func (p *ridgePlotter) Plot(c draw.Canvas, plt *plot.Plot) {
 	trX, trY := plt.Transforms(&c)
 	bar := draw.LineStyle{Color: color.White, Width: vg.Points(2)}
-	for _, r := range p.ridge {
-		if r.NearLo < r.NearHi {
+	for _, r := range p.points {
+		lo, hi := r.Log2Interval.Lo, r.Log2Interval.Hi
+		if isFinite(lo) && isFinite(hi) && lo < hi {
 			x := trX(math.Log2(float64(r.B)))
-			y0, y1 := trY(math.Log2(r.NearLo)), trY(math.Log2(r.NearHi))
+			y0, y1 := trY(lo), trY(hi)
 			c.StrokeLine2(haloOf(bar), x, y0, x, y1)
 			c.StrokeLine2(bar, x, y0, x, y1)
 		}
 	}
-	for _, r := range p.ridge {
-		drawRidgeMarker(&c, vg.Point{X: trX(math.Log2(float64(r.B))), Y: trY(math.Log2(r.LR))})
+	for _, r := range p.points {
+		drawRidgeMarker(&c, vg.Point{X: trX(math.Log2(float64(r.B))), Y: trY(r.Log2LR)})
 	}
+}
+
+// edgePlotter draws the stability edge: the largest η that still trains at
+// each b, joined by a line; an edge at the top of the grid (censored: it may
+// lie higher) is an open marker.
+type edgePlotter struct {
+	points []EdgePoint
+}
+
+// edgeLine is the stability edge's line: Okabe–Ito bluish green over a black halo.
+var edgeLine = draw.LineStyle{Color: okabeGreen, Width: vg.Points(2.6)}
+
+// Plot implements plot.Plotter.
+func (p *edgePlotter) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, trY := plt.Transforms(&c)
+	var line []vg.Point
+	for _, e := range p.points {
+		line = append(line, vg.Point{X: trX(math.Log2(float64(e.B))), Y: trY(math.Log2(e.LR))})
+	}
+	if len(line) > 1 {
+		c.StrokeLines(haloOf(edgeLine), line)
+		c.StrokeLines(edgeLine, line)
+	}
+	for i, e := range p.points {
+		drawEdgeMarker(&c, line[i], e.Censored)
+	}
+}
+
+// drawEdgeMarker draws a green square with a black edge, hollow when the
+// edge is censored.
+func drawEdgeMarker(c *draw.Canvas, pt vg.Point, open bool) {
+	const half, edge = 4.0, 1.5
+	c.DrawGlyphNoClip(draw.GlyphStyle{Color: color.Black, Radius: vg.Points(half + edge), Shape: draw.BoxGlyph{}}, pt)
+	inner := color.Color(okabeGreen)
+	if open {
+		inner = color.White
+	}
+	c.DrawGlyphNoClip(draw.GlyphStyle{Color: inner, Radius: vg.Points(half), Shape: draw.BoxGlyph{}}, pt)
 }
 
 // drawRidgeMarker draws a white disc with a black edge.

@@ -148,6 +148,8 @@ type Summary struct {
 	LossChange *LossChangeFigure
 
 	HeatmapPath, CSVPath, SummaryPath, FitJSONPath string
+	// TrainLossPath is the final-training-loss heatmap.
+	TrainLossPath string
 }
 
 // RidgeBy returns the named estimator's ridge, if there is one.

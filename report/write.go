@@ -48,11 +48,13 @@ func WriteWith(dir string, meta Meta, runs []Run, opts Options) (*Summary, error
 	s.FitJSONPath = filepath.Join(dir, FitJSONFile)
 
 	var png bytes.Buffer
-	if err := renderHeatmap(&png, s, runs); err != nil {
+	if err := renderHeatmap(&png, s, runs, heatKindFor(s, opts.Colour)); err != nil {
 		return nil, fmt.Errorf("report: heatmap: %w", err)
 	}
+	s.TrainLossPath = filepath.Join(dir, TrainLossFile)
 	files := []outFile{
 		{s.HeatmapPath, func(w io.Writer) error { _, err := w.Write(png.Bytes()); return err }},
+		{s.TrainLossPath, func(w io.Writer) error { return renderHeatmap(w, s, runs, heatKindFor(s, colourLoss)) }},
 		{s.CSVPath, func(w io.Writer) error { return writeCSV(w, meta.Sweep, runs) }},
 		{s.FitJSONPath, func(w io.Writer) error { return writeFitJSON(w, s) }},
 	}

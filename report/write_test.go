@@ -94,9 +94,20 @@ func TestWrite(t *testing.T) {
 	if s.Best != RuleLSSR {
 		t.Errorf("best = %q, want LSSR; fits %+v", s.Best, s.Fits)
 	}
-	if l := legendEntries(s, buildGrid(runs)); len(l.left) != 4 || len(l.right) != 4 {
-		t.Errorf("legend has %d rule and %d cell entries, want 4 and 4 (ridge, diverged, some diverged, unfinished)",
-			len(l.left), len(l.right))
+	l := legendEntries(s, buildGrid(runs), heatKindFor(s, ColourMean))
+	var texts []string
+	for _, e := range append(l.left, l.right...) {
+		texts = append(texts, e.text)
+	}
+	all := strings.Join(texts, "\n")
+	for _, want := range []string{"LSSR ρ_b/η=C, measured ρ", "LSR b/η=C", "SRSR √b/η=C", "ridge: LSSR fits best beyond seed noise",
+		"parabola through the top 3", "within 1 standard error", "stability edge", "diverged (every finished seed", "some seeds diverged", "no finished run"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("legend lacks %q:\n%s", want, all)
+		}
+	}
+	if loss := legendEntries(s, buildGrid(runs), heatKindFor(s, colourLoss)); len(loss.left) != 0 {
+		t.Errorf("the train-loss legend lists %d rule fits, want none", len(loss.left))
 	}
 	md := readFile(t, s.SummaryPath)
 	for _, want := range []string{"# quickstart: fashion-mnist-8192, MLP 784-128-10 relu, cross-entropy, 10 epochs",
@@ -114,8 +125,8 @@ func TestWrite(t *testing.T) {
 		t.Errorf("fit.json ridge winner %v, want LSSR", w)
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 4 {
-		t.Errorf("dir holds %d entries, want the 4 files (no temp files)", len(entries))
+	if len(entries) != 5 {
+		t.Errorf("dir holds %d entries, want the 5 files (no temp files)", len(entries))
 	}
 }
 
