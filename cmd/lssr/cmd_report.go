@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -12,32 +13,82 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
+const reportHelp = `Writes, for one sweep, into --out (default report-NAME): heatmap.png (test accuracy over b × η
+with the ridge and its bootstrap intervals, the stability edge and the LSSR, LSR and SRSR fits),
+train-loss.png, results.csv, summary.md and fit.json (every number: seed statistics per cell,
+three ridge estimators with intervals, the edge, each rule's fit with its interval and AIC, and
+the verdict), plus rho_b.png and the curvature figures when the sweep measured them.
+
+With several sweeps, each one's report goes to --out/NAME and panels.png draws their heatmaps
+side by side on one colour scale (default --out: report-NAME1-NAME2-...).`
+
 func reportCommand() *cli.Command {
 	return &cli.Command{
-		Name:      "report",
-		Usage:     "write the heatmap PNG, results.csv and summary.md of a sweep",
-		ArgsUsage: "NAME",
+		Name:        "report",
+		Usage:       "write the heatmap PNG, fits and summary of one sweep, or several side by side",
+		ArgsUsage:   "NAME [NAME...]",
+		Description: reportHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Value: "", Usage: "output folder (default: report-NAME)"},
+			&cli.StringFlag{Name: "colour", Aliases: []string{"color"}, Value: report.ColourMean, Usage: "heatmap cells: mean (test accuracy over seeds) or se (its standard error)"},
 		},
 		Action: func(c *cli.Context) error {
-			name, err := oneArg(c, "NAME")
-			if err != nil {
-				return err
+			names := c.Args().Slice()
+			if len(names) == 0 {
+				return lssr.BadInput("report: want a sweep NAME (see 'lssr sweep list')")
+			}
+			colour := c.String("colour")
+			if colour != report.ColourMean && colour != report.ColourSE {
+				return lssr.BadInput("--colour: want mean or se, got %q", colour)
 			}
 			out := c.String("out")
 			if out == "" {
-				out = "report-" + name
+				out = "report-" + strings.Join(names, "-")
 			}
-			return runReport(c.String("db"), name, out)
+			opts := report.Options{Colour: colour}
+			// Read every sweep first: a bad name writes nothing.
+			var loaded []loadedSweep
+			for _, name := range names {
+				l, err := loadSweep(c.String("db"), name)
+				if err != nil {
+					return err
+				}
+				loaded = append(loaded, l)
+			}
+			if len(loaded) == 1 {
+				_, err := writeReport(loaded[0], out, opts)
+				return err
+			}
+			var panels []report.Panel
+			for _, l := range loaded {
+				sum, err := writeReport(l, filepath.Join(out, l.name), opts)
+				if err != nil {
+					return err
+				}
+				panels = append(panels, report.Panel{Summary: sum, Runs: l.runs})
+			}
+			path := filepath.Join(out, report.PanelsFile)
+			if err := report.WritePanels(path, panels); err != nil {
+				return err
+			}
+			fmt.Printf("wrote %s: %d sweeps on one colour scale\n", path, len(panels))
+			return nil
 		},
 	}
 }
 
-func runReport(dbPath, name, out string) error {
+// loadedSweep is what a report is made from: a sweep's runs and meta.
+type loadedSweep struct {
+	name string
+	meta report.Meta
+	runs []report.Run
+}
+
+// loadSweep reads a sweep's runs and spec from the database.
+func loadSweep(dbPath, name string) (loadedSweep, error) {
 	db, err := store.Open(dbPath, store.Options{ReadOnly: true})
 	if err != nil {
-		return err
+		return loadedSweep{}, err
 	}
 	defer db.Close()
 	var rec store.SweepRecord
@@ -60,17 +111,23 @@ func runReport(dbPath, name, out string) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return loadedSweep{}, err
 	}
 	spec, err := storedSpec(rec)
 	if err != nil {
-		return fmt.Errorf("stored spec of %s: %w", name, err)
+		return loadedSweep{}, fmt.Errorf("stored spec of %s: %w", name, err)
 	}
-	sum, err := report.Write(out, reportMeta(spec), runs)
+	return loadedSweep{name: name, meta: reportMeta(spec), runs: runs}, nil
+}
+
+// writeReport writes one sweep's report into out and returns its summary.
+func writeReport(l loadedSweep, out string, opts report.Options) (*report.Summary, error) {
+	name := l.name
+	sum, err := report.WriteWith(out, l.meta, l.runs, opts)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	fmt.Printf("wrote %s, %s, %s\n", sum.HeatmapPath, sum.CSVPath, sum.SummaryPath)
+	fmt.Printf("wrote %s, %s, %s, %s\n", sum.HeatmapPath, sum.TrainLossPath, sum.CSVPath, sum.SummaryPath)
 	if sum.RhoB != nil {
 		fmt.Printf("wrote %s\n", sum.RhoB.Path)
 	}
@@ -81,14 +138,18 @@ func runReport(dbPath, name, out string) error {
 		fmt.Printf("wrote %s\n", sum.LossChange.Path)
 	}
 	fmt.Printf("wrote %s\n", sum.FitJSONPath)
-	if sum.Best != "" {
+	switch {
+	case sum.Best != "":
 		if f, ok := sum.FitFor(sum.Best); ok {
-			fmt.Printf("best-fitting rule: %s (RMSE %.2f octaves of η over %d ridge points)\n", sum.Best, f.RMSE, f.Points)
+			fmt.Printf("%s: ridge follows %s beyond seed noise (RMSE %.2f octaves of η over %d ridge points)\n", name, sum.Best, f.RMSE, f.Points)
 		}
-	} else if len(sum.Fits) > 0 {
-		fmt.Printf("ridge: %s\n", sum.RidgeFits.Verdict)
+	case len(sum.Fits) > 0:
+		fmt.Printf("%s: ridge: %s\n", name, sum.RidgeFits.Verdict)
 	}
-	return nil
+	if v := sum.EdgeFits.Verdict; v != "" {
+		fmt.Printf("%s: stability edge: %s\n", name, v)
+	}
+	return sum, nil
 }
 
 // reportRun turns a stored job into a report row. The ρ series holds the

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestReportSeveralSweeps runs two small sweeps into one database and
+// reports them together: each gets its own report folder, panels.png draws
+// both, and bad input (an unknown sweep among them, an unknown colouring)
+// exits 2 and writes nothing.
+func TestReportSeveralSweeps(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"ra", "rb"} {
+		spec := strings.Replace(syntheticSpec(name, 2), "learning_rates: {log2_from: -4, log2_to: -2}", "learning_rates: {log2_from: -5, log2_to: -2}", 1)
+		writeFile(t, filepath.Join(dir, name+".yaml"), spec)
+		if r := runLSSR(t, dir, "sweep", "run", "--plain", name+".yaml"); r.code != 0 {
+			t.Fatalf("sweep %s: exit %d: %s", name, r.code, r.stderr)
+		}
+	}
+	r := runLSSR(t, dir, "report", "ra", "rb", "--out", "both", "--colour", "se")
+	if r.code != 0 || !strings.Contains(r.stdout, "panels.png: 2 sweeps on one colour scale") {
+		t.Fatalf("report: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, f := range []string{"ra/heatmap.png", "ra/train-loss.png", "ra/fit.json", "rb/summary.md", "panels.png"} {
+		file, err := os.Open(filepath.Join(dir, "both", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(f, ".png") {
+			if _, err := png.Decode(file); err != nil {
+				t.Errorf("%s: %v", f, err)
+			}
+		}
+		file.Close()
+	}
+	for _, args := range [][]string{
+		{"report", "ra", "nosuch", "--out", "bad1"},
+		{"report", "ra", "--colour", "red", "--out", "bad2"},
+		{"report"},
+	} {
+		r := runLSSR(t, dir, args...)
+		if r.code != 2 || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+			t.Errorf("lssr %v: exit %d, stderr %q; want 2 and one line", args, r.code, r.stderr)
+		}
+	}
+	for _, bad := range []string{"bad1", "bad2"} {
+		if _, err := os.Stat(filepath.Join(dir, bad)); err == nil {
+			t.Errorf("a refused report wrote %s", bad)
+		}
+	}
+}
