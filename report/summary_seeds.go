@@ -74,7 +74,7 @@ func writeComparison(p func(string, ...any), heading string, c Comparison) {
 		p("No rule was fitted: %s.\n", c.Verdict)
 		return
 	}
-	p("Least squares in log2 η over %d points; RMSE is in octaves of η. AIC = n·ln(RSS/n) + 2k (k = 2 for LSSR with ρ free): lower is better. Brackets: bootstrap intervals.\n\n", len(c.Points))
+	p("Least squares in log2 η over %d points; RMSE is in octaves of η. AIC = n·ln(RSS/n) + 2k (k = 2 for LSSR with ρ free): lower is better. Brackets: bootstrap intervals. The RMSE and AIC intervals are those of the refits to bootstrap replicates, each of which adds seed noise to the data, so they can sit above the fit to the data itself; compare rules by the paired ΔAIC intervals of the verdict, not by these.\n\n", len(c.Points))
 	p("| rule | C [interval] | log2 C | ρ [interval] | RMSE [interval] | AIC [interval] | params |\n")
 	p("| --- | --- | ---: | --- | --- | --- | ---: |\n")
 	for _, f := range c.Fits {
