@@ -61,9 +61,10 @@ type lattice struct {
 
 // How lattice.sigma was estimated.
 const (
-	sigmaPooled     = "pooled within-cell s.d. of the cells with two or more seeds"
-	sigmaNeighbours = "s.d. of the differences between η-neighbouring cells of a b, over √2 (no cell has two seeds; the accuracy's change between neighbours counts as noise, so this errs large)"
-	sigmaNone       = "none (too few cells to estimate seed noise)"
+	sigmaPooledTrained = "pooled within-cell s.d. of the cells whose two or more seeds all trained"
+	sigmaPooled        = "pooled within-cell s.d. of the cells with two or more seeds"
+	sigmaNeighbours    = "s.d. of the differences between η-neighbouring cells of a b, over √2 (no cell has two seeds; the accuracy's change between neighbours counts as noise, so this errs large)"
+	sigmaNone          = "none (too few cells to estimate seed noise)"
 )
 
 func newLattice(g grid, meta Meta) *lattice {
@@ -92,18 +93,29 @@ func newLattice(g grid, meta Meta) *lattice {
 // seedSigma estimates the per-seed s.d. of accuracy for cells with one
 // seed, where the cell itself cannot tell: pooled over the cells with two
 // or more seeds, or else from the differences of η-neighbouring cells.
+//
+// The pool takes the cells where every seed trained: a cell on the
+// stability edge where one seed trains and another stays at chance has an
+// s.d. of tens of points, which says nothing about the seed noise of the
+// trained cells the ridge is made of. Without such cells it takes all.
 func (lt *lattice) seedSigma() (float64, string) {
-	var ss, dof float64
-	for _, row := range lt.accs {
-		for _, a := range row {
-			if len(a) >= 2 {
+	pool := func(trainedOnly bool) (ss, dof float64) {
+		for bi, row := range lt.accs {
+			for li, a := range row {
+				if len(a) < 2 || trainedOnly && !allTrue(lt.trains[bi][li]) {
+					continue
+				}
 				_, sd := meanStd(a)
 				ss += sd * sd * float64(len(a)-1)
 				dof += float64(len(a) - 1)
 			}
 		}
+		return ss, dof
 	}
-	if dof > 0 {
+	if ss, dof := pool(true); dof > 0 {
+		return math.Sqrt(ss / dof), sigmaPooledTrained
+	}
+	if ss, dof := pool(false); dof > 0 {
 		return math.Sqrt(ss / dof), sigmaPooled
 	}
 	var dd float64
@@ -206,3 +218,13 @@ func count(flags []bool) int {
 
 // majority reports whether strictly more than half of the flags are set.
 func majority(flags []bool) bool { return 2*count(flags) > len(flags) }
+
+// allTrue reports whether every element of v is true.
+func allTrue(v []bool) bool {
+	for _, x := range v {
+		if !x {
+			return false
+		}
+	}
+	return true
+}

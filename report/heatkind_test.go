@@ -80,7 +80,11 @@ func TestHeatmapSeries(t *testing.T) {
 		if !reflect.DeepEqual(ridge, parabola.Points) {
 			t.Errorf("%s: ridge drawn %v, want the parabola estimator's %v", colour, ridge, parabola.Points)
 		}
-		want := []string{RuleLSSR + " (edge)", RuleLSSRFree, RuleLSR, RuleSRSR, RuleLSSR}
+		edgeRule := RuleLSSR
+		if s.EdgeFits.Winner != "" {
+			edgeRule = s.EdgeFits.Winner
+		}
+		want := []string{edgeRule + " (edge)", RuleLSSRFree, RuleLSR, RuleSRSR, RuleLSSR}
 		if !reflect.DeepEqual(rules, want) {
 			t.Errorf("%s: rule curves %v, want %v (measured-ρ LSSR last, on top)", colour, rules, want)
 		}

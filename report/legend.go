@@ -60,9 +60,9 @@ func legendEntries(s *Summary, g grid, kind heatKind) legendColumns {
 			}
 		}
 		l.right = append(l.right, legendEntry{thumb: edgeThumb, text: text})
-		if f, ok := s.EdgeFits.Fit(RuleLSSR); ok && f.OK() && kind.overlays {
+		if f, ok := edgeFit(s); ok && kind.overlays {
 			l.left = append(l.left, legendEntry{thumb: lineThumb(edgeFitStyle), text: fmt.Sprintf(
-				"LSSR fitted to the edge (RMSE %.2f) · edge: %s", f.RMSE, shortVerdict(s.EdgeFits))})
+				"%s fitted to the edge (RMSE %.2f) · edge: %s", f.Rule, f.RMSE, shortVerdict(s.EdgeFits))})
 		}
 	}
 	var divergedCells, unfinishedCells, mixedCells bool

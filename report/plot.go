@@ -133,7 +133,7 @@ func heatmapPlot(s *Summary, g grid, cmap *viridis, kind heatKind) *plot.Plot {
 func overlays(s *Summary, kind heatKind) []plot.Plotter {
 	var ps []plot.Plotter
 	if len(s.Edge.Points) > 0 {
-		if f, ok := s.EdgeFits.Fit(RuleLSSR); ok && f.OK() && kind.overlays {
+		if f, ok := edgeFit(s); ok && kind.overlays {
 			ps = append(ps, &curvePlotter{fit: f.Fit, n: s.Meta.N, sampling: s.Meta.Sampling, style: edgeFitStyle})
 		}
 		ps = append(ps, &edgePlotter{points: s.Edge.Points})
@@ -150,6 +150,17 @@ func overlays(s *Summary, kind heatKind) []plot.Plotter {
 		ps = append(ps, &ridgePlotter{points: r.Points})
 	}
 	return ps
+}
+
+// edgeFit is the rule curve drawn along the stability edge: the edge's
+// winning rule when there is one, else LSSR with the measured ρ.
+func edgeFit(s *Summary) (RuleFit, bool) {
+	rule := RuleLSSR
+	if s.EdgeFits.Winner != "" {
+		rule = s.EdgeFits.Winner
+	}
+	f, ok := s.EdgeFits.Fit(rule)
+	return f, ok && f.OK()
 }
 
 // edgeFitStyle is the LSSR curve fitted to the stability edge: thin, in
