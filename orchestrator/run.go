@@ -176,6 +176,11 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 	}
 	r.opts.Observer.JobStarted(slot, rec)
 	res, runErr := r.run(ctx, slot, &rec)
+	if l, ok := r.exec.(interface{ Label(id string) string }); ok {
+		if name := l.Label(id); name != "" {
+			rec.Worker = name // e.g. the Slurm task that ran it
+		}
+	}
 	var series store.Series
 	var weights []byte
 	switch {
@@ -186,7 +191,9 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 	case runErr != nil:
 		rec.LastError = runErr.Error()
 		rec.State = store.StatePending
-		if rec.Attempts >= r.opts.MaxAttempts {
+		// A result file that cannot be ingested would be read again, not
+		// retrained: fail the job with the reason.
+		if rec.Attempts >= r.opts.MaxAttempts || errors.Is(runErr, ErrBadResult) {
 			rec.State = store.StateFailed
 		}
 	default:
@@ -231,18 +238,7 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 		if rec.Result == nil {
 			return nil
 		}
-		for i := range series.Epochs {
-			sanitizeFloats(&series.Epochs[i].TrainLoss, &series.Epochs[i].TrainAcc)
-		}
-		for i := range series.Measurements {
-			m := &series.Measurements[i]
-			sanitizeFloats(&m.GradSqNorm, &m.TrS1, &m.Rho, &m.RhoB, &m.TrainLoss, &m.TrainAcc)
-			if c := m.Curvature; c != nil {
-				sanitizeFloats(&c.GradSqNorm, &c.GHG, &c.IASFull, &c.TrHS1, &c.TrHS1SE, &c.IASB,
-					&c.Ratio, &c.Threshold, &c.Lambda1, &c.SampledRhoB, &c.SampledRhoBSE,
-					&c.LossChange, &c.LossChangeSE, &c.LossChangeEq7)
-			}
-		}
+		sanitizeSeries(series.Epochs, series.Measurements)
 		return tx.PutSeries(r.sweep, id, series)
 	})
 	if err != nil {
@@ -316,6 +312,28 @@ func (r *runner) storeCheckpoint(rec *store.JobRecord, p lssr.Progress) error {
 func sanitize(res *lssr.Result) {
 	sanitizeFloats(&res.TestAcc, &res.TestLoss, &res.TrainLoss, &res.TrainAcc, &res.InitialTrainLoss,
 		&res.GradSqNorm, &res.TrS1, &res.Rho, &res.RhoB, &res.Seconds)
+}
+
+// sanitizeResult zeroes the non-finite numbers of a Result and its series.
+func sanitizeResult(res *lssr.Result) {
+	sanitize(res)
+	sanitizeSeries(res.Series, res.Measurements)
+}
+
+// sanitizeSeries zeroes the non-finite numbers of a job's series.
+func sanitizeSeries(epochs []lssr.EpochStats, ms []lssr.Measurement) {
+	for i := range epochs {
+		sanitizeFloats(&epochs[i].TrainLoss, &epochs[i].TrainAcc)
+	}
+	for i := range ms {
+		m := &ms[i]
+		sanitizeFloats(&m.GradSqNorm, &m.TrS1, &m.Rho, &m.RhoB, &m.TrainLoss, &m.TrainAcc)
+		if c := m.Curvature; c != nil {
+			sanitizeFloats(&c.GradSqNorm, &c.GHG, &c.IASFull, &c.TrHS1, &c.TrHS1SE, &c.IASB,
+				&c.Ratio, &c.Threshold, &c.Lambda1, &c.SampledRhoB, &c.SampledRhoBSE,
+				&c.LossChange, &c.LossChangeSE, &c.LossChangeEq7)
+		}
+	}
 }
 
 func sanitizeFloats(xs ...*float64) {

@@ -25,6 +25,7 @@ func newApp() *cli.App {
 			reportCommand(),
 			exportCommand(),
 			measureCommand(),
+			jobCommand(),
 			workerCommand(),
 		},
 		// Errors go back to main, which prints them and picks the exit

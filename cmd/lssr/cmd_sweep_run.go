@@ -23,6 +23,7 @@ type runOptions struct {
 	hangTimeout time.Duration
 	plain       bool
 	maxJobs     int // `sweep run` only: the spec's job limit
+	slurm       slurmOptions
 }
 
 // DefaultHangTimeout is how long a job may go without finishing an epoch
@@ -31,16 +32,16 @@ type runOptions struct {
 const DefaultHangTimeout = 30 * time.Minute
 
 func runFlags() []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.IntFlag{Name: "workers", Usage: "worker processes (default: the spec's `workers`, else the number of CPUs)"},
 		&cli.IntFlag{Name: "max-attempts", Value: orchestrator.DefaultMaxAttempts, Usage: "attempts per job before it is marked failed"},
 		&cli.DurationFlag{Name: "hang-timeout", Value: DefaultHangTimeout, Usage: "kill and retry a job whose worker reports no progress (an epoch) for this long; 0: never"},
 		&cli.BoolFlag{Name: "plain", Usage: "print one line per finished job instead of progress bars"},
-	}
+	}, slurmFlags()...)
 }
 
 func readRunOptions(c *cli.Context) runOptions {
-	return runOptions{db: c.String("db"), workers: c.Int("workers"), maxAttempts: c.Int("max-attempts"), hangTimeout: c.Duration("hang-timeout"), plain: c.Bool("plain")}
+	return runOptions{db: c.String("db"), workers: c.Int("workers"), maxAttempts: c.Int("max-attempts"), hangTimeout: c.Duration("hang-timeout"), plain: c.Bool("plain"), slurm: readSlurmOptions(c)}
 }
 
 func sweepRunCommand() *cli.Command {
@@ -138,7 +139,7 @@ func checkRunOptions(opts runOptions) error {
 	if opts.maxAttempts < 1 {
 		return badFlag("--max-attempts", opts.maxAttempts)
 	}
-	return nil
+	return opts.slurm.check()
 }
 
 // runStored runs the pending jobs of a stored sweep on local workers.
@@ -172,7 +173,13 @@ func runStored(ctx context.Context, db *store.DB, name string, specWorkers int, 
 	if err != nil {
 		return fmt.Errorf("cannot find the lssr binary to start workers: %w", err)
 	}
-	exec, err := orchestrator.NewLocal(workers, exe, []string{"worker"}, workerLogger())
+	var exec orchestrator.Executor
+	if opts.slurm.executor == "slurm" {
+		exec, err = opts.slurm.executorFor(opts.db, name, exe)
+		opts.plain = true // Slurm reports no epochs: one line per finished job
+	} else {
+		exec, err = orchestrator.NewLocal(workers, exe, []string{"worker"}, workerLogger())
+	}
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,178 @@
+package orchestrator
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+
+	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/atomicfile"
+)
+
+// The files a job run through a batch system (Slurm) leaves in the sweep's
+// shared folder; `lssr job run` writes them on the compute node and the
+// orchestrator, the only writer of the database, validates and ingests
+// them:
+//
+//	DIR/jobs/ID.json               the job (TaskFile), written by the orchestrator
+//	DIR/checkpoints/ID.safetensors the job's latest checkpoint, written by the task
+//	DIR/results/ID.json            its Result (ResultFile), written by the task
+//	DIR/results/ID.weights         its final weights, when the job saves them
+//
+// Every file is written atomically (temporary file, fsync, rename).
+
+// TaskSchema is the version of the task and result file formats.
+const TaskSchema = 1
+
+// MaxResultBytes bounds a result file the orchestrator reads.
+const MaxResultBytes = 64 << 20
+
+// TaskFile is a job as the orchestrator hands it to `lssr job run`.
+type TaskFile struct {
+	Schema int      `json:"schema"`
+	Job    lssr.Job `json:"job"`
+}
+
+// ResultFile is what `lssr job run` leaves for the orchestrator.
+type ResultFile struct {
+	Schema int    `json:"schema"`
+	JobID  string `json:"job_id"`
+	// ContentID is the job's content hash as the task computed it: it must
+	// equal the ID, proving the task trained the job the orchestrator named.
+	ContentID string      `json:"content_id"`
+	Result    lssr.Result `json:"result"`
+}
+
+// TaskPaths are the shared-folder files of one job.
+type TaskPaths struct{ Task, Checkpoint, Result, Weights string }
+
+// PathsOf returns the files of job id in the shared folder dir.
+func PathsOf(dir, id string) TaskPaths {
+	return TaskPaths{
+		Task:       filepath.Join(dir, "jobs", id+".json"),
+		Checkpoint: filepath.Join(dir, "checkpoints", id+".safetensors"),
+		Result:     filepath.Join(dir, "results", id+".json"),
+		Weights:    filepath.Join(dir, "results", id+".weights"),
+	}
+}
+
+// WriteTask writes job's task file.
+func WriteTask(path string, job lssr.Job) error {
+	return writeJSON(path, TaskFile{Schema: TaskSchema, Job: job})
+}
+
+// ReadTask reads a task file and checks it: its schema, and that the job's
+// content hashes to its ID.
+func ReadTask(path string) (lssr.Job, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return lssr.Job{}, err
+	}
+	var t TaskFile
+	if err := json.Unmarshal(raw, &t); err != nil {
+		return lssr.Job{}, fmt.Errorf("task file %s: %w", path, err)
+	}
+	switch {
+	case t.Schema != TaskSchema:
+		return lssr.Job{}, fmt.Errorf("task file %s: schema %d, this lssr reads %d", path, t.Schema, TaskSchema)
+	case t.Job.ID == "" || t.Job.ContentID() != t.Job.ID:
+		return lssr.Job{}, fmt.Errorf("task file %s: job %q does not hash to its ID", path, t.Job.ID)
+	}
+	return t.Job, nil
+}
+
+// WriteResult writes a job's result file, and its weights beside it. Non-
+// finite metrics are zeroed (JSON cannot hold them); the state, diverged
+// or not, says what happened.
+func WriteResult(p TaskPaths, job lssr.Job, res lssr.Result) error {
+	if len(res.Weights) > 0 {
+		if err := atomicfile.WriteFile(p.Weights, res.Weights, 0o644); err != nil {
+			return err
+		}
+	}
+	res.Weights = nil
+	sanitizeResult(&res)
+	return writeJSON(p.Result, ResultFile{Schema: TaskSchema, JobID: job.ID, ContentID: job.ContentID(), Result: res})
+}
+
+// ErrBadResult is wrapped by the errors of a result file that must not be
+// ingested; the job is failed with the reason, not retried.
+var ErrBadResult = errors.New("bad result file")
+
+// ReadResult reads and validates job's result file: size, schema, job ID
+// and content hash, and finite numbers. A missing file is os.ErrNotExist;
+// anything wrong with it wraps ErrBadResult.
+func ReadResult(p TaskPaths, job lssr.Job) (lssr.Result, error) {
+	f, err := os.Open(p.Result)
+	if err != nil {
+		return lssr.Result{}, err
+	}
+	defer f.Close()
+	raw, err := io.ReadAll(io.LimitReader(f, MaxResultBytes+1))
+	if err != nil {
+		return lssr.Result{}, err
+	}
+	bad := func(format string, args ...any) (lssr.Result, error) {
+		return lssr.Result{}, fmt.Errorf("%w %s: %s", ErrBadResult, p.Result, fmt.Sprintf(format, args...))
+	}
+	if len(raw) > MaxResultBytes {
+		return bad("larger than %d bytes", MaxResultBytes)
+	}
+	var r ResultFile
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return bad("%v", err)
+	}
+	switch {
+	case r.Schema != TaskSchema:
+		return bad("schema %d, want %d", r.Schema, TaskSchema)
+	case r.JobID != job.ID:
+		return bad("it is the result of job %q", r.JobID)
+	case r.ContentID != job.ContentID():
+		return bad("its job hashes to %q, not %q (a different spec?)", r.ContentID, job.ContentID())
+	case !allFinite(reflect.ValueOf(r.Result)):
+		return bad("a metric is not finite")
+	}
+	if job.SaveWeights && !r.Result.Diverged {
+		w, err := os.ReadFile(p.Weights)
+		if err != nil {
+			return bad("no weights: %v", err)
+		}
+		r.Result.Weights = w
+	}
+	return r.Result, nil
+}
+
+// allFinite reports whether every float64 reachable from v is finite.
+func allFinite(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Float64:
+		return !math.IsNaN(v.Float()) && !math.IsInf(v.Float(), 0)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if !allFinite(v.Field(i)) {
+				return false
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if !allFinite(v.Index(i)) {
+				return false
+			}
+		}
+	case reflect.Pointer:
+		return v.IsNil() || allFinite(v.Elem())
+	}
+	return true
+}
+
+func writeJSON(path string, v any) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return json.NewEncoder(w).Encode(v) })
+}
