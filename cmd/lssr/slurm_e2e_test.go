@@ -1,0 +1,240 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/lssr/lssr/store"
+)
+
+// slurmEnv brings up the one-node Slurm cluster of scripts/slurm/cluster.sh
+// (installing Slurm when missing) and returns the environment its commands
+// need. Without Slurm the test is skipped, except in CI (CI=true), where
+// that is a failure.
+func slurmEnv(t *testing.T) []string {
+	t.Helper()
+	script, _ := filepath.Abs("../../scripts/slurm/cluster.sh")
+	var out, errb bytes.Buffer
+	cmd := exec.Command("bash", script, "up")
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		msg := fmt.Sprintf("no Slurm cluster (scripts/slurm/cluster.sh up: %v): %s", err, lastLine(errb.String()))
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	conf := strings.TrimPrefix(strings.TrimSpace(lastLine(out.String())), "export ")
+	if !strings.HasPrefix(conf, "SLURM_CONF=") {
+		t.Fatalf("cluster.sh up printed %q, want export SLURM_CONF=…", out.String())
+	}
+	return []string{conf}
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// slurmSpec is a sweep small enough for a one-node cluster, with a
+// checkpoint after every epoch.
+func slurmSpec(name string, epochs int, lrs string) string {
+	return fmt.Sprintf(`name: %s
+dataset: {name: synthetic, n: 2048, test_n: 256, dim: 32, classes: 4}
+model: {kind: mlp, hidden: [96], activation: tanh}
+training: {epochs: %d, measure_every: 3, checkpoint_every: 1}
+grid: {batch_sizes: [8], learning_rates: %s, seeds: [0]}
+workers: 2
+`, name, epochs, lrs)
+}
+
+var slurmArgs = []string{"--executor", "slurm", "--throttle", "2", "--slurm-poll", "300ms"}
+
+// TestSlurmMatchesLocal runs one sweep through Slurm and through local
+// workers: every exported number and stored series is the same.
+func TestSlurmMatchesLocal(t *testing.T) {
+	env := slurmEnv(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "s.yaml"), slurmSpec("sm", 4, "[0.02, 0.05, 0.1]"))
+	r := runWithEnv(t, dir, env, append([]string{"--db", "slurm.db", "sweep", "run", "s.yaml"}, slurmArgs...)...)
+	if r.code != 0 {
+		t.Fatalf("slurm run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runLSSR(t, dir, "--db", "local.db", "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
+		t.Fatalf("local run: exit %d: %s", r.code, r.stderr)
+	}
+	for _, j := range readJobs(t, filepath.Join(dir, "slurm.db"), "sm") {
+		if !strings.HasPrefix(j.Worker, "slurm ") {
+			t.Errorf("job %s ran on %q, want a Slurm task ID", j.Job.ID, j.Worker)
+		}
+	}
+	sameState(t, readState(t, dir, "slurm.db", "sm"), readState(t, dir, "local.db", "sm"))
+	t.Logf("3 jobs through one sbatch --array: %s", strings.TrimSpace(r.stdout))
+}
+
+// TestSlurmResumeAfterOrchestratorKill kills the orchestrator while tasks
+// run on the cluster: the resumed orchestrator waits for the tasks still
+// queued or running (same Slurm task IDs), ingests the finished ones and
+// ends as an uninterrupted local sweep.
+func TestSlurmResumeAfterOrchestratorKill(t *testing.T) {
+	env := slurmEnv(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "s.yaml"), slurmSpec("sk", 30, "[0.01, 0.02, 0.04, 0.08]"))
+	cmd := exec.Command(lssrBin, append([]string{"--db", "k.db", "sweep", "run", "s.yaml"}, slurmArgs...)...)
+	cmd.Dir, cmd.Env = dir, append(os.Environ(), env...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Kill once every job has a task and at least one is running.
+	deadline := time.Now().Add(90 * time.Second)
+	var atKill []store.JobRecord
+	for time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+		jobs, ok := tryReadJobs(filepath.Join(dir, "k.db"), "sk")
+		if !ok {
+			continue
+		}
+		ids, _ := filepath.Glob(filepath.Join(dir, "lssr-slurm", "sk", "slurm", "*.id"))
+		if len(ids) == len(jobs) && len(jobs) > 0 && countFinished(jobs) < len(jobs) {
+			atKill = jobs
+			break
+		}
+	}
+	if atKill == nil {
+		t.Fatal("the tasks were never all submitted")
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	// While no orchestrator runs: cancel the last job's task (it vanishes),
+	// and let at least one other task finish (its result waits in the
+	// shared folder).
+	taskBefore := taskIDs(t, dir, "sk")
+	var vanished string
+	for id, task := range taskBefore {
+		if vanished == "" || id > vanished {
+			vanished = id
+		}
+		_ = task
+	}
+	sc := exec.Command("scancel", taskBefore[vanished])
+	sc.Env = append(os.Environ(), env...)
+	if b, err := sc.CombinedOutput(); err != nil {
+		t.Fatalf("scancel: %v: %s", err, b)
+	}
+	results := func() []string {
+		r, _ := filepath.Glob(filepath.Join(dir, "lssr-slurm", "sk", "results", "*.json"))
+		return r
+	}
+	for deadline := time.Now().Add(90 * time.Second); len(results()) == 0 && time.Now().Before(deadline); {
+		time.Sleep(200 * time.Millisecond)
+	}
+	finishedWhileDown := len(results())
+	r := runWithEnv(t, dir, env, append([]string{"--db", "k.db", "sweep", "resume", "sk"}, slurmArgs...)...)
+	if r.code != 0 {
+		t.Fatalf("resume: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	taskAfter := taskIDs(t, dir, "sk")
+	for id, before := range taskBefore {
+		switch {
+		case id == vanished && taskAfter[id] == before:
+			t.Errorf("job %s: its task %s was cancelled while no orchestrator ran, yet it was not resubmitted", id, before)
+		case id != vanished && taskAfter[id] != before:
+			t.Errorf("job %s: task %s at the kill, %s after resume: resubmitted instead of waited for or ingested", id, before, taskAfter[id])
+		}
+	}
+	if finishedWhileDown == 0 {
+		t.Error("no task finished while the orchestrator was down; the ingest path was not exercised")
+	}
+	t.Logf("killed with %d of %d jobs stored as finished; while it was down %d task(s) finished and 1 was cancelled; "+
+		"resume ingested the finished, waited for the %d still queued or running, and resubmitted the cancelled one (%s → %s)",
+		countFinished(atKill), len(atKill), finishedWhileDown, len(taskBefore)-1-finishedWhileDown, taskBefore[vanished], taskAfter[vanished])
+	if r := runLSSR(t, dir, "--db", "local.db", "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
+		t.Fatalf("local run: exit %d: %s", r.code, r.stderr)
+	}
+	sameState(t, readState(t, dir, "k.db", "sk"), readState(t, dir, "local.db", "sk"))
+}
+
+// TestSlurmScancelResubmits cancels a running task with scancel after it
+// has checkpointed: the orchestrator resubmits the job, which continues
+// from its checkpoint to the uninterrupted result.
+func TestSlurmScancelResubmits(t *testing.T) {
+	env := slurmEnv(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "s.yaml"), slurmSpec("sc", 60, "[0.05]"))
+	cmd := exec.Command(lssrBin, append([]string{"--db", "c.db", "sweep", "run", "s.yaml"}, slurmArgs...)...)
+	cmd.Dir, cmd.Env = dir, append(os.Environ(), env...)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	shared := filepath.Join(dir, "lssr-slurm", "sc")
+	var task string
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) && task == "" {
+		time.Sleep(100 * time.Millisecond)
+		cks, _ := filepath.Glob(filepath.Join(shared, "checkpoints", "*.safetensors"))
+		ids := taskIDs(t, dir, "sc")
+		if len(cks) > 0 && len(ids) == 1 {
+			for _, v := range ids {
+				task = v
+			}
+		}
+	}
+	if task == "" {
+		t.Fatal("no task checkpointed within 90 s")
+	}
+	sc := exec.Command("scancel", task)
+	sc.Env = append(os.Environ(), env...)
+	if b, err := sc.CombinedOutput(); err != nil {
+		t.Fatalf("scancel %s: %v: %s", task, err, b)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("the sweep did not survive scancel: %v\n%s", err, out.String())
+	}
+	jobs := readJobs(t, filepath.Join(dir, "c.db"), "sc")
+	j := jobs[0]
+	if j.State != store.StateDone || j.Attempts != 2 || j.Result.ResumedFrom < 1 || j.Worker == "slurm "+task {
+		t.Errorf("job: %s after %d attempts on %s, resumed from %d; want done after 2 on a new task, resumed from a checkpoint",
+			j.State, j.Attempts, j.Worker, j.Result.ResumedFrom)
+	}
+	t.Logf("scancel %s; resubmitted as %s, resumed from epoch %d", task, j.Worker, j.Result.ResumedFrom)
+	if r := runLSSR(t, dir, "--db", "local.db", "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
+		t.Fatalf("local run: exit %d: %s", r.code, r.stderr)
+	}
+	sameState(t, readState(t, dir, "c.db", "sc"), readState(t, dir, "local.db", "sc"))
+}
+
+// taskIDs reads the Slurm task recorded for each job in the shared folder.
+func taskIDs(t *testing.T, dir, sweep string) map[string]string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "lssr-slurm", sweep, "slurm", "*.id"))
+	ids := map[string]string{}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err == nil {
+			ids[strings.TrimSuffix(filepath.Base(f), ".id")] = strings.TrimSpace(string(raw))
+		}
+	}
+	return ids
+}
+
+// tryReadJobs reads a sweep's jobs if the database can be read now.
+func tryReadJobs(path, sweep string) ([]store.JobRecord, bool) {
+	db, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		return nil, false
+	}
+	defer db.Close()
+	var jobs []store.JobRecord
+	err = db.View(func(tx *store.Tx) (err error) { jobs, err = tx.Jobs(sweep); return err })
+	return jobs, err == nil
+}
+

@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# cluster.sh - run a REAL one-node Slurm cluster on this machine for lssr's tests.
+#
+#   cluster.sh up      install (if needed), configure and start munged, slurmctld,
+#                      slurmd; wait until the node is idle; print
+#                      "export SLURM_CONF=<path>" on stdout (nothing else goes to stdout)
+#   cluster.sh down    stop the daemons started by `up` (packages stay installed)
+#   cluster.sh status  exit 0 when the node is idle/mixed/alloc and sbatch accepts a
+#                      job, else non-zero with a one-line reason on stderr
+#
+# Environment:
+#   LSSR_SLURM_DIR        state/spool/log/conf folder   (default /tmp/lssr-slurm)
+#   LSSR_SLURM_CTLD_PORT  slurmctld port                (default 6817, next free one if taken)
+#   LSSR_SLURM_D_PORT     slurmd port                   (default 6818, next free one if taken)
+#   LSSR_SLURM_MIN_JOB_AGE seconds finished jobs stay in scontrol/squeue (default 300)
+#   LSSR_SLURM_TIMEOUT    seconds to wait for the node to become idle (default 60)
+#
+# Needs root (apt-get, SlurmUser=root). See README.md next to this file.
+set -u
+
+DIR=${LSSR_SLURM_DIR:-/tmp/lssr-slurm}
+CONF=$DIR/slurm.conf
+LOG=$DIR/cluster.log
+TIMEOUT=${LSSR_SLURM_TIMEOUT:-60}
+MIN_JOB_AGE=${LSSR_SLURM_MIN_JOB_AGE:-300}
+MUNGE_SOCKET=/run/munge/munge.socket.2
+export SLURM_CONF=$CONF
+
+log() { printf '%s cluster.sh: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; [ -f "$LOG" ] && log "see $LOG"; exit 1; }
+
+# pid_alive FILE: the pid in FILE is a running process
+pid_alive() {
+	local p
+	[ -s "$1" ] || return 1
+	p=$(cat "$1" 2>/dev/null) || return 1
+	[ -n "$p" ] && kill -0 "$p" 2>/dev/null
+}
+
+port_in_use() {
+	if command -v ss >/dev/null 2>&1; then
+		ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
+	else
+		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+	fi
+}
+
+# free_port START: first port >= START not listened on
+free_port() {
+	local p=$1
+	while port_in_use "$p"; do p=$((p + 2)); done
+	echo "$p"
+}
+
+node_name() { hostname -s 2>/dev/null || hostname; }
+
+# node_state: compact state of our node as sinfo prints it (idle, mix, alloc, down*, ...)
+node_state() { sinfo -h -N -n "$(node_name)" -o %t 2>/dev/null | head -n1; }
+
+munge_ok() { munge -n -S "$MUNGE_SOCKET" 2>/dev/null | unmunge -S "$MUNGE_SOCKET" >/dev/null 2>&1; }
+
+install_packages() {
+	if command -v slurmctld >/dev/null && command -v slurmd >/dev/null &&
+		command -v sbatch >/dev/null && command -v munged >/dev/null; then
+		return 0
+	fi
+	[ "$(id -u)" = 0 ] || die "slurm-wlm/munge not installed and not root"
+	command -v apt-get >/dev/null || die "slurm-wlm/munge not installed and no apt-get"
+	log "installing slurm-wlm and munge (apt-get, log: $DIR/apt.log)"
+	{
+		apt-get update -qq &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+				slurm-wlm munge
+	} >"$DIR/apt.log" 2>&1 || die "apt-get install slurm-wlm munge failed (see $DIR/apt.log)"
+}
+
+start_munge() {
+	if munge_ok; then
+		log "munged already answers on $MUNGE_SOCKET"
+		return 0
+	fi
+	# key: the munge package's postinst normally creates it; make sure.
+	install -d -o munge -g munge -m 0700 /etc/munge
+	if [ ! -s /etc/munge/munge.key ]; then
+		log "creating /etc/munge/munge.key"
+		mungekey --create --keyfile=/etc/munge/munge.key >>"$LOG" 2>&1 ||
+			dd if=/dev/urandom of=/etc/munge/munge.key bs=1 count=1024 status=none
+	fi
+	chown munge:munge /etc/munge/munge.key && chmod 0400 /etc/munge/munge.key
+	# munged refuses group/world-writable dirs; /run/munge does not exist without systemd.
+	install -d -o munge -g munge -m 0755 /run/munge
+	install -d -o munge -g munge -m 0700 /var/lib/munge /var/log/munge
+	rm -f /run/munge/munged.pid "$MUNGE_SOCKET" "$MUNGE_SOCKET.lock"
+	if ! runuser -u munge -- munged >>"$LOG" 2>&1; then
+		log "munged as user munge failed; trying as root with --force"
+		munged --force >>"$LOG" 2>&1 || die "cannot start munged (see /var/log/munge/munged.log)"
+	fi
+	local i
+	for i in $(seq 50); do munge_ok && break; sleep 0.1; done
+	munge_ok || die "munged started but munge -n | unmunge fails"
+	# remember that we started it, so that `down` stops it (and only it)
+	cp /run/munge/munged.pid "$DIR/munged.pid" 2>/dev/null ||
+		pgrep -n -x munged >"$DIR/munged.pid"
+	log "munged started (pid $(cat "$DIR/munged.pid"))"
+}
+
+write_conf() {
+	local node cpus mem_kb mem ctld_port d_port
+	node=$(node_name)
+	cpus=$(nproc)
+	mem_kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
+	mem=$((mem_kb / 1024 * 95 / 100)) # MB, a bit below MemTotal
+	# env override, else the first free port from the Slurm defaults
+	ctld_port=${LSSR_SLURM_CTLD_PORT:-$(free_port 6817)}
+	d_port=${LSSR_SLURM_D_PORT:-$(free_port 6818)}
+	[ "$d_port" = "$ctld_port" ] && d_port=$(free_port $((ctld_port + 1)))
+	mkdir -p "$DIR/state" "$DIR/spool" "$DIR/log"
+	cat >"$CONF.tmp" <<EOF
+# generated by lssr scripts/slurm/cluster.sh - one-node test cluster
+ClusterName=lssr
+SlurmctldHost=$node(127.0.0.1)
+SlurmctldPort=$ctld_port
+SlurmdPort=$d_port
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+CredType=cred/munge
+AuthInfo=socket=$MUNGE_SOCKET
+StateSaveLocation=$DIR/state
+SlurmdSpoolDir=$DIR/spool/slurmd-%n
+SlurmctldPidFile=$DIR/slurmctld.pid
+SlurmdPidFile=$DIR/slurmd.pid
+SlurmctldLogFile=$DIR/log/slurmctld.log
+SlurmdLogFile=$DIR/log/slurmd.log
+SlurmctldDebug=info
+SlurmdDebug=info
+PlugStackConfig=$DIR/plugstack.conf
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+MpiDefault=none
+MailProg=/bin/true
+SwitchType=switch/none
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+JobCompType=jobcomp/filetxt
+JobCompLoc=$DIR/log/jobcomp.txt
+ReturnToService=2
+MinJobAge=$MIN_JOB_AGE
+SchedulerType=sched/backfill
+SchedulerParameters=sched_interval=2
+SlurmctldTimeout=30
+SlurmdTimeout=60
+InactiveLimit=0
+KillWait=5
+Waittime=0
+NodeName=$node NodeAddr=127.0.0.1 NodeHostname=$node CPUs=$cpus RealMemory=$mem State=UNKNOWN
+PartitionName=debug Nodes=$node Default=YES MaxTime=INFINITE State=UP
+EOF
+	: >"$DIR/plugstack.conf"
+	mv "$CONF.tmp" "$CONF"
+	log "wrote $CONF (node $node, $cpus CPUs, ${mem} MB, ports $ctld_port/$d_port)"
+}
+
+wait_idle() {
+	local deadline st
+	deadline=$(($(date +%s) + TIMEOUT))
+	while [ "$(date +%s)" -lt "$deadline" ]; do
+		st=$(node_state)
+		case $st in
+		idle | mix | alloc) return 0 ;;
+		down | drain | drng | fail) # not-responding (*) states just need time
+			scontrol update nodename="$(node_name)" state=resume >>"$LOG" 2>&1 ;;
+		esac
+		sleep 1
+	done
+	die "node not idle after ${TIMEOUT}s (state '${st:-none}'; see $DIR/log/slurmctld.log, slurmd.log)"
+}
+
+cmd_status() {
+	local st
+	[ -f "$CONF" ] || { echo "not configured: $CONF missing" >&2; return 1; }
+	munge_ok || { echo "munged not answering on $MUNGE_SOCKET" >&2; return 1; }
+	pid_alive "$DIR/slurmctld.pid" || { echo "slurmctld not running" >&2; return 1; }
+	pid_alive "$DIR/slurmd.pid" || { echo "slurmd not running" >&2; return 1; }
+	st=$(node_state)
+	case $st in
+	idle | mix | alloc) ;;
+	*) echo "node $(node_name) state '${st:-unknown}'" >&2; return 1 ;;
+	esac
+	sbatch --test-only --wrap true >/dev/null 2>&1 || {
+		echo "sbatch --test-only rejected a job" >&2
+		return 1
+	}
+	return 0
+}
+
+cmd_up() {
+	mkdir -p "$DIR"
+	if [ -f "$CONF" ] && cmd_status 2>/dev/null; then
+		log "already up"
+		echo "export SLURM_CONF=$CONF"
+		return 0
+	fi
+	: >>"$LOG"
+	local t0=$SECONDS
+	install_packages
+	start_munge
+	# (re)start daemons that are not running; keep a running one's conf
+	if ! pid_alive "$DIR/slurmctld.pid" && ! pid_alive "$DIR/slurmd.pid"; then
+		write_conf
+	fi
+	if ! pid_alive "$DIR/slurmctld.pid"; then
+		log "starting slurmctld"
+		slurmctld -f "$CONF" >>"$LOG" 2>&1 || die "slurmctld failed to start (see $DIR/log/slurmctld.log)"
+	fi
+	if ! pid_alive "$DIR/slurmd.pid"; then
+		log "starting slurmd"
+		slurmd -f "$CONF" >>"$LOG" 2>&1 || die "slurmd failed to start (see $DIR/log/slurmd.log)"
+	fi
+	wait_idle
+	cmd_status || die "cluster started but status fails"
+	log "up in $((SECONDS - t0))s; Slurm $(sinfo -V 2>/dev/null)"
+	echo "export SLURM_CONF=$CONF"
+}
+
+# stop_pidfile NAME FILE: TERM the process, wait up to 10 s, then KILL
+stop_pidfile() {
+	local p i
+	pid_alive "$2" || { rm -f "$2"; return 0; }
+	p=$(cat "$2")
+	log "stopping $1 (pid $p)"
+	kill "$p" 2>/dev/null
+	for i in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$p" 2>/dev/null && kill -9 "$p" 2>/dev/null
+	rm -f "$2"
+}
+
+cmd_down() {
+	stop_pidfile slurmd "$DIR/slurmd.pid"
+	stop_pidfile slurmctld "$DIR/slurmctld.pid"
+	stop_pidfile munged "$DIR/munged.pid" # only if `up` started it
+	return 0
+}
+
+case ${1:-} in
+up) cmd_up ;;
+down) cmd_down ;;
+status) cmd_status ;;
+*)
+	echo "usage: $0 up|down|status   (env LSSR_SLURM_DIR, default /tmp/lssr-slurm)" >&2
+	exit 2
+	;;
+esac
