@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -22,15 +23,43 @@ func sweepCancelCommand() *cli.Command {
 		ArgsUsage: "NAME",
 		Flags: []cli.Flag{
 			&cli.DurationFlag{Name: "wait", Value: 30 * time.Second, Usage: "how long to wait for a running orchestrator to stop"},
+			&cli.StringFlag{Name: "slurm-dir", Usage: "the sweep's Slurm shared folder, if not the default (lssr-slurm/NAME beside the database)"},
 		},
 		Action: func(c *cli.Context) error {
 			name, err := oneArg(c, "NAME")
 			if err != nil {
 				return err
 			}
-			return runSweepCancel(os.Stdout, c.String("db"), name, c.Duration("wait"))
+			if err := runSweepCancel(os.Stdout, c.String("db"), name, c.Duration("wait")); err != nil {
+				return err
+			}
+			return cancelSlurmTasks(os.Stdout, c.String("db"), name, c.String("slurm-dir"))
 		},
 	}
+}
+
+// cancelSlurmTasks runs scancel on the Slurm tasks of a sweep that ran
+// through Slurm (its shared folder records them); a sweep that did not is
+// left alone.
+func cancelSlurmTasks(w io.Writer, dbPath, name, dir string) error {
+	o := slurmOptions{dir: dir, throttle: 1, cpus: 1}
+	shared, err := o.sharedDir(dbPath, name)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(shared, "slurm")); err != nil {
+		return nil
+	}
+	e, err := o.executorFor(dbPath, name, "lssr")
+	if err != nil {
+		return err
+	}
+	n, err := e.Cancel()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "sweep %s: scancel of %d queued or running Slurm task(s)\n", name, n)
+	return nil
 }
 
 func runSweepCancel(w io.Writer, dbPath, name string, wait time.Duration) error {

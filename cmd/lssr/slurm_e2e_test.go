@@ -238,3 +238,35 @@ func tryReadJobs(path, sweep string) ([]store.JobRecord, bool) {
 	return jobs, err == nil
 }
 
+// TestSlurmCancel: `lssr sweep cancel` of a sweep running through Slurm
+// stops its orchestrator, marks its jobs cancelled and scancels its tasks.
+func TestSlurmCancel(t *testing.T) {
+	env := slurmEnv(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "s.yaml"), slurmSpec("cx", 200, "[0.01, 0.02, 0.04]"))
+	cmd := exec.Command(lssrBin, append([]string{"--db", "x.db", "sweep", "run", "s.yaml"}, slurmArgs...)...)
+	cmd.Dir, cmd.Env = dir, append(os.Environ(), env...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(60 * time.Second); len(taskIDs(t, dir, "cx")) < 3 && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+	}
+	r := runWithEnv(t, dir, env, "--db", "x.db", "sweep", "cancel", "cx")
+	cmd.Wait()
+	if r.code != 0 || !strings.Contains(r.stdout, "scancel of 3 queued or running Slurm task(s)") {
+		t.Fatalf("cancel: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, j := range readJobs(t, filepath.Join(dir, "x.db"), "cx") {
+		if j.State != store.StateCancelled {
+			t.Errorf("job %s is %s, want cancelled", j.Job.ID, j.State)
+		}
+	}
+	for _, task := range taskIDs(t, dir, "cx") {
+		sq := exec.Command("squeue", "-h", "-j", task, "-o", "%T")
+		sq.Env = append(os.Environ(), env...)
+		if out, _ := sq.Output(); strings.TrimSpace(string(out)) == "RUNNING" || strings.TrimSpace(string(out)) == "PENDING" {
+			t.Errorf("task %s is still %s after cancel", task, strings.TrimSpace(string(out)))
+		}
+	}
+}
