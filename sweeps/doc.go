@@ -44,6 +44,15 @@
 //	  learning_rates: {log2_from: -10, log2_to: 0, log2_step: 0.5}
 //	  seeds: [0, 1, 2]         # a list of integers ≥ 0 [[0]]
 //	workers: 2                 # worker processes, 1…1024 [runtime.NumCPU()]
+//	executor:                  # where jobs run; command-line flags override [kind: local]
+//	  kind: slurm              # local | slurm (sbatch --array on a cluster)
+//	  dir: /shared/lssr/x      # slurm: the shared folder [lssr-slurm/NAME beside the database]
+//	  partition: debug         # slurm: sbatch --partition
+//	  time_limit: "2:00:00"    # slurm: sbatch --time per task
+//	  cpus_per_task: 1         # slurm: sbatch --cpus-per-task [1]
+//	  mem: 2G                  # slurm: sbatch --mem
+//	  throttle: 16             # slurm: tasks at once, the array's %N [4]
+//	  sbatch_args: [--qos=long]  # slurm: more sbatch arguments
 //
 // dataset.dir, if given, is used as written: a relative path is relative to
 // the working directory of the lssr command, not to the spec file. Without

@@ -11,7 +11,8 @@ import (
 // Field names per level, in the order the format documents them; unknown
 // field errors list them.
 var (
-	topFields      = []string{"name", "dataset", "model", "loss", "training", "grid", "workers"}
+	topFields      = []string{"name", "dataset", "model", "loss", "training", "grid", "workers", "executor"}
+	executorFields = []string{"kind", "dir", "partition", "time_limit", "cpus_per_task", "mem", "throttle", "sbatch_args"}
 	datasetFields  = []string{"name", "dir", "n", "test_n", "balanced", "subset_seed", "dim", "classes"}
 	modelFields    = []string{"kind", "hidden", "activation", "channels", "kernel", "pool", "batch_norm"}
 	trainingFields = []string{"epochs", "sampling", "measure_every", "momentum", "nesterov",
@@ -40,6 +41,9 @@ func (d *decoder) spec(root *yaml.Node) *Spec {
 	s.Training, s.Keep = d.training(top.need("training"), top.keyLine("training"), s.Dataset.N)
 	s.Grid = d.grid(top.need("grid"), top.keyLine("grid"), s.Dataset.N)
 	s.Workers = min(runtime.NumCPU(), MaxWorkers)
+	if n := top.get("executor"); n != nil {
+		s.Executor = d.executor(n, top.keyLine("executor"))
+	}
 	if n := top.get("workers"); n != nil {
 		s.Workers = int(d.integer(n, "workers", 1, MaxWorkers))
 	}
@@ -269,4 +273,38 @@ func (d *decoder) grid(n *yaml.Node, line, datasetN int) Grid {
 			nb, nlr, ns, jobs, d.maxJobs)
 	}
 	return g
+}
+
+// executor decodes where the jobs run: local worker processes (the
+// default) or a Slurm cluster, with its sbatch settings.
+func (d *decoder) executor(n *yaml.Node, line int) Executor {
+	var e Executor
+	if d.err != nil {
+		return e
+	}
+	o := d.object(n, "executor", line, executorFields...)
+	e.Kind = d.enum(o.need("kind"), "executor.kind", "local", "slurm")
+	for _, f := range []struct {
+		name string
+		dst  *string
+	}{{"dir", &e.Dir}, {"partition", &e.Partition}, {"time_limit", &e.TimeLimit}, {"mem", &e.Mem}} {
+		if v := o.get(f.name); v != nil {
+			*f.dst = d.str(v, "executor."+f.name)
+		}
+	}
+	if v := o.get("cpus_per_task"); v != nil {
+		e.CPUsPerTask = int(d.integer(v, "executor.cpus_per_task", 1, 1024))
+	}
+	if v := o.get("throttle"); v != nil {
+		e.Throttle = int(d.integer(v, "executor.throttle", 1, 100000))
+	}
+	if v := o.get("sbatch_args"); v != nil {
+		for i, item := range d.list(v, "executor.sbatch_args", "extra sbatch arguments, e.g. [--qos=long]") {
+			e.SbatchArgs = append(e.SbatchArgs, d.str(item, index("executor.sbatch_args", i)))
+		}
+	}
+	if e.Kind == "local" && (e.Dir != "" || e.Partition != "" || e.TimeLimit != "" || e.Mem != "" || e.CPUsPerTask != 0 || e.Throttle != 0 || e.SbatchArgs != nil) {
+		d.failf(line, "executor", "partition, time_limit, … are for kind slurm (executor.kind is local)")
+	}
+	return e
 }

@@ -38,6 +38,19 @@ const (
 	CIFAR10TestSize  = 10_000 // test records in CIFAR-10: the cap on its dataset.test_n
 )
 
+// Executor says where a sweep's jobs run (the spec's executor section);
+// the command line's flags override it. It changes no job ID.
+type Executor struct {
+	Kind        string // "local" (also for "") or "slurm"
+	Dir         string // Slurm shared folder
+	Partition   string
+	TimeLimit   string // sbatch --time
+	CPUsPerTask int
+	Mem         string
+	Throttle    int // the array's %N
+	SbatchArgs  []string
+}
+
 // Keep holds the training fields that change what is kept, not what is
 // trained.
 type Keep struct {
@@ -61,6 +74,8 @@ type Spec struct {
 	// Keep says what is kept of the jobs besides their results; it goes on
 	// each job, outside its ID.
 	Keep Keep
+	// Executor says where the jobs run.
+	Executor Executor
 	// Grid holds the values of b, η and seed the jobs range over.
 	Grid Grid
 	// Workers is the number of worker processes; runtime.NumCPU() (at most

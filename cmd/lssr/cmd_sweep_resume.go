@@ -55,5 +55,6 @@ func runSweepResume(ctx context.Context, name string, opts runOptions) error {
 		return err
 	}
 	fmt.Printf("resuming sweep %s from %s\n", name, db.Path())
+	opts.slurm = opts.slurm.withSpec(spec.Executor)
 	return runStored(ctx, db, name, rec.Workers, opts)
 }

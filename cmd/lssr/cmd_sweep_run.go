@@ -126,6 +126,7 @@ func runSweepRun(ctx context.Context, file string, opts runOptions) error {
 	default:
 		fmt.Printf("sweep %s exists: continuing it\n", spec.Name)
 	}
+	opts.slurm = opts.slurm.withSpec(spec.Executor)
 	return runStored(ctx, db, spec.Name, spec.Workers, opts)
 }
 

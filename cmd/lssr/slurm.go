@@ -7,6 +7,7 @@ import (
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/orchestrator"
+	"github.com/lssr/lssr/sweeps"
 	"github.com/urfave/cli/v2"
 )
 
@@ -17,6 +18,7 @@ type slurmOptions struct {
 	cpus, throttle            int
 	extra                     []string
 	poll                      time.Duration
+	set                       map[string]bool // flags given on the command line
 }
 
 func slurmFlags() []cli.Flag {
@@ -38,7 +40,44 @@ func readSlurmOptions(c *cli.Context) slurmOptions {
 		executor: c.String("executor"), dir: c.String("slurm-dir"), partition: c.String("partition"),
 		time: c.String("time-limit"), mem: c.String("mem"), cpus: c.Int("cpus-per-task"),
 		throttle: c.Int("throttle"), extra: c.StringSlice("sbatch-arg"), poll: c.Duration("slurm-poll"),
+		set: setFlags(c, "executor", "slurm-dir", "partition", "time-limit", "mem", "cpus-per-task", "throttle", "sbatch-arg"),
 	}
+}
+
+func setFlags(c *cli.Context, names ...string) map[string]bool {
+	set := map[string]bool{}
+	for _, n := range names {
+		set[n] = c.IsSet(n)
+	}
+	return set
+}
+
+// withSpec fills the settings the command line did not give from the
+// spec's executor section.
+func (o slurmOptions) withSpec(e sweeps.Executor) slurmOptions {
+	if !o.set["executor"] && e.Kind != "" {
+		o.executor = e.Kind
+	}
+	strs := []struct {
+		flag string
+		dst  *string
+		val  string
+	}{{"slurm-dir", &o.dir, e.Dir}, {"partition", &o.partition, e.Partition}, {"time-limit", &o.time, e.TimeLimit}, {"mem", &o.mem, e.Mem}}
+	for _, f := range strs {
+		if !o.set[f.flag] && f.val != "" {
+			*f.dst = f.val
+		}
+	}
+	if !o.set["cpus-per-task"] && e.CPUsPerTask > 0 {
+		o.cpus = e.CPUsPerTask
+	}
+	if !o.set["throttle"] && e.Throttle > 0 {
+		o.throttle = e.Throttle
+	}
+	if !o.set["sbatch-arg"] && len(e.SbatchArgs) > 0 {
+		o.extra = e.SbatchArgs
+	}
+	return o
 }
 
 func (o slurmOptions) check() error {

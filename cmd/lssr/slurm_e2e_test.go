@@ -57,17 +57,19 @@ workers: 2
 
 var slurmArgs = []string{"--executor", "slurm", "--throttle", "2", "--slurm-poll", "300ms"}
 
-// TestSlurmMatchesLocal runs one sweep through Slurm and through local
-// workers: every exported number and stored series is the same.
+// TestSlurmMatchesLocal runs one sweep through Slurm (as its spec's
+// executor section asks) and through local workers (as --executor local
+// overrides): every exported number and stored series is the same.
 func TestSlurmMatchesLocal(t *testing.T) {
 	env := slurmEnv(t)
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), slurmSpec("sm", 4, "[0.02, 0.05, 0.1]"))
-	r := runWithEnv(t, dir, env, append([]string{"--db", "slurm.db", "sweep", "run", "s.yaml"}, slurmArgs...)...)
+	// The spec asks for Slurm; the flag sends the same spec to local workers.
+	writeFile(t, filepath.Join(dir, "s.yaml"), slurmSpec("sm", 4, "[0.02, 0.05, 0.1]")+"executor: {kind: slurm, throttle: 2}\n")
+	r := runWithEnv(t, dir, env, "--db", "slurm.db", "sweep", "run", "--slurm-poll", "300ms", "s.yaml")
 	if r.code != 0 {
 		t.Fatalf("slurm run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	if r := runLSSR(t, dir, "--db", "local.db", "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
+	if r := runLSSR(t, dir, "--db", "local.db", "sweep", "run", "--plain", "--executor", "local", "s.yaml"); r.code != 0 {
 		t.Fatalf("local run: exit %d: %s", r.code, r.stderr)
 	}
 	for _, j := range readJobs(t, filepath.Join(dir, "slurm.db"), "sm") {

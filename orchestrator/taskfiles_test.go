@@ -1,0 +1,108 @@
+package orchestrator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/store"
+)
+
+func taskJob() lssr.Job {
+	j := lssr.Job{Dataset: lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 64, Dim: 4, Classes: 2},
+		Model: lssr.ModelSpec{Kind: "mlp", Hidden: []int{4}, Activation: "relu"}, Loss: lssr.LossCrossEntropy,
+		BatchSize: 8, LR: 0.1, Training: lssr.TrainingSpec{Epochs: 2, Sampling: lssr.SamplingWithout}}
+	j.ID = j.ContentID()
+	return j
+}
+
+// TestResultFileValidation: a result file round-trips, and every way one
+// can be wrong is refused with ErrBadResult before anything is stored.
+func TestResultFileValidation(t *testing.T) {
+	job := taskJob()
+	res := lssr.Result{TestAcc: 0.8, TrainLoss: 0.3, Epochs: 2, Steps: 16, Rho: 0.1,
+		Series: []lssr.EpochStats{{Epoch: 1, TrainLoss: 0.5}, {Epoch: 2, TrainLoss: 0.3}}}
+	dir := t.TempDir()
+	p := PathsOf(dir, job.ID)
+	if _, err := ReadResult(p, job); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("no file: %v, want ErrNotExist", err)
+	}
+	if err := WriteResult(p, job, res); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadResult(p, job)
+	if err != nil || got.TestAcc != res.TestAcc || len(got.Series) != 2 {
+		t.Fatalf("round trip: %+v, %v", got, err)
+	}
+	raw, _ := os.ReadFile(p.Result)
+	other := job
+	other.Seed++
+	other.ID = other.ContentID()
+	for name, content := range map[string]string{
+		"garbage":        "not json",
+		"schema":         strings.Replace(string(raw), `"schema":1`, `"schema":2`, 1),
+		"job id":         strings.Replace(string(raw), job.ID, other.ID, 1),
+		"content hash":   strings.Replace(string(raw), `"content_id":"`+job.ID, `"content_id":"`+other.ID, 1),
+		"not finite":     strings.Replace(string(raw), `"test_acc":0.8`, `"test_acc":1e999`, 1),
+		"over the limit": string(raw) + strings.Repeat(" ", MaxResultBytes),
+	} {
+		if err := os.WriteFile(p.Result, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadResult(p, job); !errors.Is(err, ErrBadResult) {
+			t.Errorf("%s: %v, want ErrBadResult", name, err)
+		}
+	}
+	// A NaN the trainer produced is zeroed before writing, not refused.
+	res.TrainLoss = math.Inf(1)
+	if err := WriteResult(p, job, res); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ReadResult(p, job); err != nil || got.TrainLoss != 0 {
+		t.Errorf("Inf train loss: %v %v, want zeroed", got.TrainLoss, err)
+	}
+	// A task file whose job does not hash to its ID is refused.
+	tp := filepath.Join(dir, "jobs", job.ID+".json")
+	if err := WriteTask(tp, job); err != nil {
+		t.Fatal(err)
+	}
+	if j, err := ReadTask(tp); err != nil || j.ID != job.ID {
+		t.Fatalf("task round trip: %v %v", j.ID, err)
+	}
+	bad := job
+	bad.LR = 0.2
+	if err := WriteTask(tp, bad); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadTask(tp); err == nil {
+		t.Error("a task whose job does not hash to its ID was accepted")
+	}
+}
+
+// badResultRunner answers every job with an unusable result file.
+type badResultRunner struct{}
+
+func (badResultRunner) Run(context.Context, lssr.Job, func(lssr.Progress)) (lssr.Result, error) {
+	return lssr.Result{}, fmt.Errorf("%w x.json: a metric is not finite", ErrBadResult)
+}
+
+// TestBadResultFailsWithoutRetry: a result file that cannot be ingested
+// fails its job at once, with the reason, instead of being retried.
+func TestBadResultFailsWithoutRetry(t *testing.T) {
+	db, spec := prepared(t, testSpec)
+	exec := &runnerExecutor{slots: 2, runner: badResultRunner{}}
+	if err := Run(context.Background(), db, spec.Name, exec, Options{MaxAttempts: 3}); err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range jobsOf(t, db, spec.Name) {
+		if j.State != store.StateFailed || j.Attempts != 1 || !strings.Contains(j.LastError, "a metric is not finite") {
+			t.Errorf("job %s: %s after %d attempts (%q); want failed after 1 with the reason", j.Job.ID, j.State, j.Attempts, j.LastError)
+		}
+	}
+}
