@@ -281,6 +281,13 @@ func (r *runner) run(ctx context.Context, slot int, rec *store.JobRecord) (lssr.
 	// The executor calls progress in this goroutine, so rec is not shared.
 	res, runErr := r.exec.Run(actx, slot, job, func(p lssr.Progress) {
 		alive()
+		if p.Worker != "" && p.Worker != rec.Worker {
+			rec.Worker = p.Worker
+			if err := r.db.Update(func(tx *store.Tx) error { return tx.PutJob(r.sweep, *rec) }); err != nil {
+				r.fail(fmt.Errorf("store: job %s: %w", rec.Job.ID, err))
+				cancel(err)
+			}
+		}
 		if p.Checkpoint != nil {
 			if err := r.storeCheckpoint(rec, p); err != nil {
 				r.fail(fmt.Errorf("store: checkpoint of job %s: %w", rec.Job.ID, err))

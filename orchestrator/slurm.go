@@ -177,7 +177,7 @@ func (e *SlurmExecutor) wait(ctx context.Context, job lssr.Job, p TaskPaths, tas
 		if st := e.state(taskID); st != "" {
 			gone = 0
 			if progress != nil {
-				progress(lssr.Progress{Epochs: job.Training.Epochs})
+				progress(lssr.Progress{Epochs: job.Training.Epochs, Worker: "slurm " + taskID + " (" + strings.ToLower(st) + ")"})
 			}
 			continue
 		}
