@@ -156,8 +156,9 @@ type Progress struct {
 	// Job.Resume, it continues the job to the very result an uninterrupted
 	// run gives.
 	Checkpoint []byte `json:"-"`
-	// Worker, when set by an executor, names what runs the job now (e.g.
-	// "slurm 4242_3 (running)"); the orchestrator records it on the job.
+	// Worker, when set (by an executor, or a worker about itself), names
+	// what runs the job now, e.g. "slurm 4242_3 (running)"; the
+	// orchestrator records it on the job.
 	Worker string `json:"-"`
 }
 

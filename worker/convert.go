@@ -17,6 +17,7 @@ func progressToProto(p lssr.Progress) *workerpb.Progress {
 		TrainLoss:  p.TrainLoss,
 		TrainAcc:   p.TrainAcc,
 		Checkpoint: p.Checkpoint,
+		Worker:     p.Worker,
 	}
 }
 
@@ -28,6 +29,7 @@ func progressFromProto(p *workerpb.Progress) lssr.Progress {
 		TrainLoss:  p.GetTrainLoss(),
 		TrainAcc:   p.GetTrainAcc(),
 		Checkpoint: p.GetCheckpoint(),
+		Worker:     p.GetWorker(),
 	}
 }
 

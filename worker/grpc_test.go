@@ -24,8 +24,8 @@ type fakeRunner struct {
 
 var (
 	fakeProgress = []lssr.Progress{
-		{Epoch: 1, Epochs: 2, Step: 3, TrainLoss: 0.1 + 0.2, TrainAcc: 1.0 / 3, Checkpoint: []byte("ckpt\x01\xff one")},
-		{Epoch: 2, Epochs: 2, Step: 6, TrainLoss: math.Inf(1), TrainAcc: math.SmallestNonzeroFloat64, Checkpoint: []byte{0x80}},
+		{Epoch: 1, Epochs: 2, Step: 3, TrainLoss: 0.1 + 0.2, TrainAcc: 1.0 / 3, Checkpoint: []byte("ckpt\x01\xff one"), Worker: "slurm 7_1 (running)"},
+		{Epoch: 2, Epochs: 2, Step: 6, TrainLoss: math.Inf(1), TrainAcc: math.SmallestNonzeroFloat64, Checkpoint: []byte{0x80}, Worker: "pid 42"},
 	}
 	fakeResult = lssr.Result{
 		Diverged: true, TestAcc: 0.123456789012345678, TestLoss: math.NaN(),

@@ -186,7 +186,9 @@ type Progress struct {
 	TrainAcc  float64                `protobuf:"fixed64,5,opt,name=train_acc,json=trainAcc,proto3" json:"train_acc,omitempty"`
 	// checkpoint, when set, is the job's whole training state after this
 	// epoch (a safetensors file), for the host to keep until the job ends.
-	Checkpoint    []byte `protobuf:"bytes,6,opt,name=checkpoint,proto3" json:"checkpoint,omitempty"`
+	Checkpoint []byte `protobuf:"bytes,6,opt,name=checkpoint,proto3" json:"checkpoint,omitempty"`
+	// worker names what runs the job, when the worker says (else empty).
+	Worker        string `protobuf:"bytes,7,opt,name=worker,proto3" json:"worker,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -261,6 +263,13 @@ func (x *Progress) GetCheckpoint() []byte {
 		return x.Checkpoint
 	}
 	return nil
+}
+
+func (x *Progress) GetWorker() string {
+	if x != nil {
+		return x.Worker
+	}
+	return ""
 }
 
 // EpochStats mirrors lssr.EpochStats.
@@ -789,7 +798,7 @@ const file_worker_proto_rawDesc = "" +
 	"TrainEvent\x126\n" +
 	"\bprogress\x18\x01 \x01(\v2\x18.lssr.worker.v1.ProgressH\x00R\bprogress\x120\n" +
 	"\x06result\x18\x02 \x01(\v2\x16.lssr.worker.v1.ResultH\x00R\x06resultB\a\n" +
-	"\x05event\"\xa8\x01\n" +
+	"\x05event\"\xc0\x01\n" +
 	"\bProgress\x12\x14\n" +
 	"\x05epoch\x18\x01 \x01(\x03R\x05epoch\x12\x16\n" +
 	"\x06epochs\x18\x02 \x01(\x03R\x06epochs\x12\x12\n" +
@@ -799,7 +808,8 @@ const file_worker_proto_rawDesc = "" +
 	"\ttrain_acc\x18\x05 \x01(\x01R\btrainAcc\x12\x1e\n" +
 	"\n" +
 	"checkpoint\x18\x06 \x01(\fR\n" +
-	"checkpoint\"^\n" +
+	"checkpoint\x12\x16\n" +
+	"\x06worker\x18\a \x01(\tR\x06worker\"^\n" +
 	"\n" +
 	"EpochStats\x12\x14\n" +
 	"\x05epoch\x18\x01 \x01(\x03R\x05epoch\x12\x1d\n" +
