@@ -31,6 +31,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	if slurmStop != nil {
+		slurmStop()
+	}
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

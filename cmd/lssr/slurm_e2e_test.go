@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,6 +22,13 @@ import (
 func slurmEnv(t *testing.T) []string {
 	t.Helper()
 	script, _ := filepath.Abs("../../scripts/slurm/cluster.sh")
+	// A cluster these tests bring up, they take down at the end (TestMain);
+	// one that was already up is left alone.
+	slurmOnce.Do(func() {
+		if exec.Command("bash", script, "status").Run() != nil {
+			slurmStop = func() { exec.Command("bash", script, "down").Run() }
+		}
+	})
 	var out, errb bytes.Buffer
 	cmd := exec.Command("bash", script, "up")
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -37,6 +45,12 @@ func slurmEnv(t *testing.T) []string {
 	}
 	return []string{conf}
 }
+
+var (
+	slurmOnce sync.Once
+	// slurmStop takes down the cluster the tests brought up; nil if none.
+	slurmStop func()
+)
 
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
