@@ -61,6 +61,7 @@ func (f *fault) wrap(progress func(lssr.Progress)) func(lssr.Progress) {
 		case "panic":
 			panic(fmt.Sprintf("injected fault (LSSR_FAULT=panic@%d)", f.epoch))
 		case "exit":
+			removeSocketDir()
 			os.Exit(3)
 		}
 	}

@@ -28,9 +28,10 @@ const startTimeout = 20 * time.Second
 // for concurrent use, but a worker trains on one thread (GOMAXPROCS=1), so
 // the pool gives each Process one job at a time.
 type Process struct {
-	client *plugin.Client
-	runner Runner
-	pid    int
+	client  *plugin.Client
+	runner  Runner
+	pid     int
+	sockDir string // the folder of the worker's go-plugin socket
 }
 
 var _ Runner = (*Process)(nil)
@@ -67,6 +68,14 @@ func start(exe string, args, env []string, logger hclog.Logger) (*Process, error
 	if err != nil {
 		return nil, fmt.Errorf("worker: cannot checksum the running binary to pin its workers: %w", err)
 	}
+	// The worker's socket goes into a folder of its own, which Kill (or
+	// the worker, when it outlives its host) removes: go-plugin itself
+	// leaves the socket file behind when the worker is killed.
+	sockDir, err := os.MkdirTemp("", socketDirPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("worker: socket folder: %w", err)
+	}
+	env = append(env, plugin.EnvUnixSocketDir+"="+sockDir)
 	cmd := exec.Command(path, args...)
 	// SkipHostEnv below: otherwise go-plugin appends os.Environ() after
 	// cmd.Env, and since exec keeps the last of duplicate keys, a GOMAXPROCS
@@ -90,6 +99,7 @@ func start(exe string, args, env []string, logger hclog.Logger) (*Process, error
 	rpc, err := client.Client()
 	if err != nil {
 		client.Kill()
+		os.RemoveAll(sockDir)
 		var pathErr *fs.PathError
 		switch {
 		case errors.Is(err, plugin.ErrChecksumsDoNotMatch):
@@ -106,14 +116,16 @@ func start(exe string, args, env []string, logger hclog.Logger) (*Process, error
 	raw, err := rpc.Dispense(PluginName)
 	if err != nil {
 		client.Kill()
+		os.RemoveAll(sockDir)
 		return nil, handshakeError(exe, err, "")
 	}
 	runner, ok := raw.(Runner)
 	if !ok { // cannot happen: our own plugin map made it
 		client.Kill()
+		os.RemoveAll(sockDir)
 		return nil, fmt.Errorf("worker: plugin %q of %s is a %T, not a Runner", PluginName, exe, raw)
 	}
-	p := &Process{client: client, runner: runner}
+	p := &Process{client: client, runner: runner, sockDir: sockDir}
 	if rc := client.ReattachConfig(); rc != nil {
 		p.pid = rc.Pid
 	}
@@ -162,7 +174,10 @@ func (p *Process) Exited() bool { return p.client.Exited() }
 // with an ErrLost error, and kills the process if it has not exited after
 // two seconds. Kill returns when the process is gone; it is safe to call
 // more than once.
-func (p *Process) Kill() { p.client.Kill() }
+func (p *Process) Kill() {
+	p.client.Kill()
+	os.RemoveAll(p.sockDir)
+}
 
 // PID returns the worker's process ID.
 func (p *Process) PID() int { return p.pid }

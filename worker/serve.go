@@ -2,7 +2,11 @@ package worker
 
 import (
 	"os"
+	"os/signal"
+	"path/filepath"
 	"strconv"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -24,7 +28,13 @@ func Serve(r Runner) {
 		Output:     os.Stderr,   // taken before plugin.Serve redirects os.Stderr
 		JSONFormat: true,
 	})
+	// A host killed with SIGKILL breaks the pipes of the worker's stdout and
+	// stderr, and Go would end the worker with SIGPIPE at its next log
+	// line, leaving its socket folder behind: ignore the signal, and let
+	// exitWithParent clean up and exit.
+	signal.Ignore(syscall.SIGPIPE)
 	go exitWithParent(logger)
+	defer removeSocketDir()
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig: Handshake,
 		Plugins:         pluginMap(r, logger),
@@ -32,6 +42,18 @@ func Serve(r Runner) {
 		Logger:          logger,
 	})
 }
+
+// removeSocketDir removes the folder Start made for this worker's socket,
+// which go-plugin leaves behind when the host is gone.
+func removeSocketDir() {
+	if d := os.Getenv(plugin.EnvUnixSocketDir); strings.HasPrefix(filepath.Base(d), socketDirPrefix) {
+		os.RemoveAll(d)
+	}
+}
+
+// socketDirPrefix starts the name of the folder Start makes for a worker's
+// socket.
+const socketDirPrefix = "lssr-worker-"
 
 // hostPIDEnv names the variable through which Start tells a worker its
 // host's PID.
@@ -53,6 +75,7 @@ func exitWithParent(logger hclog.Logger) {
 	for range time.Tick(time.Second) {
 		if os.Getppid() != parent {
 			logger.Error("host process is gone; worker exits", "host_pid", parent)
+			removeSocketDir()
 			os.Exit(1)
 		}
 	}
