@@ -185,7 +185,7 @@ func (e *SlurmExecutor) wait(ctx context.Context, job lssr.Job, p TaskPaths, tas
 		// may still be on its way through a shared file system.
 		if gone++; gone >= 3 {
 			return lssr.Result{}, fmt.Errorf("slurm task %s ended without a result (see %s)", taskID,
-				filepath.Join(e.cfg.Dir, "logs", strings.Replace(taskID, "_", "_", 1)+".out"))
+				filepath.Join(e.cfg.Dir, "logs", taskID+".out"))
 		}
 	}
 }

@@ -135,7 +135,7 @@ func checkRunOptions(opts runOptions) error {
 		return badFlag("--workers", opts.workers)
 	}
 	if opts.hangTimeout < 0 {
-		return badFlag("--hang-timeout", opts.hangTimeout)
+		return lssr.BadInput("--hang-timeout: must not be negative, got %v", opts.hangTimeout)
 	}
 	if opts.maxAttempts < 1 {
 		return badFlag("--max-attempts", opts.maxAttempts)

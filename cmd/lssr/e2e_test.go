@@ -45,8 +45,14 @@ type cmdResult struct {
 
 func runLSSR(t *testing.T, dir string, args ...string) cmdResult {
 	t.Helper()
+	return runWithEnv(t, dir, nil, args...)
+}
+
+// runWithEnv runs lssr in dir with extra environment variables.
+func runWithEnv(t *testing.T, dir string, env []string, args ...string) cmdResult {
+	t.Helper()
 	cmd := exec.Command(lssrBin, args...)
-	cmd.Dir = dir
+	cmd.Dir, cmd.Env = dir, append(os.Environ(), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

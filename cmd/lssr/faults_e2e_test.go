@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
@@ -18,7 +17,8 @@ import (
 )
 
 // faultSpec is a sweep of jobs long enough to interrupt (epochs of a few
-// tens of milliseconds) with a checkpoint after every epoch.
+// tens of milliseconds) with a checkpoint after every epoch; the fault and
+// Slurm tests share it.
 func faultSpec(name string, epochs int, lrs string) string {
 	return fmt.Sprintf(`name: %s
 dataset: {name: synthetic, n: 2048, test_n: 256, dim: 32, classes: 4}
@@ -80,23 +80,6 @@ func sameState(t *testing.T, got, want sweepState) {
 	if !reflect.DeepEqual(got.series, want.series) {
 		t.Errorf("stored series differ from the uninterrupted sweep's")
 	}
-}
-
-// runWithEnv runs lssr in dir with extra environment variables.
-func runWithEnv(t *testing.T, dir string, env []string, args ...string) cmdResult {
-	t.Helper()
-	cmd := exec.Command(lssrBin, args...)
-	cmd.Dir, cmd.Env = dir, append(os.Environ(), env...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return cmdResult{out.String(), errb.String(), code}
 }
 
 // TestFaultWorkerCrashOrHangResumesFromCheckpoint injects a worker that

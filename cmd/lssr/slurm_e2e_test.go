@@ -57,18 +57,6 @@ func lastLine(s string) string {
 	return lines[len(lines)-1]
 }
 
-// slurmSpec is a sweep small enough for a one-node cluster, with a
-// checkpoint after every epoch.
-func slurmSpec(name string, epochs int, lrs string) string {
-	return fmt.Sprintf(`name: %s
-dataset: {name: synthetic, n: 2048, test_n: 256, dim: 32, classes: 4}
-model: {kind: mlp, hidden: [96], activation: tanh}
-training: {epochs: %d, measure_every: 3, checkpoint_every: 1}
-grid: {batch_sizes: [8], learning_rates: %s, seeds: [0]}
-workers: 2
-`, name, epochs, lrs)
-}
-
 var slurmArgs = []string{"--executor", "slurm", "--throttle", "2", "--slurm-poll", "300ms"}
 
 // TestSlurmMatchesLocal runs one sweep through Slurm (as its spec's
@@ -78,7 +66,7 @@ func TestSlurmMatchesLocal(t *testing.T) {
 	env := slurmEnv(t)
 	dir := t.TempDir()
 	// The spec asks for Slurm; the flag sends the same spec to local workers.
-	writeFile(t, filepath.Join(dir, "s.yaml"), slurmSpec("sm", 4, "[0.02, 0.05, 0.1]")+"executor: {kind: slurm, throttle: 2}\n")
+	writeFile(t, filepath.Join(dir, "s.yaml"), faultSpec("sm", 4, "[0.02, 0.05, 0.1]")+"executor: {kind: slurm, throttle: 2}\n")
 	r := runWithEnv(t, dir, env, "--db", "slurm.db", "sweep", "run", "--slurm-poll", "300ms", "s.yaml")
 	if r.code != 0 {
 		t.Fatalf("slurm run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
@@ -102,7 +90,7 @@ func TestSlurmMatchesLocal(t *testing.T) {
 func TestSlurmResumeAfterOrchestratorKill(t *testing.T) {
 	env := slurmEnv(t)
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), slurmSpec("sk", 30, "[0.01, 0.02, 0.04, 0.08]"))
+	writeFile(t, filepath.Join(dir, "s.yaml"), faultSpec("sk", 30, "[0.01, 0.02, 0.04, 0.08]"))
 	cmd := exec.Command(lssrBin, append([]string{"--db", "k.db", "sweep", "run", "s.yaml"}, slurmArgs...)...)
 	cmd.Dir, cmd.Env = dir, append(os.Environ(), env...)
 	if err := cmd.Start(); err != nil {
@@ -183,7 +171,7 @@ func TestSlurmResumeAfterOrchestratorKill(t *testing.T) {
 func TestSlurmScancelResubmits(t *testing.T) {
 	env := slurmEnv(t)
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), slurmSpec("sc", 60, "[0.05]"))
+	writeFile(t, filepath.Join(dir, "s.yaml"), faultSpec("sc", 60, "[0.05]"))
 	cmd := exec.Command(lssrBin, append([]string{"--db", "c.db", "sweep", "run", "s.yaml"}, slurmArgs...)...)
 	cmd.Dir, cmd.Env = dir, append(os.Environ(), env...)
 	var out bytes.Buffer
@@ -259,7 +247,7 @@ func tryReadJobs(path, sweep string) ([]store.JobRecord, bool) {
 func TestSlurmCancel(t *testing.T) {
 	env := slurmEnv(t)
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), slurmSpec("cx", 200, "[0.01, 0.02, 0.04]"))
+	writeFile(t, filepath.Join(dir, "s.yaml"), faultSpec("cx", 200, "[0.01, 0.02, 0.04]"))
 	cmd := exec.Command(lssrBin, append([]string{"--db", "x.db", "sweep", "run", "s.yaml"}, slurmArgs...)...)
 	cmd.Dir, cmd.Env = dir, append(os.Environ(), env...)
 	if err := cmd.Start(); err != nil {

@@ -7,7 +7,6 @@ import (
 	"math"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/lssr/lssr"
@@ -24,9 +23,6 @@ func requireDB(path string) error {
 }
 
 func badFlag(name string, v any) error {
-	if _, ok := v.(time.Duration); ok {
-		return lssr.BadInput("%s: must not be negative, got %v", name, v)
-	}
 	return lssr.BadInput("%s: must be at least 1, got %v", name, v)
 }
 
