@@ -6,6 +6,7 @@ type convLayer[F float] struct {
 	c           conv2d[F]
 	cols, rcols []F
 	gram        []F // ghost-norm scratch: two spatial×spatial Gram matrices
+	scratch     []F // a parameter gradient nobody reads, or one example's weight gradient
 	// norm overrides the choice of per-example norm method in tests:
 	// 0 picks the cheaper, +1 forces the ghost norm, −1 materialising.
 	norm int
@@ -29,10 +30,18 @@ func (l *convLayer[F]) forward(la *linalg[F], p, x []F, m int, y []F, _ bool) {
 func (l *convLayer[F]) backward(la *linalg[F], p, x, _, dy []F, m int, g, dx []F) {
 	w, _ := l.split(p)
 	if g == nil {
-		g = make([]F, l.numParams()) // only the input gradient is wanted
+		g = l.scratchOf(l.numParams()) // only the input gradient is wanted
 	}
 	gw, gb := l.split(g)
 	l.c.backward(la, x, m, w, dy, gw, gb, dx, l.cols)
+}
+
+// scratchOf returns the layer's scratch buffer of at least n values.
+func (l *convLayer[F]) scratchOf(n int) []F {
+	if len(l.scratch) < n {
+		l.scratch = make([]F, n)
+	}
+	return l.scratch[:n]
 }
 
 // colsOf returns example i's im2col matrix of x in buf.
@@ -114,7 +123,7 @@ func (l *convLayer[F]) sqNorms(la *linalg[F], _, x, dy []F, m int, acc []float64
 			l.gram = make([]F, 2*spatial*spatial)
 		}
 	} else {
-		mat = make([]F, c.outC*patch)
+		mat = l.scratchOf(c.outC * patch)
 	}
 	for i := range m {
 		dyi := dy[i*outLen : (i+1)*outLen]

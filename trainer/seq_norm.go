@@ -66,6 +66,7 @@ type bnLayer[F float] struct {
 	bn              batchNorm[F]
 	runMean, runVar []F
 	mean, invStd    []float64
+	scratch         []F   // a parameter gradient nobody reads
 	train           bool  // the mode of the last forward pass
 	batches         int64 // train-mode passes, PyTorch's num_batches_tracked
 }
@@ -99,7 +100,10 @@ func (l *bnLayer[F]) forward(_ *linalg[F], p, x []F, m int, y []F, train bool) {
 func (l *bnLayer[F]) backward(_ *linalg[F], p, x, _, dy []F, m int, g, dx []F) {
 	gamma, _ := l.split(p)
 	if g == nil {
-		g = make([]F, l.numParams())
+		if l.scratch == nil {
+			l.scratch = make([]F, l.numParams())
+		}
+		g = l.scratch // only the input gradient is wanted
 	}
 	dgamma, dbeta := l.split(g)
 	if l.train {
