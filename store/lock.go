@@ -5,11 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 )
+
+// PATH.lock holds, while a writer has the database, three lines: the
+// writer's PID, its sweep, and the address of its read service (see
+// serve.go), which it adds once the service listens.
 
 // Holder is the process that holds a database's writer lock, as it wrote
 // itself into PATH.lock.
@@ -63,11 +68,28 @@ func (db *DB) takeWriterLock() error {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	// Best effort: the PID only helps cancel find the process.
-	if err := f.Truncate(0); err == nil {
-		fmt.Fprintf(f, "%d\n%s\n", os.Getpid(), db.opts.Sweep)
-	}
 	db.lock = f
+	// Best effort: the PID only helps cancel find the process.
+	db.writeLockFile("")
+	return nil
+}
+
+// writeLockFile writes this writer's PID, sweep and read service address
+// into PATH.lock.
+func (db *DB) writeLockFile(addr string) error {
+	if err := db.lock.Truncate(0); err != nil {
+		return err
+	}
+	_, err := db.lock.WriteAt([]byte(fmt.Sprintf("%d\n%s\n%s\n", os.Getpid(), db.opts.Sweep, addr)), 0)
+	return err
+}
+
+// publish writes the read service's address into PATH.lock, where readers
+// find it.
+func (db *DB) publish(addr string) error {
+	if err := db.writeLockFile(addr); err != nil {
+		return fmt.Errorf("%s.lock: %w", db.path, err)
+	}
 	return nil
 }
 
@@ -86,34 +108,82 @@ func (db *DB) releaseWriterLock() error {
 // never reported. A zero Holder means no lock is held or its holder is
 // unknown.
 func LockHolder(path string) Holder {
+	h, _ := lockFile(path)
+	return h
+}
+
+// lockFile reads PATH.lock: the holder and its read service's address,
+// trusted only while the holder holds the lock (see LockHolder).
+func lockFile(path string) (Holder, string) {
 	raw, err := os.ReadFile(path + ".lock")
 	if err != nil {
-		return Holder{}
+		return Holder{}, ""
 	}
-	pidLine, sweep, _ := strings.Cut(string(raw), "\n")
-	pid, err := strconv.Atoi(strings.TrimSpace(pidLine))
+	lines := strings.Split(string(raw), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(lines[0]))
 	if err != nil || pid <= 0 {
-		return Holder{}
+		return Holder{}, ""
 	}
 	fi, err := os.Stat(path + ".lock")
 	if err != nil {
-		return Holder{}
+		return Holder{}, ""
 	}
 	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok || !holdsFlock(pid, st.Ino) {
-		return Holder{}
+	if !ok || len(flockHolders(st.Ino, func(p int) bool { return p == pid })) == 0 {
+		return Holder{}, ""
 	}
-	return Holder{PID: pid, Sweep: strings.TrimSpace(sweep)}
+	h := Holder{PID: pid}
+	if len(lines) > 1 {
+		h.Sweep = strings.TrimSpace(lines[1])
+	}
+	addr := ""
+	if len(lines) > 2 {
+		addr = strings.TrimSpace(lines[2])
+	}
+	return h, addr
 }
 
-// holdsFlock reports whether /proc/locks lists an flock by pid on inode.
-// Lines read "1: FLOCK  ADVISORY  WRITE 1234 fd:01:5678 0 EOF".
-func holdsFlock(pid int, inode uint64) bool {
-	f, err := os.Open("/proc/locks")
+// writerPresent reports whether a process holds the writer lock of the
+// database at path. It reads the kernel's lock table rather than trying the
+// lock, so that readers, however many, never delay a writer taking it.
+func writerPresent(path string) bool {
+	fi, err := os.Stat(path + ".lock")
 	if err != nil {
 		return false
 	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && len(flockHolders(st.Ino, func(int) bool { return true })) > 0
+}
+
+// readersOf names the processes other than this one that hold a flock on
+// the database file: readers reading it directly.
+func readersOf(path string) string {
+	fi, err := os.Stat(path)
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if err != nil || !ok {
+		return "another process"
+	}
+	pids := flockHolders(st.Ino, func(p int) bool { return p != os.Getpid() })
+	if len(pids) == 0 {
+		return "another process"
+	}
+	var s []string
+	for _, p := range pids {
+		s = append(s, strconv.Itoa(p))
+	}
+	return "pid " + strings.Join(s, ", ")
+}
+
+// flockHolders lists the PIDs that /proc/locks shows holding an flock on
+// inode and that keep says to keep. Lines read
+// "1: FLOCK  ADVISORY  WRITE 1234 fd:01:5678 0 EOF".
+func flockHolders(inode uint64, keep func(pid int) bool) []int {
+	f, err := os.Open("/proc/locks")
+	if err != nil {
+		return nil
+	}
 	defer f.Close()
+	var pids []int
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		fields := strings.Fields(sc.Text())
@@ -121,9 +191,10 @@ func holdsFlock(pid int, inode uint64) bool {
 			continue
 		}
 		dev := strings.Split(fields[5], ":")
-		if fields[4] == strconv.Itoa(pid) && len(dev) == 3 && dev[2] == strconv.FormatUint(inode, 10) {
-			return true
+		pid, err := strconv.Atoi(fields[4])
+		if err == nil && len(dev) == 3 && dev[2] == strconv.FormatUint(inode, 10) && keep(pid) && !slices.Contains(pids, pid) {
+			pids = append(pids, pid)
 		}
 	}
-	return false
+	return pids
 }

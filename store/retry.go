@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -43,7 +44,10 @@ func (t *Tx) Retry(sweep string, now time.Time, states ...State) ([]JobRecord, e
 	if err != nil {
 		return nil, err
 	}
-	b, _ := t.sweepBucket(sweep)
+	b, err := t.sweepBucket(sweep)
+	if err != nil {
+		return nil, err
+	}
 	var changed []JobRecord
 	for _, rec := range jobs {
 		if !slices.Contains(states, rec.State) {
@@ -85,15 +89,14 @@ func (t *Tx) Retry(sweep string, now time.Time, states ...State) ([]JobRecord, e
 // Retired reads what a job had before its latest retry; ok is false when it
 // was never retried.
 func (t *Tx) Retired(sweep, id string) (r Retired, ok bool, err error) {
-	b, err := t.jobBucket(sweep, id)
-	if err != nil {
+	if _, err := t.Job(sweep, id); err != nil {
 		return r, false, err
 	}
-	rb := b.Bucket(bucketRetired)
-	if rb == nil || rb.Get([]byte(id)) == nil {
-		return r, false, nil
+	v, err := t.sweepValue(sweep, bucketRetired, []byte(id))
+	if err != nil || v == nil {
+		return r, false, err
 	}
-	return r, true, getJSON(rb, []byte(id), &r)
+	return r, true, json.Unmarshal(v, &r)
 }
 
 // Cancel marks every pending job of the sweep cancelled, and every running

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/lssr/lssr"
-	bolt "go.etcd.io/bbolt"
 )
 
 // openTest opens a fresh DB under t.TempDir and checks bbolt's consistency
@@ -21,13 +20,11 @@ func openTest(t *testing.T) *DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := db.withBolt(true, func(b *bolt.DB) error {
-			return b.View(func(tx *bolt.Tx) error {
-				for err := range tx.Check() {
-					return err
-				}
-				return nil
-			})
+		if err := db.View(func(tx *Tx) error {
+			for err := range tx.tx.Check() {
+				return err
+			}
+			return nil
 		}); err != nil {
 			t.Errorf("consistency check: %v", err)
 		}
@@ -157,9 +154,7 @@ func TestOpenErrors(t *testing.T) {
 	if time.Since(start) > 5*time.Second {
 		t.Fatal("second writer waited far past its timeout")
 	}
-	db.withBolt(false, func(b *bolt.DB) error {
-		return b.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keySchema, []byte("99")) })
-	})
+	db.Update(func(tx *Tx) error { return tx.tx.Bucket(bucketMeta).Put(keySchema, []byte("99")) })
 	db.Close()
 	if _, err := Open(path, Options{ReadOnly: true}); !errors.Is(err, ErrSchema) {
 		t.Fatalf("read-only open of a newer schema: %v, want ErrSchema", err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -15,12 +16,44 @@ var (
 	bucketSeries = []byte("series")
 )
 
-// Tx is a transaction over the store's records.
+// errReadOnly is returned by a write method called in a View.
+var errReadOnly = errors.New("store: write in a read-only transaction")
+
+// Tx is a transaction over the store's records. Its read methods go through
+// r; its write methods need the bbolt transaction of an Update, tx (nil in a
+// View served by another process).
 type Tx struct {
+	r  reader
 	tx *bolt.Tx
 }
 
+// newTx wraps a bbolt transaction.
+func newTx(tx *bolt.Tx) *Tx { return &Tx{r: boltReader{tx}, tx: tx} }
+
+// sweepPath is the bucket path of a sweep, or of one of its sub-buckets.
+func sweepPath(name string, sub ...[]byte) [][]byte {
+	return append([][]byte{bucketSweeps, []byte(name)}, sub...)
+}
+
+// sweepValue reads key from the sweep's sub-bucket: ErrSweepNotFound when
+// the sweep is missing, nil when the sub-bucket (an optional one, such as
+// weights) or the key is.
+func (t *Tx) sweepValue(sweep string, sub, key []byte) ([]byte, error) {
+	v, err := t.r.get(sweepPath(sweep, sub), key)
+	if errors.Is(err, errNoBucket) {
+		if _, err := t.Sweep(sweep); err != nil {
+			return nil, err
+		}
+		return nil, nil
+	}
+	return v, err
+}
+
+// sweepBucket returns a sweep's bucket for writing.
 func (t *Tx) sweepBucket(name string) (*bolt.Bucket, error) {
+	if t.tx == nil {
+		return nil, errReadOnly
+	}
 	sweeps := t.tx.Bucket(bucketSweeps)
 	if sweeps == nil {
 		return nil, fmt.Errorf("%w: %s", ErrSweepNotFound, name)
@@ -35,6 +68,9 @@ func (t *Tx) sweepBucket(name string) (*bolt.Bucket, error) {
 // CreateSweep stores a new sweep with its jobs, all pending, indexed in the
 // order given.
 func (t *Tx) CreateSweep(rec SweepRecord, jobs []lssr.Job) error {
+	if t.tx == nil {
+		return errReadOnly
+	}
 	sweeps := t.tx.Bucket(bucketSweeps)
 	if sweeps.Bucket([]byte(rec.Name)) != nil {
 		return fmt.Errorf("%w: %s", ErrSweepExists, rec.Name)
@@ -91,33 +127,37 @@ func (t *Tx) AddJobs(sweep string, jobs []lssr.Job) (int, error) {
 // Sweep reads one sweep's record.
 func (t *Tx) Sweep(name string) (SweepRecord, error) {
 	var rec SweepRecord
-	b, err := t.sweepBucket(name)
+	raw, err := t.r.get(sweepPath(name), keyRecord)
+	if errors.Is(err, errNoBucket) || err == nil && raw == nil {
+		return rec, fmt.Errorf("%w: %s", ErrSweepNotFound, name)
+	}
 	if err != nil {
 		return rec, err
 	}
-	err = getJSON(b, keyRecord, &rec)
-	return rec, err
+	return rec, json.Unmarshal(raw, &rec)
 }
 
 // Sweeps lists every sweep's record, by name.
 func (t *Tx) Sweeps() ([]SweepRecord, error) {
+	names, err := t.r.buckets([][]byte{bucketSweeps})
+	if err != nil {
+		return nil, err
+	}
 	var out []SweepRecord
-	err := t.tx.Bucket(bucketSweeps).ForEachBucket(func(k []byte) error {
-		rec, err := t.Sweep(string(k))
+	for _, name := range names {
+		rec, err := t.Sweep(name)
+		if err != nil {
+			return nil, err
+		}
 		out = append(out, rec)
-		return err
-	})
-	return out, err
+	}
+	return out, nil
 }
 
 // Jobs reads every job of a sweep, in expansion order.
 func (t *Tx) Jobs(sweep string) ([]JobRecord, error) {
-	b, err := t.sweepBucket(sweep)
-	if err != nil {
-		return nil, err
-	}
 	var out []JobRecord
-	err = b.Bucket(bucketJobs).ForEach(func(k, v []byte) error {
+	err := t.r.each(sweepPath(sweep, bucketJobs), func(k, v []byte) error {
 		var rec JobRecord
 		if err := json.Unmarshal(v, &rec); err != nil {
 			return fmt.Errorf("job %s: %w", k, err)
@@ -125,6 +165,9 @@ func (t *Tx) Jobs(sweep string) ([]JobRecord, error) {
 		out = append(out, rec)
 		return nil
 	})
+	if errors.Is(err, errNoBucket) {
+		return nil, fmt.Errorf("%w: %s", ErrSweepNotFound, sweep)
+	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Index < out[j].Index })
 	return out, err
 }
@@ -132,11 +175,10 @@ func (t *Tx) Jobs(sweep string) ([]JobRecord, error) {
 // Job reads one job.
 func (t *Tx) Job(sweep, id string) (JobRecord, error) {
 	var rec JobRecord
-	b, err := t.sweepBucket(sweep)
+	v, err := t.sweepValue(sweep, bucketJobs, []byte(id))
 	if err != nil {
 		return rec, err
 	}
-	v := b.Bucket(bucketJobs).Get([]byte(id))
 	if v == nil {
 		return rec, fmt.Errorf("%w: %s/%s", ErrJobNotFound, sweep, id)
 	}
@@ -168,15 +210,11 @@ func (t *Tx) PutSeries(sweep, id string, s Series) error {
 // Series reads a job's series; a job without one gives an empty Series.
 func (t *Tx) Series(sweep, id string) (Series, error) {
 	var s Series
-	b, err := t.sweepBucket(sweep)
-	if err != nil {
+	v, err := t.sweepValue(sweep, bucketSeries, []byte(id))
+	if err != nil || v == nil {
 		return s, err
 	}
-	sb := b.Bucket(bucketSeries)
-	if sb.Get([]byte(id)) == nil {
-		return s, nil
-	}
-	return s, getJSON(sb, []byte(id), &s)
+	return s, json.Unmarshal(v, &s)
 }
 
 func putJSON(b *bolt.Bucket, key []byte, v any) error {
@@ -185,12 +223,4 @@ func putJSON(b *bolt.Bucket, key []byte, v any) error {
 		return err
 	}
 	return b.Put(key, raw)
-}
-
-func getJSON(b *bolt.Bucket, key []byte, v any) error {
-	raw := b.Get(key)
-	if raw == nil {
-		return fmt.Errorf("missing key %q", key)
-	}
-	return json.Unmarshal(raw, v)
 }

@@ -33,18 +33,20 @@ func (e *DamagedError) Unwrap() error { return ErrDamaged }
 // bbolt's consistency check (every page reachable once, sane page types and
 // keys). The check reads every page; on a 10,000-job sweep it took 7 ms
 // (records only, 16 MB) to 160 ms (with 200-epoch series, 180 MB).
-func verify(path string, opts Options) error {
-	size, err := lockedSize(path, opts.Timeout)
+//
+// It returns errBusy when a writer holds the file.
+func verify(path string) error {
+	size, err := lockedSize(path)
 	if err != nil {
 		return err
 	}
 	if size == 0 {
 		return &DamagedError{Path: path, Reason: "it is empty (0 bytes), not a database; remove it to start a new one"}
 	}
-	b, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: opts.Timeout, ReadOnly: true})
+	b, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: time.Nanosecond, ReadOnly: true})
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
-		return &LockError{Path: path, Holder: LockHolder(path)}
+		return errBusy
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),
 		errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrInvalidMapping):
 		return &DamagedError{Path: path, Reason: fmt.Sprintf("%v (not a bbolt file, or its header pages are overwritten)", err)}
@@ -78,22 +80,18 @@ func verify(path string, opts Options) error {
 // lockedSize returns the file's size under a shared flock, the lock bbolt
 // takes: a writer creating the file holds it exclusively until its first
 // pages are written, so an empty file seen here is not one being created.
-func lockedSize(path string, timeout time.Duration) (int64, error) {
+// It returns errBusy when a writer holds the lock.
+func lockedSize(path string) (int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, fmt.Errorf("open %s: %w", path, err)
 	}
 	defer f.Close()
-	deadline := time.Now().Add(timeout)
-	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB)
-		if err == nil {
-			break
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err != nil {
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return 0, errBusy
 		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) || time.Now().After(deadline) {
-			return 0, &LockError{Path: path, Holder: LockHolder(path)}
-		}
-		time.Sleep(20 * time.Millisecond)
+		return 0, fmt.Errorf("lock %s: %w", path, err)
 	}
 	fi, err := f.Stat()
 	if err != nil {

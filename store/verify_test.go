@@ -82,6 +82,7 @@ func filledDB(t *testing.T) ([]byte, layout) {
 	if err := db.Update(func(tx *Tx) error { return tx.CreateSweep(SweepRecord{Name: "s"}, testJobs(40)) }); err != nil {
 		t.Fatal(err)
 	}
+	db.Close() // the writer holds the file until it closes
 	raw, err := os.ReadFile(db.Path())
 	if err != nil {
 		t.Fatal(err)

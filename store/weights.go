@@ -83,19 +83,15 @@ func (t *Tx) deleteBlob(bucket []byte, sweep, id string) error {
 
 // blob returns a copy of a job's blob in bucket, nil when there is none.
 func (t *Tx) blob(bucket []byte, sweep, id string) ([]byte, error) {
-	b, err := t.jobBucket(sweep, id)
-	if err != nil {
+	if _, err := t.Job(sweep, id); err != nil {
 		return nil, err
 	}
-	if bb := b.Bucket(bucket); bb != nil {
-		if v := bb.Get([]byte(id)); v != nil {
-			return bytes.Clone(v), nil
-		}
-	}
-	return nil, nil
+	v, err := t.sweepValue(sweep, bucket, []byte(id))
+	return bytes.Clone(v), err
 }
 
-// jobBucket returns the sweep's bucket after checking that it has the job.
+// jobBucket returns the sweep's bucket for writing, after checking that it
+// has the job.
 func (t *Tx) jobBucket(sweep, id string) (*bolt.Bucket, error) {
 	b, err := t.sweepBucket(sweep)
 	if err != nil {
