@@ -191,8 +191,8 @@ type Curvature struct {
 	IASB       float64 `json:"ias_b"`         // tr(HS_b)/tr(S_b) at the job's b
 	Ratio      float64 `json:"ratio"`         // tr(HS_b)/tr(S_n), the instability ratio
 	Threshold  float64 `json:"threshold"`     // 2γ(β1, β2)/η: unstable when Ratio exceeds it
-	Lambda1    float64 `json:"lambda1"`       // top Hessian eigenvalue (power iteration)
-	Lambda1Its int     `json:"lambda1_iters"` // Hessian-vector products it took
+	Lambda1    float64 `json:"lambda1"`       // largest Hessian eigenvalue (Lanczos, relative residual bound 1e-4)
+	Lambda1Its int     `json:"lambda1_iters"` // Hessian-vector products the Lanczos run took
 	// SampledRhoB is ρ_b measured directly, ‖∇L‖²/mean ‖g_ξ‖² over sampled
 	// batches of the job's b (eq. 15), with its standard error; eq. 17's
 	// prediction from ρ is the Measurement's RhoB.

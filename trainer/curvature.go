@@ -18,13 +18,18 @@ type curvature struct {
 	trHS1      float64 // tr(H S_1), Rademacher estimate
 	trHS1SE    float64 // its standard error over the samples
 	// At the job's batch size b, with c_b = γ_{n,b}/b:
-	trHSb      float64 // c_b·tr(HS_1) + (1 − c_b)·∇LᵀH∇L
-	trSb       float64 // c_b·tr(S_1) + (1 − c_b)·‖∇L‖²
-	iasB       float64 // tr(HS_b)/tr(S_b), eq. 2
-	ratio      float64 // tr(HS_b)/tr(S_n), unstable above 2γ(β1, β2)/η (eq. 10)
-	threshold  float64 // 2γ(β1, β2)/η, γ = (1+β1)/(1+2β2) (Theorem 2)
-	lambda1    float64 // top eigenvalue, power iteration
-	lambdaIter int     // Hessian-vector products power iteration took
+	trHSb     float64 // c_b·tr(HS_1) + (1 − c_b)·∇LᵀH∇L
+	trSb      float64 // c_b·tr(S_1) + (1 − c_b)·‖∇L‖²
+	iasB      float64 // tr(HS_b)/tr(S_b), eq. 2
+	ratio     float64 // tr(HS_b)/tr(S_n), unstable above 2γ(β1, β2)/η (eq. 10)
+	threshold float64 // 2γ(β1, β2)/η, γ = (1+β1)/(1+2β2) (Theorem 2)
+	// The algebraically largest eigenvalues of H by Lanczos (topEigen),
+	// largest first, with their relative residual bounds; λ1 and its bound
+	// are the first.
+	lambda1, lambda1Residual float64
+	topEigen, topResiduals   []float64
+	lambdaHVPs               int  // Hessian-vector products the Lanczos run took
+	eigenConverged           bool // every bound met the tolerance, or the Krylov space ran out
 	// ρ_b sampled directly at the job's b, and one SGD step's loss change
 	// over sampled batches against eq. 7 (zero when b exceeds the split
 	// without replacement).
@@ -32,12 +37,22 @@ type curvature struct {
 	lossChange, lossChangeSE, lossChange7 float64
 }
 
+// setEigen records a Lanczos run's top eigenvalues.
+func (c *curvature) setEigen(res lanczosResult) {
+	c.topEigen, c.topResiduals = res.values, res.residuals
+	c.lambdaHVPs, c.eigenConverged = res.hvps, res.converged
+	if len(res.values) > 0 {
+		c.lambda1, c.lambda1Residual = res.values[0], res.residuals[0]
+	}
+}
+
 // measureCurvature measures the curvature over split. samples Rademacher
 // vectors estimate tr(HS_1) = (1/n)Σ_i ∇ℓ_iᵀH∇ℓ_i: with u = (1/n)Σ_i r_i∇ℓ_i
 // and independent signs r_i, E[n·uᵀHu] = tr(HS_1), for one backward pass
-// and one Hessian-vector product per sample. v0 warm-starts the power
-// iteration for λ1 (nil for a fixed random start); the top eigenvector is
-// returned for the next call of a series.
+// and one Hessian-vector product per sample. λ1 is measured as
+// trainingEigen says; v0 warm-starts its Lanczos run (nil for a fixed
+// random start), and the top eigenvector is returned for the next call of
+// a series.
 func (r *run) measureCurvature(ctx context.Context, split Split, samples int, v0 []float32) (curvature, []float32, error) {
 	var c curvature
 	st, err := r.pass(ctx, split, true)
@@ -45,7 +60,7 @@ func (r *run) measureCurvature(ctx context.Context, split Split, samples int, v0
 		return c, nil, err
 	}
 	c.gradSqNorm, c.trS1 = st.gradSqNorm, st.trS1
-	vec, err := r.hessianOps(split).measure(ctx, &c, r.gradSum, samples, r.cfg.seed, v0)
+	vec, err := r.hessianOps(split).measure(ctx, &c, r.gradSum, samples, r.cfg.seed, v0, trainingEigen)
 	if err != nil {
 		return c, nil, err
 	}
@@ -115,7 +130,7 @@ func (r *run) curvatureAt(ctx context.Context, job lssr.Job) (*lssr.Curvature, e
 	return &lssr.Curvature{
 		Examples: r.hessian.N, GradSqNorm: c.gradSqNorm, GHG: c.gHg, IASFull: c.iasFull,
 		TrHS1: c.trHS1, TrHS1SE: c.trHS1SE, IASB: c.iasB, Ratio: c.ratio, Threshold: c.threshold,
-		Lambda1: c.lambda1, Lambda1Its: c.lambdaIter,
+		Lambda1: c.lambda1, Lambda1Its: c.lambdaHVPs,
 		SampledRhoB: c.sampledRhoB, SampledRhoBSE: c.sampledRhoBSE,
 		LossChange: c.lossChange, LossChangeSE: c.lossChangeSE, LossChangeEq7: c.lossChange7,
 	}, nil

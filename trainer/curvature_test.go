@@ -66,7 +66,7 @@ func TestCurvatureAgainstPerExampleGradients(t *testing.T) {
 			t.Errorf("%s: no standard error for tr(HS_1)", act)
 		}
 		t.Logf("%s: tr(HS_1) = %.5g ± %.2g (exact %.5g), gHg = %.5g, IAS_full = %.4g, λ1 = %.4g (%d products)",
-			act, c.trHS1, c.trHS1SE, trHS1, c.gHg, c.iasFull, c.lambda1, c.lambdaIter)
+			act, c.trHS1, c.trHS1SE, trHS1, c.gHg, c.iasFull, c.lambda1, c.lambdaHVPs)
 		if c.iasFull > c.lambda1*(1+1e-3) {
 			t.Errorf("%s: IAS_full %.5g above λ1 %.5g (eq. 2 says ‖H‖_S ≤ ‖H‖)", act, c.iasFull, c.lambda1)
 		}

@@ -2,7 +2,7 @@ package trainer
 
 import (
 	"context"
-	"math"
+	"math/rand/v2"
 
 	"github.com/lssr/lssr"
 )
@@ -17,18 +17,28 @@ type hessianOps[F float] struct {
 	hvp func(ctx context.Context, v []F, out []float64) error
 	// signedSum sets sum = Σ_i r_i∇ℓ_i for Rademacher signs from seed.
 	signedSum func(ctx context.Context, seed uint64, sum []float64) error
-	// start fills v with the fixed random start of the power iteration.
-	start func(v []F)
+	// random fills v with a random direction from rng: normal entries, and
+	// zeros where no parameter lives. The Lanczos run for λ1 starts from
+	// one of the stream streamEigen of eigenSeed, and takes the next ones
+	// when its Krylov space runs out.
+	random    func(rng *rand.Rand, v []F)
+	eigenSeed uint64
 }
+
+// trainingEigen is how closely λ1 is measured during training: a relative
+// residual bound of 1e-4 (λ1 within 0.01 %), at most 100 Hessian-vector
+// products. A curvature measurement then costs a few products more than
+// one for tr(HS_1) per Rademacher sample.
+var trainingEigen = lanczosSpec{topK: 1, tol: 1e-4, maxHVPs: 100}
 
 // measure fills c's Hessian statistics, given c.gradSqNorm and the split's
 // gradient sum Σ_i ∇ℓ_i: ∇LᵀH∇L and IAS at b = n; tr(HS_1) from samples
 // Rademacher vectors with signs from seed (with u = (1/n)Σ_i r_i∇ℓ_i and
 // independent signs, E[n·uᵀHu] = tr(HS_1), for one backward pass and one
-// product per sample); λ1 by power iteration (tolerance 1e-3, at most 100
-// products, as PyHessian), warm-started from v0 when not nil. It returns
-// the top eigenvector.
-func (o hessianOps[F]) measure(ctx context.Context, c *curvature, gradSum []float64, samples int, seed uint64, v0 []F) ([]F, error) {
+// product per sample); λ1 and the top eigenvalues eig asks for, by
+// topEigen, warm-started from v0 when not nil. It returns the top
+// eigenvector.
+func (o hessianOps[F]) measure(ctx context.Context, c *curvature, gradSum []float64, samples int, seed uint64, v0 []F, eig lanczosSpec) ([]F, error) {
 	g := make([]F, o.params)
 	hv := make([]float64, o.params)
 	quad := func(sum []float64) (float64, error) { // uᵀHu, u = sum/n
@@ -68,68 +78,54 @@ func (o hessianOps[F]) measure(ctx context.Context, c *curvature, gradSum []floa
 	if samples > 0 {
 		c.trHS1, c.trHS1SE = meanStdErr(sum, sumSq, samples)
 	}
-	lambda, vec, iters, err := o.topEigen(ctx, v0, 1e-3, 100)
+	res, vec, err := o.topEigen(ctx, v0, eig)
 	if err != nil {
 		return nil, err
 	}
-	c.lambda1, c.lambdaIter = lambda, iters
+	c.setEigen(res)
 	return vec, nil
 }
 
-// topEigen estimates λ1, the eigenvalue of largest magnitude of the
-// Hessian, by power iteration on exact Hessian-vector products, as
-// PyHessian does: it stops when λ changes by less than tol relative, or
-// after maxIter products. v0, when not nil, warm-starts the iteration (the
-// previous top eigenvector of a series); otherwise o.start gives a fixed
-// seeded random direction. It returns λ1, its unit eigenvector and the
-// number of products taken.
-func (o hessianOps[F]) topEigen(ctx context.Context, v0 []F, tol float64, maxIter int) (lambda float64, vec []F, iters int, err error) {
-	v := make([]F, o.params)
+// topEigen computes the eig.topK algebraically largest eigenvalues of the
+// Hessian by the Lanczos method on exact Hessian-vector products (lanczos):
+// λ1 is the top one, max_v vᵀHv/vᵀv, which is what bounds the
+// interaction-aware sharpness (eq. 2) and meets 2/η at the edge of
+// stability. (Power iteration, which lssr used before, finds the eigenvalue
+// of largest magnitude instead: the same one unless the most negative
+// eigenvalue is the larger in magnitude.) v0, when not nil, starts the run
+// (the previous top eigenvector of a series); otherwise a seeded random
+// direction does. It returns the run's result and its top eigenvector in F.
+func (o hessianOps[F]) topEigen(ctx context.Context, v0 []F, eig lanczosSpec) (lanczosResult, []F, error) {
+	scratch := make([]F, o.params)
+	apply := func(ctx context.Context, v, out []float64) error {
+		for i, e := range v {
+			scratch[i] = F(e)
+		}
+		return o.hvp(ctx, scratch, out)
+	}
+	rng := newRand(o.eigenSeed, streamEigen)
+	fresh := func(v []float64) {
+		o.random(rng, scratch)
+		for i, e := range scratch {
+			v[i] = float64(e)
+		}
+	}
+	var start []float64
 	if v0 != nil {
-		copy(v, v0)
-	} else {
-		o.start(v)
+		start = make([]float64, len(v0))
+		for i, e := range v0 {
+			start[i] = float64(e)
+		}
 	}
-	hv := make([]float64, o.params)
-	normalize := func(x []float64) bool {
-		var s float64
-		for _, e := range x {
-			s += e * e
-		}
-		if s == 0 || math.IsNaN(s) || math.IsInf(s, 0) {
-			return false
-		}
-		inv := 1 / math.Sqrt(s)
-		for i, e := range x {
-			v[i] = F(e * inv)
-		}
-		return true
+	res, err := lanczos(ctx, o.params, apply, start, fresh, eig)
+	if err != nil || res.vector == nil {
+		return res, nil, err
 	}
-	start := make([]float64, o.params)
-	for i, e := range v {
-		start[i] = float64(e)
+	vec := make([]F, o.params)
+	for i, e := range res.vector {
+		vec[i] = F(e)
 	}
-	if !normalize(start) {
-		return 0, nil, 0, nil
-	}
-	prev := math.NaN()
-	for iters = 1; iters <= maxIter; iters++ {
-		if err := o.hvp(ctx, v, hv); err != nil {
-			return 0, nil, iters, err
-		}
-		lambda = 0
-		for i, e := range hv {
-			lambda += float64(v[i]) * e
-		}
-		if !normalize(hv) {
-			return lambda, v, iters, nil
-		}
-		if math.Abs(lambda-prev) <= tol*math.Abs(lambda) {
-			break
-		}
-		prev = lambda
-	}
-	return lambda, v, min(iters, maxIter), nil
+	return res, vec, nil
 }
 
 // atBatch fills the batch-size statistics from the full-batch ones, for

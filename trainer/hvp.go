@@ -3,6 +3,7 @@ package trainer
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 
 	"github.com/lssr/lssr/trainer/kernels"
 )
@@ -193,7 +194,7 @@ func lossRDelta[F float](k lossKind, logits, rz []F, classes, m int, out []F) {
 }
 
 // hessianOps returns the run's passes over split for the Hessian
-// statistics.
+// statistics; λ1's random start comes from the job's seed.
 func (r *run) hessianOps(split Split) hessianOps[float32] {
 	return hessianOps[float32]{
 		n: float64(split.N), params: len(r.params()),
@@ -203,8 +204,7 @@ func (r *run) hessianOps(split Split) hessianOps[float32] {
 		signedSum: func(ctx context.Context, seed uint64, sum []float64) error {
 			return r.signedGradientSum(ctx, split, seed, sum)
 		},
-		start: func(v []float32) {
-			rng := newRand(r.cfg.seed, streamEigen)
+		random: func(rng *rand.Rand, v []float32) {
 			for i := range v {
 				v[i] = float32(rng.NormFloat64())
 			}
@@ -212,12 +212,13 @@ func (r *run) hessianOps(split Split) hessianOps[float32] {
 				r.net.zeroPadding(v)
 			}
 		},
+		eigenSeed: r.cfg.seed,
 	}
 }
 
 // topEigen is hessianOps.topEigen over split.
-func (r *run) topEigen(ctx context.Context, split Split, v0 []float32, tol float64, maxIter int) (lambda float64, vec []float32, iters int, err error) {
-	return r.hessianOps(split).topEigen(ctx, v0, tol, maxIter)
+func (r *run) topEigen(ctx context.Context, split Split, v0 []float32, eig lanczosSpec) (lanczosResult, []float32, error) {
+	return r.hessianOps(split).topEigen(ctx, v0, eig)
 }
 
 // zeroPadding clears the padding columns of the packed weight blocks of v,

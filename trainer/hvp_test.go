@@ -9,7 +9,6 @@ import (
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/trainer/kernels"
-	"gonum.org/v1/gonum/mat"
 )
 
 // packedOf maps a vector in the logical order of net.logical to the
@@ -130,55 +129,6 @@ func TestHessianIsSymmetric(t *testing.T) {
 		}
 		if math.Abs(uHv-vHu) > 1e-5*scale {
 			t.Errorf("%s: uᵀHv = %.8g, vᵀHu = %.8g", loss, uHv, vHu)
-		}
-	}
-}
-
-// TestTopEigenMatchesDenseHessian builds the whole Hessian of a small model
-// column by column from R-op products, takes its eigenvalues with gonum, and
-// checks power iteration's λ1 against the largest in magnitude.
-func TestTopEigenMatchesDenseHessian(t *testing.T) {
-	for _, act := range []string{"tanh", "relu"} {
-		r := smallRun(t, 24, 4, []int{5}, act, lssr.LossCrossEntropy, lssr.SamplingWithout)
-		for s := range 4 { // move off the initial point
-			r.step(r.perm[s*4 : s*4+4])
-		}
-		theta := r.net.logical(r.net.params)
-		p := len(theta)
-		dense := mat.NewSymDense(p, nil)
-		cols := make([][]float64, p)
-		ctx := context.Background()
-		for j := range p {
-			e := make([]float64, p)
-			e[j] = 1
-			hv := make([]float64, len(r.net.params))
-			if err := r.hessianVector(ctx, r.data.Train, packedOf(r.net, e), hv); err != nil {
-				t.Fatal(err)
-			}
-			cols[j] = logical64(r.net, hv)
-		}
-		for i := range p {
-			for j := i; j < p; j++ {
-				dense.SetSym(i, j, (cols[i][j]+cols[j][i])/2)
-			}
-		}
-		var eig mat.EigenSym
-		if !eig.Factorize(dense, false) {
-			t.Fatal("eigendecomposition failed")
-		}
-		var want float64
-		for _, e := range eig.Values(nil) {
-			if math.Abs(e) > math.Abs(want) {
-				want = e
-			}
-		}
-		got, _, iters, err := r.topEigen(ctx, r.data.Train, nil, 1e-6, 1000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%s: λ1 = %.6g by power iteration (%d products), %.6g from the dense Hessian", act, got, iters, want)
-		if math.Abs(got-want) > 1e-3*math.Abs(want) {
-			t.Errorf("%s: power iteration λ1 = %.6g after %d products, dense Hessian %.6g", act, got, iters, want)
 		}
 	}
 }

@@ -22,7 +22,22 @@ type MeasureSpec struct {
 	LR        float64
 	Samples   int  // Rademacher vectors for tr(HS_1) (default 10)
 	Float32   bool // compute in float32 as training does, not float64
+	// TopK is how many of the Hessian's algebraically largest eigenvalues
+	// to compute (default 1: λ1 alone), each to a relative residual bound
+	// of Tol (default DefaultEigenTol) by the Lanczos method, within
+	// MaxEigenHVPs Hessian-vector products.
+	TopK int
+	Tol  float64
 }
+
+// DefaultEigenTol is Measure's relative tolerance for λ1 and the top
+// eigenvalues: the residual bound of each Ritz value over its magnitude.
+const DefaultEigenTol = 1e-6
+
+// MaxEigenHVPs is the budget of Hessian-vector products of Measure's
+// Lanczos run; one that spends it without meeting Tol says so in
+// Measures.EigenConverged.
+const MaxEigenHVPs = 300
 
 // Measures is what Measure prints as JSON.
 type Measures struct {
@@ -36,24 +51,39 @@ type Measures struct {
 	Rho        float64 `json:"rho"`
 	GHG        float64 `json:"gHg"`
 	IASFull    float64 `json:"ias_full"`
-	Lambda1    float64 `json:"lambda1"`
-	Lambda1Its int     `json:"lambda1_iterations"`
-	TrHS1      float64 `json:"tr_hs1"`
-	TrHS1SE    float64 `json:"tr_hs1_se"`
-	BatchSize  int     `json:"batch_size,omitempty"`
-	RhoB       float64 `json:"rho_b,omitempty"`
-	TrHSb      float64 `json:"tr_hs_b,omitempty"`
-	IASB       float64 `json:"ias_b,omitempty"`
-	Ratio      float64 `json:"instability_ratio,omitempty"`
-	Threshold  float64 `json:"threshold_2_over_lr,omitempty"`
+	// Lambda1 is the Hessian's algebraically largest eigenvalue, by the
+	// Lanczos method; Lambda1Residual its relative residual bound (H has
+	// an eigenvalue within Lambda1Residual·|Lambda1| of it), Lambda1HVPs
+	// the Hessian-vector products the run took. Lambda1Its is the same
+	// count under the name the power iteration of earlier versions used.
+	Lambda1         float64 `json:"lambda1"`
+	Lambda1Residual float64 `json:"lambda1_residual"`
+	Lambda1HVPs     int     `json:"lambda1_hvps"`
+	Lambda1Its      int     `json:"lambda1_iterations"`
+	// TopEigenvalues are the MeasureSpec.TopK largest eigenvalues, largest
+	// first (Lambda1 the first), TopResiduals their bounds, Tol the
+	// tolerance they were run to. EigenConverged is false when the budget
+	// of MaxEigenHVPs products ran out before every bound met Tol.
+	TopEigenvalues []float64 `json:"top_eigenvalues"`
+	TopResiduals   []float64 `json:"top_residuals"`
+	Tol            float64   `json:"tol"`
+	EigenConverged bool      `json:"eigen_converged"`
+	TrHS1          float64   `json:"tr_hs1"`
+	TrHS1SE        float64   `json:"tr_hs1_se"`
+	BatchSize      int       `json:"batch_size,omitempty"`
+	RhoB           float64   `json:"rho_b,omitempty"`
+	TrHSb          float64   `json:"tr_hs_b,omitempty"`
+	IASB           float64   `json:"ias_b,omitempty"`
+	Ratio          float64   `json:"instability_ratio,omitempty"`
+	Threshold      float64   `json:"threshold_2_over_lr,omitempty"`
 }
 
 // Measure measures a network given by its state_dict (weights: PyTorch
 // names and layouts, see seq_torch.go; batch norm in eval mode with the
 // stored running statistics) on the examples x, whose shape is [n, d] or
 // [n, c, h, w], with labels y: loss and accuracy, ‖∇L‖², tr(S_1), ρ,
-// ∇LᵀH∇L, IAS, λ1 and tr(HS_1), plus the batch-size quantities when
-// spec.BatchSize is set. The number of classes is the output width of the
+// ∇LᵀH∇L, IAS, λ1 (and the top spec.TopK eigenvalues) and tr(HS_1), plus
+// the batch-size quantities when spec.BatchSize is set. The number of classes is the output width of the
 // last Linear layer in weights. Errors about the inputs wrap
 // lssr.ErrBadInput.
 func Measure(ctx context.Context, spec MeasureSpec, weights *safetensors.File, x []float32, xShape []int, y []uint8) (Measures, error) {
@@ -80,6 +110,18 @@ func Measure(ctx context.Context, spec MeasureSpec, weights *safetensors.File, x
 	}
 	if spec.Samples == 0 {
 		spec.Samples = defaultCurvatureSamples
+	}
+	if spec.TopK == 0 {
+		spec.TopK = 1
+	}
+	if spec.Tol == 0 {
+		spec.Tol = DefaultEigenTol
+	}
+	if !(spec.Tol > 0 && spec.Tol < 1) {
+		return Measures{}, lssr.BadInput("tol: want a relative tolerance between 0 and 1 (exclusive), got %v", spec.Tol)
+	}
+	if spec.TopK < 1 {
+		return Measures{}, lssr.BadInput("top-k: want at least 1 eigenvalue, got %d", spec.TopK)
 	}
 	if spec.Sampling == "" {
 		spec.Sampling = lssr.SamplingWithout
@@ -110,19 +152,25 @@ func measureIn[F float](ctx context.Context, spec MeasureSpec, weights *safetens
 	if err := net.loadState(weights); err != nil {
 		return Measures{}, lssr.BadInput("weights: %v", err)
 	}
+	if spec.TopK > len(net.params) {
+		return Measures{}, lssr.BadInput("top-k: want at most the model's %d parameters, got %d", len(net.params), spec.TopK)
+	}
 	gradSum := make([]float64, len(net.params))
 	st, err := net.pass(ctx, split, gradSum)
 	if err != nil {
 		return Measures{}, err
 	}
 	c := curvature{gradSqNorm: st.gradSqNorm, trS1: st.trS1}
-	if _, err := net.hessianOps(split, 0).measure(ctx, &c, gradSum, spec.Samples, 0, nil); err != nil {
+	eig := lanczosSpec{topK: spec.TopK, tol: spec.Tol, maxHVPs: MaxEigenHVPs}
+	if _, err := net.hessianOps(split, 0).measure(ctx, &c, gradSum, spec.Samples, 0, nil, eig); err != nil {
 		return Measures{}, err
 	}
 	m := Measures{
 		Precision: fmt.Sprintf("float%d", 8*sizeOf[F]()), N: split.N, Params: len(net.params),
 		Loss: st.loss, Accuracy: st.acc, GradSqNorm: c.gradSqNorm, TrS1: c.trS1, GHG: c.gHg,
-		IASFull: c.iasFull, Lambda1: c.lambda1, Lambda1Its: c.lambdaIter, TrHS1: c.trHS1, TrHS1SE: c.trHS1SE,
+		IASFull: c.iasFull, TrHS1: c.trHS1, TrHS1SE: c.trHS1SE,
+		Lambda1: c.lambda1, Lambda1Residual: c.lambda1Residual, Lambda1HVPs: c.lambdaHVPs, Lambda1Its: c.lambdaHVPs,
+		TopEigenvalues: c.topEigen, TopResiduals: c.topResiduals, Tol: spec.Tol, EigenConverged: c.eigenConverged,
 	}
 	if c.trS1 > 0 {
 		m.Rho = c.gradSqNorm / c.trS1
@@ -139,7 +187,7 @@ func measureIn[F float](ctx context.Context, spec MeasureSpec, weights *safetens
 			m.Ratio, m.Threshold = c.ratio, c.threshold
 		}
 	}
-	if !finite(m.Loss) || !finite(m.GradSqNorm) || !finite(m.Lambda1) {
+	if !finite(m.Loss) || !finite(m.GradSqNorm) || !finite(m.Lambda1) || !finite(m.Lambda1Residual) {
 		return m, fmt.Errorf("measure: the loss or its derivatives are not finite (loss %v)", m.Loss)
 	}
 	return m, nil

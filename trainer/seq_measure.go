@@ -1,6 +1,9 @@
 package trainer
 
-import "context"
+import (
+	"context"
+	"math/rand/v2"
+)
 
 // The full passes of a seqNet, in eval mode. They mirror run's passes for
 // the MLP (measure.go, hvp.go, curvature.go): every sum over examples
@@ -153,7 +156,7 @@ func (net *seqNet[F]) batchGradientSum(ctx context.Context, split Split, idx []i
 }
 
 // hessianOps returns the network's passes over split for the Hessian
-// statistics; seed fixes the power iteration's random start.
+// statistics; seed fixes λ1's random start.
 func (net *seqNet[F]) hessianOps(split Split, seed uint64) hessianOps[F] {
 	return hessianOps[F]{
 		n: float64(split.N), params: len(net.params),
@@ -163,11 +166,11 @@ func (net *seqNet[F]) hessianOps(split Split, seed uint64) hessianOps[F] {
 		signedSum: func(ctx context.Context, seed uint64, sum []float64) error {
 			return net.signedGradientSum(ctx, split, seed, sum)
 		},
-		start: func(v []F) {
-			rng := newRand(seed, streamEigen)
+		random: func(rng *rand.Rand, v []F) {
 			for i := range v {
 				v[i] = F(rng.NormFloat64())
 			}
 		},
+		eigenSeed: seed,
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -14,10 +15,17 @@ import (
 )
 
 const measureHelp = `Measures a trained network on a dataset and prints one JSON object: loss, accuracy,
-‖∇L‖² (grad_sq_norm), tr(S_1), ρ, ∇LᵀH∇L (gHg), IAS at b = n (ias_full), λ1 by power iteration
-on exact Hessian-vector products, tr(HS_1) with its standard error, and with --batch-size also
-ρ_b (eq. 17), tr(HS_b), IAS_b and, with --lr, the instability ratio against 2/η. Computed in
-float64 unless --precision float32; batch norm runs in eval mode (running statistics).
+‖∇L‖² (grad_sq_norm), tr(S_1), ρ, ∇LᵀH∇L (gHg), IAS at b = n (ias_full), λ1, tr(HS_1) with its
+standard error, and with --batch-size also ρ_b (eq. 17), tr(HS_b), IAS_b and, with --lr, the
+instability ratio against 2/η. Computed in float64 unless --precision float32; batch norm runs
+in eval mode (running statistics).
+
+λ1 is the Hessian's algebraically largest eigenvalue, by the Lanczos method on exact
+Hessian-vector products. It runs until the residual bound of each of the top --top-k Ritz
+values, over its magnitude, is at most --tol (the Hessian then has an eigenvalue within that
+relative distance), for at most 300 products: lambda1, lambda1_residual, lambda1_hvps
+(lambda1_iterations: the same count), top_eigenvalues and top_residuals (largest first), tol,
+and eigen_converged (false, with a warning on stderr, when the budget ran out first).
 
 --weights: a state_dict as safetensors, under PyTorch's names for the nn.Sequential that the model
 flags describe (every module takes an index): Linear "N.weight" [out, in] and "N.bias";
@@ -50,6 +58,8 @@ func measureCommand() *cli.Command {
 			&cli.StringFlag{Name: "sampling", Value: string(lssr.SamplingWithout), Usage: "without or with replacement, for ρ_b"},
 			&cli.Float64Flag{Name: "lr", Usage: "learning rate η, for the instability threshold 2/η"},
 			&cli.IntFlag{Name: "samples", Value: 10, Usage: "Rademacher vectors for tr(HS_1)"},
+			&cli.Float64Flag{Name: "tol", Value: trainer.DefaultEigenTol, Usage: "relative residual bound λ1 and the top eigenvalues are run to, in (0, 1)"},
+			&cli.IntFlag{Name: "top-k", Value: 1, Usage: "how many of the largest Hessian eigenvalues to compute (at most the parameter count)"},
 			&cli.StringFlag{Name: "precision", Value: "float64", Usage: "float64, or float32 as training computes"},
 		},
 		Action: func(c *cli.Context) error {
@@ -67,10 +77,17 @@ func measureCommand() *cli.Command {
 			if p := c.String("precision"); p != "float64" && p != "float32" {
 				return lssr.BadInput("--precision: want float64 or float32, got %q", p)
 			}
+			if tol := c.Float64("tol"); !(tol > 0 && tol < 1) {
+				return lssr.BadInput("--tol: want a relative tolerance between 0 and 1 (exclusive), got %v", tol)
+			}
+			if c.Int("top-k") < 1 {
+				return badFlag("--top-k", c.Int("top-k"))
+			}
 			spec := trainer.MeasureSpec{
 				Loss:      c.String("loss"),
 				BatchSize: c.Int("batch-size"), Sampling: lssr.Sampling(c.String("sampling")),
 				LR: c.Float64("lr"), Samples: c.Int("samples"), Float32: c.String("precision") == "float32",
+				Tol: c.Float64("tol"), TopK: c.Int("top-k"),
 			}
 			return runMeasure(c, spec, c.String("weights"), c.String("data"))
 		},
@@ -162,7 +179,14 @@ func runMeasure(c *cli.Context, spec trainer.MeasureSpec, weightsPath, dataPath 
 	}
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", "  ")
-	return enc.Encode(m)
+	if err := enc.Encode(m); err != nil {
+		return err
+	}
+	if !m.EigenConverged {
+		fmt.Fprintf(os.Stderr, "lssr measure: warning: the top %d eigenvalues did not reach --tol %g in %d Hessian-vector products (residual bounds %.2g)\n",
+			len(m.TopEigenvalues), m.Tol, m.Lambda1HVPs, m.TopResiduals)
+	}
+	return nil
 }
 
 // measureData reads x (float32 [n, ...]) and y (int64 [n]) of a dataset
