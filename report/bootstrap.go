@@ -62,7 +62,7 @@ type BootstrapInfo struct {
 }
 
 // bootstrapMethod is BootstrapInfo.Method.
-const bootstrapMethod = "each replicate resamples the seeds of every cell with replacement (its accuracies, widened about the cell mean to the larger of the cell's and the pooled s.d. and by √(n/(n−1)), so the replicate mean has the variance s.d.²/n; separately, its seeds' training verdicts; a cell keeps its seed count) and recomputes every estimator and fit; a cell with one seed cannot be resampled, so its accuracy gets Gaussian noise of the sweep's per-seed s.d. instead (a parametric bootstrap for those cells), and each edge is drawn uniformly in log2 η within its bracket (the grid cannot place it closer); intervals are percentile intervals; rules are compared by the paired bootstrap of their AIC differences"
+const bootstrapMethod = "each replicate resamples the seeds of every cell with replacement (its accuracies, widened about the cell mean to the larger of the cell's and the pooled s.d. and by √(n/(n−1)), so the replicate mean has the variance s.d.²/n; separately, its seeds' training verdicts; a cell keeps its seed count) and recomputes every estimator and fit, leaving out of the fits the points censored in that replicate (at their column's edge of the grid); a cell with one seed cannot be resampled, so its accuracy gets Gaussian noise of the sweep's per-seed s.d. instead (a parametric bootstrap for those cells), and each edge is drawn uniformly in log2 η within its bracket (the grid cannot place it closer); intervals are percentile intervals; rules are compared by the paired bootstrap of their AIC differences"
 
 // replicate is one bootstrap draw of every cell of a lattice.
 type replicate struct {

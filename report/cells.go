@@ -41,6 +41,9 @@ type colCell struct {
 	mean   float64
 	se     float64
 	n      int // seeds; 0: no data, the estimators skip the cell
+	// judged is set when the cell has a done or diverged seed: the column's
+	// judged span is what a best η is censored against (columnCensoring).
+	judged bool
 }
 
 // lattice is the grid as the seed analysis sees it: per batch size (row)
@@ -142,10 +145,11 @@ func (lt *lattice) seedSigma() (float64, string) {
 
 // row returns the ridge estimators' view of batch size bi from the given
 // accuracies (the observed ones or a bootstrap replicate).
-func (lt *lattice) row(accs [][]float64) []colCell {
+func (lt *lattice) row(bi int, accs [][]float64) []colCell {
 	col := make([]colCell, len(accs))
 	for li, a := range accs {
 		col[li] = lt.colCell(li, a)
+		col[li].judged = len(lt.trains[bi][li]) > 0
 	}
 	return col
 }
@@ -166,7 +170,7 @@ func (lt *lattice) colCell(li int, a []float64) colCell {
 func (lt *lattice) cells(g grid) []Cell {
 	var out []Cell
 	for bi, b := range lt.bs {
-		col := lt.row(lt.accs[bi])
+		col := lt.row(bi, lt.accs[bi])
 		best := argmaxIdx(col)
 		near := nearBest(col, best)
 		for li, lr := range lt.lrs {

@@ -59,9 +59,19 @@ type FitPoint struct {
 // beat it (fewer parameters), and the free ρ wins only when it beats the
 // measured one. Otherwise no rule wins: the rules are indistinguishable at
 // this noise.
+//
+// Censored points (Censoring) are not fitted. With fewer points inside the
+// grid than the target needs (MinRidgeFitPoints for the ridge,
+// MinRidgePoints for the edge), Fits and Differences are empty and Verdict
+// says how many points lie inside the grid and which way to extend it.
 type Comparison struct {
-	Target      string          `json:"target"`
-	Points      []FitPoint      `json:"points"`
+	Target string     `json:"target"`
+	Points []FitPoint `json:"points"` // the points inside the grid
+	// Censored are the points left out of the fits (Censoring).
+	Censored []FitPoint `json:"censored"`
+	// Replicates counts the bootstrap replicates the intervals are over:
+	// those with enough points inside the grid to refit.
+	Replicates  int             `json:"replicates"`
 	Fits        []RuleFit       `json:"fits"` // the order of Summary.Fits
 	Differences []AICDifference `json:"differences"`
 	Winner      string          `json:"winner"` // a Rule constant, or "" when none wins
@@ -110,22 +120,53 @@ func AIC(f Fit) float64 {
 	return float64(f.Points)*math.Log(math.Max(f.RMSE*f.RMSE, aicFloor)) + 2*float64(f.Params)
 }
 
-// compareRules fits the rules to the points and to every replicate's
-// points (same batch sizes, same order) and names the winner, if any.
-func compareRules(target string, pts []RidgePoint, reps [][]RidgePoint, meta Meta, rho float64) Comparison {
-	c := Comparison{Target: target}
-	for _, p := range pts {
-		c.Points = append(c.Points, FitPoint{B: p.B, Log2LR: math.Log2(p.LR)})
+// fitTarget is what a Comparison fits: the points inside the grid, each
+// bootstrap replicate's (the same batch sizes, less those censored in that
+// replicate), the censored points left out, the fewest points a fit needs
+// and, when there are fewer, why.
+type fitTarget struct {
+	name             string
+	points, censored []RidgePoint
+	reps             [][]RidgePoint
+	minPoints        int
+	tooFew           string
+}
+
+// add files a point under points or, when censored, under censored.
+func (t *fitTarget) add(censored bool, p RidgePoint) {
+	if censored {
+		t.censored = append(t.censored, p)
+		return
 	}
-	if len(pts) < MinRidgePoints {
-		c.Verdict = fmt.Sprintf("not fitted: %d point(s), %d needed", len(pts), MinRidgePoints)
+	t.points = append(t.points, p)
+}
+
+func fitPoints(pts []RidgePoint) []FitPoint {
+	out := []FitPoint{}
+	for _, p := range pts {
+		out = append(out, FitPoint{B: p.B, Log2LR: math.Log2(p.LR)})
+	}
+	return out
+}
+
+// compareRules fits the rules to the target's points and to every
+// replicate's that has enough of them, and names the winner, if any. With
+// too few points it fits nothing and the verdict says why.
+func compareRules(t fitTarget, meta Meta, rho float64) Comparison {
+	c := Comparison{Target: t.name, Points: fitPoints(t.points), Censored: fitPoints(t.censored)}
+	if len(t.points) < t.minPoints {
+		c.Verdict = t.tooFew
 		return c
 	}
-	fits := fitRules(pts, meta.N, meta.Sampling, rho)
+	fits := fitRules(t.points, meta.N, meta.Sampling, rho)
 	k := len(fits)
-	// per rule: C, ρ, RMSE, AIC of every replicate
+	// per rule: C, ρ, RMSE, AIC of every replicate with enough points
 	cs, rhos, rmses, aics := make([][]float64, k), make([][]float64, k), make([][]float64, k), make([][]float64, k)
-	for _, rp := range reps {
+	for _, rp := range t.reps {
+		if len(rp) < t.minPoints {
+			continue
+		}
+		c.Replicates++
 		for i, f := range fitRules(rp, meta.N, meta.Sampling, rho) {
 			cs[i] = append(cs[i], f.C)
 			rhos[i] = append(rhos[i], f.Rho)
@@ -143,15 +184,15 @@ func compareRules(target string, pts []RidgePoint, reps [][]RidgePoint, meta Met
 	}
 	for i := range fits {
 		for j := i + 1; j < k; j++ {
-			deltas := make([]float64, len(reps))
-			for r := range reps {
+			deltas := make([]float64, c.Replicates)
+			for r := range deltas {
 				deltas[r] = aics[i][r] - aics[j][r]
 			}
 			c.Differences = append(c.Differences, AICDifference{A: fits[i].Rule, B: fits[j].Rule,
 				Delta: AIC(fits[i]) - AIC(fits[j]), Interval: percentile(deltas)})
 		}
 	}
-	c.Winner, c.Verdict = c.verdict(len(reps))
+	c.Winner, c.Verdict = c.verdict(len(t.reps))
 	return c
 }
 
@@ -180,15 +221,20 @@ func (c Comparison) clears(w string) bool {
 	return true
 }
 
-// verdict names the winner (see Comparison) and says why, or why not.
-func (c Comparison) verdict(replicates int) (winner, why string) {
+// verdict names the winner (see Comparison) and says why, or why not;
+// drawn is the number of replicates drawn, c.Replicates those fitted.
+func (c Comparison) verdict(drawn int) (winner, why string) {
 	if len(c.Points) < MinComparePoints {
 		return "", fmt.Sprintf("not ranked: %d points; at least %d are needed (with two, LSSR with ρ free fits exactly)",
 			len(c.Points), MinComparePoints)
 	}
-	if replicates == 0 {
+	switch {
+	case drawn == 0:
 		return "", "not ranked: the bootstrap was skipped, so there is no interval to rank by"
+	case c.Replicates == 0:
+		return "", fmt.Sprintf("not ranked: none of the %d bootstrap replicates kept enough points inside the grid to refit", drawn)
 	}
+	replicates := c.Replicates
 	for _, f := range c.Fits { // in order, so LSSR (measured ρ) comes before ρ free
 		if f.OK() && c.clears(f.Rule) {
 			winner = f.Rule

@@ -41,6 +41,20 @@
 // seeds do. The rules are fitted to the edge too, at the middle of its
 // bracket in log2 η.
 //
+// # Censored points
+//
+// A best η at the grid's top or bottom η (more exactly, at the highest or
+// lowest η of its b with a done or diverged seed) says only that the
+// optimum is there or beyond it, and an edge at the highest such η that
+// the optimum's edge is there or higher: such points are censored
+// (Censoring). They are drawn hollow and left out of every rule fit, and
+// each bootstrap replicate leaves out the points censored in it. With
+// fewer than MinRidgeFitPoints ridge points (MinRidgePoints edge points)
+// inside the grid no rule is fitted, drawn or ranked, and the Comparison's
+// verdict says how many points lie inside and which way to extend
+// learning_rates, e.g. "0 of 3 points inside the grid; extend
+// learning_rates above 2^-6.6".
+//
 // # Intervals and the verdict
 //
 // Every estimate and fit has a percentile bootstrap interval (Options:
@@ -51,7 +65,8 @@
 // bootstrap of the AIC differences: a rule wins only when it beats every
 // other rule in the whole interval (Comparison); otherwise the summary says
 // the rules are indistinguishable at this noise. Summary.Best is that
-// winner on the ridge, and empty when there is none.
+// winner on the ridge, and empty when there is none (or nothing was
+// fitted).
 //
 // LSSR with replacement is McCandlish et al.'s noise-scale rule with
 // B_simple = 1/ρ − 1 (NoiseScaleNote).
@@ -62,7 +77,10 @@
 // move off it, so their intervals are quantised, and with one seed per cell
 // the ridge's noise is modelled, not measured. The edge-fit RMSE intervals
 // include the spread of the edge within its bracket, so they sit above the
-// RMSE at the bracket middles.
+// RMSE at the bracket middles. A replicate refits the batch sizes whose
+// point the data put inside the grid, less those censored in that
+// replicate; replicates left with too few points are dropped from the
+// intervals (Comparison.Replicates counts the others).
 //
 // # Curvature figures
 //

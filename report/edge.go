@@ -65,10 +65,10 @@ type EdgePoint struct {
 	B      int     `json:"b"`
 	LR     float64 `json:"lr"`      // the largest η that trains
 	NextLR float64 `json:"next_lr"` // the next judged η above it, which does not train; 0 when Censored
-	// Censored is set when the largest judged η of the grid trains: the
-	// edge is at or above LR, and it is not fitted.
-	Censored bool `json:"censored"`
-	Holes    int  `json:"holes"` // judged cells below LR that do not train
+	// Censoring is set when the largest judged η of this b trains: the edge
+	// is at or above LR, and it is not fitted.
+	Censoring
+	Holes int `json:"holes"` // judged cells below LR that do not train
 	// Log2Mid is the middle of [log2 LR, log2 NextLR], where the fits put
 	// the edge; Log2Interval its bootstrap interval (seeds resampled within
 	// cells, the edge drawn uniformly within its bracket).

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"math"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -36,13 +37,21 @@ func legendEntries(s *Summary, g grid, kind heatKind) legendColumns {
 			l.left = append(l.left, legendEntry{thumb: lineThumb(sty), text: fitLegendText(f, s.Best)})
 		}
 		if len(s.Fits) == 0 {
-			l.left = append(l.left, legendEntry{text: fmt.Sprintf(
-				"no rule fitted: %d ridge point(s), %d needed", len(s.Ridge), MinRidgePoints)})
+			// The reason, then what to run, one line each.
+			why, hint, _ := strings.Cut(s.RidgeFits.Verdict, "; ")
+			l.left = append(l.left, legendEntry{text: "no rule fitted to the ridge: " + why})
+			if hint != "" {
+				l.left = append(l.left, legendEntry{text: hint})
+			}
 		} else {
 			l.left = append(l.left, legendEntry{text: "ridge: " + shortVerdict(s.RidgeFits)})
 		}
 		if r, ok := s.RidgeBy(FitEstimator); ok && len(r.Points) > 0 {
-			l.right = append(l.right, legendEntry{thumb: ridgeThumb, text: "best η per b, parabola through the top 3 (bar: 95% bootstrap)"})
+			text := "best η per b, parabola through the top 3 (bar: 95% bootstrap)"
+			if len(s.RidgeFits.Censored) > 0 {
+				text = "best η per b, parabola through the top 3 (bar: 95%; hollow: censored)"
+			}
+			l.right = append(l.right, legendEntry{thumb: ridgeThumb, text: text})
 			l.right = append(l.right, legendEntry{thumb: cellThumb(func(c *draw.Canvas, r vg.Rectangle) {
 				col, _ := newViridis(0, 1).At(0.8)
 				c.SetColor(col)
@@ -63,6 +72,9 @@ func legendEntries(s *Summary, g grid, kind heatKind) legendColumns {
 		if f, ok := edgeFit(s); ok && kind.overlays {
 			l.left = append(l.left, legendEntry{thumb: lineThumb(edgeFitStyle), text: fmt.Sprintf(
 				"%s fitted to the edge (RMSE %.2f) · edge: %s", f.Rule, f.RMSE, shortVerdict(s.EdgeFits))})
+		} else if kind.overlays && len(s.EdgeFits.Fits) == 0 {
+			why, _, _ := strings.Cut(s.EdgeFits.Verdict, "; ")
+			l.left = append(l.left, legendEntry{text: "no rule fitted to the edge: " + why})
 		}
 	}
 	var divergedCells, unfinishedCells, mixedCells bool
@@ -103,7 +115,7 @@ func shortVerdict(c Comparison) string {
 	case c.Winner != "":
 		return c.Winner + " fits best beyond seed noise"
 	case len(c.Fits) == 0:
-		return "too few points to compare rules"
+		return "not fitted"
 	}
 	return "rules indistinguishable at this noise"
 }
@@ -113,7 +125,7 @@ func edgeThumb(c *draw.Canvas, r vg.Rectangle) {
 	y := (r.Min.Y + r.Max.Y) / 2
 	c.StrokeLine2(haloOf(edgeLine), r.Min.X, y, r.Max.X, y)
 	c.StrokeLine2(edgeLine, r.Min.X, y, r.Max.X, y)
-	drawEdgeMarker(c, vg.Point{X: (r.Min.X + r.Max.X) / 2, Y: y}, false)
+	edgeMarker.draw(c, vg.Point{X: (r.Min.X + r.Max.X) / 2, Y: y}, false)
 }
 
 // fitLegendText is e.g. "LSSR, measured ρ=2^-6.1 (RMSE 0.42) best".
@@ -163,7 +175,7 @@ func ridgeThumb(c *draw.Canvas, r vg.Rectangle) {
 	bar := draw.LineStyle{Color: color.White, Width: vg.Points(2)}
 	c.StrokeLine2(haloOf(bar), x, r.Min.Y-2, x, r.Max.Y+2)
 	c.StrokeLine2(bar, x, r.Min.Y-2, x, r.Max.Y+2)
-	drawRidgeMarker(c, vg.Point{X: x, Y: (r.Min.Y + r.Max.Y) / 2})
+	ridgeMarker.draw(c, vg.Point{X: x, Y: (r.Min.Y + r.Max.Y) / 2}, false)
 }
 
 // drawLegend draws the two columns, top-aligned, inside a light frame.

@@ -62,7 +62,7 @@ func renderPanels(w io.Writer, panels []Panel) error {
 	dc := draw.New(img)
 	page := draw.Crop(dc, margin, -margin, margin, -margin)
 
-	head := "test accuracy of " + fmt.Sprint(len(panels)) + " sweeps on one colour scale · white dots: best η per b (mean over seeds)"
+	head := "test accuracy of " + fmt.Sprint(len(panels)) + " sweeps on one colour scale · white dots: best η per b (mean over seeds; hollow: at the grid's edge, not fitted)"
 	hsty := shrinkToFit(textStyle(13, draw.XCenter, draw.YTop), head, page.Max.X-page.Min.X)
 	page.FillText(hsty, vg.Point{X: page.Center().X, Y: page.Max.Y}, head)
 	area := page

@@ -201,7 +201,8 @@ func haloOf(s draw.LineStyle) draw.LineStyle {
 }
 
 // ridgePlotter marks the best η of each b as one ridge estimator puts it,
-// with a bar over its bootstrap interval.
+// with a bar over its bootstrap interval; a censored point (at its
+// column's edge of the grid, not fitted) is a hollow marker.
 type ridgePlotter struct {
 	points []EstimatePoint
 }
@@ -220,13 +221,13 @@ func (p *ridgePlotter) Plot(c draw.Canvas, plt *plot.Plot) {
 		}
 	}
 	for _, r := range p.points {
-		drawRidgeMarker(&c, vg.Point{X: trX(math.Log2(float64(r.B))), Y: trY(r.Log2LR)})
+		ridgeMarker.draw(&c, vg.Point{X: trX(math.Log2(float64(r.B))), Y: trY(r.Log2LR)}, r.Censored)
 	}
 }
 
 // edgePlotter draws the stability edge: the largest η that still trains at
 // each b, joined by a line; an edge at the top of the grid (censored: it may
-// lie higher) is an open marker.
+// lie higher) is a hollow marker.
 type edgePlotter struct {
 	points []EdgePoint
 }
@@ -246,25 +247,61 @@ func (p *edgePlotter) Plot(c draw.Canvas, plt *plot.Plot) {
 		c.StrokeLines(edgeLine, line)
 	}
 	for i, e := range p.points {
-		drawEdgeMarker(&c, line[i], e.Censored)
+		edgeMarker.draw(&c, line[i], e.Censored)
 	}
 }
 
-// drawEdgeMarker draws a green square with a black edge, hollow when the
-// edge is censored.
-func drawEdgeMarker(c *draw.Canvas, pt vg.Point, open bool) {
-	const half, edge = 4.0, 1.5
-	c.DrawGlyphNoClip(draw.GlyphStyle{Color: color.Black, Radius: vg.Points(half + edge), Shape: draw.BoxGlyph{}}, pt)
-	inner := color.Color(okabeGreen)
-	if open {
-		inner = color.White
-	}
-	c.DrawGlyphNoClip(draw.GlyphStyle{Color: inner, Radius: vg.Points(half), Shape: draw.BoxGlyph{}}, pt)
+// The markers of the ridge (a white disc) and of the stability edge (a
+// green square), each in a black rim.
+var (
+	ridgeMarker = pointMarker{round: true, fill: color.White}
+	edgeMarker  = pointMarker{fill: okabeGreen}
+)
+
+// pointMarker is the marker of a ridge or stability-edge point.
+type pointMarker struct {
+	round bool // a disc; else a square
+	fill  color.Color
 }
 
-// drawRidgeMarker draws a white disc with a black edge.
-func drawRidgeMarker(c *draw.Canvas, pt vg.Point) {
-	const radius, edge = 4.0, 1.5
-	c.DrawGlyphNoClip(draw.GlyphStyle{Color: color.Black, Radius: vg.Points(radius + edge), Shape: draw.CircleGlyph{}}, pt)
-	c.DrawGlyphNoClip(draw.GlyphStyle{Color: color.White, Radius: vg.Points(radius), Shape: draw.CircleGlyph{}}, pt)
+// Sizes of a point marker, in points: the filled glyph's radius (half side
+// for the square) and its black rim; a hollow marker's ring of the fill
+// colour, its black rims and the radius of its centre line.
+const (
+	markerRadius = 4.0
+	markerRim    = 1.5
+	ringWidth    = 1.6
+	ringRim      = 1.0
+	ringRadius   = 4.8
+)
+
+// draw draws the marker at pt, unclipped: filled or, for a censored point
+// (hollow), a ring of the fill colour between two black rims through which
+// the cell shows, so that it reads "at least here" rather than "here".
+func (m pointMarker) draw(c *draw.Canvas, pt vg.Point, hollow bool) {
+	if !hollow {
+		var shape draw.GlyphDrawer = draw.BoxGlyph{}
+		if m.round {
+			shape = draw.CircleGlyph{}
+		}
+		c.DrawGlyphNoClip(draw.GlyphStyle{Color: color.Black, Radius: vg.Points(markerRadius + markerRim), Shape: shape}, pt)
+		c.DrawGlyphNoClip(draw.GlyphStyle{Color: m.fill, Radius: vg.Points(markerRadius), Shape: shape}, pt)
+		return
+	}
+	r := vg.Points(ringRadius)
+	var path vg.Path
+	if m.round {
+		path.Move(vg.Point{X: pt.X + r, Y: pt.Y})
+		path.Arc(pt, r, 0, 2*math.Pi)
+	} else {
+		path.Move(vg.Point{X: pt.X - r, Y: pt.Y - r})
+		path.Line(vg.Point{X: pt.X + r, Y: pt.Y - r})
+		path.Line(vg.Point{X: pt.X + r, Y: pt.Y + r})
+		path.Line(vg.Point{X: pt.X - r, Y: pt.Y + r})
+	}
+	path.Close()
+	c.SetLineStyle(draw.LineStyle{Color: color.Black, Width: vg.Points(ringWidth + 2*ringRim)})
+	c.Stroke(path)
+	c.SetLineStyle(draw.LineStyle{Color: m.fill, Width: vg.Points(ringWidth)})
+	c.Stroke(path)
 }

@@ -11,7 +11,10 @@ const (
 	// through it and its two η neighbours in log2 η. It falls back to the
 	// argmax at the grid's edge, when a neighbour has no done seed, or when
 	// the parabola does not open downward; the vertex is clamped to the
-	// neighbours' span.
+	// neighbours' span. An argmax at the edge of its column's judged cells
+	// makes the point censored (Censoring), whatever a parabola through the
+	// top three cells would say: its vertex would lie off the grid, where
+	// no cell constrains it.
 	EstimatorParabola = "parabola"
 	// EstimatorCentroid is the accuracy-weighted mean of log2 η over the
 	// cells within one standard error of the best (Cell.NearBest).
@@ -45,6 +48,7 @@ type EstimatePoint struct {
 	Log2Interval Interval `json:"log2_interval"`
 	// Fallback is set when the parabola estimator fell back to the argmax.
 	Fallback bool `json:"fallback,omitempty"`
+	Censoring
 }
 
 // Interval is a bootstrap percentile interval; NaN ends when no replicate

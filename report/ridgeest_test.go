@@ -5,12 +5,12 @@ import (
 	"testing"
 )
 
-// row builds a row at log2 η = 0, 1, 2, … from means (NaN: no seed), all
+// row builds a row at log2 η = 0, 1, 2, … from means (NaN: no run), all
 // with standard error se.
 func row(se float64, means ...float64) []colCell {
 	col := make([]colCell, len(means))
 	for i, m := range means {
-		col[i] = colCell{log2LR: float64(i), mean: m, se: se, n: 1}
+		col[i] = colCell{log2LR: float64(i), mean: m, se: se, n: 1, judged: true}
 		if math.IsNaN(m) {
 			col[i] = colCell{log2LR: float64(i)}
 		}

@@ -23,10 +23,10 @@ func writeSeedSections(p func(string, ...any), s *Summary) {
 	p("- every cell's mean, s.d., n and standard error are in [%s](%s)\n", FitJSONFile, FitJSONFile)
 
 	p("\n## Ridge: best η per batch size\n\n")
-	p("log2 η with its %.0f%% bootstrap interval in brackets. argmax: the highest seed mean; parabola: the vertex through the argmax and its two η neighbours (* = fell back to the argmax); centroid: the accuracy-weighted mean log2 η of the cells within one standard error of the best. The rules are fitted to the %s ridge.\n\n",
-		100*bs.Level, FitEstimator)
-	p("| b | argmax | parabola | centroid | best mean acc (%%) ± SE | seeds | cells within 1 SE (log2 η) |\n")
-	p("| ---: | --- | --- | --- | ---: | ---: | --- |\n")
+	p("log2 η with its %.0f%% bootstrap interval in brackets. argmax: the highest seed mean; parabola: the vertex through the argmax and its two η neighbours (* = fell back to the argmax); centroid: the accuracy-weighted mean log2 η of the cells within one standard error of the best. A best η at the highest or lowest η of its b with a done or diverged run (the grid's top or bottom, or next to cells with no finished run) is censored: the optimum is there or beyond it, so it is drawn hollow and not fitted. The rules are fitted to the %s ridge's points inside the grid, when there are at least %d.\n\n",
+		100*bs.Level, FitEstimator, MinRidgeFitPoints)
+	p("| b | argmax | parabola | centroid | best mean acc (%%) ± SE | seeds | cells within 1 SE (log2 η) | censored |\n")
+	p("| ---: | --- | --- | --- | ---: | ---: | --- | --- |\n")
 	arg, _ := s.RidgeBy(EstimatorArgmax)
 	par, _ := s.RidgeBy(EstimatorParabola)
 	cen, _ := s.RidgeBy(EstimatorCentroid)
@@ -36,17 +36,17 @@ func writeSeedSections(p func(string, ...any), s *Summary) {
 		if par.Points[i].Fallback {
 			fb = "*"
 		}
-		p("| %d | %s | %s%s | %s | %.2f ± %.2f | %d | %s |\n", a.B, log2WithCI(a.Log2LR, a.Log2Interval),
+		p("| %d | %s | %s%s | %s | %.2f ± %.2f | %d | %s | %s |\n", a.B, log2WithCI(a.Log2LR, a.Log2Interval),
 			log2WithCI(par.Points[i].Log2LR, par.Points[i].Log2Interval), fb,
 			log2WithCI(cen.Points[i].Log2LR, cen.Points[i].Log2Interval),
-			best.MeanAcc*sc, best.SEAcc*sc, best.Seeds, near)
+			best.MeanAcc*sc, best.SEAcc*sc, best.Seeds, near, censoredText(par.Points[i]))
 	}
 	if len(arg.Points) == 0 {
-		p("| – | – | – | – | – | 0 | – |\n")
+		p("| – | – | – | – | – | 0 | – | – |\n")
 	}
 
 	p("\n## Stability edge\n\n")
-	p("A run trains when it did not diverge and its final training loss is at most %.2g × the reference loss (%s). A cell trains when a strict majority of its done and diverged seeds train. The edge of a b is the largest η that trains below the first η from which nothing trains; cells below it that do not train are holes (too small an η to train in the epochs given, or a stray seed). An edge at the top of the grid is censored and not fitted. The fits place the edge in the middle of its bracket, in log2 η.\n\n",
+	p("A run trains when it did not diverge and its final training loss is at most %.2g × the reference loss (%s). A cell trains when a strict majority of its done and diverged seeds train. The edge of a b is the largest η that trains below the first η from which nothing trains; cells below it that do not train are holes (too small an η to train in the epochs given, or a stray seed). An edge at the highest η of its b with a done or diverged run (the top of the grid, unless the cells above have no finished run) is censored: the edge is there or higher, so it is drawn hollow and not fitted. The fits place the edge in the middle of its bracket, in log2 η.\n\n",
 		s.Edge.Margin, s.Edge.Reference)
 	p("| b | edge η | log2 | next η (fails) | holes | log2 middle [%.0f%% interval] |\n", 100*bs.Level)
 	p("| ---: | ---: | ---: | ---: | ---: | --- |\n")
@@ -61,18 +61,29 @@ func writeSeedSections(p func(string, ...any), s *Summary) {
 		p("| – | no cell trains | – | – | – | – |\n")
 	}
 
-	writeComparison(p, "Fits to the ridge", s.RidgeFits)
-	writeComparison(p, "Fits to the stability edge", s.EdgeFits)
+	writeComparison(p, "Fits to the ridge", s.RidgeFits, bs.Replicates)
+	writeComparison(p, "Fits to the stability edge", s.EdgeFits, bs.Replicates)
 	p("\n## The noise scale\n\n%s\n", NoiseScaleNote)
 }
 
 // writeComparison writes one rule comparison: the fits with intervals and
-// the verdict.
-func writeComparison(p func(string, ...any), heading string, c Comparison) {
+// the verdict; drawn is the number of bootstrap replicates drawn.
+func writeComparison(p func(string, ...any), heading string, c Comparison, drawn int) {
 	p("\n## %s\n\n", heading)
 	if len(c.Fits) == 0 {
 		p("No rule was fitted: %s.\n", c.Verdict)
 		return
+	}
+	if len(c.Censored) > 0 {
+		var bs []int
+		for _, q := range c.Censored {
+			bs = append(bs, q.B)
+		}
+		p("Censored, at the grid's edge, and left out: b = %s.\n\n", joinInts(bs))
+	}
+	if c.Replicates < drawn {
+		p("%d of the %d bootstrap replicates kept too few points inside the grid to refit (a replicate leaves out its own censored points); the intervals are over the other %d.\n\n",
+			drawn-c.Replicates, drawn, c.Replicates)
 	}
 	p("Least squares in log2 η over %d points; RMSE is in octaves of η. AIC = n·ln(RSS/n) + 2k (k = 2 for LSSR with ρ free): lower is better. Brackets: bootstrap intervals. The RMSE and AIC intervals are those of the refits to bootstrap replicates, each of which adds seed noise to the data, so they can sit above the fit to the data itself; compare rules by the paired ΔAIC intervals of the verdict, not by these.\n\n", len(c.Points))
 	p("| rule | C [interval] | log2 C | ρ [interval] | RMSE [interval] | AIC [interval] | params |\n")
@@ -91,6 +102,20 @@ func writeComparison(p func(string, ...any), heading string, c Comparison) {
 	} else {
 		p("\n**Verdict: no winner.** %s.\n", c.Verdict)
 	}
+}
+
+// censoredText is the ridge table's censored column: where the optimum
+// lies, or "–" for a point inside the grid.
+func censoredText(e EstimatePoint) string {
+	switch e.Side {
+	case CensoredAbove:
+		return "≥ 2^" + log2Str(e.LR)
+	case CensoredBelow:
+		return "≤ 2^" + log2Str(e.LR)
+	case CensoredBoth:
+		return "one η judged"
+	}
+	return "–"
 }
 
 func log2WithCI(x float64, iv Interval) string {

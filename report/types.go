@@ -78,11 +78,19 @@ const (
 	RuleSRSR     = "SRSR"        // √b/η = C
 )
 
-// MinRidgePoints is the fewest ridge points a rule is fitted to.
+// MinRidgePoints is the fewest points a Fit function fits, and the fewest
+// stability-edge points inside the grid the rules are fitted to.
 const MinRidgePoints = 2
 
+// MinRidgeFitPoints is the fewest ridge points inside the grid (not
+// censored, see Censoring) the rules are fitted to. With fewer no rule can
+// be ranked (MinComparePoints), and a curve through them would still read
+// as a finding.
+const MinRidgeFitPoints = MinComparePoints
+
 // Fit is a scaling rule fitted to a ridge by least squares in log2 η.
-// When there are fewer than MinRidgePoints points, or ρ is unusable, C and
+// The caller leaves censored points out (Censoring). When there are fewer
+// than MinRidgePoints points, or ρ is unusable, C and
 // RMSE are NaN (see OK).
 type Fit struct {
 	Rule   string  `json:"rule"`   // one of the Rule constants
@@ -131,8 +139,8 @@ type Summary struct {
 
 	// Fits holds the fits of RidgeFits without their intervals, in this
 	// order: LSSR with the measured ρ (when there is one), LSSR with ρ free,
-	// LSR and SRSR. Empty when the ridge has fewer than MinRidgePoints
-	// points.
+	// LSR and SRSR. Empty when the ridge has fewer than MinRidgeFitPoints
+	// points inside the grid; RidgeFits.Verdict then says why.
 	Fits []Fit
 	// Best is RidgeFits.Winner: the rule that beats every other on the
 	// ridge beyond bootstrap noise; empty when none does (or nothing was

@@ -129,17 +129,14 @@ func AnalyzeWith(meta Meta, runs []Run, opts Options) *Summary {
 	if maxSeeds(g) == 1 {
 		s.Notes = append(s.Notes, "One seed per cell: seed noise cannot be measured within a cell, so the bootstrap gives one-seed cells the noise estimated from neighbouring cells (Bootstrap.SeedSigmaFrom).")
 	}
-	if len(s.Ridge) < MinRidgePoints {
+	if len(s.Fits) == 0 {
 		s.Notes = append(s.Notes, fmt.Sprintf(
-			"Only %d ridge point(s): at least %d batch sizes with a done run are needed to fit a rule, so no rule was fitted or drawn.",
-			len(s.Ridge), MinRidgePoints))
+			"No rule was fitted to the ridge or drawn: %s. At least %d ridge points inside the grid are needed.",
+			s.RidgeFits.Verdict, MinRidgeFitPoints))
 		return s
 	}
 	if !isFinite(s.Rho.Value) {
 		s.Notes = append(s.Notes, "No ρ was measured, so LSSR was fitted with ρ free only.")
-	}
-	if len(s.Ridge) == MinRidgePoints {
-		s.Notes = append(s.Notes, "Two ridge points: LSSR with ρ free fits them exactly; its RMSE says nothing.")
 	}
 	return s
 }

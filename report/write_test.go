@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"math"
 	"os"
@@ -172,12 +173,15 @@ func readFitJSON(t *testing.T, path string) map[string]any {
 	return fj
 }
 
-// A two-point ridge without ρ: fits exist, some numbers are NaN, and
-// fit.json still parses with them as null.
+// A three-point ridge without ρ and one seed per cell: fits exist, some
+// numbers are NaN (ρ), and fit.json still parses with them as null.
 func TestFitJSONWritesNaNAsNull(t *testing.T) {
-	runs := []Run{
-		{JobID: "a", B: 8, LR: 0.1, State: StateDone, TestAcc: 0.5, TrainLoss: 0.1},
-		{JobID: "b", B: 16, LR: 0.2, State: StateDone, TestAcc: 0.6, TrainLoss: 0.1},
+	var runs []Run
+	for i, b := range []int{8, 16, 32} {
+		for j, acc := range []float64{0.5, 0.6, 0.55} { // best η inside the grid
+			runs = append(runs, Run{JobID: fmt.Sprint(b, j), B: b, LR: 0.1 * math.Exp2(float64(j+i)/4), State: StateDone,
+				TestAcc: acc, TrainLoss: 0.1})
+		}
 	}
 	s, err := WriteWith(t.TempDir(), sampleMeta, runs, Options{Replicates: 20})
 	if err != nil {
@@ -185,12 +189,15 @@ func TestFitJSONWritesNaNAsNull(t *testing.T) {
 	}
 	fj := readFitJSON(t, s.FitJSONPath)
 	fits := fj["ridge_fits"].(map[string]any)["fits"].([]any)
+	if len(fits) != 3 {
+		t.Fatalf("fit.json holds %d ridge fits, want 3 (no measured ρ): %v", len(fits), fits)
+	}
 	lsr := fits[1].(map[string]any)
 	if lsr["rule"] != RuleLSR || lsr["rho_interval"].(map[string]any)["lo"] != 0.0 {
 		t.Errorf("LSR entry %v", lsr)
 	}
 	if !strings.Contains(readFile(t, s.FitJSONPath), "null") {
-		t.Error("fit.json has no null although the sweep has one seed and two points")
+		t.Error("fit.json has no null although the sweep measured no ρ")
 	}
 }
 

@@ -19,6 +19,10 @@ train-loss.png, results.csv, summary.md and fit.json (every number: seed statist
 three ridge estimators with intervals, the edge, each rule's fit with its interval and AIC, and
 the verdict), plus rho_b.png and the curvature figures when the sweep measured them.
 
+A best η (or stability edge) at its column's top or bottom η is censored: it says only "at
+least here" (or "at most here"), so it is drawn hollow and not fitted. With too few points
+inside the grid no rule is fitted, and the report says which way to extend learning_rates.
+
 With several sweeps, each one's report goes to --out/NAME and panels.png draws their heatmaps
 side by side on one colour scale (default --out: report-NAME1-NAME2-...).`
 
@@ -138,12 +142,14 @@ func writeReport(l loadedSweep, out string, opts report.Options) (*report.Summar
 		fmt.Printf("wrote %s\n", sum.LossChange.Path)
 	}
 	fmt.Printf("wrote %s\n", sum.FitJSONPath)
+	// Without a winner the verdict says why: the rules cannot be told apart,
+	// or too few ridge points lie inside the grid to fit any.
 	switch {
 	case sum.Best != "":
 		if f, ok := sum.FitFor(sum.Best); ok {
 			fmt.Printf("%s: ridge follows %s beyond seed noise (RMSE %.2f octaves of η over %d ridge points)\n", name, sum.Best, f.RMSE, f.Points)
 		}
-	case len(sum.Fits) > 0:
+	case sum.RidgeFits.Verdict != "":
 		fmt.Printf("%s: ridge: %s\n", name, sum.RidgeFits.Verdict)
 	}
 	if v := sum.EdgeFits.Verdict; v != "" {

@@ -53,3 +53,32 @@ func TestReportSeveralSweeps(t *testing.T) {
 		}
 	}
 }
+
+// TestReportOptimumAboveTheGrid runs a two-η grid of learning rates so
+// small that accuracy still rises with η after two epochs, so every
+// column's best η is the top one: lssr report fits no rule, says why and
+// which way to extend the grid, and exits 0. No cell trains far enough to
+// have a stability edge.
+func TestReportOptimumAboveTheGrid(t *testing.T) {
+	dir := t.TempDir()
+	spec := strings.Replace(syntheticSpec("top", 2), "learning_rates: {log2_from: -4, log2_to: -2}", "learning_rates: [0.0001220703125, 0.000244140625]", 1)
+	writeFile(t, filepath.Join(dir, "top.yaml"), spec)
+	if r := runLSSR(t, dir, "sweep", "run", "--plain", "top.yaml"); r.code != 0 {
+		t.Fatalf("sweep: exit %d: %s", r.code, r.stderr)
+	}
+	r := runLSSR(t, dir, "report", "top", "--out", "rep")
+	if r.code != 0 {
+		t.Fatalf("report: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{
+		"top: ridge: 0 of 3 points inside the grid; extend learning_rates above 2^-12\n",
+		"top: stability edge: no cell trains, so there is no edge to fit\n",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("report output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "beyond seed noise") || strings.Contains(r.stdout, "ΔAIC") {
+		t.Errorf("report names a rule or prints ΔAIC although nothing was fitted:\n%s", r.stdout)
+	}
+}
