@@ -188,6 +188,8 @@ func (db *DB) Close() error {
 // when no writer holds it, and otherwise asks the writer's read service,
 // which answers each read from the latest commit (see the package doc);
 // it waits up to Options.Timeout for a writer that is starting or stopping.
+// fn runs again only when the service it asked stopped before answering
+// its first read.
 func (db *DB) View(fn func(*Tx) error) error {
 	if db.bolt != nil {
 		return guard(db.path, func() error {

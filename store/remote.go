@@ -18,6 +18,8 @@ type remoteReader struct {
 	enc  *gob.Encoder
 	dec  *gob.Decoder
 	path string
+	// answered counts the requests answered in this View.
+	answered int
 }
 
 var _ reader = (*remoteReader)(nil)
@@ -38,6 +40,11 @@ func (db *DB) viewRemote(fn func(*Tx) error) error {
 	r := &remoteReader{conn: conn, enc: gob.NewEncoder(conn), dec: gob.NewDecoder(conn), path: db.path}
 	err = fn(&Tx{r: r})
 	var lost *lostService
+	if errors.As(err, &lost) && r.answered == 0 {
+		// A writer that stopped listening just after this reader
+		// connected: fn has read nothing yet, so it may run again.
+		return errNoService
+	}
 	if errors.As(err, &lost) {
 		return fmt.Errorf("%s: %s, which served this read, stopped during it (%v); run the command again", db.path, holder, lost.err)
 	}
@@ -58,6 +65,7 @@ func (r *remoteReader) call(req request) (response, error) {
 	if err := r.dec.Decode(&resp); err != nil {
 		return resp, &lostService{err}
 	}
+	r.answered++
 	switch {
 	case resp.NoBucket:
 		return resp, errNoBucket
