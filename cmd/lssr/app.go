@@ -51,7 +51,7 @@ func unknownCommand(c *cli.Context) error {
 func sweepCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "sweep",
-		Usage: "run, resume, list, inspect, retry, cancel and export sweeps",
+		Usage: "run, resume, list, retry, cancel and export sweeps, and show their status",
 		Subcommands: []*cli.Command{
 			sweepRunCommand(),
 			sweepResumeCommand(),
