@@ -34,10 +34,11 @@ func exportDataCommand() *cli.Command {
 			&cli.BoolFlag{Name: "force", Usage: "replace --out if it exists"},
 		},
 		Action: func(c *cli.Context) error {
-			if c.NArg() != 1 {
-				return lssr.BadInput("export data: want one SWEEP argument, got %d (see 'lssr export data --help')", c.NArg())
+			name, err := oneArg(c, "SWEEP")
+			if err != nil {
+				return err
 			}
-			return runExportData(c.String("db"), c.Args().Get(0), c.String("split"), c.String("out"), c.Bool("force"))
+			return runExportData(c.String("db"), name, c.String("split"), c.String("out"), c.Bool("force"))
 		},
 	}
 }

@@ -37,10 +37,6 @@ func exportCommand() *cli.Command {
 			exportWeightsCommand(),
 			exportDataCommand(),
 		},
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return lssr.BadInput("%v", err)
-		},
-		Action: unknownCommand,
 	}
 }
 
@@ -63,7 +59,7 @@ func exportWeightsCommand() *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 2 {
-				return lssr.BadInput("export weights: want SWEEP and JOB arguments, got %d (see 'lssr export weights --help')", c.NArg())
+				return usagef(c.Command.HelpName, "want SWEEP and JOB arguments, got %d", c.NArg())
 			}
 			return runExportWeights(exportWeightsOptions{
 				db: c.String("db"), sweep: c.Args().Get(0), job: c.Args().Get(1),

@@ -35,7 +35,7 @@ func reportCommand() *cli.Command {
 		Action: func(c *cli.Context) error {
 			names := c.Args().Slice()
 			if len(names) == 0 {
-				return lssr.BadInput("report: want a sweep NAME (see 'lssr sweep list')")
+				return usagef(c.Command.HelpName, "want one or more sweep NAME arguments, got none")
 			}
 			colour := c.String("colour")
 			if colour != report.ColourMean && colour != report.ColourSE {
