@@ -16,10 +16,12 @@ func newApp() *cli.App {
 		Usage:                 "batch-size × learning-rate sweeps on CPUs, and whether the best η follows LSSR",
 		Description:           "Runs sweeps from a YAML spec on local worker processes, stores every run in one bbolt file,\nand draws test-accuracy heatmaps with the fitted LSSR, LSR and SRSR curves.\nGlobal options go before or after the command: 'lssr sweep status NAME --db x.db'.",
 		CustomAppHelpTemplate: cli.AppHelpTemplate + "\n" + exitHelp + "\n",
-		// The global flags: every command reads them, wherever they are
-		// written (interspersed).
+		// The global flags (all but --version, which only lssr itself
+		// takes): every command reads them, wherever they are written
+		// (interspersed).
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "db", Value: "lssr.db", EnvVars: []string{"LSSR_DB"}, Usage: "the lssr database file"},
+			&cli.BoolFlag{Name: "version", Usage: "print the version, commit, Go version, kernel path, CPU and OS/arch", DisableDefaultText: true},
 		},
 		Commands: []*cli.Command{
 			sweepCommand(),
@@ -28,13 +30,24 @@ func newApp() *cli.App {
 			measureCommand(),
 			jobCommand(),
 			workerCommand(),
+			versionCommand(),
 		},
 		// Errors go back to main, which prints them and picks the exit
 		// status after deferred closes (the bbolt file!) have run.
 		ExitErrHandler: func(*cli.Context, error) {},
+		Action:         rootAction,
 	}
 	prepare(app)
 	return app
+}
+
+// rootAction runs when no command is named: --version, else the help, else
+// an unknown command.
+func rootAction(c *cli.Context) error {
+	if c.Bool("version") && c.NArg() == 0 {
+		return printVersion(c)
+	}
+	return parentAction(c)
 }
 
 func sweepCommand() *cli.Command {

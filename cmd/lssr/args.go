@@ -13,7 +13,7 @@ const completionFlag = "--generate-bash-completion"
 
 // rootOnly names the flags of app.Flags that only lssr itself takes: they
 // stay put, while the other app flags are global.
-var rootOnly = map[string]bool{}
+var rootOnly = map[string]bool{"version": true}
 
 // interspersed puts a command line in the order urfave/cli v2 parses, which
 // stops reading flags at a command's first positional argument and knows a

@@ -69,6 +69,7 @@ func TestInterspersedRejectsUnknownFlags(t *testing.T) {
 		{"lssr sweep status X --summry=true", "sweep status: unknown flag --summry; did you mean --summary? (see 'lssr sweep status --help')"},
 		{"lssr sweep --summary status X", "sweep: unknown flag --summary (see 'lssr sweep --help')"},
 		{"lssr --out x report q", "unknown flag --out (see 'lssr --help')"},
+		{"lssr sweep status X --version", "sweep status: unknown flag --version (see 'lssr sweep status --help')"},
 		{"lssr sweep status X --db", "sweep status: flag --db needs a value (see 'lssr sweep status --help')"},
 		{"lssr report q --out", "report: flag --out needs a value (see 'lssr report --help')"},
 		{"lssr --db", "flag --db needs a value (see 'lssr --help')"},

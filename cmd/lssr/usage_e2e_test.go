@@ -6,9 +6,11 @@ package main
 
 import (
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/lssr/lssr/trainer/kernels"
 	"github.com/urfave/cli/v2"
 )
 
@@ -66,8 +68,8 @@ func checkUsageError(t *testing.T, args []string, r cmdResult, dir string, want 
 func TestUsageErrorsOfEveryCommand(t *testing.T) {
 	app := newApp()
 	paths := append([][]string{nil}, commandPaths(app.Commands, nil)...)
-	if len(paths) < 15 {
-		t.Fatalf("found %d commands, want at least 15: %v", len(paths), paths)
+	if len(paths) < 16 {
+		t.Fatalf("found %d commands, want at least 16: %v", len(paths), paths)
 	}
 	dir := t.TempDir()
 	for _, path := range paths {
@@ -133,6 +135,7 @@ func TestUsageErrorsSayWhatIsWrong(t *testing.T) {
 		{[]string{"report"}, "lssr: report: want one or more sweep NAME arguments, got none (see 'lssr report --help')"},
 		{[]string{"export", "weights", "a"}, "lssr: export weights: want SWEEP and JOB arguments, got 1"},
 		{[]string{"export", "data", "a", "b", "--out", "d.safetensors"}, "lssr: export data: want exactly one SWEEP argument, got 2"},
+		{[]string{"version", "x"}, `lssr: version: unexpected argument "x"`},
 		{[]string{"sweep", "status", "X", "--db"}, "lssr: sweep status: flag --db needs a value"},
 	} {
 		checkUsageError(t, tc.args, runLSSR(t, dir, tc.args...), dir, tc.want)
@@ -154,6 +157,28 @@ func TestGlobalFlagsAnywhere(t *testing.T) {
 	}
 	r := runWithEnv(t, dir, []string{"LSSR_DB=env.db"}, "sweep", "list")
 	checkUsageError(t, []string{"sweep", "list"}, r, dir, "no database at env.db")
+}
+
+func TestVersion(t *testing.T) {
+	want := []string{"lssr ", "\ncommit:  ", "\ngo:      " + runtime.Version() + "\n", "\nkernels: " + kernels.Path() + "\n",
+		"\ncpu:     ", "\nos/arch: " + runtime.GOOS + "/" + runtime.GOARCH + "\n"}
+	var first string
+	for _, args := range [][]string{{"--version"}, {"version"}, {"--db", "x.db", "--version"}} {
+		r := runLSSR(t, t.TempDir(), args...)
+		if r.code != 0 || r.stderr != "" {
+			t.Fatalf("lssr %v: exit %d, stderr %q", args, r.code, r.stderr)
+		}
+		for _, w := range want {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("lssr %v printed\n%s\nwithout %q", args, r.stdout, w)
+			}
+		}
+		if first == "" {
+			first = r.stdout
+		} else if r.stdout != first {
+			t.Errorf("lssr %v printed\n%s\nbut lssr --version\n%s", args, r.stdout, first)
+		}
+	}
 }
 
 // TestHelpEndsWithExitStatuses: every command's help, and lssr's, ends with
