@@ -31,6 +31,7 @@ func newApp() *cli.App {
 			jobCommand(),
 			workerCommand(),
 			versionCommand(),
+			completionCommand(),
 		},
 		// Errors go back to main, which prints them and picks the exit
 		// status after deferred closes (the bbolt file!) have run.

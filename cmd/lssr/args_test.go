@@ -81,3 +81,25 @@ func TestInterspersedRejectsUnknownFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestArgAt(t *testing.T) {
+	tests := []struct {
+		usage string
+		i     int
+		want  string
+	}{
+		{"NAME", 0, "NAME"},
+		{"NAME", 1, ""},
+		{"NAME [NAME...]", 0, "NAME"},
+		{"NAME [NAME...]", 5, "NAME"},
+		{"SWEEP JOB --out FILE.safetensors", 1, "JOB"},
+		{"SWEEP JOB --out FILE.safetensors", 2, ""},
+		{"bash|zsh", 0, "bash|zsh"},
+		{"", 0, ""},
+	}
+	for _, tc := range tests {
+		if got := argAt(tc.usage, tc.i); got != tc.want {
+			t.Errorf("argAt(%q, %d) = %q, want %q", tc.usage, tc.i, got, tc.want)
+		}
+	}
+}

@@ -33,6 +33,7 @@ func main() {
 // run runs the command line args (args[0] is the program).
 func run(ctx context.Context, args []string) error {
 	app := newApp()
+	app.Metadata = map[string]any{completingKey: completingWord(args)}
 	args, err := interspersed(app, args)
 	if err != nil {
 		return err

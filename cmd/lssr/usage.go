@@ -39,14 +39,19 @@ func usagef(cmd, format string, args ...any) error {
 //   - a command with subcommands shows its help when called alone and names
 //     an unknown subcommand, with a suggestion, otherwise (Action);
 //   - help is --help only, no "help" subcommand, and ends with the global
-//     flags and the exit statuses.
+//     flags and the exit statuses;
+//   - the shell completes its subcommands, flags and arguments (complete).
 //
 // A command that sets one of these itself keeps its own.
 func prepare(app *cli.App) {
 	app.OnUsageError = onUsageError
+	app.EnableBashCompletion = true
 	app.HideHelpCommand = true
 	if app.Action == nil {
 		app.Action = parentAction
+	}
+	if app.BashComplete == nil {
+		app.BashComplete = complete
 	}
 	global := "GLOBAL OPTIONS (before or after the command):\n"
 	for _, f := range globalFlags(app) {
@@ -61,6 +66,9 @@ func prepare(app *cli.App) {
 			c.HideHelpCommand = true
 			if c.Action == nil && len(c.Subcommands) > 0 {
 				c.Action = parentAction
+			}
+			if c.BashComplete == nil {
+				c.BashComplete = complete
 			}
 			if c.CustomHelpTemplate == "" {
 				c.CustomHelpTemplate = cli.CommandHelpTemplate

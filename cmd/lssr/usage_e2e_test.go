@@ -68,8 +68,8 @@ func checkUsageError(t *testing.T, args []string, r cmdResult, dir string, want 
 func TestUsageErrorsOfEveryCommand(t *testing.T) {
 	app := newApp()
 	paths := append([][]string{nil}, commandPaths(app.Commands, nil)...)
-	if len(paths) < 16 {
-		t.Fatalf("found %d commands, want at least 16: %v", len(paths), paths)
+	if len(paths) < 17 {
+		t.Fatalf("found %d commands, want at least 17: %v", len(paths), paths)
 	}
 	dir := t.TempDir()
 	for _, path := range paths {
@@ -136,6 +136,7 @@ func TestUsageErrorsSayWhatIsWrong(t *testing.T) {
 		{[]string{"export", "weights", "a"}, "lssr: export weights: want SWEEP and JOB arguments, got 1"},
 		{[]string{"export", "data", "a", "b", "--out", "d.safetensors"}, "lssr: export data: want exactly one SWEEP argument, got 2"},
 		{[]string{"version", "x"}, `lssr: version: unexpected argument "x"`},
+		{[]string{"completion", "fish"}, `lssr: completion: want bash or zsh, got "fish"`},
 		{[]string{"sweep", "status", "X", "--db"}, "lssr: sweep status: flag --db needs a value"},
 	} {
 		checkUsageError(t, tc.args, runLSSR(t, dir, tc.args...), dir, tc.want)
