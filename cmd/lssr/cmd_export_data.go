@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/internal/safetensors"
@@ -50,8 +49,8 @@ func runExportData(dbPath, name, split, out string, force bool) error {
 	case split != "train" && split != "test":
 		return lssr.BadInput("--split: want train or test, got %q", split)
 	}
-	if _, err := os.Lstat(out); err == nil && !force {
-		return lssr.BadInput("--out: %s exists; pass --force to replace it", out)
+	if err := checkOutFile("--out", out, force); err != nil {
+		return err
 	}
 	if err := requireDB(dbPath); err != nil {
 		return err

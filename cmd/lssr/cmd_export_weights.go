@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/lssr/lssr"
@@ -73,8 +72,8 @@ func runExportWeights(opts exportWeightsOptions) error {
 	if opts.out == "" {
 		return lssr.BadInput("export weights: --out FILE is required (see 'lssr export weights --help')")
 	}
-	if _, err := os.Lstat(opts.out); err == nil && !opts.force {
-		return lssr.BadInput("--out: %s exists; pass --force to replace it", opts.out)
+	if err := checkOutFile("--out", opts.out, opts.force); err != nil {
+		return err
 	}
 	if err := requireDB(opts.db); err != nil {
 		return err

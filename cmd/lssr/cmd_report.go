@@ -20,7 +20,12 @@ three ridge estimators with intervals, the edge, each rule's fit with its interv
 the verdict), plus rho_b.png and the curvature figures when the sweep measured them.
 
 With several sweeps, each one's report goes to --out/NAME and panels.png draws their heatmaps
-side by side on one colour scale (default --out: report-NAME1-NAME2-...).`
+side by side on one colour scale (default --out: report-NAME1-NAME2-...).
+
+--out is created when missing. A folder that holds a report lssr wrote (it has the file
+.lssr-report, or heatmap.png, fit.json and summary.md) is rewritten; a folder that holds other
+files needs --force, as the report replaces files of its names and removes stale figures; a
+path that is not a folder is bad input.`
 
 func reportCommand() *cli.Command {
 	return &cli.Command{
@@ -31,6 +36,7 @@ func reportCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Value: "", Usage: "output folder (default: report-NAME)"},
 			&cli.StringFlag{Name: "colour", Aliases: []string{"color"}, Value: report.ColourMean, Usage: "heatmap cells: mean (test accuracy over seeds) or se (its standard error)"},
+			&cli.BoolFlag{Name: "force", Usage: "write into an --out folder that holds files lssr did not write"},
 		},
 		Action: func(c *cli.Context) error {
 			names := c.Args().Slice()
@@ -45,6 +51,9 @@ func reportCommand() *cli.Command {
 			if out == "" {
 				out = "report-" + strings.Join(names, "-")
 			}
+			if err := checkReportDir(out, c.Bool("force")); err != nil {
+				return err
+			}
 			opts := report.Options{Colour: colour}
 			// Read every sweep first: a bad name writes nothing.
 			var loaded []loadedSweep
@@ -54,6 +63,9 @@ func reportCommand() *cli.Command {
 					return err
 				}
 				loaded = append(loaded, l)
+			}
+			if err := markReportDir(out); err != nil {
+				return err
 			}
 			if len(loaded) == 1 {
 				_, err := writeReport(loaded[0], out, opts)

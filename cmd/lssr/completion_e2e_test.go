@@ -86,7 +86,7 @@ func TestCompletionOffersCommandsFlagsAndSweepNames(t *testing.T) {
 		{[]string{"LSSR_DB=c.db"}, []string{"sweep", "run"}, nil, both},
 		{nil, []string{"sweep", "status", "--su"}, []string{"--summary"}, []string{"--help", "--db"}},
 		{nil, []string{"sweep", "status", "-"}, []string{"--summary", "--help", "-h", "--db"}, nil},
-		{nil, []string{"sweep", "export", "--"}, []string{"--format", "--out", "--db"}, nil},
+		{nil, []string{"sweep", "export", "--"}, []string{"--format", "--out", "--force", "--db"}, nil},
 		{nil, []string{"--"}, []string{"--db", "--version", "--help"}, nil},
 		{[]string{"LSSR_DB=c.db"}, []string{"sweep", "status", "--db"}, nil, both}, // its value: a file name
 		{nil, []string{"completion"}, []string{"bash", "zsh"}, nil},
