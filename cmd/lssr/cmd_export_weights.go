@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/lssr/lssr"
@@ -37,10 +36,6 @@ func exportCommand() *cli.Command {
 			exportWeightsCommand(),
 			exportDataCommand(),
 		},
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return lssr.BadInput("%v", err)
-		},
-		Action: unknownCommand,
 	}
 }
 
@@ -63,7 +58,7 @@ func exportWeightsCommand() *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 2 {
-				return lssr.BadInput("export weights: want SWEEP and JOB arguments, got %d (see 'lssr export weights --help')", c.NArg())
+				return usagef(c.Command.HelpName, "want SWEEP and JOB arguments, got %d", c.NArg())
 			}
 			return runExportWeights(exportWeightsOptions{
 				db: c.String("db"), sweep: c.Args().Get(0), job: c.Args().Get(1),
@@ -77,8 +72,8 @@ func runExportWeights(opts exportWeightsOptions) error {
 	if opts.out == "" {
 		return lssr.BadInput("export weights: --out FILE is required (see 'lssr export weights --help')")
 	}
-	if _, err := os.Lstat(opts.out); err == nil && !opts.force {
-		return lssr.BadInput("--out: %s exists; pass --force to replace it", opts.out)
+	if err := checkOutFile("--out", opts.out, opts.force); err != nil {
+		return err
 	}
 	if err := requireDB(opts.db); err != nil {
 		return err

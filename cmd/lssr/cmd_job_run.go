@@ -38,7 +38,6 @@ func jobCommand() *cli.Command {
 				return runJob(c, path)
 			},
 		}},
-		Action: unknownCommand,
 	}
 }
 

@@ -63,8 +63,8 @@ func measureCommand() *cli.Command {
 			&cli.StringFlag{Name: "precision", Value: "float64", Usage: "float64, or float32 as training computes"},
 		},
 		Action: func(c *cli.Context) error {
-			if c.NArg() != 0 {
-				return badArgs(c)
+			if err := noArgs(c); err != nil {
+				return err
 			}
 			for _, name := range []string{"weights", "data"} {
 				if c.String(name) == "" {

@@ -24,7 +24,12 @@ least here" (or "at most here"), so it is drawn hollow and not fitted. With too 
 inside the grid no rule is fitted, and the report says which way to extend learning_rates.
 
 With several sweeps, each one's report goes to --out/NAME and panels.png draws their heatmaps
-side by side on one colour scale (default --out: report-NAME1-NAME2-...).`
+side by side on one colour scale (default --out: report-NAME1-NAME2-...).
+
+--out is created when missing. A folder that holds a report lssr wrote (it has the file
+.lssr-report, or heatmap.png, fit.json and summary.md) is rewritten; a folder that holds other
+files needs --force, as the report replaces files of its names and removes stale figures; a
+path that is not a folder is bad input.`
 
 func reportCommand() *cli.Command {
 	return &cli.Command{
@@ -35,11 +40,12 @@ func reportCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Value: "", Usage: "output folder (default: report-NAME)"},
 			&cli.StringFlag{Name: "colour", Aliases: []string{"color"}, Value: report.ColourMean, Usage: "heatmap cells: mean (test accuracy over seeds) or se (its standard error)"},
+			&cli.BoolFlag{Name: "force", Usage: "write into an --out folder that holds files lssr did not write"},
 		},
 		Action: func(c *cli.Context) error {
 			names := c.Args().Slice()
 			if len(names) == 0 {
-				return lssr.BadInput("report: want a sweep NAME (see 'lssr sweep list')")
+				return usagef(c.Command.HelpName, "want one or more sweep NAME arguments, got none")
 			}
 			colour := c.String("colour")
 			if colour != report.ColourMean && colour != report.ColourSE {
@@ -48,6 +54,9 @@ func reportCommand() *cli.Command {
 			out := c.String("out")
 			if out == "" {
 				out = "report-" + strings.Join(names, "-")
+			}
+			if err := checkReportDir(out, c.Bool("force")); err != nil {
+				return err
 			}
 			opts := report.Options{Colour: colour}
 			// Read every sweep first: a bad name writes nothing.
@@ -58,6 +67,9 @@ func reportCommand() *cli.Command {
 					return err
 				}
 				loaded = append(loaded, l)
+			}
+			if err := markReportDir(out); err != nil {
+				return err
 			}
 			if len(loaded) == 1 {
 				_, err := writeReport(loaded[0], out, opts)

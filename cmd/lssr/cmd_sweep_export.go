@@ -21,13 +21,14 @@ func sweepExportCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "csv", Usage: "csv or json"},
 			&cli.StringFlag{Name: "out", Usage: "write to this file (atomically) instead of standard output"},
+			&cli.BoolFlag{Name: "force", Usage: "replace --out if it exists"},
 		},
 		Action: func(c *cli.Context) error {
 			name, err := oneArg(c, "NAME")
 			if err != nil {
 				return err
 			}
-			return runSweepExport(c.String("db"), name, c.String("format"), c.String("out"))
+			return runSweepExport(c.String("db"), name, c.String("format"), c.String("out"), c.Bool("force"))
 		},
 	}
 }
@@ -54,9 +55,14 @@ type exportRow struct {
 var exportHeader = []string{"sweep", "job_id", "b", "lr", "seed", "state", "attempts", "test_acc",
 	"train_loss", "train_acc", "rho", "rho_b", "epochs", "steps", "seconds"}
 
-func runSweepExport(dbPath, name, format, out string) error {
+func runSweepExport(dbPath, name, format, out string, force bool) error {
 	if format != "csv" && format != "json" {
 		return lssr.BadInput("--format: want csv or json, got %q", format)
+	}
+	if out != "" {
+		if err := checkOutFile("--out", out, force); err != nil {
+			return err
+		}
 	}
 	db, err := store.Open(dbPath, store.Options{ReadOnly: true})
 	if err != nil {

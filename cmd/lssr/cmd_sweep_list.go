@@ -14,8 +14,8 @@ func sweepListCommand() *cli.Command {
 		Name:  "list",
 		Usage: "list the sweeps in the database",
 		Action: func(c *cli.Context) error {
-			if c.NArg() != 0 {
-				return badArgs(c)
+			if err := noArgs(c); err != nil {
+				return err
 			}
 			return runSweepList(c.String("db"))
 		},

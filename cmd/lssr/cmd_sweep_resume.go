@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/lssr/lssr"
 
 	"github.com/lssr/lssr/store"
 	"github.com/lssr/lssr/trainer"
@@ -16,9 +15,6 @@ func sweepResumeCommand() *cli.Command {
 		Usage:     "continue a stored sweep: finished jobs never run again, interrupted ones continue from their checkpoints",
 		ArgsUsage: "NAME",
 		Flags:     runFlags(),
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return lssr.BadInput("%v", err)
-		},
 		Action: func(c *cli.Context) error {
 			name, err := oneArg(c, "NAME")
 			if err != nil {

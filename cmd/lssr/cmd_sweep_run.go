@@ -56,11 +56,6 @@ func sweepRunCommand() *cli.Command {
 			Usage:       fmt.Sprintf("refuse a spec that expands to more jobs than this, at most %d", sweeps.MaxJobsCeiling),
 			DefaultText: fmt.Sprintf("$%s, else %d", maxJobsEnv, sweeps.MaxJobs),
 		}),
-		// A flag value that is no number is bad input like any other:
-		// one line and exit status 2, not the help text.
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return lssr.BadInput("%v", err)
-		},
 		Action: func(c *cli.Context) error {
 			file, err := oneArg(c, "FILE")
 			if err != nil {

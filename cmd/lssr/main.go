@@ -25,10 +25,20 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	app := newApp()
-	err := app.RunContext(ctx, interspersed(app, os.Args))
+	err := run(ctx, os.Args)
 	stop()
 	os.Exit(exitCode(err))
+}
+
+// run runs the command line args (args[0] is the program).
+func run(ctx context.Context, args []string) error {
+	app := newApp()
+	app.Metadata = map[string]any{completingKey: completingWord(args)}
+	args, err := interspersed(app, args)
+	if err != nil {
+		return err
+	}
+	return app.RunContext(ctx, args)
 }
 
 // exitCode prints err as one line and maps it to the exit status; this is

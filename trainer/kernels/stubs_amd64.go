@@ -11,6 +11,16 @@ var useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 // haveAsm reports whether this build and CPU can run the assembly kernels.
 var haveAsm = useAsm
 
+// Path names the kernel path in use: PathAVX2 when the CPU has AVX2 and FMA,
+// else PathPureGo. Results of the two paths may differ in the last bits (the
+// assembly fuses multiply-adds), so a job's provenance records it.
+func Path() string {
+	if useAsm {
+		return PathAVX2
+	}
+	return PathPureGo
+}
+
 func init() {
 	if useAsm {
 		kernel = gemmKernelAVX2

@@ -10,6 +10,10 @@ var (
 	haveAsm = false
 )
 
+// Path names the kernel path in use: always PathPureGo in this build (see
+// the amd64 Path for the other).
+func Path() string { return PathPureGo }
+
 func gemmKernelAVX2(k int, a, b, c *float32, ldc int, beta float32, bias *float32, act int) {
 	panic("kernels: assembly kernel called without assembly")
 }
