@@ -40,6 +40,9 @@ type Options struct {
 	// HangTimeout, when > 0, kills an attempt that reports no progress for
 	// that long (a hung worker) and retries the job on a fresh worker.
 	HangTimeout time.Duration
+	// Select, if set, says which of the sweep's jobs to run: those of the
+	// grid its spec has now (a shrunk grid keeps the others stored, unrun).
+	Select func(lssr.Job) bool
 }
 
 // ErrHung is wrapped by the error stored for an attempt that reported no
@@ -60,7 +63,7 @@ func Run(ctx context.Context, db *store.DB, sweep string, exec Executor, opts Op
 	if opts.Observer == nil {
 		opts.Observer = nopObserver{}
 	}
-	q, total, finished, err := requeue(db, sweep)
+	q, total, finished, err := requeue(db, sweep, opts.Select)
 	if err != nil {
 		return err
 	}
@@ -78,18 +81,24 @@ func Run(ctx context.Context, db *store.DB, sweep string, exec Executor, opts Op
 }
 
 // requeue turns jobs left running into pending ones and returns the pending
-// queue in expansion order.
-func requeue(db *store.DB, sweep string) (queue []string, total, finished int, err error) {
+// queue of the selected jobs (all when sel is nil) in expansion order, with
+// the counts of selected and finished selected jobs.
+func requeue(db *store.DB, sweep string, sel func(lssr.Job) bool) (queue []string, total, finished int, err error) {
 	err = db.Update(func(tx *store.Tx) error {
 		jobs, err := tx.Jobs(sweep)
 		if err != nil {
 			return err
 		}
-		total = len(jobs)
 		for _, rec := range jobs {
+			selected := sel == nil || sel(rec.Job)
+			if selected {
+				total++
+			}
 			switch {
 			case rec.State.Finished():
-				finished++
+				if selected {
+					finished++
+				}
 				continue
 			case rec.State == store.StateRunning:
 				rec.State = store.StatePending
@@ -98,7 +107,9 @@ func requeue(db *store.DB, sweep string) (queue []string, total, finished int, e
 					return err
 				}
 			}
-			queue = append(queue, rec.Job.ID)
+			if selected {
+				queue = append(queue, rec.Job.ID)
+			}
 		}
 		return nil
 	})

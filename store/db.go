@@ -142,6 +142,20 @@ func (db *DB) initSchema() error {
 	if db.opts.ReadOnly {
 		return db.View(check)
 	}
+	// An existing database is only read here: a command that then refuses
+	// its input leaves the file as it was, to the byte.
+	fresh := false
+	err := db.View(func(tx *Tx) error {
+		_, err := tx.r.get([][]byte{bucketMeta}, keySchema)
+		fresh = errors.Is(err, errNoBucket)
+		if fresh {
+			return nil
+		}
+		return check(tx)
+	})
+	if err != nil || !fresh {
+		return err
+	}
 	return db.Update(func(tx *Tx) error {
 		if err := check(tx); err != nil {
 			return err

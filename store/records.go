@@ -1,6 +1,9 @@
 package store
 
 import (
+	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/lssr/lssr"
@@ -33,13 +36,69 @@ func (s State) Finished() bool {
 
 // SweepRecord describes one sweep.
 type SweepRecord struct {
-	Name    string    `json:"name"`
-	Source  []byte    `json:"source"` // the spec's YAML as last run
-	Path    string    `json:"path"`   // where the spec was read from
-	Workers int       `json:"workers"`
-	Created time.Time `json:"created"`
-	Updated time.Time `json:"updated"`
-	Jobs    int       `json:"jobs"`
+	Name    string `json:"name"`
+	Source  []byte `json:"source"` // the spec's YAML as last run
+	Path    string `json:"path"`   // where the spec was read from
+	Workers int    `json:"workers"`
+	// RunWorkers is how many jobs the latest run of the sweep ran at once
+	// (worker processes, or the Slurm array's throttle), for the ETA; 0 in
+	// records written before it was kept.
+	RunWorkers int       `json:"run_workers,omitempty"`
+	Created    time.Time `json:"created"`
+	Updated    time.Time `json:"updated"`
+	Jobs       int       `json:"jobs"`
+	// Config is the configuration every job of the sweep shares (all that
+	// enters a job's ID but b, η and seed). Sweeps stored before it was kept
+	// have none; ConfigGroups finds theirs from their jobs.
+	Config *lssr.Config `json:"config,omitempty"`
+}
+
+// ConfigGroup is one configuration among a sweep's jobs and how many jobs
+// have it.
+type ConfigGroup struct {
+	Config lssr.Config
+	Jobs   int
+}
+
+// ConfigGroups groups jobs by configuration, in order of first appearance.
+// More than one group means the sweep mixes configurations: a sweep stored
+// before lssr kept one configuration per sweep, and run again with an edited
+// spec.
+func ConfigGroups(jobs []JobRecord) []ConfigGroup {
+	var groups []ConfigGroup
+next:
+	for _, j := range jobs {
+		c := j.Job.Config()
+		for i := range groups {
+			if groups[i].Config.Equal(c) {
+				groups[i].Jobs++
+				continue next
+			}
+		}
+		groups = append(groups, ConfigGroup{Config: c, Jobs: 1})
+	}
+	return groups
+}
+
+// DescribeGroups says how the configurations of several groups differ:
+// "training.epochs 5 (40 jobs), training.epochs 6 (4 jobs)".
+func DescribeGroups(groups []ConfigGroup) string {
+	fields := map[string]bool{}
+	var names []string
+	for _, g := range groups[1:] {
+		for _, c := range groups[0].Config.Diff(g.Config) {
+			if !fields[c.Field] {
+				fields[c.Field] = true
+				names = append(names, c.Field)
+			}
+		}
+	}
+	sort.Strings(names)
+	var parts []string
+	for _, g := range groups {
+		parts = append(parts, fmt.Sprintf("%s (%d jobs)", g.Config.Describe(names), g.Jobs))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // JobRecord is one job's state and, once finished, its final metrics.

@@ -124,6 +124,15 @@ func (t *Tx) AddJobs(sweep string, jobs []lssr.Job) (int, error) {
 	return added, nil
 }
 
+// DeleteSweep removes a sweep and everything stored of it: its record, jobs,
+// series, weights, checkpoints and retired records.
+func (t *Tx) DeleteSweep(name string) error {
+	if _, err := t.sweepBucket(name); err != nil {
+		return err
+	}
+	return t.tx.Bucket(bucketSweeps).DeleteBucket([]byte(name))
+}
+
 // Sweep reads one sweep's record.
 func (t *Tx) Sweep(name string) (SweepRecord, error) {
 	var rec SweepRecord

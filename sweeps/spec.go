@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -254,6 +255,27 @@ func (s *Spec) lineOf(msg string) int {
 		f = f[:dot]
 	}
 	return s.lines["dataset"]
+}
+
+// Rename gives the spec another sweep name (`lssr sweep run --as NAME`),
+// checked as the spec's name: would be.
+func (s *Spec) Rename(name string) error {
+	if !namePattern.MatchString(name) {
+		return lssr.BadInput("--as: must be 1–64 characters from A–Z a–z 0–9 . _ - starting with a letter or digit (it is used in file names), got %q", name)
+	}
+	s.Name = name
+	return nil
+}
+
+// Config is the configuration every job of the spec shares: all that enters
+// a job's ID but b, η and seed.
+func (s *Spec) Config() lssr.Config {
+	return lssr.Job{Dataset: s.Dataset, Model: s.Model, Loss: s.Loss, Training: s.Training}.Config()
+}
+
+// InGrid reports whether the grid has the cell (b, η) and the seed.
+func (g Grid) InGrid(b int, lr float64, seed uint64) bool {
+	return slices.Contains(g.BatchSizes, b) && slices.Contains(g.LearningRates, lr) && slices.Contains(g.Seeds, seed)
 }
 
 // Jobs expands the grid into one job per (b, η, seed): b-major, then η, then

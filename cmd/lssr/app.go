@@ -54,7 +54,7 @@ func rootAction(c *cli.Context) error {
 func sweepCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "sweep",
-		Usage: "run, resume, list, retry, cancel and export sweeps, and show their status",
+		Usage: "run, resume, list, show, retry, cancel, export and delete sweeps, and show their status",
 		Subcommands: []*cli.Command{
 			sweepRunCommand(),
 			sweepResumeCommand(),
@@ -63,6 +63,8 @@ func sweepCommand() *cli.Command {
 			sweepRetryCommand(),
 			sweepCancelCommand(),
 			sweepExportCommand(),
+			sweepShowCommand(),
+			sweepDeleteCommand(),
 		},
 	}
 }

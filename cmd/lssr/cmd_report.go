@@ -41,6 +41,7 @@ func reportCommand() *cli.Command {
 			&cli.StringFlag{Name: "out", Value: "", Usage: "output folder (default: report-NAME)"},
 			&cli.StringFlag{Name: "colour", Aliases: []string{"color"}, Value: report.ColourMean, Usage: "heatmap cells: mean (test accuracy over seeds) or se (its standard error)"},
 			&cli.BoolFlag{Name: "force", Usage: "write into an --out folder that holds files lssr did not write"},
+			&cli.BoolFlag{Name: "all", Usage: allFlagUsage},
 		},
 		Action: func(c *cli.Context) error {
 			names := c.Args().Slice()
@@ -62,7 +63,7 @@ func reportCommand() *cli.Command {
 			// Read every sweep first: a bad name writes nothing.
 			var loaded []loadedSweep
 			for _, name := range names {
-				l, err := loadSweep(c.String("db"), name)
+				l, err := loadSweep(c.String("db"), name, c.Bool("all"))
 				if err != nil {
 					return err
 				}
@@ -100,24 +101,24 @@ type loadedSweep struct {
 	runs []report.Run
 }
 
-// loadSweep reads a sweep's runs and spec from the database.
-func loadSweep(dbPath, name string) (loadedSweep, error) {
+// loadSweep reads a sweep's runs (those of its current grid, or all) and
+// spec from the database. A sweep whose runs mix configurations is refused.
+func loadSweep(dbPath, name string, all bool) (loadedSweep, error) {
 	db, err := store.Open(dbPath, store.Options{ReadOnly: true})
 	if err != nil {
 		return loadedSweep{}, err
 	}
 	defer db.Close()
-	var rec store.SweepRecord
+	var sel selection
 	var runs []report.Run
 	err = db.View(func(tx *store.Tx) error {
-		if rec, err = tx.Sweep(name); err != nil {
+		if sel, err = selectJobs(tx, name, all); err != nil {
 			return err
 		}
-		jobs, err := tx.Jobs(name)
-		if err != nil {
+		if err := sel.refuseMixed("a report"); err != nil {
 			return err
 		}
-		for _, j := range jobs {
+		for _, j := range sel.jobs {
 			series, err := tx.Series(name, j.Job.ID)
 			if err != nil {
 				return err
@@ -129,11 +130,10 @@ func loadSweep(dbPath, name string) (loadedSweep, error) {
 	if err != nil {
 		return loadedSweep{}, err
 	}
-	spec, err := storedSpec(rec)
-	if err != nil {
-		return loadedSweep{}, fmt.Errorf("stored spec of %s: %w", name, err)
+	if note := sel.outsideNote(); note != "" {
+		fmt.Printf("%s: %s\n", name, note)
 	}
-	return loadedSweep{name: name, meta: reportMeta(spec), runs: runs}, nil
+	return loadedSweep{name: name, meta: reportMeta(sel.spec), runs: runs}, nil
 }
 
 // writeReport writes one sweep's report into out and returns its summary.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strconv"
 
@@ -22,13 +23,14 @@ func sweepExportCommand() *cli.Command {
 			&cli.StringFlag{Name: "format", Value: "csv", Usage: "csv or json"},
 			&cli.StringFlag{Name: "out", Usage: "write to this file (atomically) instead of standard output"},
 			&cli.BoolFlag{Name: "force", Usage: "replace --out if it exists"},
+			&cli.BoolFlag{Name: "all", Usage: allFlagUsage},
 		},
 		Action: func(c *cli.Context) error {
 			name, err := oneArg(c, "NAME")
 			if err != nil {
 				return err
 			}
-			return runSweepExport(c.String("db"), name, c.String("format"), c.String("out"), c.Bool("force"))
+			return runSweepExport(c.String("db"), name, c.String("format"), c.String("out"), c.Bool("force"), c.Bool("all"))
 		},
 	}
 }
@@ -55,7 +57,7 @@ type exportRow struct {
 var exportHeader = []string{"sweep", "job_id", "b", "lr", "seed", "state", "attempts", "test_acc",
 	"train_loss", "train_acc", "rho", "rho_b", "epochs", "steps", "seconds"}
 
-func runSweepExport(dbPath, name, format, out string, force bool) error {
+func runSweepExport(dbPath, name, format, out string, force, all bool) error {
 	if format != "csv" && format != "json" {
 		return lssr.BadInput("--format: want csv or json, got %q", format)
 	}
@@ -69,16 +71,22 @@ func runSweepExport(dbPath, name, format, out string, force bool) error {
 		return err
 	}
 	defer db.Close()
-	var rows []exportRow
-	err = db.View(func(tx *store.Tx) error {
-		jobs, err := tx.Jobs(name)
-		for _, j := range jobs {
-			rows = append(rows, toExportRow(name, j))
-		}
+	var sel selection
+	err = db.View(func(tx *store.Tx) (err error) {
+		sel, err = selectJobs(tx, name, all)
 		return err
 	})
 	if err != nil {
 		return err
+	}
+	for _, note := range []string{sel.outsideNote(), sel.mixed()} {
+		if note != "" {
+			fmt.Fprintln(os.Stderr, "lssr: note: "+note)
+		}
+	}
+	rows := make([]exportRow, 0, len(sel.jobs))
+	for _, j := range sel.jobs {
+		rows = append(rows, toExportRow(name, j))
 	}
 	var buf bytes.Buffer
 	if format == "json" {

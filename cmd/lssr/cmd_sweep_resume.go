@@ -52,5 +52,5 @@ func runSweepResume(ctx context.Context, name string, opts runOptions) error {
 	}
 	fmt.Printf("resuming sweep %s from %s\n", name, db.Path())
 	opts.slurm = opts.slurm.withSpec(spec.Executor)
-	return runStored(ctx, db, name, rec.Workers, opts)
+	return runStored(ctx, db, spec, opts)
 }

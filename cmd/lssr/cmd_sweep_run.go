@@ -22,7 +22,8 @@ type runOptions struct {
 	maxAttempts int
 	hangTimeout time.Duration
 	plain       bool
-	maxJobs     int // `sweep run` only: the spec's job limit
+	maxJobs     int    // `sweep run` only: the spec's job limit
+	as          string // `sweep run` only: the sweep's name instead of the spec's
 	slurm       slurmOptions
 }
 
@@ -51,7 +52,9 @@ func sweepRunCommand() *cli.Command {
 		ArgsUsage: "FILE.yaml",
 		// The job limit is checked when a spec file is read, so only run
 		// takes it; resume reads a spec that passed it already.
-		Flags: append(runFlags(), &cli.IntFlag{
+		Flags: append(runFlags(), &cli.StringFlag{
+			Name: "as", Usage: "run the spec as a sweep of this name instead of the spec's name: (for an edited spec whose sweep exists)",
+		}, &cli.IntFlag{
 			Name: "max-jobs", Value: sweeps.MaxJobs,
 			Usage:       fmt.Sprintf("refuse a spec that expands to more jobs than this, at most %d", sweeps.MaxJobsCeiling),
 			DefaultText: fmt.Sprintf("$%s, else %d", maxJobsEnv, sweeps.MaxJobs),
@@ -65,6 +68,7 @@ func sweepRunCommand() *cli.Command {
 			if opts.maxJobs, err = readMaxJobs(c); err != nil {
 				return err
 			}
+			opts.as = c.String("as")
 			return runSweepRun(c.Context, file, opts)
 		},
 	}
@@ -101,6 +105,11 @@ func runSweepRun(ctx context.Context, file string, opts runOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.as != "" {
+		if err := spec.Rename(opts.as); err != nil {
+			return err
+		}
+	}
 	if err := checkRunOptions(opts); err != nil {
 		return err
 	}
@@ -121,8 +130,11 @@ func runSweepRun(ctx context.Context, file string, opts runOptions) error {
 	default:
 		fmt.Printf("sweep %s exists: continuing it\n", spec.Name)
 	}
+	if prep.Outside > 0 {
+		fmt.Printf("sweep %s: %d stored jobs are outside this grid: kept, and left out of status, export and report unless --all\n", spec.Name, prep.Outside)
+	}
 	opts.slurm = opts.slurm.withSpec(spec.Executor)
-	return runStored(ctx, db, spec.Name, spec.Workers, opts)
+	return runStored(ctx, db, spec, opts)
 }
 
 func checkRunOptions(opts runOptions) error {
@@ -138,11 +150,14 @@ func checkRunOptions(opts runOptions) error {
 	return opts.slurm.check()
 }
 
-// runStored runs the pending jobs of a stored sweep on local workers.
-func runStored(ctx context.Context, db *store.DB, name string, specWorkers int, opts runOptions) error {
+// runStored runs the pending jobs of a stored sweep that lie in its spec's
+// grid, on local workers or through Slurm.
+func runStored(ctx context.Context, db *store.DB, spec *sweeps.Spec, opts runOptions) error {
+	name := spec.Name
+	inGrid := func(j lssr.Job) bool { return spec.Grid.InGrid(j.BatchSize, j.LR, j.Seed) }
 	workers := opts.workers
 	if workers == 0 {
-		workers = specWorkers
+		workers = spec.Workers
 	}
 	if workers == 0 {
 		workers = runtime.NumCPU()
@@ -151,7 +166,7 @@ func runStored(ctx context.Context, db *store.DB, name string, specWorkers int, 
 	err := db.View(func(tx *store.Tx) error {
 		jobs, err := tx.Jobs(name)
 		for _, j := range jobs {
-			if !j.State.Finished() {
+			if !j.State.Finished() && inGrid(j.Job) {
 				pending++
 			}
 		}
@@ -173,6 +188,7 @@ func runStored(ctx context.Context, db *store.DB, name string, specWorkers int, 
 	if opts.slurm.executor == "slurm" {
 		exec, err = opts.slurm.executorFor(opts.db, name, exe)
 		opts.plain = true // Slurm reports no epochs: one line per finished job
+		workers = min(opts.slurm.throttle, pending)
 	} else {
 		exec, err = orchestrator.NewLocal(workers, exe, []string{"worker"}, workerLogger())
 	}
@@ -180,8 +196,11 @@ func runStored(ctx context.Context, db *store.DB, name string, specWorkers int, 
 		return err
 	}
 	defer exec.Close()
+	if err := recordRunWorkers(db, name, workers); err != nil {
+		return err
+	}
 	obs := newObserver(name, workers, opts.plain)
-	err = orchestrator.Run(ctx, db, name, exec, orchestrator.Options{MaxAttempts: opts.maxAttempts, HangTimeout: opts.hangTimeout, Observer: obs})
+	err = orchestrator.Run(ctx, db, name, exec, orchestrator.Options{MaxAttempts: opts.maxAttempts, HangTimeout: opts.hangTimeout, Observer: obs, Select: inGrid})
 	obs.Close()
 	if ctx.Err() != nil {
 		fmt.Fprintf(os.Stderr, "interrupted: jobs in flight are pending again; continue with 'lssr sweep resume %s'\n", name)
@@ -190,17 +209,36 @@ func runStored(ctx context.Context, db *store.DB, name string, specWorkers int, 
 	if err != nil {
 		return err
 	}
-	return printOutcome(db, name)
+	return printOutcome(db, name, inGrid)
 }
 
-// printOutcome prints the sweep's counts; it fails when jobs failed.
-func printOutcome(db *store.DB, name string) error {
+// recordRunWorkers keeps how many jobs this run runs at once, for the ETA
+// that status gives.
+func recordRunWorkers(db *store.DB, name string, workers int) error {
+	return db.Update(func(tx *store.Tx) error {
+		rec, err := tx.Sweep(name)
+		if err != nil {
+			return err
+		}
+		rec.RunWorkers = workers
+		return tx.PutSweep(rec)
+	})
+}
+
+// printOutcome prints the counts of the sweep's selected jobs; it fails when
+// some of them failed.
+func printOutcome(db *store.DB, name string, selected func(lssr.Job) bool) error {
 	return db.View(func(tx *store.Tx) error {
 		jobs, err := tx.Jobs(name)
 		if err != nil {
 			return err
 		}
-		counts := countStates(jobs)
+		counts := map[store.State]int{}
+		for _, j := range jobs {
+			if selected(j.Job) {
+				counts[j.State]++
+			}
+		}
 		fmt.Printf("sweep %s: %s\n", name, formatCounts(counts))
 		fmt.Printf("next: lssr report %s --out report-%s\n", name, name)
 		if n := counts[store.StateFailed]; n > 0 {

@@ -19,6 +19,7 @@ func sweepStatusCommand() *cli.Command {
 		ArgsUsage: "NAME",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "summary", Usage: "counts and ETA only, no per-job rows"},
+			&cli.BoolFlag{Name: "all", Usage: allFlagUsage},
 		},
 		Action: func(c *cli.Context) error {
 			name, err := oneArg(c, "NAME")
@@ -28,7 +29,7 @@ func sweepStatusCommand() *cli.Command {
 			// tabwriter writes cell by cell: buffer, or 10,000 rows cost
 			// hundreds of thousands of write calls.
 			out := bufio.NewWriterSize(os.Stdout, 64<<10)
-			err = runSweepStatus(out, c.String("db"), name, c.Bool("summary"))
+			err = runSweepStatus(out, c.String("db"), name, c.Bool("summary"), c.Bool("all"))
 			if ferr := out.Flush(); err == nil {
 				err = ferr
 			}
@@ -37,27 +38,30 @@ func sweepStatusCommand() *cli.Command {
 	}
 }
 
-func runSweepStatus(w io.Writer, dbPath, name string, summary bool) error {
+func runSweepStatus(w io.Writer, dbPath, name string, summary, all bool) error {
 	db, err := store.Open(dbPath, store.Options{ReadOnly: true})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	var rec store.SweepRecord
-	var jobs []store.JobRecord
-	err = db.View(func(tx *store.Tx) error {
-		if rec, err = tx.Sweep(name); err != nil {
-			return err
-		}
-		jobs, err = tx.Jobs(name)
+	var sel selection
+	err = db.View(func(tx *store.Tx) (err error) {
+		sel, err = selectJobs(tx, name, all)
 		return err
 	})
 	if err != nil {
 		return err
 	}
+	rec, jobs := sel.rec, sel.jobs
 	counts := countStates(jobs)
 	fmt.Fprintf(w, "sweep %s (%s): %d jobs: %s\n", name, rec.Path, len(jobs), formatCounts(counts))
-	if eta := estimate(jobs, rec.Workers); eta != "" {
+	if note := sel.outsideNote(); note != "" {
+		fmt.Fprintln(w, note)
+	}
+	if m := sel.mixed(); m != "" {
+		fmt.Fprintf(w, "warning: %s; its report refuses it, as it would pool them as seeds\n", m)
+	}
+	if eta := estimate(jobs, etaWorkers(rec)); eta != "" {
 		fmt.Fprintln(w, eta)
 	}
 	if summary {
@@ -101,6 +105,15 @@ func formatAge(d time.Duration) string {
 		return fmt.Sprintf("%dm", int(d.Minutes()))
 	}
 	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// etaWorkers is how many jobs the sweep runs at once: as its latest run
+// did, else as its spec says.
+func etaWorkers(rec store.SweepRecord) int {
+	if rec.RunWorkers > 0 {
+		return rec.RunWorkers
+	}
+	return rec.Workers
 }
 
 // estimate gives the remaining time from the mean duration of finished jobs.

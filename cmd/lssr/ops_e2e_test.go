@@ -230,7 +230,7 @@ func BenchmarkStatusTenThousandJobs(b *testing.B) {
 	writer := bigStatusDB(b, path)
 	b.Run("served", func(b *testing.B) {
 		for b.Loop() {
-			if err := runSweepStatus(io.Discard, path, "big", false); err != nil {
+			if err := runSweepStatus(io.Discard, path, "big", false, false); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -238,7 +238,7 @@ func BenchmarkStatusTenThousandJobs(b *testing.B) {
 	writer.Close()
 	b.Run("direct", func(b *testing.B) {
 		for b.Loop() {
-			if err := runSweepStatus(io.Discard, path, "big", false); err != nil {
+			if err := runSweepStatus(io.Discard, path, "big", false, false); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -57,9 +57,15 @@ func formatLR(lr float64) string {
 	return fmt.Sprintf("%g", lr)
 }
 
-// storedSpec parses the spec a sweep was created from. Its job limit was
-// checked when the sweep was created (with --max-jobs, maybe above the
-// default), so it is not checked again.
+// storedSpec parses the spec a sweep was last run from, under the sweep's
+// name (a spec run with --as names another). Its job limit was checked when
+// the sweep was created (with --max-jobs, maybe above the default), so it is
+// not checked again.
 func storedSpec(rec store.SweepRecord) (*sweeps.Spec, error) {
-	return sweeps.ParseOptions(rec.Source, rec.Path, sweeps.Options{MaxJobs: sweeps.MaxJobsCeiling})
+	spec, err := sweeps.ParseOptions(rec.Source, rec.Path, sweeps.Options{MaxJobs: sweeps.MaxJobsCeiling})
+	if err != nil {
+		return nil, err
+	}
+	spec.Name = rec.Name
+	return spec, nil
 }
