@@ -4,6 +4,7 @@ package main
 // sweep, with the real binary, worker processes and bbolt file.
 
 import (
+	"bytes"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -28,21 +29,22 @@ func startSweep(t *testing.T, dir, db, name string) *exec.Cmd {
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	path := filepath.Join(dir, db)
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(guard); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if store.LockHolder(path).PID == cmd.Process.Pid {
 			return cmd
 		}
 	}
-	t.Fatal("the sweep did not take the writer lock within 20s")
+	t.Fatalf("the sweep did not take the writer lock within %v (a guard: it hangs)", guard)
 	return nil
 }
 
 // waitForRunning polls until n jobs are running.
 func waitForRunning(t *testing.T, path, sweep string, n int) {
 	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(guard); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		running := 0
-		for _, j := range readJobs(t, path, sweep) {
+		jobs, _ := tryReadJobs(path, sweep) // the writer may be committing: poll again
+		for _, j := range jobs {
 			if j.State == store.StateRunning {
 				running++
 			}
@@ -51,7 +53,7 @@ func waitForRunning(t *testing.T, path, sweep string, n int) {
 			return
 		}
 	}
-	t.Fatalf("fewer than %d jobs running within 30s", n)
+	t.Fatalf("fewer than %d jobs running within %v (a guard: the sweep hangs)", n, guard)
 }
 
 func oneStderrLine(t *testing.T, r cmdResult) string {
@@ -63,24 +65,39 @@ func oneStderrLine(t *testing.T, r cmdResult) string {
 	return lines[0]
 }
 
-func TestSecondWriterFailsWithinASecond(t *testing.T) {
+// TestSecondWriterFailsAtOnce: a second writer fails while the sweep that
+// holds the database runs on, naming it. "At once" is measured against a
+// reader of the same database started the same way: the writer may take
+// longer only by its short wait for the lock (store.Options.LockWait,
+// 200 ms), never by anything the holder does, so the bound holds on a busy
+// machine as on an idle one.
+func TestSecondWriterFailsAtOnce(t *testing.T) {
 	dir := t.TempDir()
 	cmd := startSweep(t, dir, "x.db", "busy")
+	timed := func(args ...string) (cmdResult, time.Duration) {
+		start := time.Now()
+		r := runLSSR(t, dir, args...)
+		return r, time.Since(start)
+	}
 	for _, args := range [][]string{
 		{"--db", "x.db", "sweep", "resume", "busy"},
 		{"--db", "x.db", "sweep", "run", "busy.yaml"},
 		{"--db", "x.db", "sweep", "retry", "busy"},
 	} {
-		start := time.Now()
-		r := runLSSR(t, dir, args...)
-		took := time.Since(start)
+		_, before := timed("--db", "x.db", "sweep", "status", "--summary", "busy")
+		r, took := timed(args...)
+		_, after := timed("--db", "x.db", "sweep", "status", "--summary", "busy")
 		line := oneStderrLine(t, r)
-		t.Logf("%v: exit %d after %v: %s", args[2:], r.code, took.Round(time.Millisecond), line)
+		reader := max(before, after)
+		t.Logf("%v: exit %d after %v (a reader: %v): %s", args[2:], r.code, took.Round(time.Millisecond), reader.Round(time.Millisecond), line)
 		if r.code != 1 || !strings.Contains(line, "database is in use by lssr pid ") || !strings.Contains(line, "(sweep busy)") {
 			t.Errorf("exit %d, stderr %q: want 1 and the holder's PID and sweep", r.code, line)
 		}
-		if took > time.Second {
-			t.Errorf("the second writer took %v to fail, want under 1s", took)
+		if took > 2*reader+time.Second {
+			t.Errorf("the second writer took %v to fail, a reader %v: it waited for more than the lock", took, reader)
+		}
+		if err := cmd.Process.Signal(syscall.Signal(0)); err != nil {
+			t.Fatalf("the sweep holding the database has stopped: the writer may have waited for it")
 		}
 	}
 	// Readers are not writers: status works meanwhile.
@@ -112,10 +129,15 @@ func TestCancelStopsTheOrchestratorAndRetryBringsJobsBack(t *testing.T) {
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
 		t.Errorf("the orchestrator ended with %v, want exit status 130 (interrupted)", err)
 	}
+	interrupted := 0
 	for _, j := range readJobs(t, path, "cx") {
-		if j.State != store.StateCancelled {
-			t.Errorf("job %s is %s after cancel, want cancelled", j.Job.ID, j.State)
+		if j.State != store.StateCancelled || j.Failures != 0 {
+			t.Errorf("job %s is %s after cancel, with %d failures; want cancelled, none failed", j.Job.ID, j.State, j.Failures)
 		}
+		interrupted += j.Interruptions
+	}
+	if interrupted != 2 {
+		t.Errorf("%d interruptions counted, want the 2 jobs that ran", interrupted)
 	}
 
 	// Resume leaves cancelled jobs alone.
@@ -201,7 +223,7 @@ func TestRetryDefaultsToFailedJobs(t *testing.T) {
 }
 
 // TestStatusOfTenThousandJobs: status of a 10,000-job sweep, with running
-// jobs and checkpoints, in under a second, process start included.
+// jobs and checkpoints, costs little more than reading its records.
 func TestStatusOfTenThousandJobs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a 10,000-job database")
@@ -248,15 +270,19 @@ func TestStatusOfTenThousandJobs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
-	r := runLSSR(t, dir, "--db", "big.db", "sweep", "status", "big")
-	took := time.Since(start)
-	t.Logf("status of 10,000 jobs: %v, %d bytes", took.Round(time.Millisecond), len(r.stdout))
+	// How fast is measured against the same binary reading the same
+	// 10,000 records without the rows (--summary), in CPU time: a slower
+	// or busier machine slows both alike. The rows cost about a tenth on
+	// top; written unbuffered, cell by cell, they cost three times the
+	// reading on top.
+	r, full := cpuTime(t, dir, "--db", "big.db", "sweep", "status", "big")
+	_, summary := cpuTime(t, dir, "--db", "big.db", "sweep", "status", "--summary", "big")
+	t.Logf("status of 10,000 jobs: %v of CPU, %d bytes; --summary: %v", full.Round(time.Millisecond), len(r.stdout), summary.Round(time.Millisecond))
 	if r.code != 0 {
 		t.Fatalf("status: exit %d: %s", r.code, r.stderr)
 	}
-	if took > time.Second {
-		t.Errorf("status took %v, want under 1s", took)
+	if full > 2*summary {
+		t.Errorf("the rows took %v of CPU on top of the %v that reading the records takes, want less than that again", full-summary, summary)
 	}
 	if !strings.Contains(r.stdout, "10000 jobs: 3900 pending, 8 running, 6000 done, 0 diverged, 92 failed, 0 cancelled") {
 		t.Errorf("counts line: %s", strings.SplitN(r.stdout, "\n", 2)[0])
@@ -284,4 +310,21 @@ func TestCancelRefusesAnotherSweepsOrchestrator(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.Signal(0)); err != nil {
 		t.Errorf("the other sweep's orchestrator is gone: %v", err)
 	}
+}
+
+// cpuTime runs lssr and returns its result and the CPU time it used (user
+// and system), which, unlike the wall time, other work on the machine
+// hardly changes.
+func cpuTime(t *testing.T, dir string, args ...string) (cmdResult, time.Duration) {
+	t.Helper()
+	cmd := exec.Command(lssrBin, args...)
+	cmd.Dir = dir
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if _, ok := err.(*exec.ExitError); err != nil && !ok {
+		t.Fatalf("running lssr %v: %v", args, err)
+	}
+	st := cmd.ProcessState
+	return cmdResult{out.String(), errb.String(), st.ExitCode()}, st.UserTime() + st.SystemTime()
 }
