@@ -115,7 +115,8 @@ func TestCancelStopsTheOrchestratorAndRetryBringsJobsBack(t *testing.T) {
 	cmd := startSweep(t, dir, "c.db", "cx")
 	waitForRunning(t, path, "cx", 2)
 
-	r := runLSSR(t, dir, "--db", "c.db", "sweep", "cancel", "cx")
+	// --wait is a guard: cancel returns as soon as the orchestrator stops.
+	r := runLSSR(t, dir, "--db", "c.db", "sweep", "cancel", "--wait", guard.String(), "cx")
 	t.Logf("cancel: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	if r.code != 0 {
 		t.Fatalf("cancel: exit %d: %s", r.code, r.stderr)

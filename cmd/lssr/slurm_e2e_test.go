@@ -292,7 +292,7 @@ func TestSlurmCancel(t *testing.T) {
 	for deadline := time.Now().Add(guard); len(taskIDs(t, dir, "cx")) < 3 && time.Now().Before(deadline); {
 		time.Sleep(100 * time.Millisecond)
 	}
-	r := runWithEnv(t, dir, env, "--db", "x.db", "sweep", "cancel", "cx")
+	r := runWithEnv(t, dir, env, "--db", "x.db", "sweep", "cancel", "--wait", guard.String(), "cx")
 	cmd.Wait()
 	if r.code != 0 || !strings.Contains(r.stdout, "scancel of 3 queued or running Slurm task(s)") {
 		t.Fatalf("cancel: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
