@@ -78,7 +78,7 @@ type sweepProc struct {
 	stderr bytes.Buffer
 }
 
-// startSweep starts lssr with args in dir (and env added to the
+// startProc starts lssr with args in dir (and env added to the
 // environment); its output must be plain (a pipe is not a terminal).
 func startProc(t *testing.T, dir string, env []string, args ...string) *sweepProc {
 	t.Helper()
