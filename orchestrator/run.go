@@ -125,25 +125,6 @@ type runner struct {
 	mu       sync.Mutex
 	queue    []string
 	storeErr error
-
-	// dbMu serialises this run's transactions. The store opens the bbolt
-	// file, and takes its flock, for each transaction, with a timeout: two
-	// slots committing at once contend like two processes, and on a busy
-	// machine one commit can outlast the other's timeout, which failed a
-	// sweep with "database is in use by lssr pid P", P its own PID.
-	dbMu sync.Mutex
-}
-
-func (r *runner) update(fn func(*store.Tx) error) error {
-	r.dbMu.Lock()
-	defer r.dbMu.Unlock()
-	return r.db.Update(fn)
-}
-
-func (r *runner) view(fn func(*store.Tx) error) error {
-	r.dbMu.Lock()
-	defer r.dbMu.Unlock()
-	return r.db.View(fn)
 }
 
 // next pops the next job ID, or returns false when the queue is empty or a
@@ -189,7 +170,7 @@ func (r *runner) slotLoop(ctx context.Context, slot int) {
 // attempt runs one attempt of a job and stores its outcome.
 func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 	var rec store.JobRecord
-	err := r.update(func(tx *store.Tx) error {
+	err := r.db.Update(func(tx *store.Tx) error {
 		var err error
 		if rec, err = tx.Job(r.sweep, id); err != nil {
 			return err
@@ -247,7 +228,7 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 		rec.CheckpointEpoch, rec.CheckpointAt = 0, time.Time{}
 	}
 	rec.FinishedAt = r.opts.Now()
-	err = r.update(func(tx *store.Tx) error {
+	err = r.db.Update(func(tx *store.Tx) error {
 		if err := tx.PutJob(r.sweep, rec); err != nil {
 			return err
 		}
@@ -292,7 +273,7 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 // ErrHung.
 func (r *runner) run(ctx context.Context, slot int, rec *store.JobRecord) (lssr.Result, error) {
 	job := rec.Job
-	err := r.view(func(tx *store.Tx) error {
+	err := r.db.View(func(tx *store.Tx) error {
 		var err error
 		job.Resume, err = tx.Checkpoint(r.sweep, job.ID)
 		return err
@@ -315,7 +296,7 @@ func (r *runner) run(ctx context.Context, slot int, rec *store.JobRecord) (lssr.
 		alive()
 		if p.Worker != "" && p.Worker != rec.Worker {
 			rec.Worker = p.Worker
-			if err := r.update(func(tx *store.Tx) error { return tx.PutJob(r.sweep, *rec) }); err != nil {
+			if err := r.db.Update(func(tx *store.Tx) error { return tx.PutJob(r.sweep, *rec) }); err != nil {
 				r.fail(fmt.Errorf("store: job %s: %w", rec.Job.ID, err))
 				cancel(err)
 			}
@@ -344,7 +325,7 @@ func (r *runner) run(ctx context.Context, slot int, rec *store.JobRecord) (lssr.
 // storeCheckpoint keeps a job's latest checkpoint and notes it on its record.
 func (r *runner) storeCheckpoint(rec *store.JobRecord, p lssr.Progress) error {
 	rec.CheckpointEpoch, rec.CheckpointAt = p.Epoch, r.opts.Now()
-	return r.update(func(tx *store.Tx) error {
+	return r.db.Update(func(tx *store.Tx) error {
 		if err := tx.PutCheckpoint(r.sweep, rec.Job.ID, p.Checkpoint); err != nil {
 			return err
 		}
