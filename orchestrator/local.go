@@ -56,7 +56,8 @@ func (e *LocalExecutor) SlotName(slot int) string {
 }
 
 // Run runs job on the slot's process, first replacing the process if it has
-// exited.
+// exited. Its progress names the process that runs the job (Worker): the
+// orchestrator recorded SlotName before a dead process was replaced.
 func (e *LocalExecutor) Run(ctx context.Context, slot int, job lssr.Job, progress func(lssr.Progress)) (lssr.Result, error) {
 	p := e.procs[slot]
 	if p == nil || p.Exited() {
@@ -69,6 +70,13 @@ func (e *LocalExecutor) Run(ctx context.Context, slot int, job lssr.Job, progres
 			return lssr.Result{}, err
 		}
 		e.procs[slot] = p
+	}
+	if progress != nil {
+		name, report := e.SlotName(slot), progress
+		progress = func(pr lssr.Progress) {
+			pr.Worker = name
+			report(pr)
+		}
 	}
 	res, err := p.Run(ctx, job, progress)
 	if ctx.Err() != nil {

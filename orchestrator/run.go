@@ -12,7 +12,7 @@ import (
 	"github.com/lssr/lssr/store"
 )
 
-// DefaultMaxAttempts is how many times a job is tried before it is failed.
+// DefaultMaxAttempts is how many failed attempts fail a job.
 const DefaultMaxAttempts = 3
 
 // Observer hears what the orchestrator does, to show progress. Its methods
@@ -25,13 +25,22 @@ type Observer interface {
 	JobStarted(slot int, rec store.JobRecord)
 	// JobProgress is called once per epoch of a running job.
 	JobProgress(slot int, job lssr.Job, p lssr.Progress)
+	// CheckpointStored is called after a running job's checkpoint has been
+	// stored; rec's CheckpointEpoch is its epoch. A resume would continue
+	// the job from there.
+	CheckpointStored(slot int, rec store.JobRecord)
 	// JobEnded is called after an attempt's outcome has been stored.
 	JobEnded(slot int, rec store.JobRecord)
 }
 
 // Options tune Run.
 type Options struct {
-	// MaxAttempts bounds the attempts per job (default DefaultMaxAttempts).
+	// MaxAttempts is how many failed attempts fail a job (default
+	// DefaultMaxAttempts). An attempt fails through the job or its worker
+	// (a crash, a panic, a hang, a result that cannot be stored); an
+	// attempt that Run's caller interrupted (ctx cancelled, or the process
+	// killed, which the next Run finds) is no failure and does not count:
+	// see store.JobRecord's Failures and Interruptions.
 	MaxAttempts int
 	// Observer, if set, hears progress.
 	Observer Observer
@@ -80,9 +89,10 @@ func Run(ctx context.Context, db *store.DB, sweep string, exec Executor, opts Op
 	return ctx.Err()
 }
 
-// requeue turns jobs left running into pending ones and returns the pending
-// queue of the selected jobs (all when sel is nil) in expansion order, with
-// the counts of selected and finished selected jobs.
+// requeue turns jobs left running into pending ones, counting an
+// interruption for each (the process that ran them stopped), and returns
+// the pending queue of the selected jobs (all when sel is nil) in expansion
+// order, with the counts of selected and finished selected jobs.
 func requeue(db *store.DB, sweep string, sel func(lssr.Job) bool) (queue []string, total, finished int, err error) {
 	err = db.Update(func(tx *store.Tx) error {
 		jobs, err := tx.Jobs(sweep)
@@ -102,6 +112,7 @@ func requeue(db *store.DB, sweep string, sel func(lssr.Job) bool) (queue []strin
 				continue
 			case rec.State == store.StateRunning:
 				rec.State = store.StatePending
+				rec.Interruptions++
 				rec.LastError = "interrupted: the process running it stopped"
 				if err := tx.PutJob(sweep, rec); err != nil {
 					return err
@@ -198,13 +209,15 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 	case ctx.Err() != nil:
 		// Interrupted by the user: not the job's fault, and not finished.
 		rec.State = store.StatePending
+		rec.Interruptions++
 		rec.LastError = "interrupted"
 	case runErr != nil:
 		rec.LastError = runErr.Error()
 		rec.State = store.StatePending
+		rec.Failures++
 		// A result file that cannot be ingested would be read again, not
 		// retrained: fail the job with the reason.
-		if rec.Attempts >= r.opts.MaxAttempts || errors.Is(runErr, ErrBadResult) {
+		if rec.CountedFailures() >= r.opts.MaxAttempts || errors.Is(runErr, ErrBadResult) {
 			rec.State = store.StateFailed
 		}
 	default:
@@ -299,14 +312,20 @@ func (r *runner) run(ctx context.Context, slot int, rec *store.JobRecord) (lssr.
 				cancel(err)
 			}
 		}
+		stored := false
 		if p.Checkpoint != nil {
 			if err := r.storeCheckpoint(rec, p); err != nil {
 				r.fail(fmt.Errorf("store: checkpoint of job %s: %w", rec.Job.ID, err))
 				cancel(err)
+			} else {
+				stored = true
 			}
 		}
 		p.Checkpoint = nil
 		r.opts.Observer.JobProgress(slot, rec.Job, p)
+		if stored {
+			r.opts.Observer.CheckpointStored(slot, *rec)
+		}
 	})
 	if runErr != nil && ctx.Err() == nil && context.Cause(actx) != nil {
 		runErr = context.Cause(actx)
@@ -368,3 +387,4 @@ func (nopObserver) Begin(int, int)                           {}
 func (nopObserver) JobStarted(int, store.JobRecord)          {}
 func (nopObserver) JobProgress(int, lssr.Job, lssr.Progress) {}
 func (nopObserver) JobEnded(int, store.JobRecord)            {}
+func (nopObserver) CheckpointStored(int, store.JobRecord)    {}

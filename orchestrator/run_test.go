@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -148,7 +149,7 @@ func TestRetriesThenFails(t *testing.T) {
 				t.Errorf("flaky job: %s after %d attempts, error %q; want done after 2", rec.State, rec.Attempts, rec.LastError)
 			}
 		case broken:
-			if rec.State != store.StateFailed || rec.Attempts != 3 || rec.LastError != "injected failure" {
+			if rec.State != store.StateFailed || rec.Attempts != 3 || rec.Failures != 3 || rec.LastError != "injected failure" {
 				t.Errorf("broken job: %s after %d attempts, error %q; want failed after 3 with the error", rec.State, rec.Attempts, rec.LastError)
 			}
 		default:
@@ -186,8 +187,9 @@ func TestResumeRequeuesJobsLeftRunning(t *testing.T) {
 		if rec.Job.ID == stale {
 			want = 2
 		}
-		if rec.State != store.StateDone || rec.Attempts != want {
-			t.Errorf("job %s: %s after %d attempts, want done after %d", rec.Job.ID, rec.State, rec.Attempts, want)
+		if rec.State != store.StateDone || rec.Attempts != want || rec.Interruptions != want-1 || rec.Failures != 0 {
+			t.Errorf("job %s: %s after %d attempts (%d interrupted, %d failed), want done after %d, the first interrupted",
+				rec.Job.ID, rec.State, rec.Attempts, rec.Interruptions, rec.Failures, want)
 		}
 	}
 }
@@ -206,7 +208,7 @@ func TestCancelReturnsJobsInFlightToPending(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("Run after cancel: %v, want context.Canceled", err)
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(2 * time.Minute): // a guard against a hang, not a speed limit
 		t.Fatal("Run did not return after cancel")
 	}
 	for _, rec := range jobsOf(t, db, spec.Name) {
@@ -244,5 +246,208 @@ func TestPrepareGrowsTheGridAndKeepsFinishedJobs(t *testing.T) {
 	}
 	if done != 4 || pending != 2 {
 		t.Fatalf("after growing: %d done, %d pending; want 4 and 2", done, pending)
+	}
+}
+
+// oneJobSpec is a sweep of a single job, so a test knows which job every
+// attempt is.
+const oneJobSpec = `name: one
+dataset: {name: synthetic, n: 64, test_n: 16, dim: 4, classes: 2}
+model: {kind: mlp, hidden: [4], activation: tanh}
+training: {epochs: 1}
+grid: {batch_sizes: [16], learning_rates: [0.1], seeds: [0]}
+workers: 1
+`
+
+// scriptedRunner plays one behaviour per attempt, in order, and succeeds
+// once the script is used up.
+type scriptedRunner struct {
+	mu      sync.Mutex
+	script  []string // "fail", "hang", "interrupt", "bad-result"
+	started chan string
+}
+
+func (s *scriptedRunner) Run(ctx context.Context, job lssr.Job, _ func(lssr.Progress)) (lssr.Result, error) {
+	s.mu.Lock()
+	what := "succeed"
+	if len(s.script) > 0 {
+		what, s.script = s.script[0], s.script[1:]
+	}
+	s.mu.Unlock()
+	if s.started != nil {
+		s.started <- what
+	}
+	switch what {
+	case "fail":
+		return lssr.Result{}, errors.New("worker lost: error reading from server: EOF")
+	case "bad-result":
+		return lssr.Result{}, fmt.Errorf("%w x.json: a metric is not finite", ErrBadResult)
+	case "hang", "interrupt":
+		// A hung worker reports nothing until it is killed; an attempt to
+		// interrupt waits for the test to cancel the run.
+		<-ctx.Done()
+		return lssr.Result{}, ctx.Err()
+	}
+	return lssr.Result{Epochs: job.Training.Epochs, TestAcc: 0.5}, nil
+}
+
+// interruptOnce runs the sweep until its job starts, then cancels the run,
+// as Ctrl-C or `sweep cancel` would.
+func interruptOnce(t *testing.T, db *store.DB, exec *runnerExecutor, s *scriptedRunner) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, db, "one", exec, Options{MaxAttempts: 2}) }()
+	if what := <-s.started; what != "interrupt" {
+		t.Fatalf("the attempt to interrupt played %q", what)
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("an interrupted run returned %v, want context.Canceled", err)
+	}
+}
+
+// killOnce leaves the job as an orchestrator killed while running it does:
+// started (one more attempt) and running. Call it on a job that is not
+// running: a resume would first have counted the earlier kill.
+func killOnce(t *testing.T, db *store.DB) {
+	t.Helper()
+	err := db.Update(func(tx *store.Tx) error {
+		jobs, err := tx.Jobs("one")
+		if err != nil {
+			return err
+		}
+		rec := jobs[0]
+		rec.State, rec.Worker = store.StateRunning, "pid 1 (killed)"
+		rec.Attempts++
+		return tx.PutJob("one", rec)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func theJob(t *testing.T, db *store.DB) store.JobRecord {
+	t.Helper()
+	jobs := jobsOf(t, db, "one")
+	if len(jobs) != 1 {
+		t.Fatalf("%d jobs, want 1", len(jobs))
+	}
+	return jobs[0]
+}
+
+// TestInterruptionsAreNotFailures: a job interrupted many times, by a killed
+// orchestrator and by cancelled runs, and failing once in between, ends
+// done with MaxAttempts 2: only its failure counts against the limit.
+func TestInterruptionsAreNotFailures(t *testing.T) {
+	db, _ := prepared(t, oneJobSpec)
+	s := &scriptedRunner{script: []string{"interrupt", "interrupt", "fail", "interrupt"}, started: make(chan string, 16)}
+	exec := &runnerExecutor{slots: 1, runner: s}
+	killOnce(t, db)
+	interruptOnce(t, db, exec, s)
+	killOnce(t, db)
+	interruptOnce(t, db, exec, s)
+	killOnce(t, db)
+	// The failure is retried in the same run; the retry is interrupted.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, db, "one", exec, Options{MaxAttempts: 2}) }()
+	for _, want := range []string{"fail", "interrupt"} {
+		if what := <-s.started; what != want {
+			t.Fatalf("attempt played %q, want %q", what, want)
+		}
+	}
+	cancel()
+	<-done
+	if err := Run(context.Background(), db, "one", exec, Options{MaxAttempts: 2}); err != nil {
+		t.Fatal(err)
+	}
+	rec := theJob(t, db)
+	// 3 killed + 3 cancelled starts, the failed one, the one that finished.
+	if rec.State != store.StateDone || rec.Attempts != 8 || rec.Failures != 1 || rec.Interruptions != 6 || rec.Unsplit() != 0 {
+		t.Errorf("job: %s after %d attempts (%d failed, %d interrupted, %d unsplit); want done after 8 (1 failed, 6 interrupted)",
+			rec.State, rec.Attempts, rec.Failures, rec.Interruptions, rec.Unsplit())
+	}
+}
+
+// TestFailuresCountAgainstMaxAttempts: interruptions in between or not, the
+// MaxAttempts-th failure fails the job with the failure's error.
+func TestFailuresCountAgainstMaxAttempts(t *testing.T) {
+	db, _ := prepared(t, oneJobSpec)
+	s := &scriptedRunner{script: []string{"interrupt", "fail", "fail", "fail", "fail"}, started: make(chan string, 16)}
+	exec := &runnerExecutor{slots: 1, runner: s}
+	killOnce(t, db)
+	interruptOnce(t, db, exec, s)
+	killOnce(t, db)
+	err := Run(context.Background(), db, "one", exec, Options{MaxAttempts: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := theJob(t, db)
+	if rec.State != store.StateFailed || rec.Attempts != 6 || rec.Failures != 3 || rec.Interruptions != 3 ||
+		rec.LastError != "worker lost: error reading from server: EOF" {
+		t.Errorf("job: %s after %d attempts (%d failed, %d interrupted), error %q; want failed after 6 (3 failed, 3 interrupted) with the worker's error",
+			rec.State, rec.Attempts, rec.Failures, rec.Interruptions, rec.LastError)
+	}
+}
+
+// TestHangIsAFailure: an attempt the hang watchdog kills is a failure; two
+// of them fail the job at MaxAttempts 2. (Hung attempts end only through
+// the watchdog, so how long the machine takes changes nothing.)
+func TestHangIsAFailure(t *testing.T) {
+	db, _ := prepared(t, oneJobSpec)
+	s := &scriptedRunner{script: []string{"hang", "hang"}}
+	err := Run(context.Background(), db, "one", &runnerExecutor{slots: 1, runner: s}, Options{MaxAttempts: 2, HangTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := theJob(t, db)
+	if rec.State != store.StateFailed || rec.Attempts != 2 || rec.Failures != 2 || rec.Interruptions != 0 || !strings.Contains(rec.LastError, ErrHung.Error()) {
+		t.Errorf("job: %s after %d attempts (%d failed, %d interrupted), error %q; want failed after 2 hangs",
+			rec.State, rec.Attempts, rec.Failures, rec.Interruptions, rec.LastError)
+	}
+}
+
+// TestBadResultFailsAtOnce: a result that cannot be stored fails the job at
+// its first failure, whatever MaxAttempts says.
+func TestBadResultFailsAtOnce(t *testing.T) {
+	db, _ := prepared(t, oneJobSpec)
+	killOnce(t, db)
+	s := &scriptedRunner{script: []string{"bad-result"}}
+	if err := Run(context.Background(), db, "one", &runnerExecutor{slots: 1, runner: s}, Options{MaxAttempts: 3}); err != nil {
+		t.Fatal(err)
+	}
+	rec := theJob(t, db)
+	if rec.State != store.StateFailed || rec.Attempts != 2 || rec.Failures != 1 || rec.Interruptions != 1 || !strings.Contains(rec.LastError, ErrBadResult.Error()) {
+		t.Errorf("job: %s after %d attempts (%d failed, %d interrupted), error %q; want failed at once with the reason",
+			rec.State, rec.Attempts, rec.Failures, rec.Interruptions, rec.LastError)
+	}
+}
+
+// TestOldRecordsCountTheirAttemptsAsFailures: a record from before the
+// split (attempts only) counts its ended attempts as failures, so a job
+// pending after 2 attempts fails at its next failure with MaxAttempts 3,
+// as it did before.
+func TestOldRecordsCountTheirAttemptsAsFailures(t *testing.T) {
+	db, _ := prepared(t, oneJobSpec)
+	err := db.Update(func(tx *store.Tx) error {
+		rec, err := tx.Jobs("one")
+		if err != nil {
+			return err
+		}
+		rec[0].Attempts, rec[0].LastError = 2, "interrupted"
+		return tx.PutJob("one", rec[0])
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &scriptedRunner{script: []string{"fail"}}
+	if err := Run(context.Background(), db, "one", &runnerExecutor{slots: 1, runner: s}, Options{MaxAttempts: 3}); err != nil {
+		t.Fatal(err)
+	}
+	rec := theJob(t, db)
+	if rec.State != store.StateFailed || rec.Attempts != 3 || rec.Failures != 1 || rec.Unsplit() != 2 || rec.CountedFailures() != 3 {
+		t.Errorf("job: %s after %d attempts (%d failed, %d unsplit); want failed after 3 (1 failed, 2 unsplit)",
+			rec.State, rec.Attempts, rec.Failures, rec.Unsplit())
 	}
 }

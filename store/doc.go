@@ -66,7 +66,13 @@
 // The weights and retired buckets came after version 1 was fixed; they are
 // optional, so older files need no migration and older lssr builds ignore
 // them. The state "cancelled" is newer too: an older build resuming a sweep
-// would run cancelled jobs as if they were pending.
+// would run cancelled jobs as if they were pending. So are a JobRecord's
+// "failures" and "interruptions", which split its "attempts" (every start)
+// by how the ended ones ended; they are omitted when zero, so a record
+// written before them decodes with both zero, and JobRecord.Unsplit counts
+// its ended attempts as unexplained (CountedFailures treats them as
+// failures). An older build ignores the two fields, and drops them when it
+// rewrites a record.
 //
 // # Caveats
 //

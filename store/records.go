@@ -13,9 +13,10 @@ import (
 type State string
 
 // Job states. Done and Diverged are final outcomes; Failed is final once the
-// attempts are used up; Cancelled is a job `lssr sweep cancel` took out of
-// its sweep before it finished. Failed, Diverged and Cancelled jobs run again
-// only through Tx.Retry.
+// job's failures (not its interruptions) reach the orchestrator's limit;
+// Cancelled is a job `lssr sweep cancel` took out of its sweep before it
+// finished. Failed, Diverged and Cancelled jobs run again only through
+// Tx.Retry.
 const (
 	StatePending   State = "pending"
 	StateRunning   State = "running"
@@ -103,10 +104,20 @@ func DescribeGroups(groups []ConfigGroup) string {
 
 // JobRecord is one job's state and, once finished, its final metrics.
 type JobRecord struct {
-	Job      lssr.Job `json:"job"`
-	Index    int      `json:"index"` // position in the sweep's expansion order
-	State    State    `json:"state"`
-	Attempts int      `json:"attempts"`
+	Job   lssr.Job `json:"job"`
+	Index int      `json:"index"` // position in the sweep's expansion order
+	State State    `json:"state"`
+	// Attempts counts the job's starts: every attempt, however it ended.
+	Attempts int `json:"attempts"`
+	// Failures counts the attempts that ended through the job or its
+	// worker: a worker that crashed, panicked, hung or returned a result
+	// that could not be stored. Only these count against --max-attempts.
+	Failures int `json:"failures,omitempty"`
+	// Interruptions counts the attempts that ended through no fault of the
+	// job: the orchestrator was killed (a resume finds the job left
+	// running), interrupted (Ctrl-C, SIGTERM) or stopped by `lssr sweep
+	// cancel`.
+	Interruptions int `json:"interruptions,omitempty"`
 	// LastError is the error text of the latest failed attempt.
 	LastError string `json:"last_error,omitempty"`
 	// Worker names the worker process of the running or last attempt.
@@ -127,4 +138,24 @@ type JobRecord struct {
 type Series struct {
 	Epochs       []lssr.EpochStats  `json:"epochs,omitempty"`
 	Measurements []lssr.Measurement `json:"measurements,omitempty"`
+}
+
+// Unsplit is how many of the job's ended attempts its record leaves
+// unexplained: neither a failure nor an interruption. Records written before
+// lssr counted the two apart have only Attempts; their ended attempts are
+// all unsplit, and CountedFailures treats them as failures, so such a job
+// gets no more tries than it had before. An attempt that has not ended (the
+// job runs) or that succeeded (done, diverged) needs no explanation.
+func (j JobRecord) Unsplit() int {
+	ended := j.Attempts
+	if j.Attempts > 0 && (j.State == StateRunning || j.State == StateDone || j.State == StateDiverged) {
+		ended--
+	}
+	return max(0, ended-j.Failures-j.Interruptions)
+}
+
+// CountedFailures is what --max-attempts is checked against: the job's
+// failures, and its unsplit attempts (see Unsplit) to be safe.
+func (j JobRecord) CountedFailures() int {
+	return j.Failures + j.Unsplit()
 }

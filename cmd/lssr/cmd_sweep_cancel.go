@@ -75,7 +75,14 @@ func runSweepCancel(w io.Writer, dbPath, name string, wait time.Duration) error 
 	}
 	defer db.Close()
 	var changed []store.JobRecord
-	if err := db.Update(func(tx *store.Tx) (err error) { changed, err = tx.Cancel(name); return err }); err != nil {
+	err = db.Update(func(tx *store.Tx) error {
+		if err := countKilledAttempts(tx, name); err != nil {
+			return err
+		}
+		changed, err = tx.Cancel(name)
+		return err
+	})
+	if err != nil {
 		return err
 	}
 	if len(changed) == 0 {
@@ -84,6 +91,25 @@ func runSweepCancel(w io.Writer, dbPath, name string, wait time.Duration) error 
 	}
 	fmt.Fprintf(w, "sweep %s: %s cancelled: %s\n", name, describeChange(changed), listIDs(changed))
 	fmt.Fprintf(w, "'lssr sweep resume %s' leaves them alone; 'lssr sweep retry %s --cancelled' queues them again\n", name, name)
+	return nil
+}
+
+// countKilledAttempts counts an interruption for each job still running:
+// we hold the writer lock, so the process that ran it was killed, and the
+// attempt ended through no fault of the job (as a resume would count it).
+func countKilledAttempts(tx *store.Tx, name string) error {
+	jobs, err := tx.Jobs(name)
+	if err != nil {
+		return err
+	}
+	for _, rec := range jobs {
+		if rec.State == store.StateRunning {
+			rec.Interruptions++
+			if err := tx.PutJob(name, rec); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 

@@ -17,7 +17,7 @@ import (
 func sweepExportCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "export",
-		Usage:     "one row per job: sweep, job ID, b, η, seed, state, attempts, metrics, timing",
+		Usage:     "one row per job: sweep, job ID, b, η, seed, state, attempts, metrics, timing, failures, interruptions",
 		ArgsUsage: "NAME",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "csv", Usage: "csv or json"},
@@ -52,10 +52,15 @@ type exportRow struct {
 	Epochs    int     `json:"epochs"`
 	Steps     int64   `json:"steps"`
 	Seconds   float64 `json:"seconds"`
+	// Failures and Interruptions split the ended attempts (see
+	// store.JobRecord); they come last, so older readers of the CSV keep
+	// their column positions.
+	Failures      int `json:"failures"`
+	Interruptions int `json:"interruptions"`
 }
 
 var exportHeader = []string{"sweep", "job_id", "b", "lr", "seed", "state", "attempts", "test_acc",
-	"train_loss", "train_acc", "rho", "rho_b", "epochs", "steps", "seconds"}
+	"train_loss", "train_acc", "rho", "rho_b", "epochs", "steps", "seconds", "failures", "interruptions"}
 
 func runSweepExport(dbPath, name, format, out string, force, all bool) error {
 	if format != "csv" && format != "json" {
@@ -107,7 +112,7 @@ func runSweepExport(dbPath, name, format, out string, force, all bool) error {
 
 func toExportRow(sweep string, j store.JobRecord) exportRow {
 	r := exportRow{Sweep: sweep, JobID: j.Job.ID, B: j.Job.BatchSize, LR: j.Job.LR, Seed: j.Job.Seed,
-		State: string(j.State), Attempts: j.Attempts}
+		State: string(j.State), Attempts: j.Attempts, Failures: j.Failures, Interruptions: j.Interruptions}
 	if res := j.Result; res != nil {
 		r.TestAcc, r.TrainLoss, r.TrainAcc = res.TestAcc, res.TrainLoss, res.TrainAcc
 		r.Rho, r.RhoB, r.Epochs, r.Steps, r.Seconds = res.Rho, res.RhoB, res.Epochs, res.Steps, res.Seconds
@@ -122,7 +127,8 @@ func writeExportCSV(buf *bytes.Buffer, rows []exportRow) error {
 	for _, r := range rows {
 		w.Write([]string{r.Sweep, r.JobID, strconv.Itoa(r.B), f(r.LR), strconv.FormatUint(r.Seed, 10), r.State,
 			strconv.Itoa(r.Attempts), f(r.TestAcc), f(r.TrainLoss), f(r.TrainAcc), f(r.Rho), f(r.RhoB),
-			strconv.Itoa(r.Epochs), strconv.FormatInt(r.Steps, 10), f(r.Seconds)})
+			strconv.Itoa(r.Epochs), strconv.FormatInt(r.Steps, 10), f(r.Seconds),
+			strconv.Itoa(r.Failures), strconv.Itoa(r.Interruptions)})
 	}
 	w.Flush()
 	return w.Error()

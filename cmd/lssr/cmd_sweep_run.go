@@ -35,7 +35,7 @@ const DefaultHangTimeout = 30 * time.Minute
 func runFlags() []cli.Flag {
 	return append([]cli.Flag{
 		&cli.IntFlag{Name: "workers", Usage: "worker processes (default: the spec's `workers`, else the number of CPUs)"},
-		&cli.IntFlag{Name: "max-attempts", Value: orchestrator.DefaultMaxAttempts, Usage: "attempts per job before it is marked failed"},
+		&cli.IntFlag{Name: "max-attempts", Value: orchestrator.DefaultMaxAttempts, Usage: "failed attempts (worker crash, panic, hang) before a job is marked failed; interrupted ones (a killed orchestrator, Ctrl-C, cancel) do not count"},
 		&cli.DurationFlag{Name: "hang-timeout", Value: DefaultHangTimeout, Usage: "kill and retry a job whose worker reports no progress (an epoch) for this long; 0: never"},
 		&cli.BoolFlag{Name: "plain", Usage: "print one line per finished job instead of progress bars"},
 	}, slurmFlags()...)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -15,7 +17,7 @@ import (
 func sweepStatusCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "status",
-		Usage:     "counts per state, ETA, and one row per job: attempts, worker, checkpoint, last error",
+		Usage:     "counts per state, ETA, and one row per job: attempts (failed, interrupted), worker, checkpoint, last error",
 		ArgsUsage: "NAME",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "summary", Usage: "counts and ETA only, no per-job rows"},
@@ -78,11 +80,32 @@ func runSweepStatus(w io.Writer, dbPath, name string, summary, all bool) error {
 		} else if j.State == store.StateRunning && !j.StartedAt.IsZero() {
 			secs = fmt.Sprintf("%.0f (running)", time.Since(j.StartedAt).Seconds())
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", j.Index, j.Job.ID, j.Job.BatchSize,
-			formatLR(j.Job.LR), j.Job.Seed, j.State, j.Attempts, j.Worker, checkpoint(j, now), acc, secs,
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", j.Index, j.Job.ID, j.Job.BatchSize,
+			formatLR(j.Job.LR), j.Job.Seed, j.State, formatAttempts(j), j.Worker, checkpoint(j, now), acc, secs,
 			truncate(oneLine(j.LastError), 80))
 	}
 	return tw.Flush()
+}
+
+// formatAttempts shows a job's starts and how the ended ones ended: "3 (1
+// failed, 2 interrupted)". Only failures count against --max-attempts.
+// "unsplit" attempts are those a record from an older lssr, which did not
+// count failures apart, leaves unexplained; they count as failures.
+func formatAttempts(j store.JobRecord) string {
+	var parts []string
+	if j.Failures > 0 {
+		parts = append(parts, fmt.Sprintf("%d failed", j.Failures))
+	}
+	if j.Interruptions > 0 {
+		parts = append(parts, fmt.Sprintf("%d interrupted", j.Interruptions))
+	}
+	if n := j.Unsplit(); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d unsplit", n))
+	}
+	if len(parts) == 0 {
+		return strconv.Itoa(j.Attempts)
+	}
+	return fmt.Sprintf("%d (%s)", j.Attempts, strings.Join(parts, ", "))
 }
 
 // checkpoint describes a running job's latest checkpoint, "ckpt e12 40s

@@ -29,21 +29,22 @@ func startSweep(t *testing.T, dir, db, name string) *exec.Cmd {
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	path := filepath.Join(dir, db)
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(guard); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if store.LockHolder(path).PID == cmd.Process.Pid {
 			return cmd
 		}
 	}
-	t.Fatal("the sweep did not take the writer lock within 20s")
+	t.Fatalf("the sweep did not take the writer lock within %v (a guard: it hangs)", guard)
 	return nil
 }
 
 // waitForRunning polls until n jobs are running.
 func waitForRunning(t *testing.T, path, sweep string, n int) {
 	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(guard); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		running := 0
-		for _, j := range readJobs(t, path, sweep) {
+		jobs, _ := tryReadJobs(path, sweep) // the writer may be committing: poll again
+		for _, j := range jobs {
 			if j.State == store.StateRunning {
 				running++
 			}
@@ -52,7 +53,7 @@ func waitForRunning(t *testing.T, path, sweep string, n int) {
 			return
 		}
 	}
-	t.Fatalf("fewer than %d jobs running within 30s", n)
+	t.Fatalf("fewer than %d jobs running within %v (a guard: the sweep hangs)", n, guard)
 }
 
 func oneStderrLine(t *testing.T, r cmdResult) string {
@@ -64,24 +65,39 @@ func oneStderrLine(t *testing.T, r cmdResult) string {
 	return lines[0]
 }
 
-func TestSecondWriterFailsWithinASecond(t *testing.T) {
+// TestSecondWriterFailsAtOnce: a second writer fails while the sweep that
+// holds the database runs on, naming it. "At once" is measured against a
+// reader of the same database started the same way: the writer may take
+// longer only by its short wait for the lock (store.Options.LockWait,
+// 200 ms), never by anything the holder does, so the bound holds on a busy
+// machine as on an idle one.
+func TestSecondWriterFailsAtOnce(t *testing.T) {
 	dir := t.TempDir()
 	cmd := startSweep(t, dir, "x.db", "busy")
+	timed := func(args ...string) (cmdResult, time.Duration) {
+		start := time.Now()
+		r := runLSSR(t, dir, args...)
+		return r, time.Since(start)
+	}
 	for _, args := range [][]string{
 		{"--db", "x.db", "sweep", "resume", "busy"},
 		{"--db", "x.db", "sweep", "run", "busy.yaml"},
 		{"--db", "x.db", "sweep", "retry", "busy"},
 	} {
-		start := time.Now()
-		r := runLSSR(t, dir, args...)
-		took := time.Since(start)
+		_, before := timed("--db", "x.db", "sweep", "status", "--summary", "busy")
+		r, took := timed(args...)
+		_, after := timed("--db", "x.db", "sweep", "status", "--summary", "busy")
 		line := oneStderrLine(t, r)
-		t.Logf("%v: exit %d after %v: %s", args[2:], r.code, took.Round(time.Millisecond), line)
+		reader := max(before, after)
+		t.Logf("%v: exit %d after %v (a reader: %v): %s", args[2:], r.code, took.Round(time.Millisecond), reader.Round(time.Millisecond), line)
 		if r.code != 1 || !strings.Contains(line, "database is in use by lssr pid ") || !strings.Contains(line, "(sweep busy)") {
 			t.Errorf("exit %d, stderr %q: want 1 and the holder's PID and sweep", r.code, line)
 		}
-		if took > time.Second {
-			t.Errorf("the second writer took %v to fail, want under 1s", took)
+		if took > 2*reader+time.Second {
+			t.Errorf("the second writer took %v to fail, a reader %v: it waited for more than the lock", took, reader)
+		}
+		if err := cmd.Process.Signal(syscall.Signal(0)); err != nil {
+			t.Fatalf("the sweep holding the database has stopped: the writer may have waited for it")
 		}
 	}
 	// Readers are not writers: status works meanwhile.
@@ -99,7 +115,8 @@ func TestCancelStopsTheOrchestratorAndRetryBringsJobsBack(t *testing.T) {
 	cmd := startSweep(t, dir, "c.db", "cx")
 	waitForRunning(t, path, "cx", 2)
 
-	r := runLSSR(t, dir, "--db", "c.db", "sweep", "cancel", "cx")
+	// --wait is a guard: cancel returns as soon as the orchestrator stops.
+	r := runLSSR(t, dir, "--db", "c.db", "sweep", "cancel", "--wait", guard.String(), "cx")
 	t.Logf("cancel: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	if r.code != 0 {
 		t.Fatalf("cancel: exit %d: %s", r.code, r.stderr)
@@ -113,10 +130,15 @@ func TestCancelStopsTheOrchestratorAndRetryBringsJobsBack(t *testing.T) {
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
 		t.Errorf("the orchestrator ended with %v, want exit status 130 (interrupted)", err)
 	}
+	interrupted := 0
 	for _, j := range readJobs(t, path, "cx") {
-		if j.State != store.StateCancelled {
-			t.Errorf("job %s is %s after cancel, want cancelled", j.Job.ID, j.State)
+		if j.State != store.StateCancelled || j.Failures != 0 {
+			t.Errorf("job %s is %s after cancel, with %d failures; want cancelled, none failed", j.Job.ID, j.State, j.Failures)
 		}
+		interrupted += j.Interruptions
+	}
+	if interrupted != 2 {
+		t.Errorf("%d interruptions counted, want the 2 jobs that ran", interrupted)
 	}
 
 	// Resume leaves cancelled jobs alone.
@@ -310,3 +332,4 @@ func TestCancelRefusesAnotherSweepsOrchestrator(t *testing.T) {
 		t.Errorf("the other sweep's orchestrator is gone: %v", err)
 	}
 }
+

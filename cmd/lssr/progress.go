@@ -16,7 +16,8 @@ import (
 )
 
 // observer shows a running sweep: progress bars on a terminal, one plain
-// line per finished job otherwise (logs, CI, pipes).
+// line per ended attempt and per stored checkpoint otherwise (logs, CI,
+// pipes).
 type observer interface {
 	orchestrator.Observer
 	// Close stops drawing; call it after the run returns.
@@ -54,7 +55,11 @@ func outcome(rec store.JobRecord) string {
 	}
 }
 
-// lineObserver prints one line per ended attempt.
+// lineObserver prints one line per ended attempt and one per stored
+// checkpoint. Both start with "[FINISHED/TOTAL] WHAT"; a checkpoint's line
+// reads "[3/6] ckpt     b=8 η=0.05 seed=0  epoch 12 of job ID  (pid 4242)",
+// naming the job and the worker that runs it, so logs (and the fault tests)
+// can tell where a resume would continue and which process to look at.
 type lineObserver struct {
 	w     io.Writer
 	sweep string
@@ -80,6 +85,13 @@ func (o *lineObserver) JobEnded(slot int, rec store.JobRecord) {
 	}
 	fmt.Fprintf(o.w, "[%*d/%d] %-8s %s  %s  (%s)\n", len(fmt.Sprint(o.total)), o.finished, o.total,
 		rec.State, jobLabel(rec.Job), outcome(rec), rec.Worker)
+}
+
+func (o *lineObserver) CheckpointStored(slot int, rec store.JobRecord) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	fmt.Fprintf(o.w, "[%*d/%d] %-8s %s  epoch %d of job %s  (%s)\n", len(fmt.Sprint(o.total)), o.finished, o.total,
+		"ckpt", jobLabel(rec.Job), rec.CheckpointEpoch, rec.Job.ID, rec.Worker)
 }
 
 func (o *lineObserver) Close() {}
@@ -181,6 +193,9 @@ func (o *barObserver) JobEnded(slot int, rec store.JobRecord) {
 		fmt.Fprintf(o.p, "%-8s %s  %s\n", rec.State, jobLabel(rec.Job), outcome(rec))
 	}
 }
+
+// CheckpointStored draws nothing: the job's bar shows its epochs.
+func (o *barObserver) CheckpointStored(int, store.JobRecord) {}
 
 func (o *barObserver) Close() {
 	o.mu.Lock()

@@ -15,42 +15,64 @@ import (
 	"github.com/lssr/lssr/store"
 )
 
-// slurmEnv brings up the one-node Slurm cluster of scripts/slurm/cluster.sh
-// (installing Slurm when missing) and returns the environment its commands
-// need. Without Slurm the test is skipped, except in CI (CI=true), where
-// that is a failure.
+// slurmEnv returns the environment the Slurm commands need to reach a
+// one-node test cluster. A cluster named by $LSSR_SLURM_DIR that is up is
+// used and left alone; otherwise the first call brings up one of the tests'
+// own with scripts/slurm/cluster.sh (installing Slurm when missing), in a
+// folder of its own, so it shares no state, ports or munged with anything
+// else on the machine, and TestMain takes it down. Without Slurm the test is
+// skipped, except in CI (CI=true), where that is a failure.
 func slurmEnv(t *testing.T) []string {
 	t.Helper()
-	script, _ := filepath.Abs("../../scripts/slurm/cluster.sh")
-	// A cluster these tests bring up, they take down at the end (TestMain);
-	// one that was already up is left alone.
 	slurmOnce.Do(func() {
-		if exec.Command("bash", script, "status").Run() != nil {
-			slurmStop = func() { exec.Command("bash", script, "down").Run() }
-		}
+		var said string
+		slurmConf, said, slurmErr = slurmUp()
+		// What else runs here and what the cluster left running.
+		t.Logf("scripts/slurm/cluster.sh up:\n%s", said)
 	})
-	var out, errb bytes.Buffer
-	cmd := exec.Command("bash", script, "up")
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		msg := fmt.Sprintf("no Slurm cluster (scripts/slurm/cluster.sh up: %v): %s", err, lastLine(errb.String()))
+	if slurmErr != "" {
 		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
+			t.Fatal(slurmErr)
 		}
-		t.Skip(msg)
+		t.Skip(slurmErr)
 	}
-	conf := strings.TrimPrefix(strings.TrimSpace(lastLine(out.String())), "export ")
-	if !strings.HasPrefix(conf, "SLURM_CONF=") {
-		t.Fatalf("cluster.sh up printed %q, want export SLURM_CONF=…", out.String())
-	}
-	return []string{conf}
+	return []string{slurmConf}
 }
 
 var (
-	slurmOnce sync.Once
+	slurmOnce           sync.Once
+	slurmConf, slurmErr string // "SLURM_CONF=…", or why there is no cluster
 	// slurmStop takes down the cluster the tests brought up; nil if none.
 	slurmStop func()
 )
+
+func slurmUp() (conf, said, failure string) {
+	script, _ := filepath.Abs("../../scripts/slurm/cluster.sh")
+	if dir := os.Getenv("LSSR_SLURM_DIR"); dir != "" && exec.Command("bash", script, "status", dir).Run() == nil {
+		return "SLURM_CONF=" + filepath.Join(dir, "slurm.conf"), "using the cluster in $LSSR_SLURM_DIR=" + dir, ""
+	}
+	dir, err := os.MkdirTemp("", "lssr-slurm-test-")
+	if err != nil {
+		return "", "", err.Error()
+	}
+	slurmStop = func() {
+		down := exec.Command("bash", script, "down", dir)
+		down.Stderr = os.Stderr // what it stopped, and what else still runs
+		down.Run()
+		os.RemoveAll(dir)
+	}
+	var out, errb bytes.Buffer
+	cmd := exec.Command("bash", script, "up", dir)
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return "", errb.String(), fmt.Sprintf("no Slurm cluster (scripts/slurm/cluster.sh up %s: %v): %s", dir, err, lastLine(errb.String()))
+	}
+	conf = strings.TrimPrefix(strings.TrimSpace(lastLine(out.String())), "export ")
+	if !strings.HasPrefix(conf, "SLURM_CONF=") {
+		return "", errb.String(), fmt.Sprintf("cluster.sh up printed %q, want export SLURM_CONF=… last", out.String())
+	}
+	return conf, errb.String(), ""
+}
 
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
@@ -97,7 +119,7 @@ func TestSlurmResumeAfterOrchestratorKill(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Kill once every job has a task and at least one is running.
-	deadline := time.Now().Add(90 * time.Second)
+	deadline := time.Now().Add(guard)
 	var atKill []store.JobRecord
 	for time.Now().Before(deadline) {
 		time.Sleep(200 * time.Millisecond)
@@ -116,16 +138,21 @@ func TestSlurmResumeAfterOrchestratorKill(t *testing.T) {
 	}
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
-	// While no orchestrator runs: cancel the last job's task (it vanishes),
-	// and let at least one other task finish (its result waits in the
-	// shared folder).
+	// While no orchestrator runs: cancel a task (it vanishes), and let at
+	// least one other task finish (its result waits in the shared folder).
+	// The task to cancel is one the throttle (%2) still holds pending when
+	// there is one: it cannot finish before the scancel, however slow this
+	// test is to get there.
 	taskBefore := taskIDs(t, dir, "sk")
 	var vanished string
 	for id, task := range taskBefore {
-		if vanished == "" || id > vanished {
+		st := taskState(env, task)
+		if st == "PENDING" || vanished == "" && st == "RUNNING" {
 			vanished = id
 		}
-		_ = task
+	}
+	if vanished == "" {
+		t.Fatal("no task is queued or running at the kill")
 	}
 	sc := exec.Command("scancel", taskBefore[vanished])
 	sc.Env = append(os.Environ(), env...)
@@ -136,7 +163,7 @@ func TestSlurmResumeAfterOrchestratorKill(t *testing.T) {
 		r, _ := filepath.Glob(filepath.Join(dir, "lssr-slurm", "sk", "results", "*.json"))
 		return r
 	}
-	for deadline := time.Now().Add(90 * time.Second); len(results()) == 0 && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(guard); len(results()) == 0 && time.Now().Before(deadline); {
 		time.Sleep(200 * time.Millisecond)
 	}
 	finishedWhileDown := len(results())
@@ -181,7 +208,7 @@ func TestSlurmScancelResubmits(t *testing.T) {
 	}
 	shared := filepath.Join(dir, "lssr-slurm", "sc")
 	var task string
-	deadline := time.Now().Add(90 * time.Second)
+	deadline := time.Now().Add(guard)
 	for time.Now().Before(deadline) && task == "" {
 		time.Sleep(100 * time.Millisecond)
 		cks, _ := filepath.Glob(filepath.Join(shared, "checkpoints", "*.safetensors"))
@@ -193,7 +220,7 @@ func TestSlurmScancelResubmits(t *testing.T) {
 		}
 	}
 	if task == "" {
-		t.Fatal("no task checkpointed within 90 s")
+		t.Fatalf("no task checkpointed within %v (a guard: the sweep hangs)", guard)
 	}
 	sc := exec.Command("scancel", task)
 	sc.Env = append(os.Environ(), env...)
@@ -230,6 +257,15 @@ func taskIDs(t *testing.T, dir, sweep string) map[string]string {
 	return ids
 }
 
+// taskState is a Slurm task's state as squeue shows it (PENDING, RUNNING),
+// "" once it has left the queue.
+func taskState(env []string, task string) string {
+	sq := exec.Command("squeue", "-h", "-j", task, "-o", "%T")
+	sq.Env = append(os.Environ(), env...)
+	out, _ := sq.Output()
+	return strings.TrimSpace(string(out))
+}
+
 // tryReadJobs reads a sweep's jobs if the database can be read now.
 func tryReadJobs(path, sweep string) ([]store.JobRecord, bool) {
 	db, err := store.Open(path, store.Options{ReadOnly: true})
@@ -253,10 +289,10 @@ func TestSlurmCancel(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(60 * time.Second); len(taskIDs(t, dir, "cx")) < 3 && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(guard); len(taskIDs(t, dir, "cx")) < 3 && time.Now().Before(deadline); {
 		time.Sleep(100 * time.Millisecond)
 	}
-	r := runWithEnv(t, dir, env, "--db", "x.db", "sweep", "cancel", "cx")
+	r := runWithEnv(t, dir, env, "--db", "x.db", "sweep", "cancel", "--wait", guard.String(), "cx")
 	cmd.Wait()
 	if r.code != 0 || !strings.Contains(r.stdout, "scancel of 3 queued or running Slurm task(s)") {
 		t.Fatalf("cancel: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
@@ -267,10 +303,8 @@ func TestSlurmCancel(t *testing.T) {
 		}
 	}
 	for _, task := range taskIDs(t, dir, "cx") {
-		sq := exec.Command("squeue", "-h", "-j", task, "-o", "%T")
-		sq.Env = append(os.Environ(), env...)
-		if out, _ := sq.Output(); strings.TrimSpace(string(out)) == "RUNNING" || strings.TrimSpace(string(out)) == "PENDING" {
-			t.Errorf("task %s is still %s after cancel", task, strings.TrimSpace(string(out)))
+		if st := taskState(env, task); st == "RUNNING" || st == "PENDING" {
+			t.Errorf("task %s is still %s after cancel", task, st)
 		}
 	}
 }

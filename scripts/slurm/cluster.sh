@@ -1,40 +1,74 @@
 #!/usr/bin/env bash
-# cluster.sh - run a REAL one-node Slurm cluster on this machine for lssr's tests.
+# cluster.sh - run a REAL one-node Slurm cluster of its own on this machine, for
+# lssr's tests, beside anything else that runs here.
 #
-#   cluster.sh up      install (if needed), configure and start munged, slurmctld,
-#                      slurmd; wait until the node is idle; print
-#                      "export SLURM_CONF=<path>" on stdout (nothing else goes to stdout)
-#   cluster.sh down    stop the daemons started by `up` (packages stay installed)
-#   cluster.sh status  exit 0 when the node is idle/mixed/alloc and sbatch accepts a
-#                      job, else non-zero with a one-line reason on stderr
+#   cluster.sh up [DIR]      install slurm-wlm and munge if needed; start a munged,
+#                            slurmctld and slurmd of this cluster's own, with all their
+#                            state in DIR (default: a new folder from mktemp -d); wait
+#                            until the node is idle; print on stdout (and nothing else):
+#                              export LSSR_SLURM_DIR=DIR
+#                              export SLURM_CONF=DIR/slurm.conf
+#   cluster.sh down [DIR]    stop the daemons that `up` started for DIR, and only those
+#   cluster.sh status [DIR]  exit 0 when DIR's cluster is up: its munged answers, the
+#                            node is idle/mixed/allocated and sbatch accepts a job
 #
-# Environment:
-#   LSSR_SLURM_DIR        state/spool/log/conf folder   (default /tmp/lssr-slurm)
-#   LSSR_SLURM_CTLD_PORT  slurmctld port                (default 6817, next free one if taken)
-#   LSSR_SLURM_D_PORT     slurmd port                   (default 6818, next free one if taken)
+# DIR may also come from $LSSR_SLURM_DIR. Other environment:
+#   LSSR_SLURM_CTLD_PORT   slurmctld port  (default: a free port from 6817 on)
+#   LSSR_SLURM_D_PORT      slurmd port     (default: a free port from 6818 on)
 #   LSSR_SLURM_MIN_JOB_AGE seconds finished jobs stay in scontrol/squeue (default 300)
-#   LSSR_SLURM_TIMEOUT    seconds to wait for the node to become idle (default 60)
+#   LSSR_SLURM_TIMEOUT     seconds to wait for the daemons and the node (default 120)
+#
+# The cluster shares nothing with other Slurm or munge daemons on the machine:
+# Debian's own (which installing the packages may start), another cluster.sh's
+# or an administrator's. Its munged has its own key and socket in DIR (never
+# /etc/munge or /run/munge), its daemons their own ports, conf, state, spool,
+# logs and pid files in DIR. `up` says what else runs and leaves it alone.
 #
 # Needs root (apt-get, SlurmUser=root). See README.md next to this file.
 set -u
 
-DIR=${LSSR_SLURM_DIR:-/tmp/lssr-slurm}
-CONF=$DIR/slurm.conf
-LOG=$DIR/cluster.log
-TIMEOUT=${LSSR_SLURM_TIMEOUT:-60}
+TIMEOUT=${LSSR_SLURM_TIMEOUT:-120}
 MIN_JOB_AGE=${LSSR_SLURM_MIN_JOB_AGE:-300}
-MUNGE_SOCKET=/run/munge/munge.socket.2
-export SLURM_CONF=$CONF
+# Two clusters starting at once must not pick the same free ports.
+PORT_LOCK=${TMPDIR:-/tmp}/lssr-slurm-ports.lock
 
 log() { printf '%s cluster.sh: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; [ -f "$LOG" ] && log "see $LOG"; exit 1; }
+die() {
+	log "ERROR: $*"
+	[ -n "${LOG:-}" ] && [ -f "$LOG" ] && log "logs: $LOG, $DIR/log/"
+	exit 1
+}
 
-# pid_alive FILE: the pid in FILE is a running process
+# set_dir MODE [DIR]: DIR from the argument or $LSSR_SLURM_DIR; `up` makes a new
+# one when neither is given.
+set_dir() {
+	DIR=${2:-${LSSR_SLURM_DIR:-}}
+	if [ "$1" = up ]; then
+		if [ -z "$DIR" ]; then
+			DIR=$(mktemp -d "${TMPDIR:-/tmp}/lssr-slurm.XXXXXX") || die "mktemp -d failed"
+		fi
+		mkdir -p "$DIR" || die "cannot create $DIR"
+		# munged wants every folder above its socket searchable by all.
+		chmod 0755 "$DIR"
+	elif [ -z "$DIR" ]; then
+		die "which cluster? give its folder: $0 $1 DIR (or set LSSR_SLURM_DIR)"
+	fi
+	[ -d "$DIR" ] && DIR=$(cd "$DIR" && pwd -P)
+	CONF=$DIR/slurm.conf
+	LOG=$DIR/cluster.log
+	MUNGE_DIR=$DIR/munge
+	MUNGE_SOCKET=$MUNGE_DIR/munge.socket
+	export SLURM_CONF=$CONF
+}
+
+# pid_alive FILE: the pid in FILE is a running process of this cluster (its
+# command line names DIR, so a reused pid is never taken for ours)
 pid_alive() {
 	local p
 	[ -s "$1" ] || return 1
 	p=$(cat "$1" 2>/dev/null) || return 1
-	[ -n "$p" ] && kill -0 "$p" 2>/dev/null
+	[ -n "$p" ] && kill -0 "$p" 2>/dev/null || return 1
+	tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$DIR/"
 }
 
 port_in_use() {
@@ -45,7 +79,13 @@ port_in_use() {
 	fi
 }
 
-# free_port START: first port >= START not listened on
+# port_holder PORT: "NAME pid N" of the process listening on PORT, if ss says
+port_holder() {
+	ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'users:(("[^"]*",pid=[0-9]*' |
+		sed 's/users:(("\([^"]*\)",pid=\([0-9]*\)/\1 pid \2/' | head -n1
+}
+
+# free_port START: first port >= START that nothing listens on
 free_port() {
 	local p=$1
 	while port_in_use "$p"; do p=$((p + 2)); done
@@ -54,74 +94,131 @@ free_port() {
 
 node_name() { hostname -s 2>/dev/null || hostname; }
 
-# node_state: compact state of our node as sinfo prints it (idle, mix, alloc, down*, ...)
+# node_state: compact state of our node as our slurmctld sees it (idle, mix, down*, ...)
 node_state() { sinfo -h -N -n "$(node_name)" -o %t 2>/dev/null | head -n1; }
 
 munge_ok() { munge -n -S "$MUNGE_SOCKET" 2>/dev/null | unmunge -S "$MUNGE_SOCKET" >/dev/null 2>&1; }
 
+# made_here CONF: CONF was written by a cluster.sh (this one or an older one)
+made_here() { head -n1 "$1" 2>/dev/null | grep -q 'generated by lssr scripts/slurm/cluster.sh'; }
+
+# whose PID ARGS: whose daemon this is, in words
+whose() {
+	local pid=$1 args=$2 conf sock d
+	case ${args%% *} in
+	*munged)
+		sock=$(printf '%s\n' "$args" | sed -n -e 's/.*--socket[= ]\([^ ]*\).*/\1/p' -e 's/.* -S \([^ ]*\).*/\1/p' | head -n1)
+		if [ -z "$sock" ] || [ "$sock" = /run/munge/munge.socket.2 ]; then
+			for d in "${TMPDIR:-/tmp}"/lssr-slurm*; do
+				if [ "$(cat "$d/munged.pid" 2>/dev/null)" = "$pid" ]; then
+					echo "the system socket's munged, which an older cluster.sh started for $d"
+					return
+				fi
+			done
+			echo "the system's munged (Debian's munge service: socket /run/munge/munge.socket.2, key /etc/munge/munge.key)"
+		elif made_here "$(dirname "$(dirname "$sock")")/slurm.conf"; then
+			echo "another cluster.sh cluster's munged ($(dirname "$(dirname "$sock")"))"
+		else
+			echo "a munged on its own socket $sock"
+		fi
+		;;
+	*)
+		conf=$(printf '%s\n' "$args" | sed -n 's/.* -f \([^ ]*\).*/\1/p')
+		if [ -z "$conf" ]; then
+			echo "the system's ${args%% *} (Debian's ${args##*/} service, with /etc/slurm/slurm.conf)"
+		elif made_here "$conf"; then
+			echo "another cluster.sh cluster's daemon ($(dirname "$conf"))"
+		else
+			echo "a Slurm daemon with its own conf $conf"
+		fi
+		;;
+	esac
+}
+
+# others: one line per munged, slurmctld or slurmd on this machine that is not
+# this cluster's, saying whose it is and where it listens.
+others() {
+	local pid args ports listening
+	listening=$(ss -Hltnp 2>/dev/null)
+	for pid in $(pgrep -x 'munged|slurmctld|slurmd' 2>/dev/null); do
+		args=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
+		args=${args% }
+		case $args in *"$DIR/"*) continue ;; esac
+		ports=$(printf '%s\n' "$listening" | grep "pid=$pid," | awk '{print $4}' | sed 's/.*://' | sort -u | tr '\n' ' ')
+		printf 'pid %s, %s%s: %s\n' "$pid" "$(whose "$pid" "$args")" "${ports:+, listening on port ${ports% }}" "$args"
+	done
+}
+
+# report_others WHEN: say what else runs; this cluster shares nothing with it
+report_others() {
+	local line
+	others | while IFS= read -r line; do log "$1: $line"; done
+}
+
 install_packages() {
 	if command -v slurmctld >/dev/null && command -v slurmd >/dev/null &&
-		command -v sbatch >/dev/null && command -v munged >/dev/null; then
+		command -v sbatch >/dev/null && command -v munged >/dev/null && command -v mungekey >/dev/null; then
 		return 0
 	fi
 	[ "$(id -u)" = 0 ] || die "slurm-wlm/munge not installed and not root"
 	command -v apt-get >/dev/null || die "slurm-wlm/munge not installed and no apt-get"
 	log "installing slurm-wlm and munge (apt-get, log: $DIR/apt.log)"
 	{
-		apt-get update -qq &&
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
 				-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
 				slurm-wlm munge
 	} >"$DIR/apt.log" 2>&1 || die "apt-get install slurm-wlm munge failed (see $DIR/apt.log)"
+	# The packages' scripts may have started Debian's own munged (and a
+	# slurmd, if /etc/slurm/slurm.conf exists): they stay; report_others names them.
 }
 
+# start_munge: a munged of this cluster's own: its key and socket in DIR
 start_munge() {
-	if munge_ok; then
-		log "munged already answers on $MUNGE_SOCKET"
+	if pid_alive "$MUNGE_DIR/munged.pid" && munge_ok; then
 		return 0
 	fi
-	# key: the munge package's postinst normally creates it; make sure.
-	install -d -o munge -g munge -m 0700 /etc/munge
-	if [ ! -s /etc/munge/munge.key ]; then
-		log "creating /etc/munge/munge.key"
-		mungekey --create --keyfile=/etc/munge/munge.key >>"$LOG" 2>&1 ||
-			dd if=/dev/urandom of=/etc/munge/munge.key bs=1 count=1024 status=none
+	install -d -m 0755 "$MUNGE_DIR"
+	if [ ! -s "$MUNGE_DIR/munge.key" ]; then
+		mungekey --create --keyfile="$MUNGE_DIR/munge.key" >>"$LOG" 2>&1 ||
+			dd if=/dev/urandom of="$MUNGE_DIR/munge.key" bs=1 count=1024 status=none
 	fi
-	chown munge:munge /etc/munge/munge.key && chmod 0400 /etc/munge/munge.key
-	# munged refuses group/world-writable dirs; /run/munge does not exist without systemd.
-	install -d -o munge -g munge -m 0755 /run/munge
-	install -d -o munge -g munge -m 0700 /var/lib/munge /var/log/munge
-	rm -f /run/munge/munged.pid "$MUNGE_SOCKET" "$MUNGE_SOCKET.lock"
-	if ! runuser -u munge -- munged >>"$LOG" 2>&1; then
-		log "munged as user munge failed; trying as root with --force"
-		munged --force >>"$LOG" 2>&1 || die "cannot start munged (see /var/log/munge/munged.log)"
-	fi
-	local i
-	for i in $(seq 50); do munge_ok && break; sleep 0.1; done
-	munge_ok || die "munged started but munge -n | unmunge fails"
-	# remember that we started it, so that `down` stops it (and only it)
-	cp /run/munge/munged.pid "$DIR/munged.pid" 2>/dev/null ||
-		pgrep -n -x munged >"$DIR/munged.pid"
-	log "munged started (pid $(cat "$DIR/munged.pid"))"
+	chmod 0600 "$MUNGE_DIR/munge.key"
+	rm -f "$MUNGE_SOCKET" "$MUNGE_SOCKET.lock"
+	munged --socket="$MUNGE_SOCKET" --key-file="$MUNGE_DIR/munge.key" \
+		--pid-file="$MUNGE_DIR/munged.pid" --log-file="$MUNGE_DIR/munged.log" \
+		--seed-file="$MUNGE_DIR/munged.seed" >>"$LOG" 2>&1 ||
+		die "cannot start munged (see $MUNGE_DIR/munged.log)"
+	local deadline=$(($(date +%s) + TIMEOUT))
+	until munge_ok; do
+		[ "$(date +%s)" -lt "$deadline" ] || die "munged started but munge -n | unmunge fails on $MUNGE_SOCKET"
+		sleep 0.1
+	done
+	log "munged started (pid $(cat "$MUNGE_DIR/munged.pid"), socket $MUNGE_SOCKET)"
 }
 
 write_conf() {
-	local node cpus mem_kb mem ctld_port d_port
+	local node cpus mem_kb mem
 	node=$(node_name)
 	cpus=$(nproc)
 	mem_kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
 	mem=$((mem_kb / 1024 * 95 / 100)) # MB, a bit below MemTotal
-	# env override, else the first free port from the Slurm defaults
-	ctld_port=${LSSR_SLURM_CTLD_PORT:-$(free_port 6817)}
-	d_port=${LSSR_SLURM_D_PORT:-$(free_port 6818)}
-	[ "$d_port" = "$ctld_port" ] && d_port=$(free_port $((ctld_port + 1)))
+	if [ -n "${LSSR_SLURM_CTLD_PORT:-}" ] && port_in_use "$LSSR_SLURM_CTLD_PORT"; then
+		die "LSSR_SLURM_CTLD_PORT=$LSSR_SLURM_CTLD_PORT is taken by $(port_holder "$LSSR_SLURM_CTLD_PORT")"
+	fi
+	if [ -n "${LSSR_SLURM_D_PORT:-}" ] && port_in_use "$LSSR_SLURM_D_PORT"; then
+		die "LSSR_SLURM_D_PORT=$LSSR_SLURM_D_PORT is taken by $(port_holder "$LSSR_SLURM_D_PORT")"
+	fi
+	CTLD_PORT=${LSSR_SLURM_CTLD_PORT:-$(free_port 6817)}
+	D_PORT=${LSSR_SLURM_D_PORT:-$(free_port 6818)}
+	[ "$D_PORT" = "$CTLD_PORT" ] && D_PORT=$(free_port $((CTLD_PORT + 1)))
 	mkdir -p "$DIR/state" "$DIR/spool" "$DIR/log"
 	cat >"$CONF.tmp" <<EOF
 # generated by lssr scripts/slurm/cluster.sh - one-node test cluster
 ClusterName=lssr
 SlurmctldHost=$node(127.0.0.1)
-SlurmctldPort=$ctld_port
-SlurmdPort=$d_port
+SlurmctldPort=$CTLD_PORT
+SlurmdPort=$D_PORT
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -161,7 +258,30 @@ PartitionName=debug Nodes=$node Default=YES MaxTime=INFINITE State=UP
 EOF
 	: >"$DIR/plugstack.conf"
 	mv "$CONF.tmp" "$CONF"
-	log "wrote $CONF (node $node, $cpus CPUs, ${mem} MB, ports $ctld_port/$d_port)"
+	log "wrote $CONF (node $node, $cpus CPUs, ${mem} MB, ports $CTLD_PORT/$D_PORT)"
+}
+
+conf_port() { sed -n "s/^$1=//p" "$CONF"; }
+
+# start_daemon NAME PORT: start NAME with our conf and wait until it listens
+# on PORT; a daemon that dies (its port taken meanwhile, say) is reported
+# with the holder of the port.
+start_daemon() {
+	local name=$1 port=$2 pidfile=$DIR/$1.pid deadline
+	if pid_alive "$pidfile"; then
+		return 0
+	fi
+	rm -f "$pidfile"
+	"$name" -f "$CONF" >>"$LOG" 2>&1 || die "$name failed to start (see $DIR/log/$name.log)"
+	deadline=$(($(date +%s) + TIMEOUT))
+	until pid_alive "$pidfile" && [ "$(port_holder "$port")" = "$name pid $(cat "$pidfile")" ]; do
+		if [ -s "$pidfile" ] && ! pid_alive "$pidfile"; then
+			die "$name exited at start; port $port: $(port_holder "$port" || true) (see $DIR/log/$name.log)"
+		fi
+		[ "$(date +%s)" -lt "$deadline" ] || die "$name is not listening on port $port after ${TIMEOUT}s (see $DIR/log/$name.log)"
+		sleep 0.1
+	done
+	log "$name started (pid $(cat "$pidfile"), port $port)"
 }
 
 wait_idle() {
@@ -182,9 +302,10 @@ wait_idle() {
 cmd_status() {
 	local st
 	[ -f "$CONF" ] || { echo "not configured: $CONF missing" >&2; return 1; }
-	munge_ok || { echo "munged not answering on $MUNGE_SOCKET" >&2; return 1; }
-	pid_alive "$DIR/slurmctld.pid" || { echo "slurmctld not running" >&2; return 1; }
-	pid_alive "$DIR/slurmd.pid" || { echo "slurmd not running" >&2; return 1; }
+	pid_alive "$MUNGE_DIR/munged.pid" || { echo "its munged is not running" >&2; return 1; }
+	munge_ok || { echo "its munged does not answer on $MUNGE_SOCKET" >&2; return 1; }
+	pid_alive "$DIR/slurmctld.pid" || { echo "its slurmctld is not running" >&2; return 1; }
+	pid_alive "$DIR/slurmd.pid" || { echo "its slurmd is not running" >&2; return 1; }
 	st=$(node_state)
 	case $st in
 	idle | mix | alloc) ;;
@@ -197,60 +318,69 @@ cmd_status() {
 	return 0
 }
 
+print_env() {
+	echo "export LSSR_SLURM_DIR=$DIR"
+	echo "export SLURM_CONF=$CONF"
+}
+
 cmd_up() {
-	mkdir -p "$DIR"
 	if [ -f "$CONF" ] && cmd_status 2>/dev/null; then
-		log "already up"
-		echo "export SLURM_CONF=$CONF"
+		log "already up in $DIR"
+		print_env
 		return 0
 	fi
 	: >>"$LOG"
 	local t0=$SECONDS
 	install_packages
+	report_others "running here, not ours, left alone"
 	start_munge
-	# (re)start daemons that are not running; keep a running one's conf
+	# Ports are chosen and taken under a lock, so that two clusters
+	# starting at once do not both pick the same free port.
+	exec 9>>"$PORT_LOCK"
+	flock -w "$TIMEOUT" 9 || die "waited ${TIMEOUT}s for $PORT_LOCK (another cluster.sh up?)"
 	if ! pid_alive "$DIR/slurmctld.pid" && ! pid_alive "$DIR/slurmd.pid"; then
 		write_conf
 	fi
-	if ! pid_alive "$DIR/slurmctld.pid"; then
-		log "starting slurmctld"
-		slurmctld -f "$CONF" >>"$LOG" 2>&1 || die "slurmctld failed to start (see $DIR/log/slurmctld.log)"
-	fi
-	if ! pid_alive "$DIR/slurmd.pid"; then
-		log "starting slurmd"
-		slurmd -f "$CONF" >>"$LOG" 2>&1 || die "slurmd failed to start (see $DIR/log/slurmd.log)"
-	fi
+	start_daemon slurmctld "$(conf_port SlurmctldPort)"
+	start_daemon slurmd "$(conf_port SlurmdPort)"
+	exec 9>&-
 	wait_idle
 	cmd_status || die "cluster started but status fails"
-	log "up in $((SECONDS - t0))s; Slurm $(sinfo -V 2>/dev/null)"
-	echo "export SLURM_CONF=$CONF"
+	log "up in $((SECONDS - t0))s in $DIR; Slurm $(sinfo -V 2>/dev/null)"
+	log "left running: munged pid $(cat "$MUNGE_DIR/munged.pid"), slurmctld pid $(cat "$DIR/slurmctld.pid"), slurmd pid $(cat "$DIR/slurmd.pid"); '$0 down $DIR' stops them"
+	print_env
 }
 
-# stop_pidfile NAME FILE: TERM the process, wait up to 10 s, then KILL
+# stop_pidfile NAME FILE: TERM our process, wait up to 10 s, then KILL
 stop_pidfile() {
 	local p i
 	pid_alive "$2" || { rm -f "$2"; return 0; }
 	p=$(cat "$2")
-	log "stopping $1 (pid $p)"
 	kill "$p" 2>/dev/null
 	for i in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
 	kill -0 "$p" 2>/dev/null && kill -9 "$p" 2>/dev/null
 	rm -f "$2"
+	log "stopped $1 (pid $p)"
 }
 
 cmd_down() {
+	[ -d "$DIR" ] || { log "no cluster in $DIR"; return 0; }
 	stop_pidfile slurmd "$DIR/slurmd.pid"
 	stop_pidfile slurmctld "$DIR/slurmctld.pid"
-	stop_pidfile munged "$DIR/munged.pid" # only if `up` started it
+	stop_pidfile munged "$MUNGE_DIR/munged.pid"
+	report_others "still running, not ours"
 	return 0
 }
 
 case ${1:-} in
+up | down | status) set_dir "$@" ;;
+*)
+	echo "usage: $0 up|down|status [DIR]   (or LSSR_SLURM_DIR=DIR; up without either makes one with mktemp -d)" >&2
+	exit 2
+	;;
+esac
+case $1 in
 up) cmd_up ;;
 down) cmd_down ;;
 status) cmd_status ;;
-*)
-	echo "usage: $0 up|down|status   (env LSSR_SLURM_DIR, default /tmp/lssr-slurm)" >&2
-	exit 2
-	;;
 esac
