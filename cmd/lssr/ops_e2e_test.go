@@ -332,4 +332,3 @@ func TestCancelRefusesAnotherSweepsOrchestrator(t *testing.T) {
 		t.Errorf("the other sweep's orchestrator is gone: %v", err)
 	}
 }
-
