@@ -247,6 +247,22 @@ type Result struct {
 	// ResumedFrom is the epoch of the checkpoint the last attempt continued
 	// from (0: it started afresh).
 	ResumedFrom int `json:"resumed_from,omitempty"`
+	// Provenance says what computed these numbers; nil for results stored
+	// before it was kept.
+	Provenance *Provenance `json:"provenance,omitempty"`
+}
+
+// Provenance is what produced a job's numbers: the lssr build, the kernel
+// path and CPU it trained on, and the host. The same job trains to the same
+// bits only on the same build and kernel path (the assembly and pure-Go
+// kernels round differently).
+type Provenance struct {
+	Version    string `json:"version"`     // lssr's version
+	Commit     string `json:"commit"`      // lssr's commit
+	GoVersion  string `json:"go_version"`  // the Go toolchain that built it
+	KernelPath string `json:"kernel_path"` // the trainer's kernels: "avx2", "purego", …
+	CPU        string `json:"cpu"`         // the CPU model
+	Host       string `json:"host"`        // the machine it ran on (the Slurm node, for Slurm)
 }
 
 // ErrBadInput marks errors caused by what the user gave (a spec, a flag, a

@@ -51,6 +51,10 @@ func resultToProto(r lssr.Result) *workerpb.Result {
 		ResumedFrom:      int64(r.ResumedFrom),
 		InitialTrainLoss: r.InitialTrainLoss,
 	}
+	if p := r.Provenance; p != nil {
+		out.Provenance = &workerpb.Provenance{Version: p.Version, Commit: p.Commit, GoVersion: p.GoVersion,
+			KernelPath: p.KernelPath, Cpu: p.CPU, Host: p.Host}
+	}
 	for _, s := range r.Series {
 		out.Series = append(out.Series, &workerpb.EpochStats{
 			Epoch:     int64(s.Epoch),
@@ -117,6 +121,10 @@ func resultFromProto(r *workerpb.Result) lssr.Result {
 		Weights:          r.GetWeights(),
 		ResumedFrom:      int(r.GetResumedFrom()),
 		InitialTrainLoss: r.GetInitialTrainLoss(),
+	}
+	if p := r.GetProvenance(); p != nil {
+		out.Provenance = &lssr.Provenance{Version: p.GetVersion(), Commit: p.GetCommit(), GoVersion: p.GetGoVersion(),
+			KernelPath: p.GetKernelPath(), CPU: p.GetCpu(), Host: p.GetHost()}
 	}
 	for _, s := range r.GetSeries() {
 		out.Series = append(out.Series, lssr.EpochStats{

@@ -48,6 +48,8 @@ var (
 		Weights:          []byte("safetensors\x01\xff\x80 bytes, not text"),
 		ResumedFrom:      5,
 		InitialTrainLoss: 2.302585,
+		Provenance: &lssr.Provenance{Version: "v1.2.3-4-gabc", Commit: "abc1234", GoVersion: "go1.26.8",
+			KernelPath: "avx2", CPU: "AMD EPYC 9B45 ünïcode", Host: "node-17"},
 	}
 )
 

@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"fmt"
+	"github.com/lssr/lssr/internal/buildinfo"
 	"sync"
 
 	"github.com/lssr/lssr"
@@ -46,7 +47,9 @@ func (r *TrainerRunner) Run(ctx context.Context, job lssr.Job, progress func(lss
 	if err != nil {
 		return lssr.Result{}, err
 	}
-	return trainer.Train(ctx, job, data, f.wrap(progress))
+	res, err := trainer.Train(ctx, job, data, f.wrap(progress))
+	res.Provenance = buildinfo.Provenance()
+	return res, err
 }
 
 // data returns the loaded dataset for spec. It loads under the lock, so

@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"errors"
+	"github.com/lssr/lssr/internal/buildinfo"
 	"os"
 	"sync"
 	"testing"
@@ -77,7 +78,12 @@ func TestTrainerOverProcess(t *testing.T) {
 		if got.Seconds <= 0 {
 			t.Errorf("run %d: Seconds = %v", run, got.Seconds)
 		}
+		// The worker says what trained the job: this build, on this machine.
+		if got.Provenance == nil || *got.Provenance != *buildinfo.Provenance() {
+			t.Errorf("run %d: provenance %+v, want %+v", run, got.Provenance, buildinfo.Provenance())
+		}
 		got.Seconds, want.Seconds = 0, 0
+		got.Provenance = nil
 		if bits(got) != bits(want) {
 			t.Errorf("run %d: result\n got %s\nwant %s", run, bits(got), bits(want))
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/lssr/lssr/internal/buildinfo"
 	"os"
 	"path/filepath"
 	"time"
@@ -78,9 +79,14 @@ func runJob(c *cli.Context, path string) error {
 	if ckErr != nil {
 		fmt.Fprintf(os.Stderr, "lssr: job %s: a checkpoint could not be written: %v\n", job.ID, ckErr)
 	}
+	res.Provenance = buildinfo.Provenance() // the node's
 	if err := orchestrator.WriteResult(p, job, res); err != nil {
 		return err
 	}
-	fmt.Printf("job %s: %s in %.1fs (resumed from epoch %d)\n", job.ID, map[bool]string{true: "diverged", false: "done"}[res.Diverged], time.Since(start).Seconds(), res.ResumedFrom)
+	outcome := "done"
+	if res.Diverged {
+		outcome = "diverged"
+	}
+	fmt.Printf("job %s: %s in %.1fs (resumed from epoch %d)\n", job.ID, outcome, time.Since(start).Seconds(), res.ResumedFrom)
 	return nil
 }

@@ -57,6 +57,10 @@ type exportRow struct {
 	// their column positions.
 	Failures      int `json:"failures"`
 	Interruptions int `json:"interruptions"`
+	// Provenance says what computed the numbers (JSON only: a CSV row
+	// keeps to numbers and names); nil for jobs without a result or
+	// finished before it was kept.
+	Provenance *lssr.Provenance `json:"provenance,omitempty"`
 }
 
 var exportHeader = []string{"sweep", "job_id", "b", "lr", "seed", "state", "attempts", "test_acc",
@@ -114,6 +118,7 @@ func toExportRow(sweep string, j store.JobRecord) exportRow {
 	r := exportRow{Sweep: sweep, JobID: j.Job.ID, B: j.Job.BatchSize, LR: j.Job.LR, Seed: j.Job.Seed,
 		State: string(j.State), Attempts: j.Attempts, Failures: j.Failures, Interruptions: j.Interruptions}
 	if res := j.Result; res != nil {
+		r.Provenance = res.Provenance
 		r.TestAcc, r.TrainLoss, r.TrainAcc = res.TestAcc, res.TrainLoss, res.TrainAcc
 		r.Rho, r.RhoB, r.Epochs, r.Steps, r.Seconds = res.Rho, res.RhoB, res.Epochs, res.Steps, res.Seconds
 	}

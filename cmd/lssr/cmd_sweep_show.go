@@ -80,6 +80,12 @@ func runSweepShow(w io.Writer, dbPath, name string) error {
 		workers += fmt.Sprintf(", %d in the latest run", rec.RunWorkers)
 	}
 	fmt.Fprintf(w, "  workers:  %s\n", workers)
+	fmt.Fprintf(w, "  provenance of the finished jobs (jobs in brackets):\n")
+	for _, f := range provenanceFields {
+		if counts := provenanceOf(all.jobs, f.field); len(counts) > 0 {
+			fmt.Fprintf(w, "    %-8s %s\n", f.name+":", formatProvenance(counts))
+		}
+	}
 	fmt.Fprintf(w, "--- spec as stored ---\n%s", rec.Source)
 	if len(rec.Source) > 0 && rec.Source[len(rec.Source)-1] != '\n' {
 		fmt.Fprintln(w)

@@ -60,6 +60,9 @@ func runSweepStatus(w io.Writer, dbPath, name string, summary, all bool) error {
 	if note := sel.outsideNote(); note != "" {
 		fmt.Fprintln(w, note)
 	}
+	if warn := kernelWarning(jobs); warn != "" {
+		fmt.Fprintln(w, warn)
+	}
 	if m := sel.mixed(); m != "" {
 		fmt.Fprintf(w, "warning: %s; its report refuses it, as it would pool them as seeds\n", m)
 	}

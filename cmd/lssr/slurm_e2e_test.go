@@ -96,9 +96,13 @@ func TestSlurmMatchesLocal(t *testing.T) {
 	if r := runLSSR(t, dir, "--db", "local.db", "sweep", "run", "--plain", "--executor", "local", "s.yaml"); r.code != 0 {
 		t.Fatalf("local run: exit %d: %s", r.code, r.stderr)
 	}
+	host, _ := os.Hostname() // the one-node cluster's node
 	for _, j := range readJobs(t, filepath.Join(dir, "slurm.db"), "sm") {
 		if !strings.HasPrefix(j.Worker, "slurm ") {
 			t.Errorf("job %s ran on %q, want a Slurm task ID", j.Job.ID, j.Worker)
+		}
+		if p := j.Result.Provenance; p == nil || p.Host != host || p.KernelPath == "" {
+			t.Errorf("job %s: provenance %+v, want the node %q that ran its task", j.Job.ID, p, host)
 		}
 	}
 	sameState(t, readState(t, dir, "slurm.db", "sm"), readState(t, dir, "local.db", "sm"))

@@ -27,6 +27,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/trainer/kernels"
 )
 
@@ -135,4 +136,16 @@ func modelName(r io.Reader) string {
 		}
 	}
 	return ""
+}
+
+// Provenance is this process's provenance for a job it trained: Get's build
+// and machine, and the host name.
+func Provenance() *lssr.Provenance {
+	i := Get()
+	host, err := os.Hostname()
+	if err != nil {
+		host = "unknown"
+	}
+	return &lssr.Provenance{Version: i.Version, Commit: i.Commit, GoVersion: i.GoVersion,
+		KernelPath: i.KernelPath, CPU: i.CPU, Host: host}
 }

@@ -632,8 +632,10 @@ type Result struct {
 	ResumedFrom int64 `protobuf:"varint,16,opt,name=resumed_from,json=resumedFrom,proto3" json:"resumed_from,omitempty"`
 	// initial_train_loss is the training loss at initialisation.
 	InitialTrainLoss float64 `protobuf:"fixed64,17,opt,name=initial_train_loss,json=initialTrainLoss,proto3" json:"initial_train_loss,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// provenance is what computed the result (lssr.Provenance).
+	Provenance    *Provenance `protobuf:"bytes,18,opt,name=provenance,proto3" json:"provenance,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Result) Reset() {
@@ -785,6 +787,98 @@ func (x *Result) GetInitialTrainLoss() float64 {
 	return 0
 }
 
+func (x *Result) GetProvenance() *Provenance {
+	if x != nil {
+		return x.Provenance
+	}
+	return nil
+}
+
+// Provenance mirrors lssr.Provenance.
+type Provenance struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Version       string                 `protobuf:"bytes,1,opt,name=version,proto3" json:"version,omitempty"`
+	Commit        string                 `protobuf:"bytes,2,opt,name=commit,proto3" json:"commit,omitempty"`
+	GoVersion     string                 `protobuf:"bytes,3,opt,name=go_version,json=goVersion,proto3" json:"go_version,omitempty"`
+	KernelPath    string                 `protobuf:"bytes,4,opt,name=kernel_path,json=kernelPath,proto3" json:"kernel_path,omitempty"`
+	Cpu           string                 `protobuf:"bytes,5,opt,name=cpu,proto3" json:"cpu,omitempty"`
+	Host          string                 `protobuf:"bytes,6,opt,name=host,proto3" json:"host,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Provenance) Reset() {
+	*x = Provenance{}
+	mi := &file_worker_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Provenance) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Provenance) ProtoMessage() {}
+
+func (x *Provenance) ProtoReflect() protoreflect.Message {
+	mi := &file_worker_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Provenance.ProtoReflect.Descriptor instead.
+func (*Provenance) Descriptor() ([]byte, []int) {
+	return file_worker_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *Provenance) GetVersion() string {
+	if x != nil {
+		return x.Version
+	}
+	return ""
+}
+
+func (x *Provenance) GetCommit() string {
+	if x != nil {
+		return x.Commit
+	}
+	return ""
+}
+
+func (x *Provenance) GetGoVersion() string {
+	if x != nil {
+		return x.GoVersion
+	}
+	return ""
+}
+
+func (x *Provenance) GetKernelPath() string {
+	if x != nil {
+		return x.KernelPath
+	}
+	return ""
+}
+
+func (x *Provenance) GetCpu() string {
+	if x != nil {
+		return x.Cpu
+	}
+	return ""
+}
+
+func (x *Provenance) GetHost() string {
+	if x != nil {
+		return x.Host
+	}
+	return ""
+}
+
 var File_worker_proto protoreflect.FileDescriptor
 
 const file_worker_proto_rawDesc = "" +
@@ -847,7 +941,7 @@ const file_worker_proto_rawDesc = "" +
 	"\vloss_change\x18\x0e \x01(\x01R\n" +
 	"lossChange\x12$\n" +
 	"\x0eloss_change_se\x18\x0f \x01(\x01R\flossChangeSe\x12&\n" +
-	"\x0floss_change_eq7\x18\x10 \x01(\x01R\rlossChangeEq7\"\x9e\x04\n" +
+	"\x0floss_change_eq7\x18\x10 \x01(\x01R\rlossChangeEq7\"\xda\x04\n" +
 	"\x06Result\x12\x1a\n" +
 	"\bdiverged\x18\x01 \x01(\bR\bdiverged\x12\x19\n" +
 	"\btest_acc\x18\x02 \x01(\x01R\atestAcc\x12\x1b\n" +
@@ -868,7 +962,20 @@ const file_worker_proto_rawDesc = "" +
 	"\fmeasurements\x18\x0e \x03(\v2\x1b.lssr.worker.v1.MeasurementR\fmeasurements\x12\x18\n" +
 	"\aweights\x18\x0f \x01(\fR\aweights\x12!\n" +
 	"\fresumed_from\x18\x10 \x01(\x03R\vresumedFrom\x12,\n" +
-	"\x12initial_train_loss\x18\x11 \x01(\x01R\x10initialTrainLoss2M\n" +
+	"\x12initial_train_loss\x18\x11 \x01(\x01R\x10initialTrainLoss\x12:\n" +
+	"\n" +
+	"provenance\x18\x12 \x01(\v2\x1a.lssr.worker.v1.ProvenanceR\n" +
+	"provenance\"\xa4\x01\n" +
+	"\n" +
+	"Provenance\x12\x18\n" +
+	"\aversion\x18\x01 \x01(\tR\aversion\x12\x16\n" +
+	"\x06commit\x18\x02 \x01(\tR\x06commit\x12\x1d\n" +
+	"\n" +
+	"go_version\x18\x03 \x01(\tR\tgoVersion\x12\x1f\n" +
+	"\vkernel_path\x18\x04 \x01(\tR\n" +
+	"kernelPath\x12\x10\n" +
+	"\x03cpu\x18\x05 \x01(\tR\x03cpu\x12\x12\n" +
+	"\x04host\x18\x06 \x01(\tR\x04host2M\n" +
 	"\x06Worker\x12C\n" +
 	"\x05Train\x12\x1c.lssr.worker.v1.TrainRequest\x1a\x1a.lssr.worker.v1.TrainEvent0\x01B,Z*github.com/lssr/lssr/worker/proto;workerpbb\x06proto3"
 
@@ -884,7 +991,7 @@ func file_worker_proto_rawDescGZIP() []byte {
 	return file_worker_proto_rawDescData
 }
 
-var file_worker_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_worker_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_worker_proto_goTypes = []any{
 	(*TrainRequest)(nil), // 0: lssr.worker.v1.TrainRequest
 	(*TrainEvent)(nil),   // 1: lssr.worker.v1.TrainEvent
@@ -893,6 +1000,7 @@ var file_worker_proto_goTypes = []any{
 	(*Measurement)(nil),  // 4: lssr.worker.v1.Measurement
 	(*Curvature)(nil),    // 5: lssr.worker.v1.Curvature
 	(*Result)(nil),       // 6: lssr.worker.v1.Result
+	(*Provenance)(nil),   // 7: lssr.worker.v1.Provenance
 }
 var file_worker_proto_depIdxs = []int32{
 	2, // 0: lssr.worker.v1.TrainEvent.progress:type_name -> lssr.worker.v1.Progress
@@ -900,13 +1008,14 @@ var file_worker_proto_depIdxs = []int32{
 	5, // 2: lssr.worker.v1.Measurement.curvature:type_name -> lssr.worker.v1.Curvature
 	3, // 3: lssr.worker.v1.Result.series:type_name -> lssr.worker.v1.EpochStats
 	4, // 4: lssr.worker.v1.Result.measurements:type_name -> lssr.worker.v1.Measurement
-	0, // 5: lssr.worker.v1.Worker.Train:input_type -> lssr.worker.v1.TrainRequest
-	1, // 6: lssr.worker.v1.Worker.Train:output_type -> lssr.worker.v1.TrainEvent
-	6, // [6:7] is the sub-list for method output_type
-	5, // [5:6] is the sub-list for method input_type
-	5, // [5:5] is the sub-list for extension type_name
-	5, // [5:5] is the sub-list for extension extendee
-	0, // [0:5] is the sub-list for field type_name
+	7, // 5: lssr.worker.v1.Result.provenance:type_name -> lssr.worker.v1.Provenance
+	0, // 6: lssr.worker.v1.Worker.Train:input_type -> lssr.worker.v1.TrainRequest
+	1, // 7: lssr.worker.v1.Worker.Train:output_type -> lssr.worker.v1.TrainEvent
+	7, // [7:8] is the sub-list for method output_type
+	6, // [6:7] is the sub-list for method input_type
+	6, // [6:6] is the sub-list for extension type_name
+	6, // [6:6] is the sub-list for extension extendee
+	0, // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_worker_proto_init() }
@@ -924,7 +1033,7 @@ func file_worker_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_worker_proto_rawDesc), len(file_worker_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   7,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
