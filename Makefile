@@ -5,7 +5,7 @@ BIN := bin/lssr
 FASHION_DIR := /usr/share/datasets/fashion-mnist
 DEMO_DIR := demo
 
-.PHONY: build demo test bench bench-compare deps vet clean
+.PHONY: build demo test bench bench-compare load deps vet clean
 
 # The version and commit `lssr version` prints (internal/buildinfo).
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo devel)
@@ -60,6 +60,13 @@ bench:
 # missing), one thread each, side by side in one run.
 bench-compare:
 	bash trainer/bench/compare.sh
+
+# load: the store under load: 10,000 tiny jobs on 32 local workers and 1,000
+# through a one-node Slurm cluster (plus the 90-job quickstart), with status
+# and export polled every 100 ms; prints the errors (0), the orchestrator's
+# CPU per job and its peak RSS. About ten minutes on 2 cores.
+load: deps build
+	bash scripts/load/load.sh
 
 clean:
 	rm -rf bin $(DEMO_DIR)
