@@ -15,6 +15,7 @@ import (
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/store"
+	"github.com/lssr/lssr/sweeps"
 )
 
 // startSweep starts `lssr sweep run` on a spec whose jobs take several
@@ -267,6 +268,18 @@ func BenchmarkStatusTenThousandJobs(b *testing.B) {
 	})
 }
 
+// bigSpec is a 10 × 100 × 10 grid: 10,000 jobs.
+const bigSpec = `name: big
+dataset: {name: synthetic, n: 4096, test_n: 1000, dim: 16, classes: 4}
+model: {kind: mlp, hidden: [64], activation: relu}
+training: {epochs: 10}
+grid:
+  batch_sizes: {log2_from: 3, log2_to: 12}
+  learning_rates: {log2_from: -12, log2_to: 12.75, log2_step: 0.25}
+  seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+workers: 8
+`
+
 // bigStatusDB stores sweep "big": 10,000 jobs, 6,000 done, 8 running with
 // checkpoints, 92 failed, the rest pending; the writer stays open.
 func bigStatusDB(tb testing.TB, path string) *store.DB {
@@ -274,16 +287,16 @@ func bigStatusDB(tb testing.TB, path string) *store.DB {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var jobs []lssr.Job
-	for i := range 10000 {
-		j := lssr.Job{Sweep: "big", BatchSize: 8 << (i % 10), LR: float64(i+1) / 1e4, Seed: uint64(i / 100),
-			Dataset: lssr.DatasetSpec{Name: "synthetic", N: 4096}}
-		j.ID = j.ContentID()
-		jobs = append(jobs, j)
+	spec, err := sweeps.Parse([]byte(bigSpec), "big.yaml")
+	if err != nil {
+		tb.Fatal(err)
 	}
+	jobs := spec.Jobs()
+	cfg := spec.Config()
 	now := time.Now()
 	err = db.Update(func(tx *store.Tx) error {
-		if err := tx.CreateSweep(store.SweepRecord{Name: "big", Workers: 8}, jobs); err != nil {
+		rec := store.SweepRecord{Name: "big", Workers: 8, Source: spec.Source, Path: spec.Path, Config: &cfg}
+		if err := tx.CreateSweep(rec, jobs); err != nil {
 			return err
 		}
 		recs, _ := tx.Jobs("big")
