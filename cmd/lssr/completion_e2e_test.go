@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/store"
@@ -105,7 +104,7 @@ func TestCompletionOffersCommandsFlagsAndSweepNames(t *testing.T) {
 	}
 }
 
-func TestCompletionWithoutAUsableDatabaseOffersNoNames(t *testing.T) {
+func TestCompletionOfMissingDamagedAndBusyDatabases(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "damaged.db"), strings.Repeat("not bbolt ", 1000))
 	for _, db := range []string{"missing.db", "damaged.db"} {
@@ -117,7 +116,8 @@ func TestCompletionWithoutAUsableDatabaseOffersNoNames(t *testing.T) {
 		t.Errorf("completion created the missing database")
 	}
 
-	// Busy: a writer in the middle of a transaction holds bbolt's lock.
+	// A writer in the middle of a transaction holds the file: its read
+	// service answers from the latest commit, so the names still come.
 	twoSweepDB(t, dir, "busy.db")
 	db, err := store.Open(filepath.Join(dir, "busy.db"), store.Options{})
 	if err != nil {
@@ -125,12 +125,9 @@ func TestCompletionWithoutAUsableDatabaseOffersNoNames(t *testing.T) {
 	}
 	defer db.Close()
 	db.Update(func(*store.Tx) error {
-		start := time.Now()
-		if got := completions(t, dir, nil, "--db", "busy.db", "sweep", "status"); len(got) != 0 {
-			t.Errorf("a busy database: offers %v", got)
-		}
-		if took := time.Since(start); took > 2*time.Second {
-			t.Errorf("completing on a busy database took %v", took)
+		got := completions(t, dir, nil, "--db", "busy.db", "sweep", "status")
+		if !slices.Contains(got, "alpha") || !slices.Contains(got, "beta") {
+			t.Errorf("a database whose writer is in a transaction: offers %v, want alpha and beta", got)
 		}
 		return nil
 	})
