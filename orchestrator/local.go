@@ -2,6 +2,7 @@ package orchestrator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/go-hclog"
@@ -79,13 +80,16 @@ func (e *LocalExecutor) Run(ctx context.Context, slot int, job lssr.Job, progres
 		}
 	}
 	res, err := p.Run(ctx, job, progress)
-	if ctx.Err() != nil {
-		// A cancelled attempt may have left the worker stuck in the job (a
-		// hang does not watch ctx): replace it before the slot's next job.
-		p.Kill()
-	}
 	if err != nil && p.Exited() {
 		err = fmt.Errorf("worker %s exited: %w", e.SlotName(slot), err)
+	}
+	if ctx.Err() != nil || errors.Is(err, worker.ErrLost) {
+		// A cancelled attempt may have left the worker stuck in the job (a
+		// hang does not watch ctx), and a lost one leaves a worker that may
+		// be dying but not yet seen to have exited: replace it before the
+		// slot's next job.
+		p.Kill()
+		e.procs[slot] = nil
 	}
 	return res, err
 }
