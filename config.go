@@ -27,9 +27,11 @@ func (j Job) Config() Config {
 	return c
 }
 
-// Equal reports whether two configurations train the same way.
+// Equal reports whether two configurations train the same way. Identical
+// structs are equal at once; others are compared field by field as Diff
+// does (so an empty list equals a missing one).
 func (c Config) Equal(o Config) bool {
-	return reflect.DeepEqual(c.flatten(), o.flatten())
+	return reflect.DeepEqual(c, o) || reflect.DeepEqual(c.flatten(), o.flatten())
 }
 
 // Change is one field in which two configurations differ, named as in the

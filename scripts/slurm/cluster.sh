@@ -50,6 +50,12 @@ set_dir() {
 		mkdir -p "$DIR" || die "cannot create $DIR"
 		# munged wants every folder above its socket searchable by all.
 		chmod 0755 "$DIR"
+		local up
+		up=$(cd "$DIR" && pwd -P)
+		while up=$(dirname "$up"); [ "$up" != / ]; do
+			[ "$(( 0$(stat -c %a "$up") & 1 ))" -eq 1 ] ||
+				die "munged needs every folder above its socket searchable by all, and $up is not ($(stat -c %A "$up")): give a DIR elsewhere, or chmod o+x $up"
+		done
 	elif [ -z "$DIR" ]; then
 		die "which cluster? give its folder: $0 $1 DIR (or set LSSR_SLURM_DIR)"
 	fi
