@@ -166,7 +166,8 @@ func TestMain(m *testing.M) {
 }
 
 // readerProcess is a reader in a process of its own. "poll" reads the
-// sweep's jobs in a loop until stdin closes and prints its error count;
+// sweep's jobs in a loop until stdin closes, saying "polling" after its
+// first read, and prints its error count;
 // "hold" prints "holding" from inside a View and then waits there for ever.
 func readerProcess(mode, path string) int {
 	db, err := Open(path, Options{ReadOnly: true})
@@ -197,7 +198,9 @@ func readerProcess(mode, path string) int {
 			if err := db.View(func(tx *Tx) error { _, err := tx.Jobs("s"); return err }); err != nil {
 				failures, last = failures+1, err
 			}
-			reads++
+			if reads++; reads == 1 {
+				fmt.Println("polling")
+			}
 		}
 	}
 	return 2
@@ -291,6 +294,9 @@ func TestReadersPollingNeverFailTheWriter(t *testing.T) {
 	var readers []reader
 	for range 2 {
 		_, out, stop := startReader(t, "poll", path)
+		if line, _ := out.ReadString('\n'); line != "polling\n" {
+			t.Fatalf("reader said %q", line)
+		}
 		readers = append(readers, reader{out, stop})
 	}
 	for round := range 3 { // writers come and go while the readers poll
