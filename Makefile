@@ -64,7 +64,7 @@ bench-compare:
 # load: the store under load: 10,000 tiny jobs on 32 local workers and 1,000
 # through a one-node Slurm cluster (plus the 90-job quickstart), with status
 # and export polled every 100 ms; prints the errors (0), the orchestrator's
-# CPU per job and its peak RSS. About ten minutes on 2 cores.
+# CPU per job and its peak RSS. About twenty minutes on 2 cores.
 load: deps build
 	bash scripts/load/load.sh
 
