@@ -36,7 +36,7 @@ var damages = map[string]func([]byte, layout) []byte{
 type layout struct {
 	used     int64 // bytes up to the high-water mark
 	pageSize int64
-	midPage  int64 // offset of the first page in use (a leaf or branch) from the middle of used on
+	midPage  int64 // offset of a page in use (a leaf or branch): the first from the middle of used on, else the last before it
 }
 
 func layoutOf(t *testing.T, path string) layout {
@@ -49,16 +49,19 @@ func layoutOf(t *testing.T, path string) layout {
 	var l layout
 	err = b.View(func(tx *bolt.Tx) error {
 		l.used, l.pageSize = tx.Size(), int64(b.Info().PageSize)
-		for id := int(l.used / l.pageSize / 2); ; id++ {
-			info, err := tx.Page(id)
-			if err != nil || info == nil {
-				return fmt.Errorf("no page in use after the middle: %v", err)
+		// From the middle up, then from the middle down.
+		pages := int(l.used / l.pageSize)
+		for i := range pages {
+			id := pages/2 + i
+			if id >= pages {
+				id = pages - 1 - i
 			}
-			if info.Type == "leaf" || info.Type == "branch" {
+			if info, err := tx.Page(id); err == nil && info != nil && (info.Type == "leaf" || info.Type == "branch") {
 				l.midPage = int64(id) * l.pageSize
 				return nil
 			}
 		}
+		return fmt.Errorf("no leaf or branch page in use")
 	})
 	if err != nil {
 		t.Fatal(err)
