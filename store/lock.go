@@ -76,12 +76,16 @@ func (db *DB) takeWriterLock() error {
 
 // writeLockFile writes this writer's PID, sweep and read service address
 // into PATH.lock.
+//
+// It writes over the old content and then cuts the file to the new
+// length, never emptying it first: the address only adds a line, so a
+// reader of PATH.lock sees this writer's PID and sweep throughout.
 func (db *DB) writeLockFile(addr string) error {
-	if err := db.lock.Truncate(0); err != nil {
+	content := []byte(fmt.Sprintf("%d\n%s\n%s\n", os.Getpid(), db.opts.Sweep, addr))
+	if _, err := db.lock.WriteAt(content, 0); err != nil {
 		return err
 	}
-	_, err := db.lock.WriteAt([]byte(fmt.Sprintf("%d\n%s\n%s\n", os.Getpid(), db.opts.Sweep, addr)), 0)
-	return err
+	return db.lock.Truncate(int64(len(content)))
 }
 
 // publish writes the read service's address into PATH.lock, where readers
