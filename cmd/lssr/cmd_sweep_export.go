@@ -75,16 +75,7 @@ func runSweepExport(dbPath, name, format, out string, force, all bool) error {
 			return err
 		}
 	}
-	db, err := store.Open(dbPath, store.Options{ReadOnly: true})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	var sel selection
-	err = db.View(func(tx *store.Tx) (err error) {
-		sel, err = selectJobs(tx, name, all)
-		return err
-	})
+	sel, err := readSelection(dbPath, name, all)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/lssr/lssr/store"
 	"github.com/urfave/cli/v2"
 )
 
@@ -27,16 +26,7 @@ func sweepShowCommand() *cli.Command {
 }
 
 func runSweepShow(w io.Writer, dbPath, name string) error {
-	db, err := store.Open(dbPath, store.Options{ReadOnly: true})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	var all selection
-	err = db.View(func(tx *store.Tx) (err error) {
-		all, err = selectJobs(tx, name, true)
-		return err
-	})
+	all, err := readSelection(dbPath, name, true)
 	if err != nil {
 		return err
 	}

@@ -41,16 +41,7 @@ func sweepStatusCommand() *cli.Command {
 }
 
 func runSweepStatus(w io.Writer, dbPath, name string, summary, all bool) error {
-	db, err := store.Open(dbPath, store.Options{ReadOnly: true})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	var sel selection
-	err = db.View(func(tx *store.Tx) (err error) {
-		sel, err = selectJobs(tx, name, all)
-		return err
-	})
+	sel, err := readSelection(dbPath, name, all)
 	if err != nil {
 		return err
 	}

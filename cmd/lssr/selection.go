@@ -53,6 +53,22 @@ func selectJobs(tx *store.Tx, name string, all bool) (selection, error) {
 	return s, nil
 }
 
+// readSelection opens the database read-only and selects a sweep's jobs
+// (selectJobs).
+func readSelection(dbPath, name string, all bool) (selection, error) {
+	db, err := store.Open(dbPath, store.Options{ReadOnly: true})
+	if err != nil {
+		return selection{}, err
+	}
+	defer db.Close()
+	var sel selection
+	err = db.View(func(tx *store.Tx) (err error) {
+		sel, err = selectJobs(tx, name, all)
+		return err
+	})
+	return sel, err
+}
+
 // mixed says, when the selected jobs mix configurations, how; empty when
 // they do not.
 func (s selection) mixed() string {
