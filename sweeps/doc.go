@@ -58,7 +58,7 @@
 // the working directory of the lssr command, not to the spec file. Without
 // it, Fashion-MNIST is looked for where Debian's dataset-fashion-mnist
 // package installs it and MNIST in the Go module cache (see
-// trainer.DefaultDir); their folder holds the four IDX files
+// dataset.DefaultDir); their folder holds the four IDX files
 // (train-images-idx3-ubyte.gz and so on, gzip or raw). No package ships
 // CIFAR-10, so for cifar10 dir is required: the folder of the binary version
 // (cifar-10-batches-bin, from https://www.cs.toronto.edu/~kriz/cifar.html),

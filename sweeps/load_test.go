@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lssr/lssr/trainer"
+	"github.com/lssr/lssr/dataset"
 )
 
 // mustLoadFile parses a spec file without checking the dataset, so tests
@@ -105,7 +105,7 @@ grid: {batch_sizes: [8, 16], learning_rates: [0.1]}
 
 // TestLoadShipped loads the shipped specs where Fashion-MNIST is installed.
 func TestLoadShipped(t *testing.T) {
-	dir, err := trainer.DefaultDir("fashion-mnist")
+	dir, err := dataset.DefaultDir("fashion-mnist")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/lssr/lssr"
-	"github.com/lssr/lssr/trainer"
+	"github.com/lssr/lssr/dataset"
 )
 
 // Limits on what a spec may ask for. They keep a typo from turning into a
@@ -210,7 +210,7 @@ func syntaxError(data []byte, filename string, err error) error {
 }
 
 // Load reads a spec file, parses it, and checks that the dataset files it
-// names are there (trainer.CheckDataset), so a sweep fails before it starts
+// names are there (dataset.Check), so a sweep fails before it starts
 // rather than in every worker. Every error wraps lssr.ErrBadInput.
 func Load(path string) (*Spec, error) {
 	return LoadOptions(path, Options{})
@@ -230,9 +230,9 @@ func LoadOptions(path string, opts Options) (*Spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := trainer.CheckDataset(s.Dataset); err != nil {
+	if err := dataset.Check(s.Dataset); err != nil {
 		// A missing or unreadable data file is the user's to fix, whatever
-		// error type the trainer chose.
+		// error type package dataset chose.
 		msg := oneLine(err.Error())
 		return nil, lssr.BadInput("%s:%d: %s", path, s.lineOf(msg), msg)
 	}

@@ -4,9 +4,9 @@ import (
 	"fmt"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/internal/safetensors"
 	"github.com/lssr/lssr/store"
-	"github.com/lssr/lssr/trainer"
 	"github.com/urfave/cli/v2"
 )
 
@@ -71,7 +71,7 @@ func runExportData(dbPath, name, split, out string, force bool) error {
 	if err != nil {
 		return fmt.Errorf("stored spec of %s: %w", name, err)
 	}
-	data, err := trainer.Load(spec.Dataset)
+	data, err := dataset.Load(spec.Dataset)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package trainer
+package dataset
 
 import (
 	"errors"
@@ -13,8 +13,8 @@ import (
 
 // Data is a loaded dataset: the training subset and the test subset. Features
 // are float32, one row of Dim values per example; image pixels are scaled to
-// [0, 1]. Labels are class indices below Classes. Train never modifies Data,
-// so one Data can serve many jobs, also concurrently.
+// [0, 1]. Labels are class indices below Classes. trainer.Train never
+// modifies Data, so one Data can serve many jobs, also concurrently.
 type Data struct {
 	Train, Test Split
 	Dim         int
@@ -112,7 +112,7 @@ func unknownDataset(name string) error {
 		name, lssr.DatasetFashionMNIST, lssr.DatasetMNIST, lssr.DatasetCIFAR10, lssr.DatasetSynthetic)
 }
 
-// CheckDataset is a cheap pre-flight check of spec: the dataset name is
+// Check is a cheap pre-flight check of spec: the dataset name is
 // known, the sizes are sane, and for the IDX datasets the four files exist,
 // their headers are sane, their counts agree, every label is a class, and
 // n and test_n fit in them (per class, for balanced subsets). The small
@@ -123,7 +123,7 @@ func unknownDataset(name string) error {
 // for n and test_n; only balanced subsets read the label bytes. Errors are
 // lssr.BadInput with one line naming the bad field or file and what to do
 // about it.
-func CheckDataset(spec lssr.DatasetSpec) error {
+func Check(spec lssr.DatasetSpec) error {
 	if err := checkSizes(spec); err != nil {
 		return err
 	}
@@ -238,7 +238,7 @@ func idxPaths(spec lssr.DatasetSpec) (idxFileSet, error) {
 }
 
 // Load reads the dataset spec names and picks its training and test subsets
-// (see the package documentation for how). It validates what CheckDataset
+// (see the package documentation for how). It validates what Check
 // does and reads the files in full, so a truncated or corrupt file is
 // reported here. Errors caused by the spec or the files are lssr.BadInput.
 func Load(spec lssr.DatasetSpec) (*Data, error) {

@@ -1,4 +1,4 @@
-package trainer
+package dataset
 
 // CIFAR-10 in its binary version (cifar-10-binary.tar.gz from
 // https://www.cs.toronto.edu/~kriz/cifar.html, unpacked to
@@ -115,7 +115,7 @@ func statCIFAR(path string) (cifarPart, error) {
 	return cifarPart{path: path, records: int(st.Size() / cifarRecordBytes)}, nil
 }
 
-// checkCIFAR is CheckDataset for CIFAR-10: file sizes, and the labels only
+// checkCIFAR is Check for CIFAR-10: file sizes, and the labels only
 // when a balanced subset needs their class counts.
 func checkCIFAR(spec lssr.DatasetSpec) error {
 	train, test, err := cifarPaths(spec)

@@ -1,4 +1,4 @@
-package trainer
+package dataset
 
 import (
 	"math/rand/v2"
@@ -8,20 +8,16 @@ import (
 )
 
 // PCG stream selectors: each use of a seed draws from its own stream, so the
-// training subset, the test subset, the initial weights and the batch order
+// training subset, the test subset and the synthetic centres and examples
 // are independent of each other and of how many numbers the others draw.
+// Package trainer draws the initial weights and the batch order from
+// streams of its own, distinct from these.
 const (
-	streamTrainSubset    uint64 = 0x7375627365742d74 // "subset-t"
-	streamTestSubset     uint64 = 0x7375627365742d65 // "subset-e"
-	streamCentres        uint64 = 0x73796e2d63656e74 // "syn-cent"
-	streamSynTrain       uint64 = 0x73796e2d74726169 // "syn-trai"
-	streamSynTest        uint64 = 0x73796e2d74657374 // "syn-test"
-	streamInit           uint64 = 0x696e69742d776569 // "init-wei"
-	streamOrder          uint64 = 0x62617463682d6f72 // "batch-or"
-	streamEigen          uint64 = 0x6569672d73746172 // "eig-star"
-	streamRademacher     uint64 = 0x726164656d616368 // "rademach"
-	streamHessian        uint64 = 0x686573732d737562 // "hess-sub"
-	streamSampledBatches uint64 = 0x72686f622d626174 // "rhob-bat"
+	streamTrainSubset uint64 = 0x7375627365742d74 // "subset-t"
+	streamTestSubset  uint64 = 0x7375627365742d65 // "subset-e"
+	streamCentres     uint64 = 0x73796e2d63656e74 // "syn-cent"
+	streamSynTrain    uint64 = 0x73796e2d74726169 // "syn-trai"
+	streamSynTest     uint64 = 0x73796e2d74657374 // "syn-test"
 )
 
 func newRand(seed, stream uint64) *rand.Rand {

