@@ -238,6 +238,9 @@ func TestLoadCIFARMalformed(t *testing.T) {
 					t.Errorf("%s: %q is not a one-line BadInput", what, err)
 				case !strings.Contains(err.Error(), want):
 					t.Errorf("%s: %q\ndoes not contain %q", what, err, want)
+				default:
+					field, _, _ := strings.Cut(tc.want, ": ") // every want starts with its field
+					checkField(t, what, err, field)
 				}
 			}
 			_, err := Load(spec)
@@ -270,6 +273,7 @@ func TestLoadCIFARBalancedShort(t *testing.T) {
 		if err == nil || !errors.Is(err, lssr.ErrBadInput) || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want a BadInput containing %q", what, err, want)
 		}
+		checkField(t, what, err, "dataset.n")
 	}
 }
 

@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"errors"
 	"os"
 	"slices"
 	"strings"
@@ -39,6 +40,22 @@ func TestPickSubsetBalanced(t *testing.T) {
 		if n < 1000 && slices.Equal(a, other) {
 			t.Errorf("n=%d: seeds 5 and 6 give the same subset", n)
 		}
+	}
+}
+
+// checkField fails the test unless err is a *lssr.FieldError about the spec
+// field path, found with errors.As as the spec parser finds it, whose text
+// is "path: " and its message.
+func checkField(t *testing.T, what string, err error, path string) {
+	t.Helper()
+	var fe *lssr.FieldError
+	switch {
+	case !errors.As(err, &fe):
+		t.Errorf("%s: %v is not a *lssr.FieldError", what, err)
+	case fe.Path != path:
+		t.Errorf("%s: %v is about field %q, want %q", what, err, fe.Path, path)
+	case err.Error() != path+": "+fe.Msg:
+		t.Errorf("%s: text %q, want %q", what, err, path+": "+fe.Msg)
 	}
 }
 

@@ -18,6 +18,10 @@
 //
 // # Errors
 //
-// Errors caused by the spec or the files wrap lssr.ErrBadInput and are one
-// line that starts with the spec field to fix ("dataset.dir: …").
+// An error caused by the spec or by the files' contents is a
+// *lssr.FieldError: one line, "field: problem", naming the spec field to
+// fix (dataset.n, dataset.dir for anything about the files, …), and bad
+// input for errors.Is(err, lssr.ErrBadInput). The spec parser finds the
+// field with errors.As to point at its line. An IDX file that is there but
+// cannot be opened (no permission, say) gives the operating system's error.
 package dataset

@@ -45,7 +45,7 @@ func checkBalanced(labels []uint8, classes, n int, field string) error {
 	}
 	for c, have := range counts {
 		if need := classQuota(n, classes, c); need > have {
-			return lssr.BadInput("%s: a balanced subset of %d needs %d of class %d, the file has %d", field, n, need, c, have)
+			return lssr.BadField(field, "a balanced subset of %d needs %d of class %d, the file has %d", n, need, c, have)
 		}
 	}
 	return nil
@@ -58,7 +58,7 @@ func checkBalanced(labels []uint8, classes, n int, field string) error {
 // driven by r, so the same r gives the same subset.
 func pickSubset(labels []uint8, classes, n int, balanced bool, r *rand.Rand, field string) ([]int, error) {
 	if n > len(labels) {
-		return nil, lssr.BadInput("%s: %d exceeds the %d examples in the file", field, n, len(labels))
+		return nil, lssr.BadField(field, "%d exceeds the %d examples in the file", n, len(labels))
 	}
 	if !balanced {
 		all := make([]int, len(labels))

@@ -122,6 +122,8 @@
 //	sweeps/x.yaml:9: training.epochs: want an integer, got "ten"
 //
 // A missing field is reported at the line of its section. Every error wraps
-// [lssr.ErrBadInput]. Parse has no side effects and reads no files; Load
-// adds the dataset check, whose errors name the missing or bad data file.
+// [lssr.ErrBadInput], and one about a field carries it as a
+// [lssr.FieldError] (errors.As finds its path). Parse has no side effects
+// and reads no files; Load adds the dataset check, whose errors name the
+// missing or bad data file.
 package sweeps

@@ -231,20 +231,24 @@ func LoadOptions(path string, opts Options) (*Spec, error) {
 		return nil, err
 	}
 	if err := dataset.Check(s.Dataset); err != nil {
-		// A missing or unreadable data file is the user's to fix, whatever
-		// error type package dataset chose.
 		msg := oneLine(err.Error())
-		return nil, lssr.BadInput("%s:%d: %s", path, s.lineOf(msg), msg)
+		var field *lssr.FieldError
+		if errors.As(err, &field) {
+			return nil, atLine(path, s.lineOf(field), field, msg)
+		}
+		// A data file that is there but cannot be opened has no field; it
+		// is the user's to fix all the same.
+		return nil, lssr.BadInput("%s:%d: %s", path, s.lines["dataset"], msg)
 	}
 	return s, nil
 }
 
-// lineOf finds the line of the field an error message starts with
-// ("dataset.dir: ..."), falling back to its section and then to the
-// dataset section, where dataset errors belong.
-func (s *Spec) lineOf(msg string) int {
-	field, _, _ := strings.Cut(msg, ":")
-	for f := field; f != ""; {
+// lineOf finds the line of the spec field field is about; for a field the
+// spec leaves out (dataset.dir, say) the line of its nearest enclosing
+// section given, and failing that the dataset section's, where dataset
+// errors belong.
+func (s *Spec) lineOf(field *lssr.FieldError) int {
+	for f := field.Path; f != ""; {
 		if line, ok := s.lines[f]; ok {
 			return line
 		}
