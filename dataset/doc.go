@@ -1,8 +1,10 @@
 // Package dataset owns lssr's data: it reads MNIST and Fashion-MNIST from
 // IDX files (gzip or raw) and CIFAR-10 from its binary batches, draws the
 // synthetic Gaussian mixture, picks the seeded training and test subsets a
-// job trains and tests on (Load), and checks a lssr.DatasetSpec cheaply
-// before a sweep starts (Check). It knows nothing of models or training,
+// job trains and tests on (Load), checks a lssr.DatasetSpec cheaply
+// before a sweep starts (Check), and writes and reads a split as the x/y
+// exchange file of 'lssr export data' and 'lssr measure --data'
+// (EncodeXY, DecodeXY). It knows nothing of models or training,
 // so the spec parser (package sweeps) can check data without linking the
 // trainer's kernels.
 //
