@@ -304,9 +304,11 @@ func (s *Spec) Jobs() []lssr.Job {
 					SaveWeights:     s.Keep.SaveWeights,
 					CheckpointEvery: s.Keep.CheckpointEvery,
 				}
-				// Each job owns its slice: a caller editing one job's
-				// model must not change the others.
+				// Each job owns its slices: a caller editing one job's
+				// model must not change the others. Channels stays nil
+				// when the spec's is (an MLP).
 				j.Model.Hidden = append([]int{}, s.Model.Hidden...)
+				j.Model.Channels = slices.Clone(s.Model.Channels)
 				j.ID = j.ContentID()
 				jobs = append(jobs, j)
 			}
