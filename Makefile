@@ -69,7 +69,7 @@ test: test-deps vet
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -tags purego ./trainer/...
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./sweeps/
-	$(GO) test -run '^$$' -fuzz '^FuzzReadIDX$$' -fuzztime $(FUZZTIME) ./trainer/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadIDX$$' -fuzztime $(FUZZTIME) ./dataset/
 
 # bench: GEMM GFLOP/s at W1's shapes and the W1 training step (samples/s,
 # allocs/op), one thread.

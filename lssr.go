@@ -279,3 +279,26 @@ type badInput struct{ msg string }
 
 func (e *badInput) Error() string { return e.msg }
 func (e *badInput) Unwrap() error { return ErrBadInput }
+
+// FieldError is bad input in one field of a spec: Path names the field as
+// the spec spells it ("dataset.n", "model.activation"), Msg says what is
+// wrong with it. Its text is "path: msg". It wraps ErrBadInput like BadInput's
+// errors, so errors.Is(err, ErrBadInput) holds, and a caller that knows where
+// each field was written (the spec parser) finds the field with errors.As
+// rather than by reading the text.
+type FieldError struct {
+	Path string
+	Msg  string
+}
+
+// BadField returns a *FieldError for the field at path with a message
+// naming the problem.
+func BadField(path, format string, args ...any) error {
+	return &FieldError{Path: path, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Error returns "path: msg".
+func (e *FieldError) Error() string { return e.Path + ": " + e.Msg }
+
+// Unwrap returns ErrBadInput: a FieldError is bad input.
+func (e *FieldError) Unwrap() error { return ErrBadInput }

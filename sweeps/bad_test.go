@@ -160,12 +160,19 @@ func TestBadSpecs(t *testing.T) {
 }
 
 // checkBadInput asserts the shape every spec error must have: it wraps
-// lssr.ErrBadInput, is one line, and starts "file:line: field: ".
+// lssr.ErrBadInput, is one line, and starts "file:line: field: "; an error
+// about a field also carries it as a *lssr.FieldError.
 func checkBadInput(t *testing.T, err error, file string, line int, field, frag string) {
 	t.Helper()
 	msg := err.Error()
 	if !errors.Is(err, lssr.ErrBadInput) {
 		t.Errorf("error does not wrap lssr.ErrBadInput: %v", err)
+	}
+	var fe *lssr.FieldError
+	if found := errors.As(err, &fe); field != "" && (!found || fe.Path != field) {
+		t.Errorf("error %q: errors.As found field %+v, want path %q", msg, fe, field)
+	} else if field == "" && found {
+		t.Errorf("error %q names no field but carries %+v", msg, fe)
 	}
 	if strings.ContainsAny(msg, "\r\n") {
 		t.Errorf("error is not one line: %q", msg)

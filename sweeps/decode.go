@@ -36,7 +36,28 @@ func (d *decoder) failf(line int, path, format string, args ...any) {
 		d.err = lssr.BadInput("%s:%d: %s", d.file, line, msg)
 		return
 	}
-	d.err = lssr.BadInput("%s:%d: %s: %s", d.file, line, oneLine(path), msg)
+	d.err = atLine(d.file, line, &lssr.FieldError{Path: oneLine(path), Msg: msg}, "")
+}
+
+// lineError is a spec error about one field, at the line of the spec file
+// where the field is: "file:line: path: problem". It unwraps to the
+// *lssr.FieldError, so errors.Is(err, lssr.ErrBadInput) holds and
+// errors.As finds the field's path.
+type lineError struct {
+	msg   string
+	field *lssr.FieldError
+}
+
+func (e *lineError) Error() string { return e.msg }
+func (e *lineError) Unwrap() error { return e.field }
+
+// atLine returns field's error at line of file. text is the one-line text
+// of the error after "file:line: "; "" means field's own.
+func atLine(file string, line int, field *lssr.FieldError, text string) error {
+	if text == "" {
+		text = field.Error()
+	}
+	return &lineError{msg: fmt.Sprintf("%s:%d: %s", file, line, text), field: field}
 }
 
 // lineBreaks turns line breaks into spaces so that every error is one line.

@@ -58,7 +58,7 @@
 // the working directory of the lssr command, not to the spec file. Without
 // it, Fashion-MNIST is looked for where Debian's dataset-fashion-mnist
 // package installs it and MNIST in the Go module cache (see
-// trainer.DefaultDir); their folder holds the four IDX files
+// dataset.DefaultDir); their folder holds the four IDX files
 // (train-images-idx3-ubyte.gz and so on, gzip or raw). No package ships
 // CIFAR-10, so for cifar10 dir is required: the folder of the binary version
 // (cifar-10-batches-bin, from https://www.cs.toronto.edu/~kriz/cifar.html),
@@ -122,6 +122,8 @@
 //	sweeps/x.yaml:9: training.epochs: want an integer, got "ten"
 //
 // A missing field is reported at the line of its section. Every error wraps
-// [lssr.ErrBadInput]. Parse has no side effects and reads no files; Load
-// adds the dataset check, whose errors name the missing or bad data file.
+// [lssr.ErrBadInput], and one about a field carries it as a
+// [lssr.FieldError] (errors.As finds its path). Parse has no side effects
+// and reads no files; Load adds the dataset check, whose errors name the
+// missing or bad data file.
 package sweeps

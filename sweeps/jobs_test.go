@@ -51,6 +51,51 @@ grid: {batch_sizes: [32, 8, 16], learning_rates: [0.5, 0.25], seeds: [7, 1]}
 	}
 }
 
+// TestJobsOwnTheirSlices edits the slices of one job's model and checks no
+// other job, nor the spec, sees it: Hidden and Channels are the slice
+// fields a job gets from its spec.
+func TestJobsOwnTheirSlices(t *testing.T) {
+	s, err := Parse([]byte(`
+name: own
+dataset: {name: fashion-mnist, n: 1000}
+model: {kind: cnn, channels: [4, 8], hidden: [16]}
+training: {epochs: 1}
+grid: {batch_sizes: [8, 16], learning_rates: [0.1], seeds: [0]}
+`), "own.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs := s.Jobs()
+	if len(jobs) != 2 {
+		t.Fatalf("got %d jobs, want 2", len(jobs))
+	}
+	jobs[0].Model.Channels[0] = 99
+	jobs[0].Model.Hidden[0] = 99
+	for what, m := range map[string]lssr.ModelSpec{"job 1": jobs[1].Model, "spec": s.Model, "jobs again": s.Jobs()[0].Model} {
+		if m.Channels[0] != 4 || m.Channels[1] != 8 {
+			t.Errorf("%s: channels %v after editing job 0's, want [4 8]", what, m.Channels)
+		}
+		if m.Hidden[0] != 16 {
+			t.Errorf("%s: hidden %v after editing job 0's, want [16]", what, m.Hidden)
+		}
+	}
+	// An MLP has no channels: the job's stay nil, as the spec's are, so
+	// its JSON (and ID) is unchanged.
+	mlp, err := Parse([]byte(`
+name: mlp
+dataset: {name: fashion-mnist, n: 1000}
+model: {kind: mlp, hidden: [16]}
+training: {epochs: 1}
+grid: {batch_sizes: [8], learning_rates: [0.1], seeds: [0]}
+`), "mlp.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j := mlp.Jobs()[0]; j.Model.Channels != nil || mlp.Model.Channels != nil {
+		t.Errorf("mlp channels: job %#v, spec %#v; want nil", j.Model.Channels, mlp.Model.Channels)
+	}
+}
+
 // idBase is the spec the ID stability variants edit.
 const idBase = `# base
 name: ids

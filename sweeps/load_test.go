@@ -1,12 +1,15 @@
 package sweeps
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/lssr/lssr/trainer"
+	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 )
 
 // mustLoadFile parses a spec file without checking the dataset, so tests
@@ -105,7 +108,7 @@ grid: {batch_sizes: [8, 16], learning_rates: [0.1]}
 
 // TestLoadShipped loads the shipped specs where Fashion-MNIST is installed.
 func TestLoadShipped(t *testing.T) {
-	dir, err := trainer.DefaultDir("fashion-mnist")
+	dir, err := dataset.DefaultDir("fashion-mnist")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,21 +122,72 @@ func TestLoadShipped(t *testing.T) {
 	}
 }
 
+// TestLineOf checks that a dataset error is placed on the line of the
+// field it names, found through its *lssr.FieldError rather than its text.
+// The wanted lines are looked up in quickstart.yaml's own text.
 func TestLineOf(t *testing.T) {
 	s := mustLoadFile(t, "quickstart.yaml")
-	cases := map[string]int{
-		"dataset.n: too big":          7,
-		"dataset.test_n: too big":     8,
-		"dataset.dir: not found":      5, // not given: the dataset section
-		"something else entirely":     5,
-		"dataset.n.deeper: odd field": 7,
+	lineOfKey := func(key string) int {
+		t.Helper()
+		for i, l := range strings.Split(string(s.Source), "\n") {
+			if strings.HasPrefix(strings.TrimLeft(l, " "), key+":") {
+				return i + 1
+			}
+		}
+		t.Fatalf("quickstart.yaml has no key %q", key)
+		return 0
 	}
-	for msg, want := range cases {
-		if got := s.lineOf(msg); got != want {
-			t.Errorf("lineOf(%q) = %d, want %d", msg, got, want)
+	section, n, testN := lineOfKey("dataset"), lineOfKey("n"), lineOfKey("test_n")
+	if section >= n || n >= testN {
+		t.Fatalf("quickstart.yaml changed shape: dataset at %d, n at %d, test_n at %d", section, n, testN)
+	}
+	cases := []struct {
+		name string
+		err  error
+		want int
+	}{
+		{"n", lssr.BadField("dataset.n", "too big"), n},
+		{"test_n", lssr.BadField("dataset.test_n", "too big"), testN},
+		{"not given: its section", lssr.BadField("dataset.dir", "not found"), section},
+		{"deeper: the field above", lssr.BadField("dataset.n.deeper", "odd field"), n},
+		{"wrapped", fmt.Errorf("check: %w", lssr.BadField("dataset.test_n", "too big")), testN},
+		{"unknown path", lssr.BadField("elsewhere", "odd"), section},
+	}
+	for _, c := range cases {
+		var field *lssr.FieldError
+		if !errors.As(c.err, &field) {
+			t.Fatalf("%s: errors.As found no FieldError in %v", c.name, c.err)
+		}
+		if got := s.lineOf(field); got != c.want {
+			t.Errorf("%s: lineOf(%q) = %d, want %d", c.name, field.Path, got, c.want)
 		}
 	}
-	if strings.Count(string(s.Source), "\n") < 8 {
-		t.Fatal("quickstart.yaml changed shape; update the lines above")
+}
+
+// TestLoadDatasetFieldError checks a dataset error that only the files
+// reveal end to end: the text is "file:line: field: problem" on the line of
+// the field it names, and checkBadInput finds its *lssr.FieldError.
+func TestLoadDatasetFieldError(t *testing.T) {
+	dir := t.TempDir()
+	records := make([]byte, 10*3073) // one record of each class
+	for i := range 10 {
+		records[i*3073] = byte(i)
 	}
+	for _, name := range []string{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"} {
+		if err := os.WriteFile(filepath.Join(dir, name), records, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := writeSpec(t, `name: c
+dataset:
+  name: cifar10
+  dir: `+dir+`
+  n: 20
+  test_n: 11
+`+cifarRest)
+	_, err := Load(path)
+	if err == nil {
+		t.Fatal("Load accepted test_n 11 of a 10-record test batch")
+	}
+	checkBadInput(t, err, path, 6, "dataset.test_n", "11 exceeds the 10 records in "+filepath.Join(dir, "test_batch.bin"))
 }

@@ -13,7 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/lssr/lssr"
-	"github.com/lssr/lssr/trainer"
+	"github.com/lssr/lssr/dataset"
 )
 
 // Limits on what a spec may ask for. They keep a typo from turning into a
@@ -210,7 +210,7 @@ func syntaxError(data []byte, filename string, err error) error {
 }
 
 // Load reads a spec file, parses it, and checks that the dataset files it
-// names are there (trainer.CheckDataset), so a sweep fails before it starts
+// names are there (dataset.Check), so a sweep fails before it starts
 // rather than in every worker. Every error wraps lssr.ErrBadInput.
 func Load(path string) (*Spec, error) {
 	return LoadOptions(path, Options{})
@@ -230,21 +230,25 @@ func LoadOptions(path string, opts Options) (*Spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := trainer.CheckDataset(s.Dataset); err != nil {
-		// A missing or unreadable data file is the user's to fix, whatever
-		// error type the trainer chose.
+	if err := dataset.Check(s.Dataset); err != nil {
 		msg := oneLine(err.Error())
-		return nil, lssr.BadInput("%s:%d: %s", path, s.lineOf(msg), msg)
+		var field *lssr.FieldError
+		if errors.As(err, &field) {
+			return nil, atLine(path, s.lineOf(field), field, msg)
+		}
+		// A data file that is there but cannot be opened has no field; it
+		// is the user's to fix all the same.
+		return nil, lssr.BadInput("%s:%d: %s", path, s.lines["dataset"], msg)
 	}
 	return s, nil
 }
 
-// lineOf finds the line of the field an error message starts with
-// ("dataset.dir: ..."), falling back to its section and then to the
-// dataset section, where dataset errors belong.
-func (s *Spec) lineOf(msg string) int {
-	field, _, _ := strings.Cut(msg, ":")
-	for f := field; f != ""; {
+// lineOf finds the line of the spec field field is about; for a field the
+// spec leaves out (dataset.dir, say) the line of its nearest enclosing
+// section given, and failing that the dataset section's, where dataset
+// errors belong.
+func (s *Spec) lineOf(field *lssr.FieldError) int {
+	for f := field.Path; f != ""; {
 		if line, ok := s.lines[f]; ok {
 			return line
 		}
@@ -300,9 +304,11 @@ func (s *Spec) Jobs() []lssr.Job {
 					SaveWeights:     s.Keep.SaveWeights,
 					CheckpointEvery: s.Keep.CheckpointEvery,
 				}
-				// Each job owns its slice: a caller editing one job's
-				// model must not change the others.
+				// Each job owns its slices: a caller editing one job's
+				// model must not change the others. Channels stays nil
+				// when the spec's is (an MLP).
 				j.Model.Hidden = append([]int{}, s.Model.Hidden...)
+				j.Model.Channels = slices.Clone(s.Model.Channels)
 				j.ID = j.ContentID()
 				jobs = append(jobs, j)
 			}

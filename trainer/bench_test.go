@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 )
 
 // BenchmarkTrainStep times one SGD step (gather, forward, loss, backward,
@@ -13,7 +14,7 @@ func BenchmarkTrainStep(b *testing.B) {
 	for _, hidden := range [][]int{{512, 512}, {128}} {
 		for _, batch := range []int{8, 32, 128, 512} {
 			b.Run(fmt.Sprintf("mlp=784-%v-10/b=%d", hidden, batch), func(b *testing.B) {
-				data, err := Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 4 * batch, Dim: 784, Classes: 10, SubsetSeed: 1})
+				data, err := dataset.Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 4 * batch, Dim: 784, Classes: 10, SubsetSeed: 1})
 				if err != nil {
 					b.Fatal(err)
 				}

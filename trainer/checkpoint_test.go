@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 )
 
 // TestResumeIsBitIdentical trains jobs uninterrupted with a checkpoint after
@@ -15,15 +16,15 @@ import (
 // The jobs cover both model paths, momentum, batch norm's running
 // statistics, sampling with replacement and λ1's warm start.
 func TestResumeIsBitIdentical(t *testing.T) {
-	images := &Data{Train: quadrantImages(96, 1), Test: quadrantImages(40, 2), Dim: 64, Classes: 4, Shape: [3]int{1, 8, 8}}
-	plain, err := Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 120, TestN: 30, SubsetSeed: 3, Dim: 5, Classes: 3})
+	images := &dataset.Data{Train: quadrantImages(96, 1), Test: quadrantImages(40, 2), Dim: 64, Classes: 4, Shape: [3]int{1, 8, 8}}
+	plain, err := dataset.Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 120, TestN: 30, SubsetSeed: 3, Dim: 5, Classes: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
 	curv := lssr.TrainingSpec{Epochs: 5, MeasureEvery: 2, CurvatureEvery: 2, HessianSubset: 32, CurvatureSamples: 2}
 	for _, tc := range []struct {
 		name string
-		data *Data
+		data *dataset.Data
 		job  lssr.Job
 	}{
 		{"mlp", plain, lssr.Job{Model: lssr.ModelSpec{Kind: "mlp", Hidden: []int{8}, Activation: "relu"}, BatchSize: 16, LR: 0.1,
@@ -71,7 +72,7 @@ func TestResumeIsBitIdentical(t *testing.T) {
 // TestResumeRejectsForeignCheckpoint: a checkpoint of another job, or
 // damaged bytes, make Train start afresh (and still finish right).
 func TestResumeRejectsForeignCheckpoint(t *testing.T) {
-	data, err := Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 64, TestN: 16, SubsetSeed: 3, Dim: 5, Classes: 3})
+	data, err := dataset.Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 64, TestN: 16, SubsetSeed: 3, Dim: 5, Classes: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/trainer/kernels"
 )
 
@@ -53,7 +54,7 @@ func (c *curvature) setEigen(res lanczosResult) {
 // trainingEigen says; v0 warm-starts its Lanczos run (nil for a fixed
 // random start), and the top eigenvector is returned for the next call of
 // a series.
-func (r *run) measureCurvature(ctx context.Context, split Split, samples int, v0 []float32) (curvature, []float32, error) {
+func (r *run) measureCurvature(ctx context.Context, split dataset.Split, samples int, v0 []float32) (curvature, []float32, error) {
 	var c curvature
 	st, err := r.pass(ctx, split, true)
 	if err != nil {
@@ -85,7 +86,7 @@ func (r *run) measureCurvature(ctx context.Context, split Split, samples int, v0
 // signedGradientSum sets sum to Σ_i r_i∇ℓ_i over split, in float64, with
 // signs r_i = ±1 drawn from a PCG stream of seed: each example's loss
 // gradient is multiplied by its sign before the backward pass.
-func (r *run) signedGradientSum(ctx context.Context, split Split, seed uint64, sum []float64) error {
+func (r *run) signedGradientSum(ctx context.Context, split dataset.Split, seed uint64, sum []float64) error {
 	if r.seq != nil {
 		return r.seq.signedGradientSum(ctx, split, seed, sum)
 	}
@@ -139,13 +140,13 @@ func (r *run) curvatureAt(ctx context.Context, job lssr.Job) (*lssr.Curvature, e
 // hessianSubset picks m examples of split (all when m is 0 or at least
 // split.N) by a seeded draw, the same for every job of a sweep with the same
 // subset seed, in their order in split.
-func hessianSubset(split Split, dim, m int, seed uint64) *Split {
+func hessianSubset(split dataset.Split, dim, m int, seed uint64) *dataset.Split {
 	if m <= 0 || m >= split.N {
 		return &split
 	}
 	pick := newRand(seed, streamHessian).Perm(split.N)[:m]
 	slices.Sort(pick)
-	sub := &Split{X: make([]float32, 0, m*dim), Y: make([]uint8, 0, m), N: m}
+	sub := &dataset.Split{X: make([]float32, 0, m*dim), Y: make([]uint8, 0, m), N: m}
 	for _, i := range pick {
 		sub.X = append(sub.X, split.X[i*dim:(i+1)*dim]...)
 		sub.Y = append(sub.Y, split.Y[i])
@@ -157,7 +158,7 @@ func hessianSubset(split Split, dim, m int, seed uint64) *Split {
 // L(θ − η·g_ξ) − L(θ) on split, with its standard error: what one plain SGD
 // step does to the loss from here, to set against eq. 7. θ is restored from
 // a copy after each trial step.
-func (r *run) oneStepLossChange(ctx context.Context, split Split, loss0 float64, samples int, seed uint64) (mean, se float64, err error) {
+func (r *run) oneStepLossChange(ctx context.Context, split dataset.Split, loss0 float64, samples int, seed uint64) (mean, se float64, err error) {
 	params := r.params()
 	saved := append([]float32(nil), params...)
 	g := make([]float64, len(params))

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 )
 
 // exactCurvature computes, from materialised per-example gradients and exact
@@ -127,7 +128,7 @@ func TestInstabilityThreshold(t *testing.T) {
 // it at epochs 2 and 4 (the end), on its Hessian subset; a job that does not
 // gets none.
 func TestCurvatureSchedule(t *testing.T) {
-	data, err := Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 256, TestN: 64, SubsetSeed: 1, Dim: 8, Classes: 3, Balanced: true})
+	data, err := dataset.Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 256, TestN: 64, SubsetSeed: 1, Dim: 8, Classes: 3, Balanced: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,17 +1,6 @@
-// Package trainer loads datasets and trains small neural networks with plain
-// SGD on the CPU, measuring the gradient concentration ρ of Lee & Jang (ICLR
-// 2023) along the way.
-//
-// # Data
-//
-// Load reads MNIST or Fashion-MNIST from IDX files (gzip or raw) or draws the
-// synthetic Gaussian mixture, and picks a training subset of DatasetSpec.N
-// examples and a test subset of TestN. Balanced subsets hold n/classes
-// examples of every class, the remainder n mod classes going one each to the
-// first classes; unbalanced ones are uniform random subsets. The choice is
-// driven by SubsetSeed through math/rand/v2's PCG, with separate streams for
-// the training and the test subset, and the examples keep their file order.
-// Image pixels are scaled to [0, 1].
+// Package trainer trains small neural networks with plain SGD on the CPU,
+// measuring the gradient concentration ρ of Lee & Jang (ICLR 2023) along the
+// way. It trains on the data package dataset loads.
 //
 // # Training protocol
 //

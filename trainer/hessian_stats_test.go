@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -49,7 +50,7 @@ func runHessian(t *testing.T, r *run) *mat.SymDense {
 }
 
 // seqHessian is the explicit Hessian of a layer list's mean loss over split.
-func seqHessian[F float](t *testing.T, net *seqNet[F], split Split) *mat.SymDense {
+func seqHessian[F float](t *testing.T, net *seqNet[F], split dataset.Split) *mat.SymDense {
 	t.Helper()
 	vf := make([]F, len(net.params))
 	return explicitHessian(t, len(net.params), func(v []float64) ([]float64, error) {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/trainer/kernels"
 )
 
@@ -69,7 +70,7 @@ func (net *mlp) layerSlices(v []float32) (w, b [][]float32) {
 // R(δ_prev) = (R(δ)·Wᵀ + δ·Vᵀ)⊙σ'(z) + (δ·Wᵀ)⊙σ″(z)⊙R(z) (σ″ = 0 for
 // ReLU, −2a(1−a²) for tanh). At the loss: R(δ) = R(z) for MSE and
 // p⊙(R(z) − ⟨p, R(z)⟩) for softmax cross-entropy.
-func (r *run) hessianVector(ctx context.Context, split Split, v []float32, out []float64) error {
+func (r *run) hessianVector(ctx context.Context, split dataset.Split, v []float32, out []float64) error {
 	if r.seq != nil {
 		return r.seq.hessianVector(ctx, split, v, out)
 	}
@@ -195,7 +196,7 @@ func lossRDelta[F float](k lossKind, logits, rz []F, classes, m int, out []F) {
 
 // hessianOps returns the run's passes over split for the Hessian
 // statistics; λ1's random start comes from the job's seed.
-func (r *run) hessianOps(split Split) hessianOps[float32] {
+func (r *run) hessianOps(split dataset.Split) hessianOps[float32] {
 	return hessianOps[float32]{
 		n: float64(split.N), params: len(r.params()),
 		hvp: func(ctx context.Context, v []float32, out []float64) error {
@@ -217,7 +218,7 @@ func (r *run) hessianOps(split Split) hessianOps[float32] {
 }
 
 // topEigen is hessianOps.topEigen over split.
-func (r *run) topEigen(ctx context.Context, split Split, v0 []float32, eig lanczosSpec) (lanczosResult, []float32, error) {
+func (r *run) topEigen(ctx context.Context, split dataset.Split, v0 []float32, eig lanczosSpec) (lanczosResult, []float32, error) {
 	return r.hessianOps(split).topEigen(ctx, v0, eig)
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/trainer/kernels"
 )
 
@@ -47,7 +48,7 @@ func logical64(net *mlp, v []float64) []float64 {
 }
 
 // meanRefGrad is ∇L over the whole training split by the float64 reference.
-func meanRefGrad(rn refNet, theta []float64, split Split, dim int) []float64 {
+func meanRefGrad(rn refNet, theta []float64, split dataset.Split, dim int) []float64 {
 	g := make([]float64, len(theta))
 	for i := range split.N {
 		for k, e := range rn.exampleGrad(theta, split.X[i*dim:(i+1)*dim], split.Y[i]) {

@@ -6,6 +6,7 @@ import (
 	"github.com/lssr/lssr/trainer/kernels"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 )
 
 // evalChunk is how many examples a full pass feeds through the network at a
@@ -22,7 +23,7 @@ type passStats struct {
 
 // chunks calls fn on the examples of split, evalChunk at a time (features
 // x, labels y, m of them), and stops with ctx's error once ctx ends.
-func chunks(ctx context.Context, split Split, dim int, fn func(x []float32, y []uint8, m int)) error {
+func chunks(ctx context.Context, split dataset.Split, dim int, fn func(x []float32, y []uint8, m int)) error {
 	for start := 0; start < split.N; start += evalChunk {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -40,7 +41,7 @@ func chunks(ctx context.Context, split Split, dim int, fn func(x []float32, y []
 // ‖∇ℓ_i‖² comes from the dense-layer identity ‖∇_W ℓ_i‖² + ‖∇_bias ℓ_i‖² =
 // ‖δ_i‖²·(‖a_i‖² + 1), with δ_i the layer's output gradient and a_i its input,
 // so no per-example gradient is materialised. It leaves net.grads changed.
-func (r *run) pass(ctx context.Context, split Split, withGrad bool) (passStats, error) {
+func (r *run) pass(ctx context.Context, split dataset.Split, withGrad bool) (passStats, error) {
 	var st passStats
 	if split.N == 0 {
 		return st, nil

@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 )
 
 // w1Run is the reference MLP 784-512-512-10 on n synthetic MNIST-shaped
 // examples at batch size b.
 func w1Run(b *testing.B, n, batch int) *run {
 	b.Helper()
-	data, err := Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: n, Dim: 784, Classes: 10, SubsetSeed: 1})
+	data, err := dataset.Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: n, Dim: 784, Classes: 10, SubsetSeed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -87,10 +88,11 @@ func BenchmarkHVPVsGradient(b *testing.B) {
 func BenchmarkLanczosW1(b *testing.B) {
 	const n = 2048
 	ds := lssr.DatasetSpec{Name: lssr.DatasetFashionMNIST, N: n, TestN: 1, SubsetSeed: 1, Balanced: true}
-	if _, err := os.Stat(fashionMNISTDir); err != nil {
+	dir, _ := dataset.DefaultDir(lssr.DatasetFashionMNIST)
+	if _, err := os.Stat(dir); err != nil {
 		ds = lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: n, TestN: 1, Dim: 784, Classes: 10, SubsetSeed: 1}
 	}
-	data, err := Load(ds)
+	data, err := dataset.Load(ds)
 	if err != nil {
 		b.Fatal(err)
 	}

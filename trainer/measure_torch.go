@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/internal/safetensors"
 )
 
@@ -132,7 +133,7 @@ func Measure(ctx context.Context, spec MeasureSpec, weights *safetensors.File, x
 	if spec.BatchSize < 0 || spec.BatchSize > n && spec.Sampling == lssr.SamplingWithout {
 		return Measures{}, lssr.BadInput("batch size: must be between 1 and the %d examples, got %d", n, spec.BatchSize)
 	}
-	split := Split{X: x, Y: y, N: n}
+	split := dataset.Split{X: x, Y: y, N: n}
 	if spec.Float32 {
 		return measureIn[float32](ctx, spec, weights, split, shape, dim, classes)
 	}
@@ -140,7 +141,7 @@ func Measure(ctx context.Context, spec MeasureSpec, weights *safetensors.File, x
 }
 
 // measureIn is Measure computed in F.
-func measureIn[F float](ctx context.Context, spec MeasureSpec, weights *safetensors.File, split Split, shape [3]int, dim, classes int) (Measures, error) {
+func measureIn[F float](ctx context.Context, spec MeasureSpec, weights *safetensors.File, split dataset.Split, shape [3]int, dim, classes int) (Measures, error) {
 	loss, err := parseLoss(spec.Loss)
 	if err != nil {
 		return Measures{}, err

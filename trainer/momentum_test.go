@@ -8,11 +8,12 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 )
 
 func momentumRun(t *testing.T, beta1, beta2 float64) *run {
 	t.Helper()
-	data, err := Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 48, TestN: 8, SubsetSeed: 3, Dim: 5, Classes: 3})
+	data, err := dataset.Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 48, TestN: 8, SubsetSeed: 3, Dim: 5, Classes: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestMomentumFollowsEq13(t *testing.T) {
 }
 
 func TestMomentumOutOfRangeIsBadInput(t *testing.T) {
-	data, err := Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 16, TestN: 8, SubsetSeed: 3, Dim: 5, Classes: 3})
+	data, err := dataset.Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 16, TestN: 8, SubsetSeed: 3, Dim: 5, Classes: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func TestMomentumOutOfRangeIsBadInput(t *testing.T) {
 // TestMomentumTrainsAndIsDeterministic: Nesterov momentum learns the
 // synthetic task and gives the same bits twice.
 func TestMomentumTrainsAndIsDeterministic(t *testing.T) {
-	data, err := Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 512, TestN: 256, SubsetSeed: 1, Dim: 10, Classes: 3, Balanced: true})
+	data, err := dataset.Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 512, TestN: 256, SubsetSeed: 1, Dim: 10, Classes: 3, Balanced: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 )
 
 // refNet is a float64 re-implementation of the MLP, written from the
@@ -91,7 +92,7 @@ func (rn refNet) exampleGrad(theta []float64, x []float32, y uint8) []float64 {
 
 // refGradStats materialises every per-example gradient of split and returns
 // ‖∇L‖², tr(S_1) and the per-example gradients.
-func (rn refNet) refGradStats(theta []float64, split Split, dim int) (gradSqNorm, trS1 float64, grads [][]float64) {
+func (rn refNet) refGradStats(theta []float64, split dataset.Split, dim int) (gradSqNorm, trS1 float64, grads [][]float64) {
 	mean := make([]float64, len(theta))
 	for i := range split.N {
 		g := rn.exampleGrad(theta, split.X[i*dim:(i+1)*dim], split.Y[i])
@@ -114,7 +115,7 @@ func relErr(got, want float64) float64 {
 // smallRun builds a run on a small synthetic set without training it.
 func smallRun(t *testing.T, n, b int, hidden []int, act string, loss string, sampling lssr.Sampling) *run {
 	t.Helper()
-	data, err := Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: n, TestN: 8, SubsetSeed: 3, Dim: 5, Classes: 3})
+	data, err := dataset.Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: n, TestN: 8, SubsetSeed: 3, Dim: 5, Classes: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

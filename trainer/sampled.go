@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/trainer/kernels"
 )
 
@@ -16,7 +17,7 @@ import (
 // ρ_b by the delta method, se(ρ_b) = ρ_b·se(mean)/mean. gradSqNorm is ‖∇L‖²
 // over split. Sums accumulate in float64; the batch gradients are formed in
 // evalChunk pieces, so b is not limited by the training workspace.
-func (r *run) sampledRhoB(ctx context.Context, split Split, gradSqNorm float64, b, batches int, sampling lssr.Sampling, seed uint64) (rhoB, se float64, err error) {
+func (r *run) sampledRhoB(ctx context.Context, split dataset.Split, gradSqNorm float64, b, batches int, sampling lssr.Sampling, seed uint64) (rhoB, se float64, err error) {
 	draw := newBatchDrawer(split.N, b, sampling, seed)
 	g := make([]float64, len(r.params()))
 	var sum, sumSq float64
@@ -82,7 +83,7 @@ func meanStdErr(sum, sumSq float64, k int) (mean, se float64) {
 }
 
 // batchGradientSum sets sum to Σ_{i∈idx} ∇ℓ_i over examples of split.
-func (r *run) batchGradientSum(ctx context.Context, split Split, idx []int, sum []float64) error {
+func (r *run) batchGradientSum(ctx context.Context, split dataset.Split, idx []int, sum []float64) error {
 	if r.seq != nil {
 		return r.seq.batchGradientSum(ctx, split, idx, sum)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 )
 
 // TestSampledRhoBAgreesWithEq17 measures ρ_b by sampling batches and checks
@@ -61,7 +62,7 @@ func TestSampledRhoBAgreesWithEq17(t *testing.T) {
 // b = 8 (the seqNet path).
 func cnnRun(t *testing.T, n int, sampling lssr.Sampling) *run {
 	t.Helper()
-	data := &Data{Train: quadrantImages(n, 5), Test: quadrantImages(8, 6), Dim: 64, Classes: 4, Shape: [3]int{1, 8, 8}}
+	data := &dataset.Data{Train: quadrantImages(n, 5), Test: quadrantImages(8, 6), Dim: 64, Classes: 4, Shape: [3]int{1, 8, 8}}
 	job := lssr.Job{
 		Model: lssr.ModelSpec{Kind: "cnn", Channels: []int{3}, Hidden: []int{6}, BatchNorm: true, Activation: "tanh"},
 		Loss:  lssr.LossCrossEntropy, BatchSize: 8, LR: 0.1, Seed: 11,

@@ -3,6 +3,8 @@ package trainer
 import (
 	"context"
 	"math/rand/v2"
+
+	"github.com/lssr/lssr/dataset"
 )
 
 // The full passes of a seqNet, in eval mode. They mirror run's passes for
@@ -13,7 +15,7 @@ import (
 // gradSum (len(params)) it also sets gradSum to Σ_i ∇ℓ_i and returns in
 // passStats ‖∇L‖² and tr(S_1), the per-example norms coming from each
 // layer's sqNorms.
-func (net *seqNet[F]) pass(ctx context.Context, split Split, gradSum []float64) (passStats, error) {
+func (net *seqNet[F]) pass(ctx context.Context, split dataset.Split, gradSum []float64) (passStats, error) {
 	var st passStats
 	if split.N == 0 {
 		return st, nil
@@ -55,7 +57,7 @@ func (net *seqNet[F]) pass(ctx context.Context, split Split, gradSum []float64) 
 }
 
 // chunks calls fn on split's examples, net.chunk at a time, as F features.
-func (net *seqNet[F]) chunks(ctx context.Context, split Split, fn func(x []F, y []uint8, m int)) error {
+func (net *seqNet[F]) chunks(ctx context.Context, split dataset.Split, fn func(x []F, y []uint8, m int)) error {
 	for start := 0; start < split.N; start += net.chunk {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -69,7 +71,7 @@ func (net *seqNet[F]) chunks(ctx context.Context, split Split, fn func(x []F, y 
 // hessianVector sets out = H·v, H the Hessian of the mean loss over split
 // in eval mode, by Pearlmutter's R-operator through every layer (see the
 // layers' rForward and rBackward and lossRDelta).
-func (net *seqNet[F]) hessianVector(ctx context.Context, split Split, v []F, out []float64) error {
+func (net *seqNet[F]) hessianVector(ctx context.Context, split dataset.Split, v []F, out []float64) error {
 	if net.racts == nil {
 		for _, l := range net.layers {
 			net.racts = append(net.racts, make([]F, net.rows*l.outLen()))
@@ -114,7 +116,7 @@ func (net *seqNet[F]) hessianVector(ctx context.Context, split Split, v []F, out
 // signedGradientSum sets sum to Σ_i r_i∇ℓ_i over split with signs r_i = ±1
 // from the PCG stream of seed, in the order run.signedGradientSum draws
 // them.
-func (net *seqNet[F]) signedGradientSum(ctx context.Context, split Split, seed uint64, sum []float64) error {
+func (net *seqNet[F]) signedGradientSum(ctx context.Context, split dataset.Split, seed uint64, sum []float64) error {
 	signs := newRand(seed, streamRademacher)
 	clear(sum)
 	top := net.ds[len(net.layers)-1]
@@ -134,7 +136,7 @@ func (net *seqNet[F]) signedGradientSum(ctx context.Context, split Split, seed u
 }
 
 // batchGradientSum sets sum to Σ_{i∈idx} ∇ℓ_i over examples of split.
-func (net *seqNet[F]) batchGradientSum(ctx context.Context, split Split, idx []int, sum []float64) error {
+func (net *seqNet[F]) batchGradientSum(ctx context.Context, split dataset.Split, idx []int, sum []float64) error {
 	clear(sum)
 	x := make([]float32, net.chunk*net.dim)
 	y := make([]uint8, net.chunk)
@@ -157,7 +159,7 @@ func (net *seqNet[F]) batchGradientSum(ctx context.Context, split Split, idx []i
 
 // hessianOps returns the network's passes over split for the Hessian
 // statistics; seed fixes λ1's random start.
-func (net *seqNet[F]) hessianOps(split Split, seed uint64) hessianOps[F] {
+func (net *seqNet[F]) hessianOps(split dataset.Split, seed uint64) hessianOps[F] {
 	return hessianOps[F]{
 		n: float64(split.N), params: len(net.params),
 		hvp: func(ctx context.Context, v []F, out []float64) error {

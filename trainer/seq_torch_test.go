@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/internal/safetensors"
 )
 
@@ -16,7 +17,7 @@ import (
 // gen_cnn_fixtures.py) loaded into a seqNet.
 type seqFixture[F float] struct {
 	net   *seqNet[F]
-	split Split
+	split dataset.Split
 	f     *safetensors.File
 }
 
@@ -84,7 +85,7 @@ func loadSeqFixture[F float](t *testing.T, path string) seqFixture[F] {
 		t.Fatal(err)
 	}
 	net.chunk = max(1, n/3) // several chunks, so the float64 sums across them are tested
-	return seqFixture[F]{net: net, split: Split{X: x, Y: y, N: n}, f: f}
+	return seqFixture[F]{net: net, split: dataset.Split{X: x, Y: y, N: n}, f: f}
 }
 
 // vecRelErr is ‖got − want‖/‖want‖.

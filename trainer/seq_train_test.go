@@ -7,14 +7,15 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/internal/safetensors"
 )
 
 // quadrantImages returns n 1×8×8 images whose class (0–3) is the brightest
 // quadrant, over uniform noise.
-func quadrantImages(n int, seed uint64) Split {
+func quadrantImages(n int, seed uint64) dataset.Split {
 	r := rand.New(rand.NewPCG(seed, 7))
-	s := Split{X: make([]float32, n*64), Y: make([]uint8, n), N: n}
+	s := dataset.Split{X: make([]float32, n*64), Y: make([]uint8, n), N: n}
 	for i := range n {
 		c := r.IntN(4)
 		s.Y[i] = uint8(c)
@@ -35,7 +36,7 @@ func quadrantImages(n int, seed uint64) Split {
 // learn it (test accuracy well above the 25% of chance) and report finite
 // measurements, including the curvature series.
 func TestTrainLayeredModels(t *testing.T) {
-	data := &Data{Train: quadrantImages(256, 1), Test: quadrantImages(200, 2), Dim: 64, Classes: 4, Shape: [3]int{1, 8, 8}}
+	data := &dataset.Data{Train: quadrantImages(256, 1), Test: quadrantImages(200, 2), Dim: 64, Classes: 4, Shape: [3]int{1, 8, 8}}
 	for _, tc := range []struct {
 		name  string
 		model lssr.ModelSpec
@@ -72,11 +73,11 @@ func TestTrainLayeredModels(t *testing.T) {
 
 // TestLayeredModelChecks: specs a layered model cannot take are bad input.
 func TestLayeredModelChecks(t *testing.T) {
-	images := &Data{Train: quadrantImages(16, 1), Test: quadrantImages(4, 2), Dim: 64, Classes: 4, Shape: [3]int{1, 8, 8}}
-	plain := &Data{Train: Split{X: make([]float32, 16*64), Y: make([]uint8, 16), N: 16}, Dim: 64, Classes: 4}
+	images := &dataset.Data{Train: quadrantImages(16, 1), Test: quadrantImages(4, 2), Dim: 64, Classes: 4, Shape: [3]int{1, 8, 8}}
+	plain := &dataset.Data{Train: dataset.Split{X: make([]float32, 16*64), Y: make([]uint8, 16), N: 16}, Dim: 64, Classes: 4}
 	for _, tc := range []struct {
 		name  string
-		data  *Data
+		data  *dataset.Data
 		model lssr.ModelSpec
 		b     int
 	}{
@@ -97,7 +98,7 @@ func TestLayeredModelChecks(t *testing.T) {
 // (parameters and running statistics), loaded into a fresh network,
 // reproduces the job's test loss and accuracy bit for bit.
 func TestLayeredWeightsReload(t *testing.T) {
-	data := &Data{Train: quadrantImages(64, 1), Test: quadrantImages(50, 2), Dim: 64, Classes: 4, Shape: [3]int{1, 8, 8}}
+	data := &dataset.Data{Train: quadrantImages(64, 1), Test: quadrantImages(50, 2), Dim: 64, Classes: 4, Shape: [3]int{1, 8, 8}}
 	job := lssr.Job{ID: "cnn", Model: lssr.ModelSpec{Kind: "cnn", Channels: []int{3}, Hidden: []int{8}, BatchNorm: true, Activation: "relu"},
 		Loss: lssr.LossCrossEntropy, BatchSize: 8, LR: 0.1, SaveWeights: true,
 		Training: lssr.TrainingSpec{Epochs: 2, Sampling: lssr.SamplingWithout}}
@@ -133,7 +134,7 @@ func TestLayeredWeightsReload(t *testing.T) {
 // freshly initialised network over the training subset, for both model
 // paths, and a resumed run keeps the first attempt's.
 func TestInitialTrainLoss(t *testing.T) {
-	data := &Data{Train: quadrantImages(64, 1), Test: quadrantImages(16, 2), Dim: 64, Classes: 4, Shape: [3]int{1, 8, 8}}
+	data := &dataset.Data{Train: quadrantImages(64, 1), Test: quadrantImages(16, 2), Dim: 64, Classes: 4, Shape: [3]int{1, 8, 8}}
 	for _, m := range []lssr.ModelSpec{
 		{Kind: "mlp", Hidden: []int{8}, Activation: "relu"},
 		{Kind: "cnn", Channels: []int{2}, BatchNorm: true, Activation: "tanh"},

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/internal/safetensors"
 )
 
@@ -35,8 +36,8 @@ func fixtureRun(t *testing.T, f *safetensors.File) *run {
 	for i, v := range y64 {
 		y[i] = uint8(v)
 	}
-	split := Split{X: x, Y: y, N: len(y)}
-	data := &Data{Train: split, Test: split, Dim: widths[0], Classes: widths[len(widths)-1]}
+	split := dataset.Split{X: x, Y: y, N: len(y)}
+	data := &dataset.Data{Train: split, Test: split, Dim: widths[0], Classes: widths[len(widths)-1]}
 	cfg, err := parseJob(lssr.Job{
 		Model: lssr.ModelSpec{Kind: "mlp", Hidden: widths[1 : len(widths)-1], Activation: f.Metadata["activation"]},
 		Loss:  f.Metadata["loss"], BatchSize: 1, LR: 0.1, Seed: 1,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/trainer/kernels"
 )
 
@@ -30,7 +31,7 @@ type config struct {
 	curvatureEvery, hessianSubset, curvatureSamples int
 }
 
-func parseJob(job lssr.Job, data *Data) (config, error) {
+func parseJob(job lssr.Job, data *dataset.Data) (config, error) {
 	if err := checkData(data); err != nil {
 		return config{}, err
 	}
@@ -98,12 +99,12 @@ func parseJob(job lssr.Job, data *Data) (config, error) {
 	return cfg, nil
 }
 
-// checkData guards against a Data that was not made by Load.
-func checkData(d *Data) error {
+// checkData guards against a Data that was not made by dataset.Load.
+func checkData(d *dataset.Data) error {
 	if d == nil || d.Dim < 1 || d.Classes < 2 || d.Classes > 256 || d.Train.N < 1 {
 		return fmt.Errorf("trainer: data is empty or malformed")
 	}
-	for _, s := range []Split{d.Train, d.Test} {
+	for _, s := range []dataset.Split{d.Train, d.Test} {
 		if s.N < 0 || len(s.X) != s.N*d.Dim || len(s.Y) != s.N {
 			return fmt.Errorf("trainer: split of %d examples has %d features and %d labels, want %d and %d", s.N, len(s.X), len(s.Y), s.N*d.Dim, s.N)
 		}
@@ -119,7 +120,7 @@ func checkData(d *Data) error {
 // run is the state of one training job.
 type run struct {
 	cfg    config
-	data   *Data
+	data   *dataset.Data
 	net    *mlp             // the fused MLP, or nil
 	seq    *seqNet[float32] // the layered model, or nil
 	ws     *workspace       // batchSize rows, for SGD steps
@@ -139,11 +140,11 @@ type run struct {
 	hvp        *hvpState // buffers of Hessian-vector products, made on first use
 	// hessian is the fixed Hessian subset of the curvature measurements,
 	// and eigVec the last top eigenvector, to warm-start the next.
-	hessian *Split
+	hessian *dataset.Split
 	eigVec  []float32
 }
 
-func newRun(cfg config, data *Data) *run {
+func newRun(cfg config, data *dataset.Data) *run {
 	r := &run{cfg: cfg, data: data}
 	if cfg.layered {
 		var err error
@@ -307,7 +308,7 @@ func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 // and a nil error. A job or data that does not make sense returns an
 // lssr.BadInput error. When ctx is cancelled Train returns ctx.Err() within
 // one SGD step. progress, if not nil, is called after every epoch.
-func Train(ctx context.Context, job lssr.Job, data *Data, progress func(lssr.Progress)) (lssr.Result, error) {
+func Train(ctx context.Context, job lssr.Job, data *dataset.Data, progress func(lssr.Progress)) (lssr.Result, error) {
 	start := time.Now()
 	cfg, err := parseJob(job, data)
 	if err != nil {

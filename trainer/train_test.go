@@ -10,11 +10,12 @@ import (
 	"time"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 )
 
-func syntheticData(t testing.TB, n, testN int) *Data {
+func syntheticData(t testing.TB, n, testN int) *dataset.Data {
 	t.Helper()
-	data, err := Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: n, TestN: testN, SubsetSeed: 1, Balanced: true})
+	data, err := dataset.Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: n, TestN: testN, SubsetSeed: 1, Balanced: true})
 	if err != nil {
 		t.Fatal(err)
 	}

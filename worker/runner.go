@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/trainer"
 )
 
@@ -17,10 +18,10 @@ import (
 const keepDatasets = 2
 
 // TrainerRunner is the Runner of a worker process: it trains jobs with
-// package trainer. It loads each dataset once and keeps it for the jobs
-// after, so a worker pays for reading and subsetting the data once per
-// sweep, not once per job. The zero value is ready to use and safe for
-// concurrent use.
+// package trainer. It loads each dataset once (package dataset) and keeps
+// it for the jobs after, so a worker pays for reading and subsetting the
+// data once per sweep, not once per job. The zero value is ready to use and
+// safe for concurrent use.
 type TrainerRunner struct {
 	mu     sync.Mutex
 	loaded []loadedData // most recently used first
@@ -33,7 +34,7 @@ var _ Runner = (*TrainerRunner)(nil)
 // not hand out data read from another folder.
 type loadedData struct {
 	spec lssr.DatasetSpec
-	data *trainer.Data
+	data *dataset.Data
 }
 
 // Run loads the job's dataset (or takes it from the cache) and trains the
@@ -54,7 +55,7 @@ func (r *TrainerRunner) Run(ctx context.Context, job lssr.Job, progress func(lss
 
 // data returns the loaded dataset for spec. It loads under the lock, so
 // jobs that arrive together for a new dataset load it once.
-func (r *TrainerRunner) data(spec lssr.DatasetSpec) (*trainer.Data, error) {
+func (r *TrainerRunner) data(spec lssr.DatasetSpec) (*dataset.Data, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for i, l := range r.loaded {
@@ -64,7 +65,7 @@ func (r *TrainerRunner) data(spec lssr.DatasetSpec) (*trainer.Data, error) {
 			return l.data, nil
 		}
 	}
-	data, err := trainer.Load(spec)
+	data, err := dataset.Load(spec)
 	if err != nil {
 		return nil, err // not cached: the files may be fixed before the retry
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/trainer"
 )
 
@@ -39,7 +40,7 @@ func realJob(epochs int) lssr.Job {
 func TestTrainerOverProcess(t *testing.T) {
 	job := realJob(3)
 	job.SaveWeights = true
-	data, err := trainer.Load(job.Dataset)
+	data, err := dataset.Load(job.Dataset)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +143,7 @@ func TestTrainerOverProcessErrors(t *testing.T) {
 func TestTrainerRunnerCache(t *testing.T) {
 	var r TrainerRunner
 	spec := realJob(1).Dataset
-	load := func(s lssr.DatasetSpec) *trainer.Data {
+	load := func(s lssr.DatasetSpec) *dataset.Data {
 		t.Helper()
 		d, err := r.data(s)
 		if err != nil {

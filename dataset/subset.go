@@ -1,4 +1,4 @@
-package trainer
+package dataset
 
 import (
 	"math/rand/v2"
@@ -8,20 +8,16 @@ import (
 )
 
 // PCG stream selectors: each use of a seed draws from its own stream, so the
-// training subset, the test subset, the initial weights and the batch order
+// training subset, the test subset and the synthetic centres and examples
 // are independent of each other and of how many numbers the others draw.
+// Package trainer draws the initial weights and the batch order from
+// streams of its own, distinct from these.
 const (
-	streamTrainSubset    uint64 = 0x7375627365742d74 // "subset-t"
-	streamTestSubset     uint64 = 0x7375627365742d65 // "subset-e"
-	streamCentres        uint64 = 0x73796e2d63656e74 // "syn-cent"
-	streamSynTrain       uint64 = 0x73796e2d74726169 // "syn-trai"
-	streamSynTest        uint64 = 0x73796e2d74657374 // "syn-test"
-	streamInit           uint64 = 0x696e69742d776569 // "init-wei"
-	streamOrder          uint64 = 0x62617463682d6f72 // "batch-or"
-	streamEigen          uint64 = 0x6569672d73746172 // "eig-star"
-	streamRademacher     uint64 = 0x726164656d616368 // "rademach"
-	streamHessian        uint64 = 0x686573732d737562 // "hess-sub"
-	streamSampledBatches uint64 = 0x72686f622d626174 // "rhob-bat"
+	streamTrainSubset uint64 = 0x7375627365742d74 // "subset-t"
+	streamTestSubset  uint64 = 0x7375627365742d65 // "subset-e"
+	streamCentres     uint64 = 0x73796e2d63656e74 // "syn-cent"
+	streamSynTrain    uint64 = 0x73796e2d74726169 // "syn-trai"
+	streamSynTest     uint64 = 0x73796e2d74657374 // "syn-test"
 )
 
 func newRand(seed, stream uint64) *rand.Rand {
@@ -49,7 +45,7 @@ func checkBalanced(labels []uint8, classes, n int, field string) error {
 	}
 	for c, have := range counts {
 		if need := classQuota(n, classes, c); need > have {
-			return lssr.BadInput("%s: a balanced subset of %d needs %d of class %d, the file has %d", field, n, need, c, have)
+			return lssr.BadField(field, "a balanced subset of %d needs %d of class %d, the file has %d", n, need, c, have)
 		}
 	}
 	return nil
@@ -62,7 +58,7 @@ func checkBalanced(labels []uint8, classes, n int, field string) error {
 // driven by r, so the same r gives the same subset.
 func pickSubset(labels []uint8, classes, n int, balanced bool, r *rand.Rand, field string) ([]int, error) {
 	if n > len(labels) {
-		return nil, lssr.BadInput("%s: %d exceeds the %d examples in the file", field, n, len(labels))
+		return nil, lssr.BadField(field, "%d exceeds the %d examples in the file", n, len(labels))
 	}
 	if !balanced {
 		all := make([]int, len(labels))

@@ -1,7 +1,6 @@
-package trainer
+package dataset
 
 import (
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -79,7 +78,7 @@ func checkCIFARSplit(t *testing.T, what string, s Split) []int {
 func TestLoadCIFARFull(t *testing.T) {
 	dir := writeFakeCIFAR(t, 30, 40)
 	spec := lssr.DatasetSpec{Name: lssr.DatasetCIFAR10, Dir: dir, N: 150, TestN: 40}
-	if err := CheckDataset(spec); err != nil {
+	if err := Check(spec); err != nil {
 		t.Fatal(err)
 	}
 	data, err := Load(spec)
@@ -164,7 +163,7 @@ func TestLoadCIFARMalformed(t *testing.T) {
 		damage func(dir string) error
 		spec   func(s *lssr.DatasetSpec)
 		want   string // fragment; {dir} stands for the folder
-		cheap  bool   // CheckDataset without reading labels finds it too
+		cheap  bool   // Check without reading labels finds it too
 	}{
 		{"truncated", func(dir string) error {
 			return os.Truncate(filepath.Join(dir, "data_batch_3.bin"), 4*cifarRecordBytes-1)
@@ -239,16 +238,19 @@ func TestLoadCIFARMalformed(t *testing.T) {
 					t.Errorf("%s: %q is not a one-line BadInput", what, err)
 				case !strings.Contains(err.Error(), want):
 					t.Errorf("%s: %q\ndoes not contain %q", what, err, want)
+				default:
+					field, _, _ := strings.Cut(tc.want, ": ") // every want starts with its field
+					checkField(t, what, err, field)
 				}
 			}
 			_, err := Load(spec)
 			check("Load", err)
-			check("CheckDataset (balanced)", CheckDataset(spec))
+			check("Check (balanced)", Check(spec))
 			spec.Balanced = false
-			if err := CheckDataset(spec); tc.cheap {
-				check("CheckDataset (unbalanced)", err)
+			if err := Check(spec); tc.cheap {
+				check("Check (unbalanced)", err)
 			} else if err != nil {
-				t.Errorf("CheckDataset read the labels of an unbalanced subset: %v", err)
+				t.Errorf("Check read the labels of an unbalanced subset: %v", err)
 			}
 		})
 	}
@@ -267,10 +269,11 @@ func TestLoadCIFARBalancedShort(t *testing.T) {
 	}
 	f.Close()
 	want := "dataset.n: a balanced subset of 150 needs 15 of class 0, the file has 14"
-	for what, err := range map[string]error{"CheckDataset": CheckDataset(spec), "Load": func() error { _, err := Load(spec); return err }()} {
+	for what, err := range map[string]error{"Check": Check(spec), "Load": func() error { _, err := Load(spec); return err }()} {
 		if err == nil || !errors.Is(err, lssr.ErrBadInput) || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want a BadInput containing %q", what, err, want)
 		}
+		checkField(t, what, err, "dataset.n")
 	}
 }
 
@@ -278,29 +281,6 @@ func TestDefaultDirCIFAR(t *testing.T) {
 	_, err := DefaultDir(lssr.DatasetCIFAR10)
 	if err == nil || !errors.Is(err, lssr.ErrBadInput) || !strings.HasPrefix(err.Error(), "dataset.dir: ") {
 		t.Errorf("DefaultDir(cifar10) = %v, want a BadInput about dataset.dir", err)
-	}
-}
-
-func TestTrainOnCIFAR(t *testing.T) {
-	dir := writeFakeCIFAR(t, 30, 40)
-	spec := lssr.DatasetSpec{Name: lssr.DatasetCIFAR10, Dir: dir, N: 64, TestN: 40, SubsetSeed: 1, Balanced: true}
-	data, err := Load(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	job := lssr.Job{
-		Dataset:   spec,
-		Model:     lssr.ModelSpec{Kind: "mlp", Hidden: []int{8}, Activation: "relu"},
-		Loss:      lssr.LossCrossEntropy,
-		Training:  lssr.TrainingSpec{Epochs: 1, Sampling: lssr.SamplingWithout},
-		BatchSize: 16, LR: 0.01, Seed: 1,
-	}
-	res, err := Train(context.Background(), job, data, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Diverged || res.Epochs != 1 || res.Steps != 4 {
-		t.Errorf("diverged=%v epochs=%d steps=%d, want false, 1, 4", res.Diverged, res.Epochs, res.Steps)
 	}
 }
 
@@ -316,7 +296,11 @@ func TestLoadShape(t *testing.T) {
 	if data.Shape != [3]int{1, 3, 2} || data.Shape[0]*data.Shape[1]*data.Shape[2] != data.Dim {
 		t.Errorf("IDX Shape %v with Dim %d, want [1 3 2]", data.Shape, data.Dim)
 	}
-	if s := syntheticData(t, 8, 8).Shape; s != [3]int{} {
+	synth, err := Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 8, TestN: 8, SubsetSeed: 1, Balanced: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := synth.Shape; s != [3]int{} {
 		t.Errorf("synthetic Shape %v, want zero", s)
 	}
 }

@@ -1,4 +1,4 @@
-package trainer
+package dataset
 
 import (
 	"bufio"
@@ -190,7 +190,7 @@ func (x *idxFile) Close() error {
 }
 
 func (x *idxFile) errorf(format string, args ...any) error {
-	return lssr.BadInput("dataset.dir: %s: %s", x.path, fmt.Sprintf(format, args...))
+	return lssr.BadField("dataset.dir", "%s: %s", x.path, fmt.Sprintf(format, args...))
 }
 
 // readLabels reads a whole idx1 label file and checks every label names

