@@ -268,7 +268,7 @@ func (s cifarSplit) readRecords(keep []int) ([]float32, error) {
 		first = end
 	}
 	if next != len(keep) {
-		return nil, fmt.Errorf("trainer: record %d is beyond the %d of %s", keep[next], s.records(), s)
+		return nil, fmt.Errorf("dataset: record %d is beyond the %d of %s", keep[next], s.records(), s)
 	}
 	return x, nil
 }
