@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/lssr/lssr/internal/text"
 	"github.com/lssr/lssr/store"
 	"github.com/urfave/cli/v2"
 )
@@ -76,7 +77,7 @@ func runSweepStatus(w io.Writer, dbPath, name string, summary, all bool) error {
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", j.Index, j.Job.ID, j.Job.BatchSize,
 			formatLR(j.Job.LR), j.Job.Seed, j.State, formatAttempts(j), j.Worker, checkpoint(j, now), acc, secs,
-			truncate(oneLine(j.LastError), 80))
+			truncate(text.OneLine(j.LastError), 80))
 	}
 	return tw.Flush()
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/text"
 	"github.com/lssr/lssr/orchestrator"
 	"github.com/lssr/lssr/store"
 	"github.com/vbauerster/mpb/v8"
@@ -42,7 +43,7 @@ func outcome(rec store.JobRecord) string {
 	case rec.State == store.StateDiverged:
 		return fmt.Sprintf("diverged after %d epochs", rec.Result.Epochs)
 	case rec.State == store.StatePending && rec.CheckpointEpoch > 0:
-		return fmt.Sprintf("attempt %d: %s; will resume from the checkpoint of epoch %d", rec.Attempts, truncate(oneLine(rec.LastError), 120), rec.CheckpointEpoch)
+		return fmt.Sprintf("attempt %d: %s; will resume from the checkpoint of epoch %d", rec.Attempts, truncate(text.OneLine(rec.LastError), 120), rec.CheckpointEpoch)
 	case rec.Result != nil:
 		r := rec.Result
 		line := fmt.Sprintf("test_acc=%.4f train_loss=%.4f ρ=%.3g ρ_b=%.3g %.1fs", r.TestAcc, r.TrainLoss, r.Rho, r.RhoB, r.Seconds)
@@ -51,7 +52,7 @@ func outcome(rec store.JobRecord) string {
 		}
 		return line
 	default:
-		return fmt.Sprintf("attempt %d: %s", rec.Attempts, truncate(oneLine(rec.LastError), 120))
+		return fmt.Sprintf("attempt %d: %s", rec.Attempts, truncate(text.OneLine(rec.LastError), 120))
 	}
 }
 
