@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"sync"
 	"time"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/finite"
 	"github.com/lssr/lssr/store"
 )
 
@@ -231,7 +231,9 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 			weights = res.Weights
 		}
 		res.Series, res.Measurements, res.Weights = nil, nil, nil
-		sanitize(&res)
+		// A diverged run may end with an Inf loss, which JSON cannot
+		// hold; its state already says what happened.
+		finite.Zero(&res)
 		rec.Result = &res
 		rec.LastError = ""
 	}
@@ -262,7 +264,7 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 		if rec.Result == nil {
 			return nil
 		}
-		sanitizeSeries(series.Epochs, series.Measurements)
+		finite.Zero(&series)
 		return tx.PutSeries(r.sweep, id, series)
 	})
 	if err != nil {
@@ -342,43 +344,6 @@ func (r *runner) storeCheckpoint(rec *store.JobRecord, p lssr.Progress) error {
 		}
 		return tx.PutJob(r.sweep, *rec)
 	})
-}
-
-// sanitize zeroes non-finite metrics: a diverged run may end with an Inf
-// loss, which JSON cannot hold; its state already says what happened.
-func sanitize(res *lssr.Result) {
-	sanitizeFloats(&res.TestAcc, &res.TestLoss, &res.TrainLoss, &res.TrainAcc, &res.InitialTrainLoss,
-		&res.GradSqNorm, &res.TrS1, &res.Rho, &res.RhoB, &res.Seconds)
-}
-
-// sanitizeResult zeroes the non-finite numbers of a Result and its series.
-func sanitizeResult(res *lssr.Result) {
-	sanitize(res)
-	sanitizeSeries(res.Series, res.Measurements)
-}
-
-// sanitizeSeries zeroes the non-finite numbers of a job's series.
-func sanitizeSeries(epochs []lssr.EpochStats, ms []lssr.Measurement) {
-	for i := range epochs {
-		sanitizeFloats(&epochs[i].TrainLoss, &epochs[i].TrainAcc)
-	}
-	for i := range ms {
-		m := &ms[i]
-		sanitizeFloats(&m.GradSqNorm, &m.TrS1, &m.Rho, &m.RhoB, &m.TrainLoss, &m.TrainAcc)
-		if c := m.Curvature; c != nil {
-			sanitizeFloats(&c.GradSqNorm, &c.GHG, &c.IASFull, &c.TrHS1, &c.TrHS1SE, &c.IASB,
-				&c.Ratio, &c.Threshold, &c.Lambda1, &c.SampledRhoB, &c.SampledRhoBSE,
-				&c.LossChange, &c.LossChangeSE, &c.LossChangeEq7)
-		}
-	}
-}
-
-func sanitizeFloats(xs ...*float64) {
-	for _, x := range xs {
-		if math.IsNaN(*x) || math.IsInf(*x, 0) {
-			*x = 0
-		}
-	}
 }
 
 type nopObserver struct{}

@@ -5,13 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
-	"reflect"
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/internal/atomicfile"
+	"github.com/lssr/lssr/internal/finite"
 )
 
 // The files a job run through a batch system (Slurm) leaves in the sweep's
@@ -96,7 +95,7 @@ func WriteResult(p TaskPaths, job lssr.Job, res lssr.Result) error {
 		}
 	}
 	res.Weights = nil
-	sanitizeResult(&res)
+	finite.Zero(&res)
 	return writeJSON(p.Result, ResultFile{Schema: TaskSchema, JobID: job.ID, ContentID: job.ContentID(), Result: res})
 }
 
@@ -134,7 +133,7 @@ func ReadResult(p TaskPaths, job lssr.Job) (lssr.Result, error) {
 		return bad("it is the result of job %q", r.JobID)
 	case r.ContentID != job.ContentID():
 		return bad("its job hashes to %q, not %q (a different spec?)", r.ContentID, job.ContentID())
-	case !allFinite(reflect.ValueOf(r.Result)):
+	case !finite.All(r.Result):
 		return bad("a metric is not finite")
 	}
 	if job.SaveWeights && !r.Result.Diverged {
@@ -145,29 +144,6 @@ func ReadResult(p TaskPaths, job lssr.Job) (lssr.Result, error) {
 		r.Result.Weights = w
 	}
 	return r.Result, nil
-}
-
-// allFinite reports whether every float64 reachable from v is finite.
-func allFinite(v reflect.Value) bool {
-	switch v.Kind() {
-	case reflect.Float64:
-		return !math.IsNaN(v.Float()) && !math.IsInf(v.Float(), 0)
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if !allFinite(v.Field(i)) {
-				return false
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		for i := range v.Len() {
-			if !allFinite(v.Index(i)) {
-				return false
-			}
-		}
-	case reflect.Pointer:
-		return v.IsNil() || allFinite(v.Elem())
-	}
-	return true
 }
 
 func writeJSON(path string, v any) error {
