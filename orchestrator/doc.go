@@ -4,7 +4,7 @@
 // on cancellation returns the jobs in flight to pending.
 //
 // Resume is the same call: done, diverged, failed and cancelled jobs are
-// never run again (store.State.Finished; store.Tx.Retry brings them back);
+// never run again (lssr.JobState.Finished; store.Tx.Retry brings them back);
 // jobs that a dead process left marked running are queued again.
 // The orchestrator is the only writer of the store.
 package orchestrator

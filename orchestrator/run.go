@@ -110,8 +110,8 @@ func requeue(db *store.DB, sweep string, sel func(lssr.Job) bool) (queue []strin
 					finished++
 				}
 				continue
-			case rec.State == store.StateRunning:
-				rec.State = store.StatePending
+			case rec.State == lssr.StateRunning:
+				rec.State = lssr.StatePending
 				rec.Interruptions++
 				rec.LastError = "interrupted: the process running it stopped"
 				if err := tx.PutJob(sweep, rec); err != nil {
@@ -186,7 +186,7 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 		if rec, err = tx.Job(r.sweep, id); err != nil {
 			return err
 		}
-		rec.State = store.StateRunning
+		rec.State = lssr.StateRunning
 		rec.Attempts++
 		rec.Worker = r.exec.SlotName(slot)
 		rec.StartedAt = r.opts.Now()
@@ -208,26 +208,26 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 	switch {
 	case ctx.Err() != nil:
 		// Interrupted by the user: not the job's fault, and not finished.
-		rec.State = store.StatePending
+		rec.State = lssr.StatePending
 		rec.Interruptions++
 		rec.LastError = "interrupted"
 	case runErr != nil:
 		rec.LastError = runErr.Error()
-		rec.State = store.StatePending
+		rec.State = lssr.StatePending
 		rec.Failures++
 		// A result file that cannot be ingested would be read again, not
 		// retrained: fail the job with the reason.
 		if rec.CountedFailures() >= r.opts.MaxAttempts || errors.Is(runErr, ErrBadResult) {
-			rec.State = store.StateFailed
+			rec.State = lssr.StateFailed
 		}
 	default:
 		rec.CheckpointEpoch, rec.CheckpointAt = 0, time.Time{}
-		rec.State = store.StateDone
+		rec.State = lssr.StateDone
 		if res.Diverged {
-			rec.State = store.StateDiverged
+			rec.State = lssr.StateDiverged
 		}
 		series = store.Series{Epochs: res.Series, Measurements: res.Measurements}
-		if rec.State == store.StateDone {
+		if rec.State == lssr.StateDone {
 			weights = res.Weights
 		}
 		res.Series, res.Measurements, res.Weights = nil, nil, nil
@@ -237,7 +237,7 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 		rec.Result = &res
 		rec.LastError = ""
 	}
-	if rec.State == store.StateFailed {
+	if rec.State == lssr.StateFailed {
 		rec.CheckpointEpoch, rec.CheckpointAt = 0, time.Time{}
 	}
 	rec.FinishedAt = r.opts.Now()
@@ -247,7 +247,7 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 		}
 		// A pending job keeps its checkpoint for the next attempt; a
 		// finished one has no more use for it.
-		if rec.State != store.StatePending {
+		if rec.State != lssr.StatePending {
 			if err := tx.DeleteCheckpoint(r.sweep, id); err != nil {
 				return err
 			}
@@ -270,7 +270,7 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 	if err != nil {
 		return err
 	}
-	if rec.State == store.StatePending && ctx.Err() == nil {
+	if rec.State == lssr.StatePending && ctx.Err() == nil {
 		r.push(id)
 	}
 	r.opts.Observer.JobEnded(slot, rec)

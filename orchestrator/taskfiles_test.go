@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
-	"github.com/lssr/lssr/store"
 )
 
 func taskJob() lssr.Job {
@@ -101,7 +100,7 @@ func TestBadResultFailsWithoutRetry(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, j := range jobsOf(t, db, spec.Name) {
-		if j.State != store.StateFailed || j.Attempts != 1 || !strings.Contains(j.LastError, "a metric is not finite") {
+		if j.State != lssr.StateFailed || j.Attempts != 1 || !strings.Contains(j.LastError, "a metric is not finite") {
 			t.Errorf("job %s: %s after %d attempts (%q); want failed after 1 with the reason", j.Job.ID, j.State, j.Attempts, j.LastError)
 		}
 	}

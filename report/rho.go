@@ -3,6 +3,8 @@ package report
 import (
 	"math"
 	"slices"
+
+	"github.com/lssr/lssr"
 )
 
 // EstimateRho picks the ρ the LSSR curve is drawn from. ρ at the end of
@@ -14,7 +16,7 @@ func EstimateRho(runs []Run) RhoEstimate {
 	var series, final []float64
 	seriesRuns, finalRuns := 0, 0
 	for _, r := range runs {
-		if r.State != StateDone {
+		if r.State != lssr.StateDone {
 			continue
 		}
 		n := len(series)

@@ -178,7 +178,7 @@ func writeReport(l loadedSweep, out string, opts report.Options) (*report.Summar
 // their own.
 func reportRun(j store.JobRecord, series store.Series) report.Run {
 	r := report.Run{JobID: j.Job.ID, B: j.Job.BatchSize, LR: j.Job.LR, Seed: j.Job.Seed,
-		State: string(j.State), Attempts: j.Attempts, Measurements: series.Measurements}
+		State: j.State, Attempts: j.Attempts, Measurements: series.Measurements}
 	if res := j.Result; res != nil {
 		r.TestAcc, r.TrainLoss, r.TrainAcc, r.Rho = res.TestAcc, res.TrainLoss, res.TrainAcc, res.Rho
 		r.InitialTrainLoss = res.InitialTrainLoss

@@ -233,7 +233,7 @@ func printOutcome(db *store.DB, name string, selected func(lssr.Job) bool) error
 		if err != nil {
 			return err
 		}
-		counts := map[store.State]int{}
+		counts := map[lssr.JobState]int{}
 		for _, j := range jobs {
 			if selected(j.Job) {
 				counts[j.State]++
@@ -241,7 +241,7 @@ func printOutcome(db *store.DB, name string, selected func(lssr.Job) bool) error
 		}
 		fmt.Printf("sweep %s: %s\n", name, formatCounts(counts))
 		fmt.Printf("next: lssr report %s --out report-%s\n", name, name)
-		if n := counts[store.StateFailed]; n > 0 {
+		if n := counts[lssr.StateFailed]; n > 0 {
 			// Exit status 1, so scripts and job schedulers notice.
 			return fmt.Errorf("%d job(s) failed: see 'lssr sweep status %s' for their errors", n, name)
 		}

@@ -40,9 +40,9 @@ func jobLabel(j lssr.Job) string {
 // outcome is the one-line result of an ended attempt.
 func outcome(rec store.JobRecord) string {
 	switch {
-	case rec.State == store.StateDiverged:
+	case rec.State == lssr.StateDiverged:
 		return fmt.Sprintf("diverged after %d epochs", rec.Result.Epochs)
-	case rec.State == store.StatePending && rec.CheckpointEpoch > 0:
+	case rec.State == lssr.StatePending && rec.CheckpointEpoch > 0:
 		return fmt.Sprintf("attempt %d: %s; will resume from the checkpoint of epoch %d", rec.Attempts, truncate(text.OneLine(rec.LastError), 120), rec.CheckpointEpoch)
 	case rec.Result != nil:
 		r := rec.Result
@@ -190,7 +190,7 @@ func (o *barObserver) JobEnded(slot int, rec store.JobRecord) {
 	if rec.State.Finished() {
 		o.overall.Increment()
 	}
-	if rec.State != store.StateDone {
+	if rec.State != lssr.StateDone {
 		fmt.Fprintf(o.p, "%-8s %s  %s\n", rec.State, jobLabel(rec.Job), outcome(rec))
 	}
 }
