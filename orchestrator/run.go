@@ -22,15 +22,15 @@ type Observer interface {
 	// those are already finished.
 	Begin(total, finished int)
 	// JobStarted is called when an attempt starts on a slot.
-	JobStarted(slot int, rec store.JobRecord)
+	JobStarted(slot int, job lssr.JobStatus)
 	// JobProgress is called once per epoch of a running job.
 	JobProgress(slot int, job lssr.Job, p lssr.Progress)
 	// CheckpointStored is called after a running job's checkpoint has been
-	// stored; rec's CheckpointEpoch is its epoch. A resume would continue
+	// stored; job's CheckpointEpoch is its epoch. A resume would continue
 	// the job from there.
-	CheckpointStored(slot int, rec store.JobRecord)
+	CheckpointStored(slot int, job lssr.JobStatus)
 	// JobEnded is called after an attempt's outcome has been stored.
-	JobEnded(slot int, rec store.JobRecord)
+	JobEnded(slot int, job lssr.JobStatus)
 }
 
 // Options tune Run.
@@ -196,7 +196,7 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 	if err != nil {
 		return err
 	}
-	r.opts.Observer.JobStarted(slot, rec)
+	r.opts.Observer.JobStarted(slot, rec.Status())
 	res, runErr := r.run(ctx, slot, &rec)
 	if l, ok := r.exec.(interface{ Label(id string) string }); ok {
 		if name := l.Label(id); name != "" {
@@ -273,7 +273,7 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 	if rec.State == lssr.StatePending && ctx.Err() == nil {
 		r.push(id)
 	}
-	r.opts.Observer.JobEnded(slot, rec)
+	r.opts.Observer.JobEnded(slot, rec.Status())
 	return nil
 }
 
@@ -326,7 +326,7 @@ func (r *runner) run(ctx context.Context, slot int, rec *store.JobRecord) (lssr.
 		p.Checkpoint = nil
 		r.opts.Observer.JobProgress(slot, rec.Job, p)
 		if stored {
-			r.opts.Observer.CheckpointStored(slot, *rec)
+			r.opts.Observer.CheckpointStored(slot, rec.Status())
 		}
 	})
 	if runErr != nil && ctx.Err() == nil && context.Cause(actx) != nil {
@@ -349,7 +349,7 @@ func (r *runner) storeCheckpoint(rec *store.JobRecord, p lssr.Progress) error {
 type nopObserver struct{}
 
 func (nopObserver) Begin(int, int)                           {}
-func (nopObserver) JobStarted(int, store.JobRecord)          {}
+func (nopObserver) JobStarted(int, lssr.JobStatus)           {}
 func (nopObserver) JobProgress(int, lssr.Job, lssr.Progress) {}
-func (nopObserver) JobEnded(int, store.JobRecord)            {}
-func (nopObserver) CheckpointStored(int, store.JobRecord)    {}
+func (nopObserver) JobEnded(int, lssr.JobStatus)             {}
+func (nopObserver) CheckpointStored(int, lssr.JobStatus)     {}

@@ -108,6 +108,13 @@ type JobRecord struct {
 	Result *lssr.Result `json:"result,omitempty"`
 }
 
+// Status is the record as the root package tells it, for those who watch a
+// sweep run.
+func (j JobRecord) Status() lssr.JobStatus {
+	return lssr.JobStatus{Job: j.Job, State: j.State, Attempt: j.Attempts, Worker: j.Worker, Error: j.LastError,
+		CheckpointEpoch: j.CheckpointEpoch, Result: j.Result}
+}
+
 // Series is a job's per-epoch stats and ρ measurements.
 type Series struct {
 	Epochs       []lssr.EpochStats  `json:"epochs,omitempty"`
