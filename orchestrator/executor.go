@@ -18,6 +18,10 @@ type Executor interface {
 	Run(ctx context.Context, slot int, job lssr.Job, progress func(lssr.Progress)) (lssr.Result, error)
 	// SlotName names what runs a slot's job, for status (e.g. "pid 4242").
 	SlotName(slot int) string
+	// Label names what ran job id, once Run has returned, when that is
+	// more than SlotName said (e.g. "slurm 4242_3", the array task); ""
+	// keeps SlotName's name on the job's record.
+	Label(id string) string
 	// Close stops everything the executor started.
 	Close() error
 }

@@ -56,6 +56,10 @@ func (e *LocalExecutor) SlotName(slot int) string {
 	return fmt.Sprintf("slot %d", slot)
 }
 
+// Label is "": SlotName names the process that ran a job, and its
+// progress (Worker) names a replacement.
+func (e *LocalExecutor) Label(string) string { return "" }
+
 // Run runs job on the slot's process, first replacing the process if it has
 // exited. Its progress names the process that runs the job (Worker): the
 // orchestrator recorded SlotName before a dead process was replaced.

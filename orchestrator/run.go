@@ -198,10 +198,8 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 	}
 	r.opts.Observer.JobStarted(slot, rec.Status())
 	res, runErr := r.run(ctx, slot, &rec)
-	if l, ok := r.exec.(interface{ Label(id string) string }); ok {
-		if name := l.Label(id); name != "" {
-			rec.Worker = name // e.g. the Slurm task that ran it
-		}
+	if name := r.exec.Label(id); name != "" {
+		rec.Worker = name // e.g. the Slurm task that ran it
 	}
 	var series store.Series
 	var weights []byte

@@ -28,6 +28,7 @@ type runnerExecutor struct {
 
 func (e *runnerExecutor) Slots() int               { return e.slots }
 func (e *runnerExecutor) SlotName(slot int) string { return fmt.Sprintf("test-%d", slot) }
+func (e *runnerExecutor) Label(string) string      { return "" }
 func (e *runnerExecutor) Close() error             { return nil }
 func (e *runnerExecutor) Run(ctx context.Context, _ int, job lssr.Job, progress func(lssr.Progress)) (lssr.Result, error) {
 	return e.runner.Run(ctx, job, progress)
@@ -449,5 +450,39 @@ func TestOldRecordsCountTheirAttemptsAsFailures(t *testing.T) {
 	if rec.State != lssr.StateFailed || rec.Attempts != 3 || rec.Failures != 1 || rec.Unsplit() != 2 || rec.CountedFailures() != 3 {
 		t.Errorf("job: %s after %d attempts (%d failed, %d unsplit); want failed after 3 (1 failed, 2 unsplit)",
 			rec.State, rec.Attempts, rec.Failures, rec.Unsplit())
+	}
+}
+
+// labelExecutor names, once a job has run, what ran it (as Slurm's array
+// task does), for every job but one.
+type labelExecutor struct {
+	runnerExecutor
+	unlabelled string
+}
+
+func (e *labelExecutor) Label(id string) string {
+	if id == e.unlabelled {
+		return ""
+	}
+	return "task " + id
+}
+
+// TestLabelNamesTheWorker: an executor's Label replaces the slot's name on
+// the job's record; "" keeps the slot's name.
+func TestLabelNamesTheWorker(t *testing.T) {
+	db, spec := prepared(t, testSpec)
+	plain := spec.Jobs()[0].ID
+	exec := &labelExecutor{runnerExecutor{slots: 1, runner: &scriptedRunner{}}, plain}
+	if err := Run(context.Background(), db, spec.Name, exec, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range jobsOf(t, db, spec.Name) {
+		want := "task " + rec.Job.ID
+		if rec.Job.ID == plain {
+			want = "test-0"
+		}
+		if rec.Worker != want {
+			t.Errorf("job %s: worker %q, want %q", rec.Job.ID, rec.Worker, want)
+		}
 	}
 }

@@ -110,7 +110,7 @@ func (e *SlurmExecutor) Slots() int { return slurmInFlight }
 func (e *SlurmExecutor) SlotName(int) string { return "slurm" }
 
 // Label returns "slurm ARRAYJOB_TASK" for a job this executor submitted or
-// found, for the job's record.
+// found, for the job's record; "" for one it has not.
 func (e *SlurmExecutor) Label(id string) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
