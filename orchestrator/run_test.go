@@ -486,3 +486,25 @@ func TestLabelNamesTheWorker(t *testing.T) {
 		}
 	}
 }
+
+// badResultRunner answers every job with an unusable result file.
+type badResultRunner struct{}
+
+func (badResultRunner) Run(context.Context, lssr.Job, func(lssr.Progress)) (lssr.Result, error) {
+	return lssr.Result{}, fmt.Errorf("%w x.json: a metric is not finite", ErrBadResult)
+}
+
+// TestBadResultFailsWithoutRetry: a result file that cannot be ingested
+// fails its job at once, with the reason, instead of being retried.
+func TestBadResultFailsWithoutRetry(t *testing.T) {
+	db, spec := prepared(t, testSpec)
+	exec := &runnerExecutor{slots: 2, runner: badResultRunner{}}
+	if err := Run(context.Background(), db, spec.Name, exec, Options{MaxAttempts: 3}); err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range jobsOf(t, db, spec.Name) {
+		if j.State != lssr.StateFailed || j.Attempts != 1 || !strings.Contains(j.LastError, "a metric is not finite") {
+			t.Errorf("job %s: %s after %d attempts (%q); want failed after 1 with the reason", j.Job.ID, j.State, j.Attempts, j.LastError)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/orchestrator"
+	"github.com/lssr/lssr/orchestrator/local"
 	"github.com/lssr/lssr/store"
 	"github.com/lssr/lssr/sweeps"
 	"github.com/urfave/cli/v2"
@@ -190,7 +191,7 @@ func runStored(ctx context.Context, db *store.DB, spec *sweeps.Spec, opts runOpt
 		opts.plain = true // Slurm reports no epochs: one line per finished job
 		workers = min(opts.slurm.throttle, pending)
 	} else {
-		exec, err = orchestrator.NewLocal(workers, exe, []string{"worker"}, workerLogger())
+		exec, err = local.New(workers, exe, []string{"worker"}, workerLogger())
 	}
 	if err != nil {
 		return err

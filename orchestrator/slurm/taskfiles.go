@@ -1,8 +1,7 @@
-package orchestrator
+package slurm
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,19 +10,8 @@ import (
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/internal/atomicfile"
 	"github.com/lssr/lssr/internal/finite"
+	"github.com/lssr/lssr/orchestrator"
 )
-
-// The files a job run through a batch system (Slurm) leaves in the sweep's
-// shared folder; `lssr job run` writes them on the compute node and the
-// orchestrator, the only writer of the database, validates and ingests
-// them:
-//
-//	DIR/jobs/ID.json               the job (TaskFile), written by the orchestrator
-//	DIR/checkpoints/ID.safetensors the job's latest checkpoint, written by the task
-//	DIR/results/ID.json            its Result (ResultFile), written by the task
-//	DIR/results/ID.weights         its final weights, when the job saves them
-//
-// Every file is written atomically (temporary file, fsync, rename).
 
 // TaskSchema is the version of the task and result file formats.
 const TaskSchema = 1
@@ -99,13 +87,9 @@ func WriteResult(p TaskPaths, job lssr.Job, res lssr.Result) error {
 	return writeJSON(p.Result, ResultFile{Schema: TaskSchema, JobID: job.ID, ContentID: job.ContentID(), Result: res})
 }
 
-// ErrBadResult is wrapped by the errors of a result file that must not be
-// ingested; the job is failed with the reason, not retried.
-var ErrBadResult = errors.New("bad result file")
-
 // ReadResult reads and validates job's result file: size, schema, job ID
 // and content hash, and finite numbers. A missing file is os.ErrNotExist;
-// anything wrong with it wraps ErrBadResult.
+// anything wrong with it wraps orchestrator.ErrBadResult.
 func ReadResult(p TaskPaths, job lssr.Job) (lssr.Result, error) {
 	f, err := os.Open(p.Result)
 	if err != nil {
@@ -117,7 +101,7 @@ func ReadResult(p TaskPaths, job lssr.Job) (lssr.Result, error) {
 		return lssr.Result{}, err
 	}
 	bad := func(format string, args ...any) (lssr.Result, error) {
-		return lssr.Result{}, fmt.Errorf("%w %s: %s", ErrBadResult, p.Result, fmt.Sprintf(format, args...))
+		return lssr.Result{}, fmt.Errorf("%w %s: %s", orchestrator.ErrBadResult, p.Result, fmt.Sprintf(format, args...))
 	}
 	if len(raw) > MaxResultBytes {
 		return bad("larger than %d bytes", MaxResultBytes)
