@@ -172,8 +172,8 @@ func writeReport(l loadedSweep, out string, opts report.Options) (*report.Summar
 
 // reportRun turns a stored job into a report row. The ρ series holds the
 // measurements taken during training, not the final one: once the training
-// set is fit, ‖∇L‖² and ρ collapse (DESIGN.md), and the rule is about ρ
-// while SGD trains. Measurements holds the whole stored series, of unfinished
+// set is fit, ‖∇L‖² and ρ collapse, and the rule is about ρ while SGD
+// trains. Measurements holds the whole stored series, of unfinished
 // jobs too, for the ρ_b, curvature and loss-change figures, which choose
 // their own.
 func reportRun(j store.JobRecord, series store.Series) report.Run {
