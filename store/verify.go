@@ -23,10 +23,12 @@ type DamagedError struct {
 	Reason string
 }
 
+// Error names the file and what is wrong with it, and says it is unchanged.
 func (e *DamagedError) Error() string {
 	return fmt.Sprintf("the database file %s is damaged: %s; it was not changed", e.Path, e.Reason)
 }
 
+// Unwrap makes every DamagedError match ErrDamaged.
 func (e *DamagedError) Unwrap() error { return ErrDamaged }
 
 // verify checks an existing database file read-only: that it is not empty
