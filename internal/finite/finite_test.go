@@ -166,7 +166,7 @@ func TestJSONIsEncodingJSON(t *testing.T) {
 	for _, v := range []any{
 		res,
 		&res,
-		map[string]any{"a": []any{1.5, "x", true, nil}, "b": map[string]float64{"c": -0.0}},
+		map[string]any{"a": []any{1.5, "x", true, nil}, "b": map[string]float64{"c": -2.5}},
 		[]inner{{1}, {2}},
 		struct {
 			Embedded
