@@ -19,7 +19,8 @@ import (
 // Config says how jobs go to a Slurm cluster.
 type Config struct {
 	// Dir is the sweep's shared folder, visible at the same path on the
-	// submitting machine and every compute node (see TaskPaths).
+	// submitting machine and every compute node (the package doc lists
+	// what it holds).
 	Dir string
 	// Exe is the lssr binary the tasks run (it must be at this path on the
 	// nodes).
