@@ -4,34 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"sync"
 	"time"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/finite"
 	"github.com/lssr/lssr/store"
 )
 
 // DefaultMaxAttempts is how many failed attempts fail a job.
 const DefaultMaxAttempts = 3
-
-// Observer hears what the orchestrator does, to show progress. Its methods
-// are called from several goroutines at once.
-type Observer interface {
-	// Begin is called once with the sweep's job count and how many of
-	// those are already finished.
-	Begin(total, finished int)
-	// JobStarted is called when an attempt starts on a slot.
-	JobStarted(slot int, rec store.JobRecord)
-	// JobProgress is called once per epoch of a running job.
-	JobProgress(slot int, job lssr.Job, p lssr.Progress)
-	// CheckpointStored is called after a running job's checkpoint has been
-	// stored; rec's CheckpointEpoch is its epoch. A resume would continue
-	// the job from there.
-	CheckpointStored(slot int, rec store.JobRecord)
-	// JobEnded is called after an attempt's outcome has been stored.
-	JobEnded(slot int, rec store.JobRecord)
-}
 
 // Options tune Run.
 type Options struct {
@@ -110,8 +92,8 @@ func requeue(db *store.DB, sweep string, sel func(lssr.Job) bool) (queue []strin
 					finished++
 				}
 				continue
-			case rec.State == store.StateRunning:
-				rec.State = store.StatePending
+			case rec.State == lssr.StateRunning:
+				rec.State = lssr.StatePending
 				rec.Interruptions++
 				rec.LastError = "interrupted: the process running it stopped"
 				if err := tx.PutJob(sweep, rec); err != nil {
@@ -186,7 +168,7 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 		if rec, err = tx.Job(r.sweep, id); err != nil {
 			return err
 		}
-		rec.State = store.StateRunning
+		rec.State = lssr.StateRunning
 		rec.Attempts++
 		rec.Worker = r.exec.SlotName(slot)
 		rec.StartedAt = r.opts.Now()
@@ -196,46 +178,46 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 	if err != nil {
 		return err
 	}
-	r.opts.Observer.JobStarted(slot, rec)
+	r.opts.Observer.JobStarted(slot, rec.Status())
 	res, runErr := r.run(ctx, slot, &rec)
-	if l, ok := r.exec.(interface{ Label(id string) string }); ok {
-		if name := l.Label(id); name != "" {
-			rec.Worker = name // e.g. the Slurm task that ran it
-		}
+	if name := r.exec.Label(id); name != "" {
+		rec.Worker = name // e.g. the Slurm task that ran it
 	}
 	var series store.Series
 	var weights []byte
 	switch {
 	case ctx.Err() != nil:
 		// Interrupted by the user: not the job's fault, and not finished.
-		rec.State = store.StatePending
+		rec.State = lssr.StatePending
 		rec.Interruptions++
 		rec.LastError = "interrupted"
 	case runErr != nil:
 		rec.LastError = runErr.Error()
-		rec.State = store.StatePending
+		rec.State = lssr.StatePending
 		rec.Failures++
 		// A result file that cannot be ingested would be read again, not
 		// retrained: fail the job with the reason.
 		if rec.CountedFailures() >= r.opts.MaxAttempts || errors.Is(runErr, ErrBadResult) {
-			rec.State = store.StateFailed
+			rec.State = lssr.StateFailed
 		}
 	default:
 		rec.CheckpointEpoch, rec.CheckpointAt = 0, time.Time{}
-		rec.State = store.StateDone
+		rec.State = lssr.StateDone
 		if res.Diverged {
-			rec.State = store.StateDiverged
+			rec.State = lssr.StateDiverged
 		}
 		series = store.Series{Epochs: res.Series, Measurements: res.Measurements}
-		if rec.State == store.StateDone {
+		if rec.State == lssr.StateDone {
 			weights = res.Weights
 		}
 		res.Series, res.Measurements, res.Weights = nil, nil, nil
-		sanitize(&res)
+		// A diverged run may end with an Inf loss, which JSON cannot
+		// hold; its state already says what happened.
+		finite.Zero(&res)
 		rec.Result = &res
 		rec.LastError = ""
 	}
-	if rec.State == store.StateFailed {
+	if rec.State == lssr.StateFailed {
 		rec.CheckpointEpoch, rec.CheckpointAt = 0, time.Time{}
 	}
 	rec.FinishedAt = r.opts.Now()
@@ -245,7 +227,7 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 		}
 		// A pending job keeps its checkpoint for the next attempt; a
 		// finished one has no more use for it.
-		if rec.State != store.StatePending {
+		if rec.State != lssr.StatePending {
 			if err := tx.DeleteCheckpoint(r.sweep, id); err != nil {
 				return err
 			}
@@ -262,16 +244,16 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 		if rec.Result == nil {
 			return nil
 		}
-		sanitizeSeries(series.Epochs, series.Measurements)
+		finite.Zero(&series)
 		return tx.PutSeries(r.sweep, id, series)
 	})
 	if err != nil {
 		return err
 	}
-	if rec.State == store.StatePending && ctx.Err() == nil {
+	if rec.State == lssr.StatePending && ctx.Err() == nil {
 		r.push(id)
 	}
-	r.opts.Observer.JobEnded(slot, rec)
+	r.opts.Observer.JobEnded(slot, rec.Status())
 	return nil
 }
 
@@ -324,7 +306,7 @@ func (r *runner) run(ctx context.Context, slot int, rec *store.JobRecord) (lssr.
 		p.Checkpoint = nil
 		r.opts.Observer.JobProgress(slot, rec.Job, p)
 		if stored {
-			r.opts.Observer.CheckpointStored(slot, *rec)
+			r.opts.Observer.CheckpointStored(slot, rec.Status())
 		}
 	})
 	if runErr != nil && ctx.Err() == nil && context.Cause(actx) != nil {
@@ -343,48 +325,3 @@ func (r *runner) storeCheckpoint(rec *store.JobRecord, p lssr.Progress) error {
 		return tx.PutJob(r.sweep, *rec)
 	})
 }
-
-// sanitize zeroes non-finite metrics: a diverged run may end with an Inf
-// loss, which JSON cannot hold; its state already says what happened.
-func sanitize(res *lssr.Result) {
-	sanitizeFloats(&res.TestAcc, &res.TestLoss, &res.TrainLoss, &res.TrainAcc, &res.InitialTrainLoss,
-		&res.GradSqNorm, &res.TrS1, &res.Rho, &res.RhoB, &res.Seconds)
-}
-
-// sanitizeResult zeroes the non-finite numbers of a Result and its series.
-func sanitizeResult(res *lssr.Result) {
-	sanitize(res)
-	sanitizeSeries(res.Series, res.Measurements)
-}
-
-// sanitizeSeries zeroes the non-finite numbers of a job's series.
-func sanitizeSeries(epochs []lssr.EpochStats, ms []lssr.Measurement) {
-	for i := range epochs {
-		sanitizeFloats(&epochs[i].TrainLoss, &epochs[i].TrainAcc)
-	}
-	for i := range ms {
-		m := &ms[i]
-		sanitizeFloats(&m.GradSqNorm, &m.TrS1, &m.Rho, &m.RhoB, &m.TrainLoss, &m.TrainAcc)
-		if c := m.Curvature; c != nil {
-			sanitizeFloats(&c.GradSqNorm, &c.GHG, &c.IASFull, &c.TrHS1, &c.TrHS1SE, &c.IASB,
-				&c.Ratio, &c.Threshold, &c.Lambda1, &c.SampledRhoB, &c.SampledRhoBSE,
-				&c.LossChange, &c.LossChangeSE, &c.LossChangeEq7)
-		}
-	}
-}
-
-func sanitizeFloats(xs ...*float64) {
-	for _, x := range xs {
-		if math.IsNaN(*x) || math.IsInf(*x, 0) {
-			*x = 0
-		}
-	}
-}
-
-type nopObserver struct{}
-
-func (nopObserver) Begin(int, int)                           {}
-func (nopObserver) JobStarted(int, store.JobRecord)          {}
-func (nopObserver) JobProgress(int, lssr.Job, lssr.Progress) {}
-func (nopObserver) JobEnded(int, store.JobRecord)            {}
-func (nopObserver) CheckpointStored(int, store.JobRecord)    {}

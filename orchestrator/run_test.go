@@ -28,6 +28,7 @@ type runnerExecutor struct {
 
 func (e *runnerExecutor) Slots() int               { return e.slots }
 func (e *runnerExecutor) SlotName(slot int) string { return fmt.Sprintf("test-%d", slot) }
+func (e *runnerExecutor) Label(string) string      { return "" }
 func (e *runnerExecutor) Close() error             { return nil }
 func (e *runnerExecutor) Run(ctx context.Context, _ int, job lssr.Job, progress func(lssr.Progress)) (lssr.Result, error) {
 	return e.runner.Run(ctx, job, progress)
@@ -112,7 +113,7 @@ func TestRunStoresTheTrainersResults(t *testing.T) {
 	}
 	direct := &worker.TrainerRunner{}
 	for _, rec := range jobsOf(t, db, spec.Name) {
-		if rec.State != store.StateDone || rec.Attempts != 1 || rec.Result == nil {
+		if rec.State != lssr.StateDone || rec.Attempts != 1 || rec.Result == nil {
 			t.Fatalf("job %s: state %s attempts %d result %v", rec.Job.ID, rec.State, rec.Attempts, rec.Result)
 		}
 		want, err := direct.Run(context.Background(), rec.Job, nil)
@@ -145,15 +146,15 @@ func TestRetriesThenFails(t *testing.T) {
 	for _, rec := range jobsOf(t, db, spec.Name) {
 		switch rec.Job.ID {
 		case flaky:
-			if rec.State != store.StateDone || rec.Attempts != 2 || rec.LastError != "" {
+			if rec.State != lssr.StateDone || rec.Attempts != 2 || rec.LastError != "" {
 				t.Errorf("flaky job: %s after %d attempts, error %q; want done after 2", rec.State, rec.Attempts, rec.LastError)
 			}
 		case broken:
-			if rec.State != store.StateFailed || rec.Attempts != 3 || rec.Failures != 3 || rec.LastError != "injected failure" {
+			if rec.State != lssr.StateFailed || rec.Attempts != 3 || rec.Failures != 3 || rec.LastError != "injected failure" {
 				t.Errorf("broken job: %s after %d attempts, error %q; want failed after 3 with the error", rec.State, rec.Attempts, rec.LastError)
 			}
 		default:
-			if rec.State != store.StateDone || rec.Attempts != 1 {
+			if rec.State != lssr.StateDone || rec.Attempts != 1 {
 				t.Errorf("job %s: %s after %d attempts", rec.Job.ID, rec.State, rec.Attempts)
 			}
 		}
@@ -173,7 +174,7 @@ func TestResumeRequeuesJobsLeftRunning(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		rec.State, rec.Attempts, rec.Worker = store.StateRunning, 1, "pid 1 (dead)"
+		rec.State, rec.Attempts, rec.Worker = lssr.StateRunning, 1, "pid 1 (dead)"
 		return tx.PutJob(spec.Name, rec)
 	})
 	if err != nil {
@@ -187,7 +188,7 @@ func TestResumeRequeuesJobsLeftRunning(t *testing.T) {
 		if rec.Job.ID == stale {
 			want = 2
 		}
-		if rec.State != store.StateDone || rec.Attempts != want || rec.Interruptions != want-1 || rec.Failures != 0 {
+		if rec.State != lssr.StateDone || rec.Attempts != want || rec.Interruptions != want-1 || rec.Failures != 0 {
 			t.Errorf("job %s: %s after %d attempts (%d interrupted, %d failed), want done after %d, the first interrupted",
 				rec.Job.ID, rec.State, rec.Attempts, rec.Interruptions, rec.Failures, want)
 		}
@@ -212,7 +213,7 @@ func TestCancelReturnsJobsInFlightToPending(t *testing.T) {
 		t.Fatal("Run did not return after cancel")
 	}
 	for _, rec := range jobsOf(t, db, spec.Name) {
-		if rec.State != store.StatePending {
+		if rec.State != lssr.StatePending {
 			t.Errorf("job %s is %s after cancel, want pending", rec.Job.ID, rec.State)
 		}
 	}
@@ -238,9 +239,9 @@ func TestPrepareGrowsTheGridAndKeepsFinishedJobs(t *testing.T) {
 	var done, pending int
 	for _, rec := range jobsOf(t, db, spec.Name) {
 		switch rec.State {
-		case store.StateDone:
+		case lssr.StateDone:
 			done++
-		case store.StatePending:
+		case lssr.StatePending:
 			pending++
 		}
 	}
@@ -318,7 +319,7 @@ func killOnce(t *testing.T, db *store.DB) {
 			return err
 		}
 		rec := jobs[0]
-		rec.State, rec.Worker = store.StateRunning, "pid 1 (killed)"
+		rec.State, rec.Worker = lssr.StateRunning, "pid 1 (killed)"
 		rec.Attempts++
 		return tx.PutJob("one", rec)
 	})
@@ -364,7 +365,7 @@ func TestInterruptionsAreNotFailures(t *testing.T) {
 	}
 	rec := theJob(t, db)
 	// 3 killed + 3 cancelled starts, the failed one, the one that finished.
-	if rec.State != store.StateDone || rec.Attempts != 8 || rec.Failures != 1 || rec.Interruptions != 6 || rec.Unsplit() != 0 {
+	if rec.State != lssr.StateDone || rec.Attempts != 8 || rec.Failures != 1 || rec.Interruptions != 6 || rec.Unsplit() != 0 {
 		t.Errorf("job: %s after %d attempts (%d failed, %d interrupted, %d unsplit); want done after 8 (1 failed, 6 interrupted)",
 			rec.State, rec.Attempts, rec.Failures, rec.Interruptions, rec.Unsplit())
 	}
@@ -384,7 +385,7 @@ func TestFailuresCountAgainstMaxAttempts(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := theJob(t, db)
-	if rec.State != store.StateFailed || rec.Attempts != 6 || rec.Failures != 3 || rec.Interruptions != 3 ||
+	if rec.State != lssr.StateFailed || rec.Attempts != 6 || rec.Failures != 3 || rec.Interruptions != 3 ||
 		rec.LastError != "worker lost: error reading from server: EOF" {
 		t.Errorf("job: %s after %d attempts (%d failed, %d interrupted), error %q; want failed after 6 (3 failed, 3 interrupted) with the worker's error",
 			rec.State, rec.Attempts, rec.Failures, rec.Interruptions, rec.LastError)
@@ -402,7 +403,7 @@ func TestHangIsAFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := theJob(t, db)
-	if rec.State != store.StateFailed || rec.Attempts != 2 || rec.Failures != 2 || rec.Interruptions != 0 || !strings.Contains(rec.LastError, ErrHung.Error()) {
+	if rec.State != lssr.StateFailed || rec.Attempts != 2 || rec.Failures != 2 || rec.Interruptions != 0 || !strings.Contains(rec.LastError, ErrHung.Error()) {
 		t.Errorf("job: %s after %d attempts (%d failed, %d interrupted), error %q; want failed after 2 hangs",
 			rec.State, rec.Attempts, rec.Failures, rec.Interruptions, rec.LastError)
 	}
@@ -418,7 +419,7 @@ func TestBadResultFailsAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := theJob(t, db)
-	if rec.State != store.StateFailed || rec.Attempts != 2 || rec.Failures != 1 || rec.Interruptions != 1 || !strings.Contains(rec.LastError, ErrBadResult.Error()) {
+	if rec.State != lssr.StateFailed || rec.Attempts != 2 || rec.Failures != 1 || rec.Interruptions != 1 || !strings.Contains(rec.LastError, ErrBadResult.Error()) {
 		t.Errorf("job: %s after %d attempts (%d failed, %d interrupted), error %q; want failed at once with the reason",
 			rec.State, rec.Attempts, rec.Failures, rec.Interruptions, rec.LastError)
 	}
@@ -446,8 +447,64 @@ func TestOldRecordsCountTheirAttemptsAsFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := theJob(t, db)
-	if rec.State != store.StateFailed || rec.Attempts != 3 || rec.Failures != 1 || rec.Unsplit() != 2 || rec.CountedFailures() != 3 {
+	if rec.State != lssr.StateFailed || rec.Attempts != 3 || rec.Failures != 1 || rec.Unsplit() != 2 || rec.CountedFailures() != 3 {
 		t.Errorf("job: %s after %d attempts (%d failed, %d unsplit); want failed after 3 (1 failed, 2 unsplit)",
 			rec.State, rec.Attempts, rec.Failures, rec.Unsplit())
+	}
+}
+
+// labelExecutor names, once a job has run, what ran it (as Slurm's array
+// task does), for every job but one.
+type labelExecutor struct {
+	runnerExecutor
+	unlabelled string
+}
+
+func (e *labelExecutor) Label(id string) string {
+	if id == e.unlabelled {
+		return ""
+	}
+	return "task " + id
+}
+
+// TestLabelNamesTheWorker: an executor's Label replaces the slot's name on
+// the job's record; "" keeps the slot's name.
+func TestLabelNamesTheWorker(t *testing.T) {
+	db, spec := prepared(t, testSpec)
+	plain := spec.Jobs()[0].ID
+	exec := &labelExecutor{runnerExecutor{slots: 1, runner: &scriptedRunner{}}, plain}
+	if err := Run(context.Background(), db, spec.Name, exec, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range jobsOf(t, db, spec.Name) {
+		want := "task " + rec.Job.ID
+		if rec.Job.ID == plain {
+			want = "test-0"
+		}
+		if rec.Worker != want {
+			t.Errorf("job %s: worker %q, want %q", rec.Job.ID, rec.Worker, want)
+		}
+	}
+}
+
+// badResultRunner answers every job with an unusable result file.
+type badResultRunner struct{}
+
+func (badResultRunner) Run(context.Context, lssr.Job, func(lssr.Progress)) (lssr.Result, error) {
+	return lssr.Result{}, fmt.Errorf("%w x.json: a metric is not finite", ErrBadResult)
+}
+
+// TestBadResultFailsWithoutRetry: a result file that cannot be ingested
+// fails its job at once, with the reason, instead of being retried.
+func TestBadResultFailsWithoutRetry(t *testing.T) {
+	db, spec := prepared(t, testSpec)
+	exec := &runnerExecutor{slots: 2, runner: badResultRunner{}}
+	if err := Run(context.Background(), db, spec.Name, exec, Options{MaxAttempts: 3}); err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range jobsOf(t, db, spec.Name) {
+		if j.State != lssr.StateFailed || j.Attempts != 1 || !strings.Contains(j.LastError, "a metric is not finite") {
+			t.Errorf("job %s: %s after %d attempts (%q); want failed after 1 with the reason", j.Job.ID, j.State, j.Attempts, j.LastError)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/store"
 	"github.com/lssr/lssr/sweeps"
 	"github.com/lssr/lssr/worker"
@@ -51,14 +52,14 @@ func TestRunStoresWeightsOfDoneJobsOnly(t *testing.T) {
 	if err := Run(context.Background(), db, spec.Name, &runnerExecutor{slots: 2, runner: runner}, Options{MaxAttempts: 2}); err != nil {
 		t.Fatal(err)
 	}
-	states := map[string]store.State{}
+	states := map[string]lssr.JobState{}
 	for _, rec := range jobsOf(t, db, spec.Name) {
 		states[rec.Job.ID] = rec.State
 		if rec.Result != nil && rec.Result.Weights != nil {
 			t.Errorf("job %s: the record's result carries weights", rec.Job.ID)
 		}
 	}
-	if states[retried] != store.StateDone || states[failed] != store.StateFailed || states[diverged] != store.StateDiverged {
+	if states[retried] != lssr.StateDone || states[failed] != lssr.StateFailed || states[diverged] != lssr.StateDiverged {
 		t.Fatalf("states %v; want done, failed, diverged", states)
 	}
 
@@ -88,7 +89,7 @@ func TestPrepareAppliesSaveWeightsToJobsStillToRun(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		rec.State = store.StateDone
+		rec.State = lssr.StateDone
 		return tx.PutJob(spec.Name, rec)
 	}); err != nil {
 		t.Fatal(err)

@@ -27,7 +27,7 @@ type Cell struct {
 	NearBest bool `json:"near_best"`
 
 	Diverged   int `json:"diverged"`
-	Unfinished int `json:"unfinished"` // pending, running, failed, or done without a finite accuracy
+	Unfinished int `json:"unfinished"` // pending, running, failed, cancelled, or done without a finite accuracy
 	// Decided counts the done and diverged seeds, Trained those of them that
 	// train (see RunTrains); Trains is a strict majority of Decided.
 	Decided int  `json:"decided"`

@@ -27,7 +27,7 @@ func writeCSV(w io.Writer, sweep string, runs []Run) error {
 	g := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	for _, r := range sorted {
 		row := []string{sweep, r.JobID, strconv.Itoa(r.B), g(r.LR),
-			strconv.FormatUint(r.Seed, 10), r.State, strconv.Itoa(r.Attempts),
+			strconv.FormatUint(r.Seed, 10), string(r.State), strconv.Itoa(r.Attempts),
 			g(r.TestAcc), g(r.TrainLoss), g(r.TrainAcc), g(r.Rho),
 			strconv.Itoa(r.Epochs), strconv.FormatInt(r.Steps, 10), g(r.Seconds)}
 		if err := cw.Write(row); err != nil {

@@ -26,7 +26,7 @@ type CurvatureJob struct {
 	B     int
 	LR    float64
 	Seed  uint64
-	State string
+	State lssr.JobState
 	// Points is the number of curvature measurements drawn.
 	Points int
 	// EdgeDistance is the median over them of |log2(Ratio/Threshold)|, in

@@ -46,10 +46,10 @@ func (s curvSweep) runs() []Run {
 			for seed := range s.seeds {
 				eta := math.Exp2(l)
 				r := Run{JobID: fmt.Sprintf("b%d-l%g-s%d", b, l, seed), B: b, LR: eta, Seed: uint64(seed),
-					State: StateDone, Attempts: 1, Epochs: s.epochs, TestAcc: 0.8, TrainAcc: 1, TrainLoss: 0.01}
+					State: lssr.StateDone, Attempts: 1, Epochs: s.epochs, TestAcc: 0.8, TrainAcc: 1, TrainLoss: 0.01}
 				last := s.epochs
 				if s.diverge != nil && s.diverge(b, l, seed) {
-					r.State, last = StateDiverged, s.epochs/2
+					r.State, last = lssr.StateDiverged, s.epochs/2
 				}
 				withCurv := s.curvature != nil && s.curvature(b, l, seed)
 				perEpoch := s.stepsPerB(b)
@@ -69,7 +69,7 @@ func (s curvSweep) runs() []Run {
 					if withCurv {
 						thr := 2 / eta
 						ratio := thr * (0.25 + 0.85*u) * (1 + 0.08*math.Sin(1.7*float64(e)) + 0.03*rng.NormFloat64())
-						if r.State == StateDiverged && e == last {
+						if r.State == lssr.StateDiverged && e == last {
 							ratio = 7 * thr
 						}
 						lambda1 := thr * (0.2 + 0.88*u) * (1 + 0.02*rng.NormFloat64())
@@ -96,7 +96,7 @@ func (s curvSweep) runs() []Run {
 					}
 				}
 				r.Steps = int64(last) * perEpoch
-				if r.State == StateDiverged {
+				if r.State == lssr.StateDiverged {
 					r.RhoSeries, r.Epochs, r.TestAcc = nil, last, 0.1
 				}
 				runs = append(runs, r)

@@ -49,7 +49,7 @@ func ChanceLoss(loss string, classes int) float64 {
 // reference only divergence counts. Unfinished runs do not train (callers
 // leave them out).
 func RunTrains(meta Meta, r Run) bool {
-	if r.State != StateDone || !isFinite(r.TrainLoss) {
+	if r.State != lssr.StateDone || !isFinite(r.TrainLoss) {
 		return false
 	}
 	ref := ReferenceLoss(meta, r)
@@ -117,7 +117,7 @@ func edgeAt(trains [][]bool) (edge, next, holes int, censored, ok bool) {
 func referenceText(meta Meta, runs []Run) string {
 	initial, chance, none := 0, 0, 0
 	for _, r := range runs {
-		if r.State != StateDone {
+		if r.State != lssr.StateDone {
 			continue
 		}
 		switch {

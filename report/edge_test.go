@@ -32,7 +32,7 @@ func (e edgeSweep) runs() []Run {
 					top += e.seedShift(seed)
 				}
 				r := Run{JobID: fmt.Sprintf("b%d-l%.2f-s%d", b, l, seed), B: b, LR: math.Exp2(l), Seed: uint64(seed),
-					State: StateDone, TestAcc: 0.8}
+					State: lssr.StateDone, TestAcc: 0.8}
 				e.train(&r)
 				if l > top+1e-9 || (e.lowTrainsFrom != nil && l < e.lowTrainsFrom(b)-1e-9) {
 					e.fail(&r)
@@ -61,7 +61,7 @@ func TestStabilityEdgeFoundExactly(t *testing.T) {
 		censored func(b int) bool
 	}{
 		{"diverged state", ce, edgeSweep{seeds: 1, log2Max: lssrEdge, train: trainsCE,
-			fail: func(r *Run) { r.State, r.TrainLoss, r.TestAcc = StateDiverged, math.NaN(), 0 }}, false, nil},
+			fail: func(r *Run) { r.State, r.TrainLoss, r.TestAcc = lssr.StateDiverged, math.NaN(), 0 }}, false, nil},
 		{"done but loss above 0.9 × initial", ce, edgeSweep{seeds: 1, log2Max: lssrEdge,
 			train: func(r *Run) { r.InitialTrainLoss, r.TrainLoss = 1.7, 0.05 },
 			fail:  func(r *Run) { r.TrainLoss = 0.95 * r.InitialTrainLoss }}, false, nil},
@@ -73,13 +73,13 @@ func TestStabilityEdgeFoundExactly(t *testing.T) {
 			fail: func(r *Run) { r.TrainLoss = math.Inf(1) }}, false, nil},
 		{"majority of three seeds", ce, edgeSweep{seeds: 3, log2Max: lssrEdge, train: trainsCE,
 			seedShift: func(k int) float64 { return []float64{-0.5, 0, 1}[k] },
-			fail:      func(r *Run) { r.State = StateDiverged }}, false, nil},
+			fail:      func(r *Run) { r.State = lssr.StateDiverged }}, false, nil},
 		{"undertrained small-η corner is a hole, not the edge", ce, edgeSweep{seeds: 1, log2Max: lssrEdge, train: trainsCE,
 			lowTrainsFrom: func(b int) float64 { return lssrEdge(b) - 3 },
 			fail:          func(r *Run) { r.TrainLoss = 2.2 }}, true, nil},
 		{"edge above the grid is censored", ce, edgeSweep{seeds: 1, train: trainsCE,
 			log2Max: func(b int) float64 { return math.Log2(float64(b)) - 8 },
-			fail:    func(r *Run) { r.State = StateDiverged }}, false, func(b int) bool { return b >= 512 }},
+			fail:    func(r *Run) { r.State = lssr.StateDiverged }}, false, func(b int) bool { return b >= 512 }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -119,7 +119,7 @@ func TestEdgeFitsRecoverLSSR(t *testing.T) {
 	sw := edgeSweep{bs: octaves(8, 4096), lo: -12, hi: 2, step: 0.5, seeds: 1,
 		log2Max: func(b int) float64 { return math.Log2(lssr.RhoB(rho, 8192, b, lssr.SamplingWithout)) - log2C },
 		train:   func(r *Run) { r.TrainLoss, r.RhoSeries = 0.05, []float64{rho} },
-		fail:    func(r *Run) { r.State = StateDiverged }}
+		fail:    func(r *Run) { r.State = lssr.StateDiverged }}
 	meta := Meta{N: 8192, Sampling: lssr.SamplingWithout, Loss: lssr.LossCrossEntropy, Classes: 10}
 	s := AnalyzeWith(meta, sw.runs(), Options{Replicates: 400})
 	c := s.EdgeFits
@@ -147,14 +147,14 @@ func TestRunTrains(t *testing.T) {
 		run  Run
 		want bool
 	}{
-		{"diverged", ce, Run{State: StateDiverged, TrainLoss: 0.01}, false},
-		{"pending", ce, Run{State: StatePending}, false},
-		{"at the margin of the initial loss", ce, Run{State: StateDone, InitialTrainLoss: 2, TrainLoss: 1.8}, true},
-		{"just above it", ce, Run{State: StateDone, InitialTrainLoss: 2, TrainLoss: 1.81}, false},
-		{"chance loss of 10 classes", ce, Run{State: StateDone, TrainLoss: 2.0}, true},
-		{"above 0.9 ln 10", ce, Run{State: StateDone, TrainLoss: 2.1}, false},
-		{"classes unknown: only divergence counts", Meta{Loss: lssr.LossCrossEntropy}, Run{State: StateDone, TrainLoss: 5}, true},
-		{"NaN loss", ce, Run{State: StateDone, TrainLoss: math.NaN()}, false},
+		{"diverged", ce, Run{State: lssr.StateDiverged, TrainLoss: 0.01}, false},
+		{"pending", ce, Run{State: lssr.StatePending}, false},
+		{"at the margin of the initial loss", ce, Run{State: lssr.StateDone, InitialTrainLoss: 2, TrainLoss: 1.8}, true},
+		{"just above it", ce, Run{State: lssr.StateDone, InitialTrainLoss: 2, TrainLoss: 1.81}, false},
+		{"chance loss of 10 classes", ce, Run{State: lssr.StateDone, TrainLoss: 2.0}, true},
+		{"above 0.9 ln 10", ce, Run{State: lssr.StateDone, TrainLoss: 2.1}, false},
+		{"classes unknown: only divergence counts", Meta{Loss: lssr.LossCrossEntropy}, Run{State: lssr.StateDone, TrainLoss: 5}, true},
+		{"NaN loss", ce, Run{State: lssr.StateDone, TrainLoss: math.NaN()}, false},
 	}
 	for _, tc := range tests {
 		if got := RunTrains(tc.meta, tc.run); got != tc.want {

@@ -324,6 +324,7 @@ func quantile(xs []float64, q float64) float64 {
 }
 
 // inTraining reports whether m was taken during training rather than at the
-// end: ρ collapses once the training set is fit (DESIGN.md). A run that does
-// not say how many epochs it completed counts every measurement.
+// end: once the training set is fit, ‖∇L‖² and with it ρ collapse, so a
+// final value says little about ρ while SGD trained. A run that does not
+// say how many epochs it completed counts every measurement.
 func inTraining(r Run, m int) bool { return r.Epochs <= 0 || m < r.Epochs }

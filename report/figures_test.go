@@ -30,19 +30,19 @@ func meas(e int, rhoB, sampled, se float64) lssr.Measurement {
 func handRuns() []Run {
 	return []Run{
 		// b = 8, eq. 17: {0.1, 0.3} and {0.2} in training; the final 0.9 is not.
-		{JobID: "a", B: 8, LR: 0.1, State: StateDone, Epochs: 3, Measurements: []lssr.Measurement{
+		{JobID: "a", B: 8, LR: 0.1, State: lssr.StateDone, Epochs: 3, Measurements: []lssr.Measurement{
 			meas(1, 0.1, 0.12, 0.01), meas(2, 0.3, 0.22, 0.01), meas(3, 0.9, 0.9, 0.01)}},
-		{JobID: "b", B: 8, LR: 0.2, State: StateDone, Epochs: 3, Measurements: []lssr.Measurement{
+		{JobID: "b", B: 8, LR: 0.2, State: lssr.StateDone, Epochs: 3, Measurements: []lssr.Measurement{
 			meas(1, 0.2, 0, 0)}},
 		// A diverged run does not count.
-		{JobID: "c", B: 8, LR: 0.4, State: StateDiverged, Epochs: 2, Measurements: []lssr.Measurement{
+		{JobID: "c", B: 8, LR: 0.4, State: lssr.StateDiverged, Epochs: 2, Measurements: []lssr.Measurement{
 			meas(1, 0.05, 0.05, 0.01)}},
 		// b = 16: eq. 17 {0.5, 0.7}; one sampled value, so its bar is ±SE.
-		{JobID: "d", B: 16, LR: 0.1, State: StateDone, Epochs: 5, Measurements: []lssr.Measurement{
+		{JobID: "d", B: 16, LR: 0.1, State: lssr.StateDone, Epochs: 5, Measurements: []lssr.Measurement{
 			meas(1, 0.5, 0, 0), meas(4, 0.7, 0.4, 0.05)}},
 		// A run without measurements and one without curvature.
-		{JobID: "e", B: 32, LR: 0.1, State: StateDone, Epochs: 5},
-		{JobID: "f", B: 32, LR: 0.2, State: StatePending},
+		{JobID: "e", B: 32, LR: 0.1, State: lssr.StateDone, Epochs: 5},
+		{JobID: "f", B: 32, LR: 0.2, State: lssr.StatePending},
 	}
 }
 
@@ -189,7 +189,7 @@ func TestCurvatureCapNearestEdge(t *testing.T) {
 	for k := range 30 {
 		m := lssr.Measurement{Epoch: 1, Step: 10, Curvature: &lssr.Curvature{Lambda1: 1, IASFull: 1, IASB: 1,
 			Threshold: 20, Ratio: 20 * math.Exp2(float64(k)/10)}}
-		runs = append(runs, Run{JobID: string(rune('A' + k)), B: 8 << (k % 5), LR: 0.1, Seed: uint64(k), State: StateDone,
+		runs = append(runs, Run{JobID: string(rune('A' + k)), B: 8 << (k % 5), LR: 0.1, Seed: uint64(k), State: lssr.StateDone,
 			Epochs: 2, Measurements: []lssr.Measurement{m}})
 	}
 	f := analyzeCurvature(runs)
@@ -219,7 +219,7 @@ func TestWriteNoMeasurements(t *testing.T) {
 		}
 	}
 	// Measurements without curvature: ρ_b only.
-	runs := []Run{{JobID: "a", B: 8, LR: 0.1, State: StateDone, Epochs: 2, RhoSeries: []float64{0.01},
+	runs := []Run{{JobID: "a", B: 8, LR: 0.1, State: lssr.StateDone, Epochs: 2, RhoSeries: []float64{0.01},
 		Measurements: []lssr.Measurement{meas(1, 0.05, 0, 0)}}}
 	s, err = Write(t.TempDir(), curvMeta, runs)
 	if err != nil {
@@ -251,9 +251,9 @@ func TestAnalyzeLossChangeMomentum(t *testing.T) {
 			Threshold: thr, LossChange: 0.01, LossChangeEq7: 0.01}}}
 	}
 	runs := []Run{
-		{JobID: "sgd", B: 8, LR: 0.1, State: StateDone, Measurements: point(20)},
-		{JobID: "polyak", B: 16, LR: 0.1, State: StateDone, Measurements: point(30)}, // γ = 1.5
-		{JobID: "none", B: 32, LR: 0.1, State: StateDone, Measurements: []lssr.Measurement{meas(1, 0.1, 0.1, 0)}},
+		{JobID: "sgd", B: 8, LR: 0.1, State: lssr.StateDone, Measurements: point(20)},
+		{JobID: "polyak", B: 16, LR: 0.1, State: lssr.StateDone, Measurements: point(30)}, // γ = 1.5
+		{JobID: "none", B: 32, LR: 0.1, State: lssr.StateDone, Measurements: []lssr.Measurement{meas(1, 0.1, 0.1, 0)}},
 	}
 	f := analyzeLossChange(runs)
 	if f == nil || len(f.Points) != 2 || f.Runs != 2 || !slices.Equal(f.Gammas, []float64{1, 1.5}) ||

@@ -3,6 +3,8 @@ package report
 import (
 	"math"
 	"slices"
+
+	"github.com/lssr/lssr"
 )
 
 // cellKey names one (b, η) cell; η values are compared exactly, as the sweep
@@ -18,7 +20,8 @@ type cell struct {
 	lr         float64
 	done       int // done runs with a finite accuracy
 	diverged   int
-	unfinished int // pending, running, failed or unknown
+	unfinished int // pending, running, failed, cancelled or unknown
+	cancelled  int // of those, the cancelled ones
 	meanAcc    float64
 	stdAcc     float64
 	accs       []float64 // test accuracy of each done seed, in run order
@@ -54,17 +57,20 @@ func buildGrid(runs []Run) grid {
 			g.bs = append(g.bs, r.B)
 			g.lrs = append(g.lrs, r.LR)
 		}
-		if r.State == StateDone || r.State == StateDiverged {
+		if r.State == lssr.StateDone || r.State == lssr.StateDiverged {
 			c.decided = append(c.decided, r)
 		}
 		switch {
-		case r.State == StateDone && isFinite(r.TestAcc):
+		case r.State == lssr.StateDone && isFinite(r.TestAcc):
 			c.done++
 			accs[k] = append(accs[k], r.TestAcc)
-		case r.State == StateDiverged:
+		case r.State == lssr.StateDiverged:
 			c.diverged++
 		default:
 			c.unfinished++
+			if r.State == lssr.StateCancelled {
+				c.cancelled++
+			}
 		}
 	}
 	slices.Sort(g.bs)

@@ -3,26 +3,28 @@ package report
 import (
 	"math"
 	"testing"
+
+	"github.com/lssr/lssr"
 )
 
 func TestRidge(t *testing.T) {
-	run := func(b int, lr float64, seed uint64, state string, acc float64) Run {
+	run := func(b int, lr float64, seed uint64, state lssr.JobState, acc float64) Run {
 		return Run{B: b, LR: lr, Seed: seed, State: state, TestAcc: acc}
 	}
 	runs := []Run{
 		// b = 8: η = 0.1 has mean 0.8 (0.7, 0.9); η = 0.2 has 0.75 from one
 		// seed (the other diverged); η = 0.4 would win but only diverged.
-		run(8, 0.1, 1, StateDone, 0.7), run(8, 0.1, 2, StateDone, 0.9),
-		run(8, 0.2, 1, StateDone, 0.75), run(8, 0.2, 2, StateDiverged, 0),
-		run(8, 0.4, 1, StateDiverged, 0.99),
+		run(8, 0.1, 1, lssr.StateDone, 0.7), run(8, 0.1, 2, lssr.StateDone, 0.9),
+		run(8, 0.2, 1, lssr.StateDone, 0.75), run(8, 0.2, 2, lssr.StateDiverged, 0),
+		run(8, 0.4, 1, lssr.StateDiverged, 0.99),
 		// b = 16: a tie between 0.05 and 0.2 goes to the smaller η; a
 		// pending run carries no accuracy.
-		run(16, 0.2, 1, StateDone, 0.6), run(16, 0.05, 1, StateDone, 0.6),
-		run(16, 0.1, 1, StatePending, 0.99), run(16, 0.1, 2, StateFailed, 0.99),
+		run(16, 0.2, 1, lssr.StateDone, 0.6), run(16, 0.05, 1, lssr.StateDone, 0.6),
+		run(16, 0.1, 1, lssr.StatePending, 0.99), run(16, 0.1, 2, lssr.StateFailed, 0.99),
 		// b = 32: nothing finished.
-		run(32, 0.1, 1, StateRunning, 0),
+		run(32, 0.1, 1, lssr.StateRunning, 0),
 		// not placeable on log axes
-		run(0, 0.1, 1, StateDone, 1), run(8, 0, 1, StateDone, 1),
+		run(0, 0.1, 1, lssr.StateDone, 1), run(8, 0, 1, lssr.StateDone, 1),
 	}
 	got := Ridge(runs)
 	want := []RidgePoint{

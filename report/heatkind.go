@@ -2,6 +2,8 @@ package report
 
 import (
 	"math"
+
+	"github.com/lssr/lssr"
 )
 
 // Heatmap colourings (Options.Colour and the train-loss figure).
@@ -48,7 +50,7 @@ func heatKindFor(s *Summary, colour string) heatKind {
 				var sum float64
 				n := 0
 				for _, r := range c.decided {
-					if r.State == StateDone && isFinite(r.TrainLoss) && r.TrainLoss > 0 {
+					if r.State == lssr.StateDone && isFinite(r.TrainLoss) && r.TrainLoss > 0 {
 						sum += r.TrainLoss
 						n++
 					}

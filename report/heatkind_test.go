@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/lssr/lssr"
 )
 
 // TestHeatmapSeries checks what each heatmap draws from its data, not its
@@ -32,7 +34,7 @@ func TestHeatmapSeries(t *testing.T) {
 		}
 		var sumLoss float64
 		for _, r := range c.decided {
-			if r.State == StateDone {
+			if r.State == lssr.StateDone {
 				sumLoss += r.TrainLoss
 			}
 		}

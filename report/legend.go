@@ -77,7 +77,7 @@ func legendEntries(s *Summary, g grid, kind heatKind) legendColumns {
 			l.left = append(l.left, legendEntry{text: "no rule fitted to the edge: " + why})
 		}
 	}
-	var divergedCells, unfinishedCells, mixedCells bool
+	var divergedCells, unfinishedCells, cancelledCells, mixedCells bool
 	for _, b := range g.bs {
 		for _, lr := range g.lrs {
 			c := g.at(b, lr)
@@ -88,6 +88,7 @@ func legendEntries(s *Summary, g grid, kind heatKind) legendColumns {
 				divergedCells = true
 			case c == nil || c.done == 0:
 				unfinishedCells = true
+				cancelledCells = cancelledCells || c != nil && c.cancelled > 0
 			}
 		}
 	}
@@ -103,7 +104,13 @@ func legendEntries(s *Summary, g grid, kind heatKind) legendColumns {
 		}), text: "some seeds diverged (mean over the others)"})
 	}
 	if unfinishedCells {
-		l.right = append(l.right, legendEntry{thumb: cellThumb(drawUnfinishedCell), text: "no finished run (pending, running or failed)"})
+		// Cancelled is named only where a cell shows it, so the heatmaps of
+		// sweeps never cancelled keep their legend.
+		text := "no finished run (pending, running or failed)"
+		if cancelledCells {
+			text = "no finished run (pending, running, failed or cancelled)"
+		}
+		l.right = append(l.right, legendEntry{thumb: cellThumb(drawUnfinishedCell), text: text})
 	}
 	return l
 }

@@ -3,18 +3,21 @@ package report
 import (
 	"math"
 	"slices"
+
+	"github.com/lssr/lssr"
 )
 
-// EstimateRho picks the ρ the LSSR curve is drawn from. ρ at the end of
-// training collapses once the training set is fit (DESIGN.md), so it is the
-// median of every ρ measured during training (RhoSeries) over the done runs;
-// when no done run has a series, the median of their final ρ. Values that are
-// not finite and positive are skipped. Value is NaN when nothing is left.
+// EstimateRho picks the ρ the LSSR curve is drawn from. Once the training
+// set is fit, ‖∇L‖² and with it ρ collapse, so ρ at the end of training is
+// not the ρ the rule is about: the estimate is the median of every ρ
+// measured during training (RhoSeries) over the done runs; when no done run
+// has a series, the median of their final ρ. Values that are not finite and
+// positive are skipped. Value is NaN when nothing is left.
 func EstimateRho(runs []Run) RhoEstimate {
 	var series, final []float64
 	seriesRuns, finalRuns := 0, 0
 	for _, r := range runs {
-		if r.State != StateDone {
+		if r.State != lssr.StateDone {
 			continue
 		}
 		n := len(series)

@@ -3,6 +3,8 @@ package report
 import (
 	"math"
 	"testing"
+
+	"github.com/lssr/lssr"
 )
 
 func TestEstimateRho(t *testing.T) {
@@ -14,20 +16,20 @@ func TestEstimateRho(t *testing.T) {
 		count, nr int
 	}{
 		{"median of series over done runs", []Run{
-			{State: StateDone, Rho: 1e-4, RhoSeries: []float64{0.1, 0.3}},
-			{State: StateDone, Rho: 1e-4, RhoSeries: []float64{0.2, 0, math.NaN(), math.Inf(1)}},
-			{State: StateDiverged, RhoSeries: []float64{5, 5, 5}},
-			{State: StatePending},
+			{State: lssr.StateDone, Rho: 1e-4, RhoSeries: []float64{0.1, 0.3}},
+			{State: lssr.StateDone, Rho: 1e-4, RhoSeries: []float64{0.2, 0, math.NaN(), math.Inf(1)}},
+			{State: lssr.StateDiverged, RhoSeries: []float64{5, 5, 5}},
+			{State: lssr.StatePending},
 		}, 0.2, statSeries, 3, 2},
 		{"even count averages the middle two", []Run{
-			{State: StateDone, RhoSeries: []float64{0.4, 0.1}},
-			{State: StateDone, RhoSeries: []float64{0.3, 0.2}},
+			{State: lssr.StateDone, RhoSeries: []float64{0.4, 0.1}},
+			{State: lssr.StateDone, RhoSeries: []float64{0.3, 0.2}},
 		}, 0.25, statSeries, 4, 2},
 		{"falls back to final ρ without series", []Run{
-			{State: StateDone, Rho: 0.01}, {State: StateDone, Rho: 0.03},
-			{State: StateDone, Rho: 0.02}, {State: StateFailed, Rho: 9},
+			{State: lssr.StateDone, Rho: 0.01}, {State: lssr.StateDone, Rho: 0.03},
+			{State: lssr.StateDone, Rho: 0.02}, {State: lssr.StateFailed, Rho: 9},
 		}, 0.02, statFinal, 3, 3},
-		{"nothing measured", []Run{{State: StateDone}, {State: StateDiverged, Rho: 0.5}}, math.NaN(), statNone, 0, 0},
+		{"nothing measured", []Run{{State: lssr.StateDone}, {State: lssr.StateDiverged, Rho: 0.5}}, math.NaN(), statNone, 0, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

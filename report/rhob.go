@@ -10,6 +10,8 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/lssr/lssr"
 )
 
 // RhoBFile is the ρ_b-against-b figure (the paper's Figure 5, left).
@@ -50,7 +52,7 @@ func RhoBPoints(runs []Run) []RhoBPoint {
 	}
 	byB := map[int]*acc{}
 	for _, r := range runs {
-		if r.State != StateDone || r.B <= 0 {
+		if r.State != lssr.StateDone || r.B <= 0 {
 			continue
 		}
 		for _, m := range r.Measurements {

@@ -49,15 +49,15 @@ func (s synthSweep) runs() []Run {
 				d := l - s.peak(b)
 				r := Run{
 					JobID: fmt.Sprintf("b%d-l%.2f-s%d", b, l, seed), B: b, LR: math.Exp2(l),
-					Seed: uint64(seed), State: StateDone, Attempts: 1, Epochs: 10, Steps: 100,
+					Seed: uint64(seed), State: lssr.StateDone, Attempts: 1, Epochs: 10, Steps: 100,
 					Seconds: 1.5,
 				}
 				switch {
 				case s.pending != nil && s.pending(b, l):
-					r.State = StatePending
+					r.State = lssr.StatePending
 					r.Attempts = 0
 				case s.divergeAbove > 0 && d > s.divergeAbove+float64(seed)*s.divergeSpread:
-					r.State = StateDiverged
+					r.State = lssr.StateDiverged
 					r.TestAcc = 0.1
 				default:
 					r.TestAcc = math.Max(0.1, 0.9-0.05*d*d) + s.noise*rng.NormFloat64()

@@ -2,15 +2,6 @@ package report
 
 import "github.com/lssr/lssr"
 
-// Run states, as the store reports them.
-const (
-	StateDone     = "done"     // trained to the end; TestAcc is valid
-	StateDiverged = "diverged" // a loss became NaN or Inf; an outcome, not a failure
-	StateFailed   = "failed"   // gave up after retries; no result
-	StatePending  = "pending"  // not started
-	StateRunning  = "running"  // started, not finished
-)
-
 // Meta describes the sweep a report is about; it feeds the title and the
 // LSSR fit (N and Sampling enter eq. 1 and 17).
 type Meta struct {
@@ -33,7 +24,7 @@ type Run struct {
 	B     int
 	LR    float64
 	Seed  uint64
-	State string // one of the State constants
+	State lssr.JobState
 
 	TestAcc   float64 // fraction in [0, 1] (values above 1 are read as percent)
 	TrainLoss float64
@@ -113,7 +104,7 @@ type RhoEstimate struct {
 type Summary struct {
 	Meta   Meta
 	Runs   int
-	States map[string]int // runs per state
+	States map[lssr.JobState]int // runs per state
 
 	BatchSizes []int     // grid values of b seen in the runs, ascending
 	LRs        []float64 // grid values of η, ascending

@@ -109,7 +109,7 @@ func AnalyzeWith(meta Meta, runs []Run, opts Options) *Summary {
 	s := &Summary{
 		Meta:       meta,
 		Runs:       len(runs),
-		States:     map[string]int{},
+		States:     map[lssr.JobState]int{},
 		BatchSizes: g.bs,
 		LRs:        g.lrs,
 		AccPercent: accPercent(runs),
@@ -165,7 +165,7 @@ func samplingText(s lssr.Sampling) string {
 // percent): true unless some done run reports more than 1.
 func accPercent(runs []Run) bool {
 	for _, r := range runs {
-		if r.State == StateDone && r.TestAcc > 1 {
+		if r.State == lssr.StateDone && r.TestAcc > 1 {
 			return false
 		}
 	}
@@ -180,17 +180,27 @@ func (s *Summary) accScale() float64 {
 	return 1
 }
 
-// stateOrder lists states in the order the summary counts them; unknown
-// states follow, sorted.
-func stateOrder(states map[string]int) []string {
-	order := []string{StateDone, StateDiverged, StateFailed, StateRunning, StatePending}
-	var rest []string
-	for _, k := range slices.Sorted(maps.Keys(states)) {
-		if !slices.Contains(order, k) {
-			rest = append(rest, k)
+// summaryStates is every job state (lssr.JobStates) in the order the
+// summary counts runs: outcomes first.
+var summaryStates = []lssr.JobState{lssr.StateDone, lssr.StateDiverged, lssr.StateFailed, lssr.StateRunning, lssr.StatePending, lssr.StateCancelled}
+
+// stateOrder lists the states the summary counts, in summaryStates order:
+// every one but cancelled, which is listed only when some run is (a sweep
+// is seldom cancelled, and the table of one that was not keeps the rows it
+// always had). States no lssr knows (counted all the same) follow, sorted.
+func stateOrder(states map[lssr.JobState]int) []lssr.JobState {
+	var order []lssr.JobState
+	for _, st := range summaryStates {
+		if st != lssr.StateCancelled || states[st] > 0 {
+			order = append(order, st)
 		}
 	}
-	return append(order, rest...)
+	for _, k := range slices.Sorted(maps.Keys(states)) {
+		if !slices.Contains(summaryStates, k) {
+			order = append(order, k)
+		}
+	}
+	return order
 }
 
 // log2Str formats log2 of x with one decimal, e.g. "-6.1".

@@ -83,13 +83,13 @@ func TestWrite(t *testing.T) {
 	for _, row := range rows[1:] {
 		r := byID[row[1]]
 		acc, _ := strconv.ParseFloat(row[7], 64)
-		if row[0] != "quickstart" || row[5] != r.State || acc != r.TestAcc {
+		if row[0] != "quickstart" || row[5] != string(r.State) || acc != r.TestAcc {
 			t.Fatalf("row %v does not match run %+v", row, r)
 		}
 	}
 
 	// counts and the summary.
-	if s.States[StateDiverged] == 0 || s.States[StatePending] == 0 || s.States[StateDone] == 0 {
+	if s.States[lssr.StateDiverged] == 0 || s.States[lssr.StatePending] == 0 || s.States[lssr.StateDone] == 0 {
 		t.Fatalf("sample lacks a state: %v", s.States)
 	}
 	if s.Best != RuleLSSR {
@@ -138,11 +138,11 @@ func TestWriteWithoutEnoughRidge(t *testing.T) {
 	}{
 		{"no runs", nil},
 		{"one ridge point", []Run{
-			{JobID: "a", B: 8, LR: 0.1, State: StateDone, TestAcc: 0.5, RhoSeries: []float64{0.01}},
-			{JobID: "b", B: 8, LR: 0.2, State: StateDiverged},
-			{JobID: "c", B: 16, LR: 0.1, State: StatePending},
+			{JobID: "a", B: 8, LR: 0.1, State: lssr.StateDone, TestAcc: 0.5, RhoSeries: []float64{0.01}},
+			{JobID: "b", B: 8, LR: 0.2, State: lssr.StateDiverged},
+			{JobID: "c", B: 16, LR: 0.1, State: lssr.StatePending},
 		}},
-		{"only diverged", []Run{{JobID: "a", B: 8, LR: 0.1, State: StateDiverged}}},
+		{"only diverged", []Run{{JobID: "a", B: 8, LR: 0.1, State: lssr.StateDiverged}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -179,7 +179,7 @@ func TestFitJSONWritesNaNAsNull(t *testing.T) {
 	var runs []Run
 	for i, b := range []int{8, 16, 32} {
 		for j, acc := range []float64{0.5, 0.6, 0.55} { // best η inside the grid
-			runs = append(runs, Run{JobID: fmt.Sprint(b, j), B: b, LR: 0.1 * math.Exp2(float64(j+i)/4), State: StateDone,
+			runs = append(runs, Run{JobID: fmt.Sprint(b, j), B: b, LR: 0.1 * math.Exp2(float64(j+i)/4), State: lssr.StateDone,
 				TestAcc: acc, TrainLoss: 0.1})
 		}
 	}

@@ -9,32 +9,6 @@ import (
 	"github.com/lssr/lssr"
 )
 
-// State is a job's place in its life cycle.
-type State string
-
-// Job states. Done and Diverged are final outcomes; Failed is final once the
-// job's failures (not its interruptions) reach the orchestrator's limit;
-// Cancelled is a job `lssr sweep cancel` took out of its sweep before it
-// finished. Failed, Diverged and Cancelled jobs run again only through
-// Tx.Retry.
-const (
-	StatePending   State = "pending"
-	StateRunning   State = "running"
-	StateDone      State = "done"
-	StateFailed    State = "failed"
-	StateDiverged  State = "diverged"
-	StateCancelled State = "cancelled"
-)
-
-// States lists every state in display order.
-var States = []State{StatePending, StateRunning, StateDone, StateDiverged, StateFailed, StateCancelled}
-
-// Finished reports whether a job in this state is left alone by a run or a
-// resume: it runs again only after Tx.Retry.
-func (s State) Finished() bool {
-	return s == StateDone || s == StateDiverged || s == StateFailed || s == StateCancelled
-}
-
 // SweepRecord describes one sweep.
 type SweepRecord struct {
 	Name    string `json:"name"`
@@ -104,9 +78,9 @@ func DescribeGroups(groups []ConfigGroup) string {
 
 // JobRecord is one job's state and, once finished, its final metrics.
 type JobRecord struct {
-	Job   lssr.Job `json:"job"`
-	Index int      `json:"index"` // position in the sweep's expansion order
-	State State    `json:"state"`
+	Job   lssr.Job      `json:"job"`
+	Index int           `json:"index"` // position in the sweep's expansion order
+	State lssr.JobState `json:"state"`
 	// Attempts counts the job's starts: every attempt, however it ended.
 	Attempts int `json:"attempts"`
 	// Failures counts the attempts that ended through the job or its
@@ -134,6 +108,13 @@ type JobRecord struct {
 	Result *lssr.Result `json:"result,omitempty"`
 }
 
+// Status is the record as the root package tells it, for those who watch a
+// sweep run.
+func (j JobRecord) Status() lssr.JobStatus {
+	return lssr.JobStatus{Job: j.Job, State: j.State, Attempt: j.Attempts, Worker: j.Worker, Error: j.LastError,
+		CheckpointEpoch: j.CheckpointEpoch, Result: j.Result}
+}
+
 // Series is a job's per-epoch stats and ρ measurements.
 type Series struct {
 	Epochs       []lssr.EpochStats  `json:"epochs,omitempty"`
@@ -148,7 +129,7 @@ type Series struct {
 // job runs) or that succeeded (done, diverged) needs no explanation.
 func (j JobRecord) Unsplit() int {
 	ended := j.Attempts
-	if j.Attempts > 0 && (j.State == StateRunning || j.State == StateDone || j.State == StateDiverged) {
+	if j.Attempts > 0 && (j.State == lssr.StateRunning || j.State == lssr.StateDone || j.State == lssr.StateDiverged) {
 		ended--
 	}
 	return max(0, ended-j.Failures-j.Interruptions)

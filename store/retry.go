@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/lssr/lssr"
 )
 
 // bucketRetired keeps, under each job's ID, what the job had when Tx.Retry
@@ -24,7 +26,7 @@ type Retired struct {
 
 // retryable are the states Tx.Retry accepts: those that end a job without a
 // result it could still use.
-var retryable = []State{StateFailed, StateDiverged, StateCancelled}
+var retryable = []lssr.JobState{lssr.StateFailed, lssr.StateDiverged, lssr.StateCancelled}
 
 // Retry puts every job of the sweep whose state is one of states back to
 // pending, as if it had never run: attempts, last error, worker, times,
@@ -34,7 +36,7 @@ var retryable = []State{StateFailed, StateDiverged, StateCancelled}
 // old run mixes with the new one. It returns the jobs it changed as they
 // were before, so the caller can say what changed. Only failed, diverged and
 // cancelled jobs can be retried.
-func (t *Tx) Retry(sweep string, now time.Time, states ...State) ([]JobRecord, error) {
+func (t *Tx) Retry(sweep string, now time.Time, states ...lssr.JobState) ([]JobRecord, error) {
 	for _, s := range states {
 		if !slices.Contains(retryable, s) {
 			return nil, fmt.Errorf("store: cannot retry %s jobs (only failed, diverged or cancelled ones)", s)
@@ -71,8 +73,8 @@ func (t *Tx) Retry(sweep string, now time.Time, states ...State) ([]JobRecord, e
 		if err := t.DeleteWeights(sweep, id); err != nil {
 			return nil, err
 		}
-		fresh := JobRecord{Job: rec.Job, Index: rec.Index, State: StatePending}
-		if rec.State == StateCancelled {
+		fresh := JobRecord{Job: rec.Job, Index: rec.Index, State: lssr.StatePending}
+		if rec.State == lssr.StateCancelled {
 			// Cancelling interrupted it: it continues from its checkpoint.
 			fresh.CheckpointEpoch, fresh.CheckpointAt = rec.CheckpointEpoch, rec.CheckpointAt
 		} else if err := t.DeleteCheckpoint(sweep, id); err != nil {
@@ -110,11 +112,11 @@ func (t *Tx) Cancel(sweep string) ([]JobRecord, error) {
 	}
 	var changed []JobRecord
 	for _, rec := range jobs {
-		if rec.State != StatePending && rec.State != StateRunning {
+		if rec.State != lssr.StatePending && rec.State != lssr.StateRunning {
 			continue
 		}
 		changed = append(changed, rec)
-		rec.State = StateCancelled
+		rec.State = lssr.StateCancelled
 		if err := t.PutJob(sweep, rec); err != nil {
 			return nil, err
 		}

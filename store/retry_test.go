@@ -10,7 +10,7 @@ import (
 
 // setStates stores the sweep "s" with one job per state given, each with a
 // series, and returns the jobs' IDs in order.
-func setStates(t *testing.T, db *DB, states ...State) []string {
+func setStates(t *testing.T, db *DB, states ...lssr.JobState) []string {
 	t.Helper()
 	jobs := testJobs(len(states))
 	var ids []string
@@ -23,7 +23,7 @@ func setStates(t *testing.T, db *DB, states ...State) []string {
 			rec.State, rec.Attempts, rec.LastError, rec.Worker = states[i], 3, "boom", "pid 7"
 			rec.StartedAt, rec.FinishedAt = time.Unix(10, 0).UTC(), time.Unix(20, 0).UTC()
 			rec.CheckpointEpoch, rec.CheckpointAt = 4, time.Unix(15, 0).UTC()
-			if states[i] == StateDiverged {
+			if states[i] == lssr.StateDiverged {
 				rec.Result = &lssr.Result{Diverged: true, Epochs: 2}
 			}
 			if err := tx.PutJob("s", rec); err != nil {
@@ -44,23 +44,23 @@ func setStates(t *testing.T, db *DB, states ...State) []string {
 
 func TestRetryResetsJobsAndRetiresTheirSeries(t *testing.T) {
 	db := openTest(t)
-	ids := setStates(t, db, StateDone, StateFailed, StateDiverged, StateCancelled, StatePending)
+	ids := setStates(t, db, lssr.StateDone, lssr.StateFailed, lssr.StateDiverged, lssr.StateCancelled, lssr.StatePending)
 	now := time.Unix(99, 0).UTC()
 	var changed []JobRecord
 	err := db.Update(func(tx *Tx) (err error) {
-		changed, err = tx.Retry("s", now, StateFailed, StateDiverged)
+		changed, err = tx.Retry("s", now, lssr.StateFailed, lssr.StateDiverged)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(changed) != 2 || changed[0].Job.ID != ids[1] || changed[0].State != StateFailed ||
-		changed[1].Job.ID != ids[2] || changed[1].State != StateDiverged {
+	if len(changed) != 2 || changed[0].Job.ID != ids[1] || changed[0].State != lssr.StateFailed ||
+		changed[1].Job.ID != ids[2] || changed[1].State != lssr.StateDiverged {
 		t.Fatalf("changed %+v, want the failed and the diverged job as they were", changed)
 	}
 	db.View(func(tx *Tx) error {
 		jobs, _ := tx.Jobs("s")
-		wantStates := []State{StateDone, StatePending, StatePending, StateCancelled, StatePending}
+		wantStates := []lssr.JobState{lssr.StateDone, lssr.StatePending, lssr.StatePending, lssr.StateCancelled, lssr.StatePending}
 		for i, j := range jobs {
 			if j.State != wantStates[i] {
 				t.Errorf("job %d: %s, want %s", i, j.State, wantStates[i])
@@ -68,7 +68,7 @@ func TestRetryResetsJobsAndRetiresTheirSeries(t *testing.T) {
 		}
 		for _, i := range []int{1, 2} {
 			j := jobs[i]
-			fresh := JobRecord{Job: j.Job, Index: i, State: StatePending}
+			fresh := JobRecord{Job: j.Job, Index: i, State: lssr.StatePending}
 			if !reflect.DeepEqual(j, fresh) {
 				t.Errorf("retried job %d = %+v, want a fresh pending record", i, j)
 			}
@@ -89,7 +89,7 @@ func TestRetryResetsJobsAndRetiresTheirSeries(t *testing.T) {
 		}
 		return nil
 	})
-	err = db.Update(func(tx *Tx) error { _, err := tx.Retry("s", now, StateDone); return err })
+	err = db.Update(func(tx *Tx) error { _, err := tx.Retry("s", now, lssr.StateDone); return err })
 	if err == nil {
 		t.Error("retry of done jobs succeeded")
 	}
@@ -97,17 +97,17 @@ func TestRetryResetsJobsAndRetiresTheirSeries(t *testing.T) {
 
 func TestCancelMarksPendingAndStaleRunningJobs(t *testing.T) {
 	db := openTest(t)
-	ids := setStates(t, db, StatePending, StateRunning, StateDone, StateFailed, StatePending)
+	ids := setStates(t, db, lssr.StatePending, lssr.StateRunning, lssr.StateDone, lssr.StateFailed, lssr.StatePending)
 	var changed []JobRecord
 	if err := db.Update(func(tx *Tx) (err error) { changed, err = tx.Cancel("s"); return err }); err != nil {
 		t.Fatal(err)
 	}
-	if len(changed) != 3 || changed[0].State != StatePending || changed[1].State != StateRunning || changed[2].Job.ID != ids[4] {
+	if len(changed) != 3 || changed[0].State != lssr.StatePending || changed[1].State != lssr.StateRunning || changed[2].Job.ID != ids[4] {
 		t.Fatalf("changed %+v, want the two pending jobs and the running one, as they were", changed)
 	}
 	db.View(func(tx *Tx) error {
 		jobs, _ := tx.Jobs("s")
-		want := []State{StateCancelled, StateCancelled, StateDone, StateFailed, StateCancelled}
+		want := []lssr.JobState{lssr.StateCancelled, lssr.StateCancelled, lssr.StateDone, lssr.StateFailed, lssr.StateCancelled}
 		for i, j := range jobs {
 			if j.State != want[i] {
 				t.Errorf("job %d: %s, want %s", i, j.State, want[i])
@@ -117,7 +117,7 @@ func TestCancelMarksPendingAndStaleRunningJobs(t *testing.T) {
 	})
 	// Cancelled jobs come back with retry.
 	err := db.Update(func(tx *Tx) error {
-		changed, err := tx.Retry("s", time.Now(), StateCancelled)
+		changed, err := tx.Retry("s", time.Now(), lssr.StateCancelled)
 		if len(changed) != 3 {
 			t.Errorf("retry --cancelled changed %d jobs, want 3", len(changed))
 		}
@@ -126,7 +126,7 @@ func TestCancelMarksPendingAndStaleRunningJobs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !StateCancelled.Finished() {
+	if !lssr.StateCancelled.Finished() {
 		t.Error("a cancelled job would run on resume")
 	}
 }

@@ -34,7 +34,7 @@ func fillSweep(t *testing.T, db *DB, name string, n int) []lssr.Job {
 		}
 		for i, j := range jobs {
 			rec, _ := tx.Job(name, j.ID)
-			rec.State, rec.Attempts = StateDone, 1+i%3
+			rec.State, rec.Attempts = lssr.StateDone, 1+i%3
 			rec.Result = &lssr.Result{TestAcc: float64(i) / float64(n), Epochs: 3}
 			if err := tx.PutJob(name, rec); err != nil {
 				return err
@@ -51,11 +51,11 @@ func fillSweep(t *testing.T, db *DB, name string, n int) []lssr.Job {
 			return err
 		}
 		rec, _ := tx.Job(name, jobs[1].ID)
-		rec.State = StateFailed
+		rec.State = lssr.StateFailed
 		if err := tx.PutJob(name, rec); err != nil {
 			return err
 		}
-		_, err := tx.Retry(name, time.Unix(1, 0), StateFailed)
+		_, err := tx.Retry(name, time.Unix(1, 0), lssr.StateFailed)
 		return err
 	})
 	if err != nil {

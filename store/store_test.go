@@ -64,7 +64,7 @@ func TestSweepRoundTrip(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		j.State, j.Attempts, j.Result, j.LastError = StateDone, 2, res, "boom"
+		j.State, j.Attempts, j.Result, j.LastError = lssr.StateDone, 2, res, "boom"
 		if err := tx.PutJob("s", j); err != nil {
 			return err
 		}
@@ -90,10 +90,10 @@ func TestSweepRoundTrip(t *testing.T) {
 				t.Errorf("job %d: id %s index %d, want %s %d", i, j.Job.ID, j.Index, jobs[i].ID, i)
 			}
 		}
-		if all[2].State != StateDone || all[2].Attempts != 2 || !reflect.DeepEqual(all[2].Result, res) || all[2].LastError != "boom" {
+		if all[2].State != lssr.StateDone || all[2].Attempts != 2 || !reflect.DeepEqual(all[2].Result, res) || all[2].LastError != "boom" {
 			t.Errorf("job 2 = %+v", all[2])
 		}
-		if all[0].State != StatePending || all[0].Result != nil {
+		if all[0].State != lssr.StatePending || all[0].Result != nil {
 			t.Errorf("job 0 = %+v, want pending without result", all[0])
 		}
 		s, err := tx.Series("s", jobs[2].ID)

@@ -115,7 +115,7 @@ func (t *Tx) AddJobs(sweep string, jobs []lssr.Job) (int, error) {
 		if jb.Get([]byte(j.ID)) != nil {
 			continue
 		}
-		rec := JobRecord{Job: j, Index: next + added, State: StatePending}
+		rec := JobRecord{Job: j, Index: next + added, State: lssr.StatePending}
 		if err := putJSON(jb, []byte(j.ID), rec); err != nil {
 			return added, err
 		}

@@ -11,6 +11,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/lssr/lssr/internal/text"
 )
 
 // DamagedError is returned when the database file is truncated or corrupted;
@@ -21,10 +23,12 @@ type DamagedError struct {
 	Reason string
 }
 
+// Error names the file and what is wrong with it, and says it is unchanged.
 func (e *DamagedError) Error() string {
 	return fmt.Sprintf("the database file %s is damaged: %s; it was not changed", e.Path, e.Reason)
 }
 
+// Unwrap makes every DamagedError match ErrDamaged.
 func (e *DamagedError) Unwrap() error { return ErrDamaged }
 
 // verify checks an existing database file read-only: that it is not empty
@@ -71,7 +75,7 @@ func verify(path string) error {
 			return &DamagedError{Path: path, Reason: fmt.Sprintf("it is truncated: %d bytes of the %d its header says it has", fi.Size(), want)}
 		}
 		for err := range tx.Check() {
-			return &DamagedError{Path: path, Reason: "bbolt's consistency check failed: " + oneLine(err.Error())}
+			return &DamagedError{Path: path, Reason: "bbolt's consistency check failed: " + text.OneLine(err.Error())}
 		}
 		return nil
 	})
@@ -111,14 +115,4 @@ func guard(path string, fn func() error) (err error) {
 		}
 	}()
 	return fn()
-}
-
-func oneLine(s string) string {
-	out := []rune(s)
-	for i, r := range out {
-		if r == '\n' || r == '\r' {
-			out[i] = ' '
-		}
-	}
-	return string(out)
 }

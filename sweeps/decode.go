@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/text"
 )
 
 // decoder walks a parsed YAML tree and turns it into typed values. It keeps
@@ -60,33 +61,23 @@ func atLine(file string, line int, field *lssr.FieldError, text string) error {
 	return &lineError{msg: fmt.Sprintf("%s:%d: %s", file, line, text), field: field}
 }
 
-// lineBreaks turns line breaks into spaces so that every error is one line.
-var lineBreaks = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
+// crlf makes a CRLF one line break, as it is in a spec file, so that it
+// becomes one space, not two.
+var crlf = strings.NewReplacer("\r\n", "\n")
 
 // maxMessage caps an error message, in runes. Values in messages are
 // clipped one by one; this is the net under them, so that no spec, however
 // hostile, floods a terminal with one "line" of a megabyte.
 const maxMessage = 1000
 
-func oneLine(s string) string { return clip(lineBreaks.Replace(s), maxMessage) }
+// oneLine puts a message on one line and caps its length.
+func oneLine(s string) string { return text.Clip(text.OneLine(crlf.Replace(s)), maxMessage) }
 
 // maxShown is how many runes of a value from the spec an error quotes.
 const maxShown = 40
 
-// clip cuts s to at most n runes, marking a cut with "…".
-func clip(s string, n int) string {
-	if len(s) <= n { // bytes ≥ runes: short enough either way
-		return s
-	}
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
-}
-
 // shown is a value from the spec as an error quotes it.
-func shown(s string) string { return clip(s, maxShown) }
+func shown(s string) string { return text.Clip(s, maxShown) }
 
 // child and index build field paths: "dataset.n", "grid.seeds[2]".
 func child(path, key string) string {

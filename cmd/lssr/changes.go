@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/store"
 )
 
@@ -26,7 +27,7 @@ func requireSweep(dbPath, name string) error {
 func describeChange(before []store.JobRecord) string {
 	counts := countStates(before)
 	var parts []string
-	for _, s := range store.States {
+	for _, s := range lssr.JobStates {
 		if counts[s] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 		}
@@ -55,7 +56,7 @@ func listIDs(recs []store.JobRecord) string {
 	return strings.Join(ids, " ")
 }
 
-func joinStates(states []store.State, sep string) string {
+func joinStates(states []lssr.JobState, sep string) string {
 	var s []string
 	for _, st := range states {
 		s = append(s, string(st))

@@ -152,15 +152,15 @@ func resolveJob(sweep string, jobs []store.JobRecord, id string) (store.JobRecor
 func noWeightsError(rec store.JobRecord) error {
 	id := rec.Job.ID
 	switch {
-	case rec.State == store.StateDiverged:
+	case rec.State == lssr.StateDiverged:
 		return lssr.BadInput("job %s has no saved weights: it diverged (a NaN or Inf loss), so none were kept", id)
-	case rec.State == store.StateFailed:
+	case rec.State == lssr.StateFailed:
 		return lssr.BadInput("job %s has no saved weights: it failed (%s)", id, rec.LastError)
-	case rec.State == store.StateCancelled:
+	case rec.State == lssr.StateCancelled:
 		return lssr.BadInput("job %s has no saved weights: it was cancelled before it finished ('lssr sweep retry %s --cancelled' queues it again)", id, rec.Job.Sweep)
 	case !rec.State.Finished() && rec.Job.SaveWeights:
 		return lssr.BadInput("job %s has no saved weights yet: it is %s; they are kept when it finishes", id, rec.State)
-	case rec.State == store.StateDone:
+	case rec.State == lssr.StateDone:
 		// A done job never runs again in its sweep.
 		return lssr.BadInput("job %s has no saved weights: set training.save_weights: true in the spec and re-run it (under a new sweep name: a done job does not run again in its sweep)", id)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/lssr/lssr/internal/buildinfo"
 	"os"
 	"path/filepath"
 	"time"
@@ -11,7 +10,8 @@ import (
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/internal/atomicfile"
-	"github.com/lssr/lssr/orchestrator"
+	"github.com/lssr/lssr/internal/buildinfo"
+	"github.com/lssr/lssr/orchestrator/slurm"
 	"github.com/lssr/lssr/trainer"
 	"github.com/urfave/cli/v2"
 )
@@ -44,7 +44,7 @@ func jobCommand() *cli.Command {
 }
 
 func runJob(c *cli.Context, path string) error {
-	job, err := orchestrator.ReadTask(path)
+	job, err := slurm.ReadTask(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return lssr.BadInput("job run: %v", err)
 	}
@@ -52,7 +52,7 @@ func runJob(c *cli.Context, path string) error {
 		return err
 	}
 	dir := filepath.Dir(filepath.Dir(path))
-	p := orchestrator.PathsOf(dir, job.ID)
+	p := slurm.PathsOf(dir, job.ID)
 	if ck, err := os.ReadFile(p.Checkpoint); err == nil {
 		job.Resume = ck
 	}
@@ -81,7 +81,7 @@ func runJob(c *cli.Context, path string) error {
 		fmt.Fprintf(os.Stderr, "lssr: job %s: a checkpoint could not be written: %v\n", job.ID, ckErr)
 	}
 	res.Provenance = buildinfo.Provenance() // the node's
-	if err := orchestrator.WriteResult(p, job, res); err != nil {
+	if err := slurm.WriteResult(p, job, res); err != nil {
 		return err
 	}
 	outcome := "done"

@@ -172,13 +172,13 @@ func writeReport(l loadedSweep, out string, opts report.Options) (*report.Summar
 
 // reportRun turns a stored job into a report row. The ρ series holds the
 // measurements taken during training, not the final one: once the training
-// set is fit, ‖∇L‖² and ρ collapse (DESIGN.md), and the rule is about ρ
-// while SGD trains. Measurements holds the whole stored series, of unfinished
+// set is fit, ‖∇L‖² and ρ collapse, and the rule is about ρ while SGD
+// trains. Measurements holds the whole stored series, of unfinished
 // jobs too, for the ρ_b, curvature and loss-change figures, which choose
 // their own.
 func reportRun(j store.JobRecord, series store.Series) report.Run {
 	r := report.Run{JobID: j.Job.ID, B: j.Job.BatchSize, LR: j.Job.LR, Seed: j.Job.Seed,
-		State: string(j.State), Attempts: j.Attempts, Measurements: series.Measurements}
+		State: j.State, Attempts: j.Attempts, Measurements: series.Measurements}
 	if res := j.Result; res != nil {
 		r.TestAcc, r.TrainLoss, r.TrainAcc, r.Rho = res.TestAcc, res.TrainLoss, res.TrainAcc, res.Rho
 		r.InitialTrainLoss = res.InitialTrainLoss

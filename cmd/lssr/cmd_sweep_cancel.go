@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/store"
 	"github.com/urfave/cli/v2"
 )
@@ -103,7 +104,7 @@ func countKilledAttempts(tx *store.Tx, name string) error {
 		return err
 	}
 	for _, rec := range jobs {
-		if rec.State == store.StateRunning {
+		if rec.State == lssr.StateRunning {
 			rec.Interruptions++
 			if err := tx.PutJob(name, rec); err != nil {
 				return err
@@ -127,7 +128,7 @@ func stopOrchestrator(w io.Writer, dbPath, name string, wait time.Duration) (*st
 	var running []store.JobRecord
 	if jobs, err := loadJobs(dbPath, name); err == nil {
 		for _, j := range jobs {
-			if j.State == store.StateRunning {
+			if j.State == lssr.StateRunning {
 				running = append(running, j)
 			}
 		}

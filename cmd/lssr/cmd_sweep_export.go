@@ -37,21 +37,21 @@ func sweepExportCommand() *cli.Command {
 
 // exportRow is one job in an export; the JSON names are the CSV header.
 type exportRow struct {
-	Sweep     string  `json:"sweep"`
-	JobID     string  `json:"job_id"`
-	B         int     `json:"b"`
-	LR        float64 `json:"lr"`
-	Seed      uint64  `json:"seed"`
-	State     string  `json:"state"`
-	Attempts  int     `json:"attempts"`
-	TestAcc   float64 `json:"test_acc"`
-	TrainLoss float64 `json:"train_loss"`
-	TrainAcc  float64 `json:"train_acc"`
-	Rho       float64 `json:"rho"`
-	RhoB      float64 `json:"rho_b"`
-	Epochs    int     `json:"epochs"`
-	Steps     int64   `json:"steps"`
-	Seconds   float64 `json:"seconds"`
+	Sweep     string        `json:"sweep"`
+	JobID     string        `json:"job_id"`
+	B         int           `json:"b"`
+	LR        float64       `json:"lr"`
+	Seed      uint64        `json:"seed"`
+	State     lssr.JobState `json:"state"`
+	Attempts  int           `json:"attempts"`
+	TestAcc   float64       `json:"test_acc"`
+	TrainLoss float64       `json:"train_loss"`
+	TrainAcc  float64       `json:"train_acc"`
+	Rho       float64       `json:"rho"`
+	RhoB      float64       `json:"rho_b"`
+	Epochs    int           `json:"epochs"`
+	Steps     int64         `json:"steps"`
+	Seconds   float64       `json:"seconds"`
 	// Failures and Interruptions split the ended attempts (see
 	// store.JobRecord); they come last, so older readers of the CSV keep
 	// their column positions.
@@ -107,7 +107,7 @@ func runSweepExport(dbPath, name, format, out string, force, all bool) error {
 
 func toExportRow(sweep string, j store.JobRecord) exportRow {
 	r := exportRow{Sweep: sweep, JobID: j.Job.ID, B: j.Job.BatchSize, LR: j.Job.LR, Seed: j.Job.Seed,
-		State: string(j.State), Attempts: j.Attempts, Failures: j.Failures, Interruptions: j.Interruptions}
+		State: j.State, Attempts: j.Attempts, Failures: j.Failures, Interruptions: j.Interruptions}
 	if res := j.Result; res != nil {
 		r.Provenance = res.Provenance
 		r.TestAcc, r.TrainLoss, r.TrainAcc = res.TestAcc, res.TrainLoss, res.TrainAcc
@@ -121,7 +121,7 @@ func writeExportCSV(buf *bytes.Buffer, rows []exportRow) error {
 	w.Write(exportHeader)
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	for _, r := range rows {
-		w.Write([]string{r.Sweep, r.JobID, strconv.Itoa(r.B), f(r.LR), strconv.FormatUint(r.Seed, 10), r.State,
+		w.Write([]string{r.Sweep, r.JobID, strconv.Itoa(r.B), f(r.LR), strconv.FormatUint(r.Seed, 10), string(r.State),
 			strconv.Itoa(r.Attempts), f(r.TestAcc), f(r.TrainLoss), f(r.TrainAcc), f(r.Rho), f(r.RhoB),
 			strconv.Itoa(r.Epochs), strconv.FormatInt(r.Steps, 10), f(r.Seconds),
 			strconv.Itoa(r.Failures), strconv.Itoa(r.Interruptions)})

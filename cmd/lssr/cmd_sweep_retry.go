@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/store"
 	"github.com/urfave/cli/v2"
 )
@@ -28,21 +29,21 @@ func sweepRetryCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			var states []store.State
-			for _, s := range []store.State{store.StateFailed, store.StateDiverged, store.StateCancelled} {
+			var states []lssr.JobState
+			for _, s := range []lssr.JobState{lssr.StateFailed, lssr.StateDiverged, lssr.StateCancelled} {
 				if c.Bool(string(s)) {
 					states = append(states, s)
 				}
 			}
 			if len(states) == 0 {
-				states = []store.State{store.StateFailed}
+				states = []lssr.JobState{lssr.StateFailed}
 			}
 			return runSweepRetry(os.Stdout, c.String("db"), name, states)
 		},
 	}
 }
 
-func runSweepRetry(w io.Writer, dbPath, name string, states []store.State) error {
+func runSweepRetry(w io.Writer, dbPath, name string, states []lssr.JobState) error {
 	if err := requireSweep(dbPath, name); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/orchestrator"
+	"github.com/lssr/lssr/orchestrator/local"
 	"github.com/lssr/lssr/store"
 	"github.com/lssr/lssr/sweeps"
 	"github.com/urfave/cli/v2"
@@ -190,7 +191,7 @@ func runStored(ctx context.Context, db *store.DB, spec *sweeps.Spec, opts runOpt
 		opts.plain = true // Slurm reports no epochs: one line per finished job
 		workers = min(opts.slurm.throttle, pending)
 	} else {
-		exec, err = orchestrator.NewLocal(workers, exe, []string{"worker"}, workerLogger())
+		exec, err = local.New(workers, exe, []string{"worker"}, workerLogger())
 	}
 	if err != nil {
 		return err
@@ -233,7 +234,7 @@ func printOutcome(db *store.DB, name string, selected func(lssr.Job) bool) error
 		if err != nil {
 			return err
 		}
-		counts := map[store.State]int{}
+		counts := map[lssr.JobState]int{}
 		for _, j := range jobs {
 			if selected(j.Job) {
 				counts[j.State]++
@@ -241,7 +242,7 @@ func printOutcome(db *store.DB, name string, selected func(lssr.Job) bool) error
 		}
 		fmt.Printf("sweep %s: %s\n", name, formatCounts(counts))
 		fmt.Printf("next: lssr report %s --out report-%s\n", name, name)
-		if n := counts[store.StateFailed]; n > 0 {
+		if n := counts[lssr.StateFailed]; n > 0 {
 			// Exit status 1, so scripts and job schedulers notice.
 			return fmt.Errorf("%d job(s) failed: see 'lssr sweep status %s' for their errors", n, name)
 		}

@@ -10,6 +10,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/text"
 	"github.com/lssr/lssr/store"
 	"github.com/urfave/cli/v2"
 )
@@ -71,12 +73,12 @@ func runSweepStatus(w io.Writer, dbPath, name string, summary, all bool) error {
 		if j.Result != nil {
 			acc = fmt.Sprintf("%.4f", j.Result.TestAcc)
 			secs = fmt.Sprintf("%.1f", j.Result.Seconds)
-		} else if j.State == store.StateRunning && !j.StartedAt.IsZero() {
+		} else if j.State == lssr.StateRunning && !j.StartedAt.IsZero() {
 			secs = fmt.Sprintf("%.0f (running)", time.Since(j.StartedAt).Seconds())
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", j.Index, j.Job.ID, j.Job.BatchSize,
 			formatLR(j.Job.LR), j.Job.Seed, j.State, formatAttempts(j), j.Worker, checkpoint(j, now), acc, secs,
-			truncate(oneLine(j.LastError), 80))
+			truncate(text.OneLine(j.LastError), 80))
 	}
 	return tw.Flush()
 }
@@ -105,7 +107,7 @@ func formatAttempts(j store.JobRecord) string {
 // checkpoint describes a running job's latest checkpoint, "ckpt e12 40s
 // ago", or nothing: only a running job's checkpoint says how far it got.
 func checkpoint(j store.JobRecord, now time.Time) string {
-	if j.State != store.StateRunning || j.CheckpointAt.IsZero() {
+	if j.State != lssr.StateRunning || j.CheckpointAt.IsZero() {
 		return ""
 	}
 	return fmt.Sprintf("ckpt e%d %s ago", j.CheckpointEpoch, formatAge(now.Sub(j.CheckpointAt)))

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/store"
 )
 
@@ -147,7 +148,7 @@ func TestRunKillResumeMatchesUninterrupted(t *testing.T) {
 	}
 	after := readJobs(t, filepath.Join(dir, "b.db"), "e2e")
 	for _, j := range after {
-		if j.State != store.StateDone {
+		if j.State != lssr.StateDone {
 			t.Errorf("job %s is %s after resume", j.Job.ID, j.State)
 		}
 	}

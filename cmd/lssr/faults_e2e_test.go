@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/store"
 )
 
@@ -142,7 +143,7 @@ func TestFaultWorkerPanicFailsAfterRetries(t *testing.T) {
 		t.Errorf("a sweep whose only job failed exited 0")
 	}
 	jobs := readJobs(t, filepath.Join(dir, "lssr.db"), "p")
-	if len(jobs) != 1 || jobs[0].State != store.StateFailed || jobs[0].Attempts != 2 || jobs[0].Failures != 2 ||
+	if len(jobs) != 1 || jobs[0].State != lssr.StateFailed || jobs[0].Attempts != 2 || jobs[0].Failures != 2 ||
 		!strings.Contains(jobs[0].LastError, "panicked: injected fault (LSSR_FAULT=panic@2)") {
 		t.Fatalf("job: state %s, attempts %d, last error %q; want failed after 2 with the panic", jobs[0].State, jobs[0].Attempts, jobs[0].LastError)
 	}
@@ -176,7 +177,7 @@ func TestFaultWorkerSIGKILL(t *testing.T) {
 		t.Fatalf("the sweep did not survive its worker's death: %v\n%s", p.err, p.stderr.String())
 	}
 	jobs := readJobs(t, filepath.Join(dir, "k.db"), "k")
-	if j := jobs[0]; j.State != store.StateDone || j.Attempts != 2 || j.Failures != 1 || j.Interruptions != 0 || j.Result.ResumedFrom < e.epoch {
+	if j := jobs[0]; j.State != lssr.StateDone || j.Attempts != 2 || j.Failures != 1 || j.Interruptions != 0 || j.Result.ResumedFrom < e.epoch {
 		t.Errorf("job: %s after %d attempts (%d failed, %d interrupted), resumed from %d; want done after 2 (1 failed), resumed from ≥ %d",
 			j.State, j.Attempts, j.Failures, j.Interruptions, j.Result.ResumedFrom, e.epoch)
 	}
@@ -234,7 +235,7 @@ func TestFaultOrchestratorKilledRepeatedly(t *testing.T) {
 			t.Errorf("job %s stored twice", j.Job.ID)
 		}
 		seen[j.Job.ID] = true
-		if j.State != store.StateDone || j.Failures != 0 {
+		if j.State != lssr.StateDone || j.Failures != 0 {
 			t.Errorf("job %s is %s after %d failures", j.Job.ID, j.State, j.Failures)
 		}
 	}

@@ -8,7 +8,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/lssr/lssr/store"
+	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/sweeps"
 )
 
@@ -87,7 +87,7 @@ func TestFaultInterruptionsAreNotFailures(t *testing.T) {
 		t.Fatalf("final resume: exit %d, want 0\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	for _, j := range readJobs(t, filepath.Join(dir, "i.db"), "i") {
-		if j.State != store.StateDone {
+		if j.State != lssr.StateDone {
 			t.Errorf("job %s is %s (%q), want done", j.Job.ID, j.State, j.LastError)
 		}
 		if j.Job.ID == target && (j.Attempts != kills+2 || j.Failures != 1 || j.Interruptions != kills) {
@@ -130,7 +130,7 @@ func TestFaultWorkerKilledMaxAttemptsTimesFails(t *testing.T) {
 		t.Errorf("the resume whose job failed: exit %d, want 1 and the count of failed jobs\n%s", p.code(), p.stderr.String())
 	}
 	jobs := readJobs(t, filepath.Join(dir, "m.db"), "m")
-	if j := jobs[0]; j.State != store.StateFailed || j.Attempts != 3 || j.Failures != 2 || j.Interruptions != 1 || !strings.Contains(j.LastError, "worker") {
+	if j := jobs[0]; j.State != lssr.StateFailed || j.Attempts != 3 || j.Failures != 2 || j.Interruptions != 1 || !strings.Contains(j.LastError, "worker") {
 		t.Errorf("job: %s after %d attempts (%d failed, %d interrupted), error %q; want failed after 3 (2 failed, 1 interrupted) with the worker's error",
 			j.State, j.Attempts, j.Failures, j.Interruptions, j.LastError)
 	} else {

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/text"
 	"github.com/lssr/lssr/store"
 )
 
@@ -51,22 +52,11 @@ func exitCode(err error) int {
 		fmt.Fprintln(os.Stderr, "lssr: interrupted")
 		return exitInterrupted
 	}
-	fmt.Fprintln(os.Stderr, "lssr: "+oneLine(err.Error()))
+	fmt.Fprintln(os.Stderr, "lssr: "+text.OneLine(err.Error()))
 	switch {
 	case errors.Is(err, lssr.ErrBadInput), errors.Is(err, store.ErrSweepNotFound),
 		errors.Is(err, store.ErrNoDatabase):
 		return exitBadInput
 	}
 	return exitFailure
-}
-
-func oneLine(s string) string {
-	out := []rune{}
-	for _, r := range s {
-		if r == '\n' || r == '\r' {
-			r = ' '
-		}
-		out = append(out, r)
-	}
-	return string(out)
 }

@@ -46,7 +46,7 @@ func waitForRunning(t *testing.T, path, sweep string, n int) {
 		running := 0
 		jobs, _ := tryReadJobs(path, sweep) // the writer may be committing: poll again
 		for _, j := range jobs {
-			if j.State == store.StateRunning {
+			if j.State == lssr.StateRunning {
 				running++
 			}
 		}
@@ -133,7 +133,7 @@ func TestCancelStopsTheOrchestratorAndRetryBringsJobsBack(t *testing.T) {
 	}
 	interrupted := 0
 	for _, j := range readJobs(t, path, "cx") {
-		if j.State != store.StateCancelled || j.Failures != 0 {
+		if j.State != lssr.StateCancelled || j.Failures != 0 {
 			t.Errorf("job %s is %s after cancel, with %d failures; want cancelled, none failed", j.Job.ID, j.State, j.Failures)
 		}
 		interrupted += j.Interruptions
@@ -157,7 +157,7 @@ func TestCancelStopsTheOrchestratorAndRetryBringsJobsBack(t *testing.T) {
 		t.Errorf("retry --cancelled: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	for _, j := range readJobs(t, path, "cx") {
-		if j.State != store.StatePending || j.Attempts != 0 || j.LastError != "" {
+		if j.State != lssr.StatePending || j.Attempts != 0 || j.LastError != "" {
 			t.Errorf("job %s after retry --cancelled: %s, %d attempts, %q", j.Job.ID, j.State, j.Attempts, j.LastError)
 		}
 	}
@@ -183,8 +183,8 @@ func TestRetryDefaultsToFailedJobs(t *testing.T) {
 	var failed, diverged string
 	err = db.Update(func(tx *store.Tx) error {
 		jobs, _ := tx.Jobs("rt")
-		jobs[1].State, jobs[1].Attempts, jobs[1].LastError, jobs[1].Result = store.StateFailed, 3, "worker pid 9 exited", nil
-		jobs[2].State, jobs[2].Result = store.StateDiverged, &lssr.Result{Diverged: true}
+		jobs[1].State, jobs[1].Attempts, jobs[1].LastError, jobs[1].Result = lssr.StateFailed, 3, "worker pid 9 exited", nil
+		jobs[2].State, jobs[2].Result = lssr.StateDiverged, &lssr.Result{Diverged: true}
 		failed, diverged = jobs[1].Job.ID, jobs[2].Job.ID
 		if err := tx.PutJob("rt", jobs[1]); err != nil {
 			return err
@@ -211,7 +211,7 @@ func TestRetryDefaultsToFailedJobs(t *testing.T) {
 		t.Fatalf("resume: exit %d: %s", r.code, r.stderr)
 	}
 	for _, j := range readJobs(t, path, "rt") {
-		if j.State != store.StateDone || (j.Job.ID == failed || j.Job.ID == diverged) && j.Attempts != 1 {
+		if j.State != lssr.StateDone || (j.Job.ID == failed || j.Job.ID == diverged) && j.Attempts != 1 {
 			t.Errorf("job %s after retry and resume: %s, %d attempts", j.Job.ID, j.State, j.Attempts)
 		}
 	}
@@ -303,13 +303,13 @@ func bigStatusDB(tb testing.TB, path string) *store.DB {
 		for i, rec := range recs {
 			switch {
 			case i < 6000:
-				rec.State, rec.Attempts = store.StateDone, 1
+				rec.State, rec.Attempts = lssr.StateDone, 1
 				rec.Result = &lssr.Result{TestAcc: 0.8, Seconds: 12}
 			case i < 6008:
-				rec.State, rec.Attempts, rec.Worker, rec.StartedAt = store.StateRunning, 1, "pid 4242", now.Add(-time.Minute)
+				rec.State, rec.Attempts, rec.Worker, rec.StartedAt = lssr.StateRunning, 1, "pid 4242", now.Add(-time.Minute)
 				rec.CheckpointEpoch, rec.CheckpointAt = 12, now.Add(-40*time.Second)
 			case i < 6100:
-				rec.State, rec.Attempts, rec.LastError = store.StateFailed, 3, "trainer: out of memory"
+				rec.State, rec.Attempts, rec.LastError = lssr.StateFailed, 3, "trainer: out of memory"
 			default:
 				continue
 			}

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/text"
 	"github.com/lssr/lssr/orchestrator"
-	"github.com/lssr/lssr/store"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 	"golang.org/x/term"
@@ -37,21 +37,21 @@ func jobLabel(j lssr.Job) string {
 }
 
 // outcome is the one-line result of an ended attempt.
-func outcome(rec store.JobRecord) string {
+func outcome(st lssr.JobStatus) string {
 	switch {
-	case rec.State == store.StateDiverged:
-		return fmt.Sprintf("diverged after %d epochs", rec.Result.Epochs)
-	case rec.State == store.StatePending && rec.CheckpointEpoch > 0:
-		return fmt.Sprintf("attempt %d: %s; will resume from the checkpoint of epoch %d", rec.Attempts, truncate(oneLine(rec.LastError), 120), rec.CheckpointEpoch)
-	case rec.Result != nil:
-		r := rec.Result
+	case st.State == lssr.StateDiverged:
+		return fmt.Sprintf("diverged after %d epochs", st.Result.Epochs)
+	case st.State == lssr.StatePending && st.CheckpointEpoch > 0:
+		return fmt.Sprintf("attempt %d: %s; will resume from the checkpoint of epoch %d", st.Attempt, truncate(text.OneLine(st.Error), 120), st.CheckpointEpoch)
+	case st.Result != nil:
+		r := st.Result
 		line := fmt.Sprintf("test_acc=%.4f train_loss=%.4f ρ=%.3g ρ_b=%.3g %.1fs", r.TestAcc, r.TrainLoss, r.Rho, r.RhoB, r.Seconds)
 		if r.ResumedFrom > 0 {
 			line += fmt.Sprintf(" (resumed from the checkpoint of epoch %d)", r.ResumedFrom)
 		}
 		return line
 	default:
-		return fmt.Sprintf("attempt %d: %s", rec.Attempts, truncate(oneLine(rec.LastError), 120))
+		return fmt.Sprintf("attempt %d: %s", st.Attempt, truncate(text.OneLine(st.Error), 120))
 	}
 }
 
@@ -74,24 +74,24 @@ func (o *lineObserver) Begin(total, finished int) {
 	fmt.Fprintf(o.w, "sweep %s: %d jobs, %d already finished\n", o.sweep, total, finished)
 }
 
-func (o *lineObserver) JobStarted(int, store.JobRecord)          {}
+func (o *lineObserver) JobStarted(int, lssr.JobStatus)           {}
 func (o *lineObserver) JobProgress(int, lssr.Job, lssr.Progress) {}
 
-func (o *lineObserver) JobEnded(slot int, rec store.JobRecord) {
+func (o *lineObserver) JobEnded(slot int, st lssr.JobStatus) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if rec.State.Finished() {
+	if st.State.Finished() {
 		o.finished++
 	}
 	fmt.Fprintf(o.w, "[%*d/%d] %-8s %s  %s  (%s)\n", len(fmt.Sprint(o.total)), o.finished, o.total,
-		rec.State, jobLabel(rec.Job), outcome(rec), rec.Worker)
+		st.State, jobLabel(st.Job), outcome(st), st.Worker)
 }
 
-func (o *lineObserver) CheckpointStored(slot int, rec store.JobRecord) {
+func (o *lineObserver) CheckpointStored(slot int, st lssr.JobStatus) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	fmt.Fprintf(o.w, "[%*d/%d] %-8s %s  epoch %d of job %s  (%s)\n", len(fmt.Sprint(o.total)), o.finished, o.total,
-		"ckpt", jobLabel(rec.Job), rec.CheckpointEpoch, rec.Job.ID, rec.Worker)
+		"ckpt", jobLabel(st.Job), st.CheckpointEpoch, st.Job.ID, st.Worker)
 }
 
 func (o *lineObserver) Close() {}
@@ -144,10 +144,10 @@ func (o *barObserver) eta() string {
 	return "  ETA ~" + (per * time.Duration(o.total-o.finished)).Round(time.Second).String()
 }
 
-func (o *barObserver) JobStarted(slot int, rec store.JobRecord) {
+func (o *barObserver) JobStarted(slot int, st lssr.JobStatus) {
 	sb := &slotBar{}
-	label := fmt.Sprintf("  w%d %s ", slot+1, jobLabel(rec.Job))
-	sb.bar = o.p.AddBar(int64(rec.Job.Training.Epochs), mpb.BarRemoveOnComplete(),
+	label := fmt.Sprintf("  w%d %s ", slot+1, jobLabel(st.Job))
+	sb.bar = o.p.AddBar(int64(st.Job.Training.Epochs), mpb.BarRemoveOnComplete(),
 		mpb.PrependDecorators(decor.Name(label)),
 		mpb.AppendDecorators(decor.CountersNoUnit("epoch %d/%d"), decor.Any(func(decor.Statistics) string {
 			o.mu.Lock()
@@ -174,11 +174,11 @@ func (o *barObserver) JobProgress(slot int, _ lssr.Job, p lssr.Progress) {
 	}
 }
 
-func (o *barObserver) JobEnded(slot int, rec store.JobRecord) {
+func (o *barObserver) JobEnded(slot int, st lssr.JobStatus) {
 	o.mu.Lock()
 	sb := o.slots[slot]
 	delete(o.slots, slot)
-	if rec.State.Finished() {
+	if st.State.Finished() {
 		o.finished++
 		o.doneNow++
 	}
@@ -186,16 +186,16 @@ func (o *barObserver) JobEnded(slot int, rec store.JobRecord) {
 	if sb != nil {
 		sb.bar.Abort(true)
 	}
-	if rec.State.Finished() {
+	if st.State.Finished() {
 		o.overall.Increment()
 	}
-	if rec.State != store.StateDone {
-		fmt.Fprintf(o.p, "%-8s %s  %s\n", rec.State, jobLabel(rec.Job), outcome(rec))
+	if st.State != lssr.StateDone {
+		fmt.Fprintf(o.p, "%-8s %s  %s\n", st.State, jobLabel(st.Job), outcome(st))
 	}
 }
 
 // CheckpointStored draws nothing: the job's bar shows its epochs.
-func (o *barObserver) CheckpointStored(int, store.JobRecord) {}
+func (o *barObserver) CheckpointStored(int, lssr.JobStatus) {}
 
 func (o *barObserver) Close() {
 	o.mu.Lock()

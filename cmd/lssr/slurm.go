@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/lssr/lssr"
-	"github.com/lssr/lssr/orchestrator"
+	"github.com/lssr/lssr/orchestrator/slurm"
 	"github.com/lssr/lssr/sweeps"
 	"github.com/urfave/cli/v2"
 )
@@ -103,7 +103,7 @@ func (o slurmOptions) sharedDir(db, name string) (string, error) {
 }
 
 // executorFor returns the Slurm executor of sweep name.
-func (o slurmOptions) executorFor(db, name, exe string) (*orchestrator.SlurmExecutor, error) {
+func (o slurmOptions) executorFor(db, name, exe string) (*slurm.Executor, error) {
 	dir, err := o.sharedDir(db, name)
 	if err != nil {
 		return nil, err
@@ -112,7 +112,7 @@ func (o slurmOptions) executorFor(db, name, exe string) (*orchestrator.SlurmExec
 	if conf := os.Getenv("SLURM_CONF"); conf != "" {
 		env = append(env, "SLURM_CONF="+conf)
 	}
-	return orchestrator.NewSlurm(orchestrator.SlurmConfig{
+	return slurm.New(slurm.Config{
 		Dir: dir, Exe: exe, Partition: o.partition, Time: o.time, Mem: o.mem, CPUs: o.cpus,
 		Extra: o.extra, Throttle: o.throttle, Poll: o.poll, Env: env,
 	})

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/store"
 )
 
@@ -236,7 +237,7 @@ func TestSlurmScancelResubmits(t *testing.T) {
 	}
 	jobs := readJobs(t, filepath.Join(dir, "c.db"), "sc")
 	j := jobs[0]
-	if j.State != store.StateDone || j.Attempts != 2 || j.Result.ResumedFrom < 1 || j.Worker == "slurm "+task {
+	if j.State != lssr.StateDone || j.Attempts != 2 || j.Result.ResumedFrom < 1 || j.Worker == "slurm "+task {
 		t.Errorf("job: %s after %d attempts on %s, resumed from %d; want done after 2 on a new task, resumed from a checkpoint",
 			j.State, j.Attempts, j.Worker, j.Result.ResumedFrom)
 	}
@@ -302,7 +303,7 @@ func TestSlurmCancel(t *testing.T) {
 		t.Fatalf("cancel: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	for _, j := range readJobs(t, filepath.Join(dir, "x.db"), "cx") {
-		if j.State != store.StateCancelled {
+		if j.State != lssr.StateCancelled {
 			t.Errorf("job %s is %s, want cancelled", j.Job.ID, j.State)
 		}
 	}

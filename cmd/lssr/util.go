@@ -31,17 +31,17 @@ func workerLogger() hclog.Logger {
 	return hclog.New(&hclog.LoggerOptions{Name: "worker", Level: hclog.Warn, Output: os.Stderr})
 }
 
-func countStates(jobs []store.JobRecord) map[store.State]int {
-	counts := map[store.State]int{}
+func countStates(jobs []store.JobRecord) map[lssr.JobState]int {
+	counts := map[lssr.JobState]int{}
 	for _, j := range jobs {
 		counts[j.State]++
 	}
 	return counts
 }
 
-func formatCounts(counts map[store.State]int) string {
+func formatCounts(counts map[lssr.JobState]int) string {
 	var parts []string
-	for _, s := range store.States {
+	for _, s := range lssr.JobStates {
 		parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 	}
 	return strings.Join(parts, ", ")

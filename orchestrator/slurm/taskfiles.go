@@ -1,30 +1,17 @@
-package orchestrator
+package slurm
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
-	"reflect"
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/internal/atomicfile"
+	"github.com/lssr/lssr/internal/finite"
+	"github.com/lssr/lssr/orchestrator"
 )
-
-// The files a job run through a batch system (Slurm) leaves in the sweep's
-// shared folder; `lssr job run` writes them on the compute node and the
-// orchestrator, the only writer of the database, validates and ingests
-// them:
-//
-//	DIR/jobs/ID.json               the job (TaskFile), written by the orchestrator
-//	DIR/checkpoints/ID.safetensors the job's latest checkpoint, written by the task
-//	DIR/results/ID.json            its Result (ResultFile), written by the task
-//	DIR/results/ID.weights         its final weights, when the job saves them
-//
-// Every file is written atomically (temporary file, fsync, rename).
 
 // TaskSchema is the version of the task and result file formats.
 const TaskSchema = 1
@@ -96,17 +83,13 @@ func WriteResult(p TaskPaths, job lssr.Job, res lssr.Result) error {
 		}
 	}
 	res.Weights = nil
-	sanitizeResult(&res)
+	finite.Zero(&res)
 	return writeJSON(p.Result, ResultFile{Schema: TaskSchema, JobID: job.ID, ContentID: job.ContentID(), Result: res})
 }
 
-// ErrBadResult is wrapped by the errors of a result file that must not be
-// ingested; the job is failed with the reason, not retried.
-var ErrBadResult = errors.New("bad result file")
-
 // ReadResult reads and validates job's result file: size, schema, job ID
 // and content hash, and finite numbers. A missing file is os.ErrNotExist;
-// anything wrong with it wraps ErrBadResult.
+// anything wrong with it wraps orchestrator.ErrBadResult.
 func ReadResult(p TaskPaths, job lssr.Job) (lssr.Result, error) {
 	f, err := os.Open(p.Result)
 	if err != nil {
@@ -118,7 +101,7 @@ func ReadResult(p TaskPaths, job lssr.Job) (lssr.Result, error) {
 		return lssr.Result{}, err
 	}
 	bad := func(format string, args ...any) (lssr.Result, error) {
-		return lssr.Result{}, fmt.Errorf("%w %s: %s", ErrBadResult, p.Result, fmt.Sprintf(format, args...))
+		return lssr.Result{}, fmt.Errorf("%w %s: %s", orchestrator.ErrBadResult, p.Result, fmt.Sprintf(format, args...))
 	}
 	if len(raw) > MaxResultBytes {
 		return bad("larger than %d bytes", MaxResultBytes)
@@ -134,7 +117,7 @@ func ReadResult(p TaskPaths, job lssr.Job) (lssr.Result, error) {
 		return bad("it is the result of job %q", r.JobID)
 	case r.ContentID != job.ContentID():
 		return bad("its job hashes to %q, not %q (a different spec?)", r.ContentID, job.ContentID())
-	case !allFinite(reflect.ValueOf(r.Result)):
+	case !finite.All(r.Result):
 		return bad("a metric is not finite")
 	}
 	if job.SaveWeights && !r.Result.Diverged {
@@ -145,29 +128,6 @@ func ReadResult(p TaskPaths, job lssr.Job) (lssr.Result, error) {
 		r.Result.Weights = w
 	}
 	return r.Result, nil
-}
-
-// allFinite reports whether every float64 reachable from v is finite.
-func allFinite(v reflect.Value) bool {
-	switch v.Kind() {
-	case reflect.Float64:
-		return !math.IsNaN(v.Float()) && !math.IsInf(v.Float(), 0)
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if !allFinite(v.Field(i)) {
-				return false
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		for i := range v.Len() {
-			if !allFinite(v.Index(i)) {
-				return false
-			}
-		}
-	case reflect.Pointer:
-		return v.IsNil() || allFinite(v.Elem())
-	}
-	return true
 }
 
 func writeJSON(path string, v any) error {

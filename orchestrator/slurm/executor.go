@@ -1,26 +1,26 @@
-package orchestrator
+package slurm
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/internal/atomicfile"
+	"github.com/lssr/lssr/orchestrator"
 )
 
-// SlurmConfig says how jobs go to a Slurm cluster.
-type SlurmConfig struct {
+// Config says how jobs go to a Slurm cluster.
+type Config struct {
 	// Dir is the sweep's shared folder, visible at the same path on the
-	// submitting machine and every compute node (see taskfiles.go).
+	// submitting machine and every compute node (the package doc lists
+	// what it holds).
 	Dir string
 	// Exe is the lssr binary the tasks run (it must be at this path on the
 	// nodes).
@@ -41,7 +41,7 @@ type SlurmConfig struct {
 	Env []string
 }
 
-// SlurmExecutor runs jobs as Slurm array tasks: jobs that arrive together
+// Executor runs jobs as Slurm array tasks: jobs that arrive together
 // go out as one `sbatch --array=0-(k−1)%Throttle` submission, each task
 // running `lssr job run` on its job's task file. It never writes the
 // database: Run waits for the task's result file and returns it for the
@@ -50,8 +50,8 @@ type SlurmConfig struct {
 // waited for, not submitted again; a finished one's result is ingested; one
 // that vanished without a result fails the attempt, and the retry
 // resubmits it, continuing from its checkpoint.
-type SlurmExecutor struct {
-	cfg SlurmConfig
+type Executor struct {
+	cfg Config
 
 	mu      sync.Mutex
 	pending []submission
@@ -59,22 +59,11 @@ type SlurmExecutor struct {
 	labels  map[string]string // job ID → "slurm ARRAY_TASK"
 }
 
-type submission struct {
-	id   string
-	task string // task file path
-	done chan submitted
-}
+var _ orchestrator.Executor = (*Executor)(nil)
 
-type submitted struct {
-	taskID string // ARRAY_TASK
-	err    error
-}
-
-var _ Executor = (*SlurmExecutor)(nil)
-
-// NewSlurm returns an executor submitting to Slurm as cfg says. It checks
-// that sbatch can be run, so a machine without Slurm fails at once.
-func NewSlurm(cfg SlurmConfig) (*SlurmExecutor, error) {
+// New returns an executor submitting to Slurm as cfg says. It checks that
+// sbatch can be run, so a machine without Slurm fails at once.
+func New(cfg Config) (*Executor, error) {
 	if cfg.Throttle < 1 {
 		cfg.Throttle = 4
 	}
@@ -95,23 +84,23 @@ func NewSlurm(cfg SlurmConfig) (*SlurmExecutor, error) {
 			return nil, fmt.Errorf("slurm: shared folder: %w", err)
 		}
 	}
-	return &SlurmExecutor{cfg: cfg, labels: map[string]string{}}, nil
+	return &Executor{cfg: cfg, labels: map[string]string{}}, nil
 }
 
-// slurmInFlight is how many jobs the orchestrator hands a SlurmExecutor at
-// once: they are submitted together and Slurm's array throttle (%N), not
-// the slots, bounds how many run.
-const slurmInFlight = 256
+// inFlight is how many jobs the orchestrator hands an Executor at once:
+// they are submitted together and Slurm's array throttle (%N), not the
+// slots, bounds how many run.
+const inFlight = 256
 
 // Slots is how many jobs may be submitted and waited for at once.
-func (e *SlurmExecutor) Slots() int { return slurmInFlight }
+func (e *Executor) Slots() int { return inFlight }
 
 // SlotName names the executor; Label names each job's task.
-func (e *SlurmExecutor) SlotName(int) string { return "slurm" }
+func (e *Executor) SlotName(int) string { return "slurm" }
 
 // Label returns "slurm ARRAYJOB_TASK" for a job this executor submitted or
-// found, for the job's record.
-func (e *SlurmExecutor) Label(id string) string {
+// found, for the job's record; "" for one it has not.
+func (e *Executor) Label(id string) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.labels[id]
@@ -119,10 +108,10 @@ func (e *SlurmExecutor) Label(id string) string {
 
 // Close leaves every task to Slurm: tasks in flight keep running, and a
 // resumed sweep waits for them.
-func (e *SlurmExecutor) Close() error { return nil }
+func (e *Executor) Close() error { return nil }
 
-// Run runs job as a Slurm task and waits for its result; see SlurmExecutor.
-func (e *SlurmExecutor) Run(ctx context.Context, _ int, job lssr.Job, progress func(lssr.Progress)) (lssr.Result, error) {
+// Run runs job as a Slurm task and waits for its result; see Executor.
+func (e *Executor) Run(ctx context.Context, _ int, job lssr.Job, progress func(lssr.Progress)) (lssr.Result, error) {
 	p := PathsOf(e.cfg.Dir, job.ID)
 	if res, err := ReadResult(p, job); !errors.Is(err, os.ErrNotExist) {
 		return res, err // a finished task's result, or why it cannot be used
@@ -163,7 +152,7 @@ func (e *SlurmExecutor) Run(ctx context.Context, _ int, job lssr.Job, progress f
 // wait polls until the task's result appears or the task is gone. The
 // task is alive while Slurm lists it, which counts as progress for the
 // orchestrator's hang watchdog.
-func (e *SlurmExecutor) wait(ctx context.Context, job lssr.Job, p TaskPaths, taskID string, progress func(lssr.Progress)) (lssr.Result, error) {
+func (e *Executor) wait(ctx context.Context, job lssr.Job, p TaskPaths, taskID string, progress func(lssr.Progress)) (lssr.Result, error) {
 	gone := 0
 	for {
 		select {
@@ -192,7 +181,7 @@ func (e *SlurmExecutor) wait(ctx context.Context, job lssr.Job, p TaskPaths, tas
 
 // state is the task's Slurm state (PENDING, RUNNING, …) while Slurm still
 // lists it, "" once it has left the queue.
-func (e *SlurmExecutor) state(taskID string) string {
+func (e *Executor) state(taskID string) string {
 	out, err := e.command("squeue", "-h", "-j", taskID, "-o", "%T").Output()
 	if err != nil {
 		return ""
@@ -205,89 +194,14 @@ func (e *SlurmExecutor) state(taskID string) string {
 	return st
 }
 
-func (e *SlurmExecutor) command(name string, args ...string) *exec.Cmd {
+func (e *Executor) command(name string, args ...string) *exec.Cmd {
 	cmd := exec.Command(name, args...)
 	cmd.Env = append(os.Environ(), e.cfg.Env...)
 	return cmd
 }
 
-// submit queues a job for the next array submission and waits for its
-// task ID. Jobs arriving within a short window share one submission.
-func (e *SlurmExecutor) submit(id, task string) submitted {
-	s := submission{id: id, task: task, done: make(chan submitted, 1)}
-	e.mu.Lock()
-	e.pending = append(e.pending, s)
-	if e.flush == nil {
-		e.flush = time.AfterFunc(300*time.Millisecond, e.submitPending)
-	}
-	e.mu.Unlock()
-	return <-s.done
-}
-
-// submitPending sends every queued job as one array submission.
-func (e *SlurmExecutor) submitPending() {
-	e.mu.Lock()
-	batch := e.pending
-	e.pending, e.flush = nil, nil
-	e.mu.Unlock()
-	arrayID, err := e.sbatch(batch)
-	for i, s := range batch {
-		if err != nil {
-			s.done <- submitted{err: err}
-			continue
-		}
-		s.done <- submitted{taskID: arrayID + "_" + strconv.Itoa(i)}
-	}
-}
-
-// sbatch writes the batch's task list and script and submits them as one
-// array, returning the array's job ID.
-func (e *SlurmExecutor) sbatch(batch []submission) (string, error) {
-	stamp := strconv.FormatInt(time.Now().UnixNano(), 36)
-	list := filepath.Join(e.cfg.Dir, "arrays", stamp+".list")
-	var lines bytes.Buffer
-	for _, s := range batch {
-		lines.WriteString(s.task + "\n")
-	}
-	if err := atomicfile.WriteFile(list, lines.Bytes(), 0o644); err != nil {
-		return "", err
-	}
-	script := filepath.Join(e.cfg.Dir, "arrays", stamp+".sh")
-	body := fmt.Sprintf("#!/bin/sh\nset -e\ntask=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" %s)\nexec %s job run \"$task\"\n",
-		shellQuote(list), shellQuote(e.cfg.Exe))
-	if err := atomicfile.WriteFile(script, []byte(body), 0o755); err != nil {
-		return "", err
-	}
-	args := []string{"--parsable", "--job-name", "lssr",
-		"--array", fmt.Sprintf("0-%d%%%d", len(batch)-1, e.cfg.Throttle),
-		"--output", filepath.Join(e.cfg.Dir, "logs", "%A_%a.out"),
-		"--cpus-per-task", strconv.Itoa(e.cfg.CPUs)}
-	if e.cfg.Partition != "" {
-		args = append(args, "--partition", e.cfg.Partition)
-	}
-	if e.cfg.Time != "" {
-		args = append(args, "--time", e.cfg.Time)
-	}
-	if e.cfg.Mem != "" {
-		args = append(args, "--mem", e.cfg.Mem)
-	}
-	args = append(append(args, e.cfg.Extra...), script)
-	var stderr bytes.Buffer
-	cmd := e.command("sbatch", args...)
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("slurm: sbatch: %v: %s", err, strings.TrimSpace(stderr.String()))
-	}
-	id, _, _ := strings.Cut(strings.TrimSpace(string(out)), ";")
-	if _, err := strconv.Atoi(id); err != nil {
-		return "", fmt.Errorf("slurm: sbatch printed %q, not a job ID", out)
-	}
-	return id, nil
-}
-
 // Cancel runs scancel on every task this sweep's shared folder records.
-func (e *SlurmExecutor) Cancel() (int, error) {
+func (e *Executor) Cancel() (int, error) {
 	ids, err := filepath.Glob(filepath.Join(e.cfg.Dir, "slurm", "*.id"))
 	if err != nil {
 		return 0, err
@@ -308,5 +222,3 @@ func (e *SlurmExecutor) Cancel() (int, error) {
 	}
 	return len(tasks), nil
 }
-
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

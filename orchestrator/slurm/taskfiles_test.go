@@ -1,9 +1,7 @@
-package orchestrator
+package slurm
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
-	"github.com/lssr/lssr/store"
+	"github.com/lssr/lssr/orchestrator"
 )
 
 func taskJob() lssr.Job {
@@ -23,7 +21,8 @@ func taskJob() lssr.Job {
 }
 
 // TestResultFileValidation: a result file round-trips, and every way one
-// can be wrong is refused with ErrBadResult before anything is stored.
+// can be wrong is refused with orchestrator.ErrBadResult before anything
+// is stored.
 func TestResultFileValidation(t *testing.T) {
 	job := taskJob()
 	res := lssr.Result{TestAcc: 0.8, TrainLoss: 0.3, Epochs: 2, Steps: 16, Rho: 0.1,
@@ -55,7 +54,7 @@ func TestResultFileValidation(t *testing.T) {
 		if err := os.WriteFile(p.Result, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ReadResult(p, job); !errors.Is(err, ErrBadResult) {
+		if _, err := ReadResult(p, job); !errors.Is(err, orchestrator.ErrBadResult) {
 			t.Errorf("%s: %v, want ErrBadResult", name, err)
 		}
 	}
@@ -82,27 +81,5 @@ func TestResultFileValidation(t *testing.T) {
 	}
 	if _, err := ReadTask(tp); err == nil {
 		t.Error("a task whose job does not hash to its ID was accepted")
-	}
-}
-
-// badResultRunner answers every job with an unusable result file.
-type badResultRunner struct{}
-
-func (badResultRunner) Run(context.Context, lssr.Job, func(lssr.Progress)) (lssr.Result, error) {
-	return lssr.Result{}, fmt.Errorf("%w x.json: a metric is not finite", ErrBadResult)
-}
-
-// TestBadResultFailsWithoutRetry: a result file that cannot be ingested
-// fails its job at once, with the reason, instead of being retried.
-func TestBadResultFailsWithoutRetry(t *testing.T) {
-	db, spec := prepared(t, testSpec)
-	exec := &runnerExecutor{slots: 2, runner: badResultRunner{}}
-	if err := Run(context.Background(), db, spec.Name, exec, Options{MaxAttempts: 3}); err != nil {
-		t.Fatal(err)
-	}
-	for _, j := range jobsOf(t, db, spec.Name) {
-		if j.State != store.StateFailed || j.Attempts != 1 || !strings.Contains(j.LastError, "a metric is not finite") {
-			t.Errorf("job %s: %s after %d attempts (%q); want failed after 1 with the reason", j.Job.ID, j.State, j.Attempts, j.LastError)
-		}
 	}
 }

@@ -1,4 +1,6 @@
-package orchestrator
+// Package local runs a sweep's jobs on a pool of worker processes on this
+// machine (package worker): the orchestrator's default Executor.
+package local
 
 import (
 	"context"
@@ -10,30 +12,28 @@ import (
 	"github.com/lssr/lssr/worker"
 )
 
-// LocalExecutor runs jobs on a pool of worker processes on this machine, one
+// Executor runs jobs on a pool of worker processes on this machine, one
 // job per process at a time, each process training on one thread. A process
 // that dies is replaced before the slot's next job.
-type LocalExecutor struct {
+type Executor struct {
 	exe    string
 	args   []string
 	logger hclog.Logger
 	procs  []*worker.Process
 }
 
-var _ Executor = (*LocalExecutor)(nil)
-
-// NewLocal starts n worker processes by running exe with args (the lssr
+// New starts n worker processes by running exe with args (the lssr
 // binary with "worker"). It fails, stopping any it started, if one does not
 // come up: a missing binary or a handshake mismatch is reported once, here,
 // instead of as a failure of every job.
-func NewLocal(n int, exe string, args []string, logger hclog.Logger) (*LocalExecutor, error) {
+func New(n int, exe string, args []string, logger hclog.Logger) (*Executor, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("local executor: need at least one worker, got %d", n)
 	}
 	if logger == nil {
 		logger = hclog.NewNullLogger()
 	}
-	e := &LocalExecutor{exe: exe, args: args, logger: logger, procs: make([]*worker.Process, n)}
+	e := &Executor{exe: exe, args: args, logger: logger, procs: make([]*worker.Process, n)}
 	for i := range e.procs {
 		p, err := worker.Start(exe, args, logger)
 		if err != nil {
@@ -46,20 +46,24 @@ func NewLocal(n int, exe string, args []string, logger hclog.Logger) (*LocalExec
 }
 
 // Slots is the number of worker processes.
-func (e *LocalExecutor) Slots() int { return len(e.procs) }
+func (e *Executor) Slots() int { return len(e.procs) }
 
 // SlotName names the slot's process by its PID.
-func (e *LocalExecutor) SlotName(slot int) string {
+func (e *Executor) SlotName(slot int) string {
 	if p := e.procs[slot]; p != nil {
 		return fmt.Sprintf("pid %d", p.PID())
 	}
 	return fmt.Sprintf("slot %d", slot)
 }
 
+// Label is "": SlotName names the process that ran a job, and its
+// progress (Worker) names a replacement.
+func (e *Executor) Label(string) string { return "" }
+
 // Run runs job on the slot's process, first replacing the process if it has
 // exited. Its progress names the process that runs the job (Worker): the
 // orchestrator recorded SlotName before a dead process was replaced.
-func (e *LocalExecutor) Run(ctx context.Context, slot int, job lssr.Job, progress func(lssr.Progress)) (lssr.Result, error) {
+func (e *Executor) Run(ctx context.Context, slot int, job lssr.Job, progress func(lssr.Progress)) (lssr.Result, error) {
 	p := e.procs[slot]
 	if p == nil || p.Exited() {
 		if p != nil {
@@ -95,7 +99,7 @@ func (e *LocalExecutor) Run(ctx context.Context, slot int, job lssr.Job, progres
 }
 
 // Close kills every worker process.
-func (e *LocalExecutor) Close() error {
+func (e *Executor) Close() error {
 	for i, p := range e.procs {
 		if p != nil {
 			p.Kill()
