@@ -30,20 +30,3 @@ func TestRhoBClosedForms(t *testing.T) {
 		})
 	}
 }
-
-func TestContentIDIgnoresNonTrainingFields(t *testing.T) {
-	j := Job{Sweep: "a", Dataset: DatasetSpec{Name: "mnist", Dir: "/x", N: 10}, BatchSize: 8, LR: 0.1, Seed: 1}
-	k := j
-	k.Sweep, k.Dataset.Dir, k.ID = "b", "/y", "zzz"
-	if j.ContentID() != k.ContentID() {
-		t.Fatal("sweep name, dataset dir or ID changed the content ID")
-	}
-	k.SaveWeights = true
-	if j.ContentID() != k.ContentID() {
-		t.Fatal("asking for the weights changed the content ID")
-	}
-	k.LR = 0.2
-	if j.ContentID() == k.ContentID() {
-		t.Fatal("a different learning rate kept the same ID")
-	}
-}
