@@ -14,7 +14,7 @@ const (
 	mse                          // 0.5‖f(x) − onehot(y)‖², as in the paper
 )
 
-func parseLoss(name string) (lossKind, error) {
+func parseLoss(name lssr.Loss) (lossKind, error) {
 	switch name {
 	case lssr.LossCrossEntropy:
 		return crossEntropy, nil

@@ -53,7 +53,7 @@ func measureCommand() *cli.Command {
 			&cli.IntFlag{Name: "kernel", Value: 3, Usage: "cnn: odd convolution size"},
 			&cli.StringFlag{Name: "pool", Value: "max", Usage: "cnn: max or avg"},
 			&cli.BoolFlag{Name: "batch-norm", Usage: "batch norm after every conv and hidden dense layer"},
-			&cli.StringFlag{Name: "loss", Value: lssr.LossCrossEntropy, Usage: "cross-entropy or mse"},
+			&cli.StringFlag{Name: "loss", Value: string(lssr.LossCrossEntropy), Usage: "cross-entropy or mse"},
 			&cli.IntFlag{Name: "batch-size", Usage: "b for ρ_b, tr(HS_b) and IAS_b (0: leave them out)"},
 			&cli.StringFlag{Name: "sampling", Value: string(lssr.SamplingWithout), Usage: "without or with replacement, for ρ_b"},
 			&cli.Float64Flag{Name: "lr", Usage: "learning rate η, for the instability threshold 2/η"},
@@ -84,7 +84,7 @@ func measureCommand() *cli.Command {
 				return badFlag("--top-k", c.Int("top-k"))
 			}
 			spec := trainer.MeasureSpec{
-				Loss:      c.String("loss"),
+				Loss:      lssr.Loss(c.String("loss")),
 				BatchSize: c.Int("batch-size"), Sampling: lssr.Sampling(c.String("sampling")),
 				LR: c.Float64("lr"), Samples: c.Int("samples"), Float32: c.String("precision") == "float32",
 				Tol: c.Float64("tol"), TopK: c.Int("top-k"),
@@ -107,7 +107,7 @@ func measureModel(c *cli.Context, wf *safetensors.File, spec *trainer.MeasureSpe
 			return lssr.BadInput("--weights: metadata lssr.model: %v", err)
 		}
 		if l, ok := wf.Metadata["lssr.loss"]; ok && !c.IsSet("loss") {
-			spec.Loss = l
+			spec.Loss = lssr.Loss(l)
 		}
 		return nil
 	}
@@ -119,8 +119,8 @@ func measureModel(c *cli.Context, wf *safetensors.File, spec *trainer.MeasureSpe
 	if err != nil {
 		return err
 	}
-	spec.Model = lssr.ModelSpec{Kind: c.String("kind"), Hidden: hidden, Activation: c.String("activation"),
-		Channels: channels, Kernel: c.Int("kernel"), Pool: c.String("pool"), BatchNorm: c.Bool("batch-norm")}
+	spec.Model = lssr.ModelSpec{Kind: lssr.ModelKind(c.String("kind")), Hidden: hidden, Activation: lssr.Activation(c.String("activation")),
+		Channels: channels, Kernel: c.Int("kernel"), Pool: lssr.Pool(c.String("pool")), BatchNorm: c.Bool("batch-norm")}
 	if k := spec.Model.Kind; k != "mlp" && k != "cnn" {
 		return lssr.BadInput("--kind: want mlp or cnn, got %q", k)
 	}
