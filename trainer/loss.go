@@ -21,7 +21,7 @@ func parseLoss(name lssr.Loss) (lossKind, error) {
 	case lssr.LossMSE:
 		return mse, nil
 	}
-	return 0, lssr.BadInput("loss: unknown loss %q (want %s or %s)", name, lssr.LossCrossEntropy, lssr.LossMSE)
+	return 0, lssr.BadInput("loss: unknown loss %q (want %s)", name, lssr.OneOf(lssr.Losses()))
 }
 
 // eval computes the losses of m examples from their logits (m rows of
