@@ -53,7 +53,7 @@ func (d *decoder) spec(root *yaml.Node) *Spec {
 // checkImages fails a CNN on data that are not images, or with more conv
 // blocks than 2×2 pooling can halve the images for.
 func (d *decoder) checkImages(s *Spec, line int) {
-	if d.err != nil || s.Model.Kind != "cnn" {
+	if d.err != nil || s.Model.Kind != lssr.ModelCNN {
 		return
 	}
 	side := map[string]int{"mnist": 28, "fashion-mnist": 28, "cifar10": 32}[s.Dataset.Name]
@@ -133,7 +133,7 @@ func (d *decoder) dataset(n *yaml.Node, line int) lssr.DatasetSpec {
 
 // model decodes the model section.
 func (d *decoder) model(n *yaml.Node, line int) lssr.ModelSpec {
-	m := lssr.ModelSpec{Activation: "relu", Hidden: []int{}}
+	m := lssr.ModelSpec{Activation: lssr.ActivationReLU, Hidden: []int{}}
 	if d.err != nil {
 		return m
 	}
@@ -153,7 +153,7 @@ func (d *decoder) model(n *yaml.Node, line int) lssr.ModelSpec {
 	if b := o.get("batch_norm"); b != nil {
 		m.BatchNorm = d.boolean(b, "model.batch_norm")
 	}
-	if m.Kind == "mlp" {
+	if m.Kind == lssr.ModelMLP {
 		for _, k := range []string{"channels", "kernel", "pool"} {
 			if o.get(k) != nil {
 				d.failf(o.keyLine(k), "model."+k, "only for kind cnn (model.kind is mlp): remove the field")
@@ -187,7 +187,7 @@ func (d *decoder) cnn(o *object, m *lssr.ModelSpec) {
 	}
 	if p := o.get("pool"); p != nil {
 		m.Pool = enum(d, p, "model.pool", lssr.Pools()...)
-		if m.Pool == "max" {
+		if m.Pool == lssr.PoolMax {
 			m.Pool = "" // the default, as for the kernel
 		}
 	}
