@@ -46,16 +46,16 @@ func measureCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "weights", Usage: "model parameters (safetensors, PyTorch names); required"},
 			&cli.StringFlag{Name: "data", Usage: "examples: x float32 [n, ...], y int64 [n] (safetensors); required"},
-			&cli.StringFlag{Name: "kind", Value: "mlp", Usage: "mlp or cnn"},
+			newChoiceFlag("kind", lssr.ModelMLP, lssr.ModelKinds(), "", ""),
 			&cli.StringFlag{Name: "hidden", Usage: "hidden dense layer widths, e.g. 512,512 (empty: none)"},
-			&cli.StringFlag{Name: "activation", Value: "relu", Usage: "relu or tanh"},
+			newChoiceFlag("activation", lssr.ActivationReLU, lssr.Activations(), "", ""),
 			&cli.StringFlag{Name: "channels", Usage: "cnn: conv-conv-pool block widths, e.g. 16,32"},
 			&cli.IntFlag{Name: "kernel", Value: 3, Usage: "cnn: odd convolution size"},
-			&cli.StringFlag{Name: "pool", Value: "max", Usage: "cnn: max or avg"},
+			newChoiceFlag("pool", lssr.PoolMax, lssr.Pools(), "cnn: ", ""),
 			&cli.BoolFlag{Name: "batch-norm", Usage: "batch norm after every conv and hidden dense layer"},
-			&cli.StringFlag{Name: "loss", Value: string(lssr.LossCrossEntropy), Usage: "cross-entropy or mse"},
+			newChoiceFlag("loss", lssr.LossCrossEntropy, lssr.Losses(), "", ""),
 			&cli.IntFlag{Name: "batch-size", Usage: "b for ρ_b, tr(HS_b) and IAS_b (0: leave them out)"},
-			&cli.StringFlag{Name: "sampling", Value: string(lssr.SamplingWithout), Usage: "without or with replacement, for ρ_b"},
+			newChoiceFlag("sampling", lssr.SamplingWithout, lssr.Samplings(), "", " replacement, for ρ_b"),
 			&cli.Float64Flag{Name: "lr", Usage: "learning rate η, for the instability threshold 2/η"},
 			&cli.IntFlag{Name: "samples", Value: 10, Usage: "Rademacher vectors for tr(HS_1)"},
 			&cli.Float64Flag{Name: "tol", Value: trainer.DefaultEigenTol, Usage: "relative residual bound λ1 and the top eigenvalues are run to, in (0, 1)"},
@@ -119,14 +119,16 @@ func measureModel(c *cli.Context, wf *safetensors.File, spec *trainer.MeasureSpe
 	if err != nil {
 		return err
 	}
-	spec.Model = lssr.ModelSpec{Kind: lssr.ModelKind(c.String("kind")), Hidden: hidden, Activation: lssr.Activation(c.String("activation")),
-		Channels: channels, Kernel: c.Int("kernel"), Pool: lssr.Pool(c.String("pool")), BatchNorm: c.Bool("batch-norm")}
-	if k := spec.Model.Kind; k != "mlp" && k != "cnn" {
-		return lssr.BadInput("--kind: want mlp or cnn, got %q", k)
+	kind, err := choice(c, "kind", lssr.ModelKinds())
+	if err != nil {
+		return err
 	}
-	if p := spec.Model.Pool; p != "max" && p != "avg" {
-		return lssr.BadInput("--pool: want max or avg, got %q", p)
+	pool, err := choice(c, "pool", lssr.Pools())
+	if err != nil {
+		return err
 	}
+	spec.Model = lssr.ModelSpec{Kind: kind, Hidden: hidden, Activation: lssr.Activation(c.String("activation")),
+		Channels: channels, Kernel: c.Int("kernel"), Pool: pool, BatchNorm: c.Bool("batch-norm")}
 	if k := spec.Model.Kernel; k < 1 || k%2 == 0 {
 		return lssr.BadInput("--kernel: want an odd size ≥ 1, got %d", k)
 	}
