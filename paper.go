@@ -1,10 +1,10 @@
 package lssr
 
-// The formulas of Lee & Jang (ICLR 2023) that lssr computes, each once:
-// the trainer measures with them and the report fits and draws with them.
-// Their arithmetic order is part of the contract: stored measurements and
-// fits were computed in this order, and reordering a sum or a product can
-// change the last bit of every number downstream.
+// The formulas of Lee & Jang (ICLR 2023) that derive one quantity from
+// others, each in one place: the trainer measures with them and the report
+// fits and draws with them. Their arithmetic order is part of the contract:
+// stored measurements and fits were computed in this order, and reordering a
+// sum or a product can change the last bit of every number downstream.
 
 // GammaNB is γ_{n,b} of eq. 1: (n−b)/(n−1) for sampling without replacement,
 // 1 with replacement. b may be fractional, so that curves can be drawn
