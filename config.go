@@ -15,7 +15,7 @@ import (
 type Config struct {
 	Dataset  DatasetSpec  `json:"dataset"`
 	Model    ModelSpec    `json:"model"`
-	Loss     string       `json:"loss"`
+	Loss     Loss         `json:"loss"`
 	Training TrainingSpec `json:"training"`
 }
 
@@ -86,8 +86,8 @@ func (c Config) flatten() map[string]string {
 			if !ok {
 				val = reflect.Zero(fields.Field(i).Type).Interface()
 			}
-			if str, ok := val.(string); ok {
-				out[prefix+name] = str
+			if v := reflect.ValueOf(val); v.Kind() == reflect.String { // string types too (Pool's zero value)
+				out[prefix+name] = v.String()
 				continue
 			}
 			s, _ := json.Marshal(val)
@@ -97,7 +97,7 @@ func (c Config) flatten() map[string]string {
 	add("dataset.", c.Dataset)
 	add("model.", c.Model)
 	add("training.", c.Training)
-	out["loss"] = c.Loss
+	out["loss"] = string(c.Loss)
 	delete(out, "dataset.dir")
 	out["training.momentum"] = out["training.beta1"]
 	out["training.nesterov"] = fmt.Sprint(c.Training.Beta2 != 0)

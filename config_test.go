@@ -8,7 +8,7 @@ import (
 func TestConfigDiffNamesSpecFields(t *testing.T) {
 	base := Config{
 		Dataset:  DatasetSpec{Name: DatasetFashionMNIST, N: 2048, TestN: 2000, Balanced: true},
-		Model:    ModelSpec{Kind: "mlp", Hidden: []int{128}, Activation: "relu"},
+		Model:    ModelSpec{Kind: ModelMLP, Hidden: []int{128}, Activation: ActivationReLU},
 		Loss:     LossCrossEntropy,
 		Training: TrainingSpec{Epochs: 5, Sampling: SamplingWithout, MeasureEvery: 2},
 	}
@@ -27,6 +27,8 @@ func TestConfigDiffNamesSpecFields(t *testing.T) {
 			[]Change{{"training.momentum", "0", "0.9"}, {"training.nesterov", "false", "true"}}},
 		{"an optional field left out of the JSON", func(c *Config) { c.Training.CurvatureEvery = 3 },
 			[]Change{{"training.curvature_every", "0", "3"}}},
+		{"a string-typed field left out of the JSON", func(c *Config) { c.Model.Pool = PoolAvg },
+			[]Change{{"model.pool", "", "avg"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := base

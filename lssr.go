@@ -14,24 +14,6 @@ import (
 	"fmt"
 )
 
-// Sampling names how minibatches are drawn from the training subset.
-type Sampling string
-
-const (
-	// SamplingWithout draws batches without replacement from a permutation
-	// reshuffled every epoch (γ_{n,b} = (n−b)/(n−1), eq. 1).
-	SamplingWithout Sampling = "without"
-	// SamplingWith draws every example of every batch independently and
-	// uniformly (γ_{n,b} = 1, eq. 1).
-	SamplingWith Sampling = "with"
-)
-
-// Loss names.
-const (
-	LossCrossEntropy = "cross-entropy" // softmax cross-entropy
-	LossMSE          = "mse"           // 0.5‖f(x) − onehot(y)‖², as in the paper
-)
-
 // Dataset names.
 const (
 	DatasetCIFAR10      = "cifar10"
@@ -64,17 +46,17 @@ type DatasetSpec struct {
 
 // ModelSpec describes the network.
 type ModelSpec struct {
-	Kind       string `json:"kind"`       // "mlp" | "cnn"
-	Hidden     []int  `json:"hidden"`     // hidden (dense) layer widths
-	Activation string `json:"activation"` // "relu" | "tanh"
+	Kind       ModelKind  `json:"kind"`
+	Hidden     []int      `json:"hidden"` // hidden (dense) layer widths
+	Activation Activation `json:"activation"`
 	// Channels are the widths of a CNN's conv-conv-pool blocks (kind cnn).
 	Channels []int `json:"channels,omitempty"`
 	// Kernel is the CNN's square convolution size (0: 3); convolutions use
 	// stride 1 and zero padding Kernel/2.
 	Kernel int `json:"kernel,omitempty"`
-	// Pool is the CNN's 2×2 pooling after each block: "max" (also for "")
-	// or "avg".
-	Pool string `json:"pool,omitempty"`
+	// Pool is the CNN's 2×2 pooling after each block: PoolMax (also for "")
+	// or PoolAvg.
+	Pool Pool `json:"pool,omitempty"`
 	// BatchNorm puts batch normalisation after every convolution and
 	// hidden dense layer, before the activation.
 	BatchNorm bool `json:"batch_norm,omitempty"`
@@ -109,7 +91,7 @@ type Job struct {
 	Sweep     string       `json:"sweep"`
 	Dataset   DatasetSpec  `json:"dataset"`
 	Model     ModelSpec    `json:"model"`
-	Loss      string       `json:"loss"`
+	Loss      Loss         `json:"loss"`
 	Training  TrainingSpec `json:"training"`
 	BatchSize int          `json:"batch_size"`
 	LR        float64      `json:"lr"`

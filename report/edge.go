@@ -31,7 +31,7 @@ func ReferenceLoss(meta Meta, r Run) float64 {
 // ChanceLoss is the training loss of a model that knows nothing: ln(classes)
 // for cross-entropy, MSEChanceLoss for MSE; 0 when unknown (another loss,
 // or cross-entropy with fewer than two classes known).
-func ChanceLoss(loss string, classes int) float64 {
+func ChanceLoss(loss lssr.Loss, classes int) float64 {
 	switch loss {
 	case lssr.LossCrossEntropy:
 		if classes >= 2 {

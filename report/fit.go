@@ -132,24 +132,19 @@ func fitOffset(ridge []RidgePoint, g func(b int) float64) (c, rmse float64) {
 	return math.Exp2(log2C), math.Sqrt(ss / float64(len(ridge)))
 }
 
-// rhoBAt is eq. 17 for a real-valued batch size, so curves can be drawn
-// smoothly between grid points; at integer b ≤ n it equals lssr.RhoB.
-// Without replacement a batch cannot exceed the subset: b > n is read as
-// b = n, where γ_{n,b} = 0 and ρ_b = 1. n ≤ 0 means n is unknown and is
-// read as n = ∞ (γ_{n,b} = 1).
+// rhoBAt is eq. 17 (lssr.RhoBAt) at a real-valued batch size, so curves can
+// be drawn smoothly between grid points, as the report reads n: without
+// replacement a batch cannot exceed the subset, so b > n is read as b = n
+// (γ_{n,b} = 0, ρ_b = 1), and n ≤ 0 means n is unknown and is read as
+// n = ∞, where γ_{n,b} = 1 as with replacement.
 func rhoBAt(rho float64, n int, b float64, sampling lssr.Sampling) float64 {
-	gamma := 1.0
-	if sampling != lssr.SamplingWith && n > 0 {
-		nf := float64(n)
-		b = math.Min(b, nf)
-		if n <= 1 {
-			gamma = 0
-		} else {
-			gamma = (nf - b) / (nf - 1)
-		}
+	switch {
+	case n <= 0:
+		sampling = lssr.SamplingWith
+	case sampling != lssr.SamplingWith:
+		b = math.Min(b, float64(n))
 	}
-	c := gamma / b
-	return 1 / (c/rho + 1 - c)
+	return lssr.RhoBAt(rho, n, b, sampling)
 }
 
 // goldenMin returns a local minimiser of f on [lo, hi] by golden-section

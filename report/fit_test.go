@@ -7,20 +7,28 @@ import (
 	"github.com/lssr/lssr"
 )
 
-func TestRhoBAtAgreesWithEq17(t *testing.T) {
-	for _, s := range []lssr.Sampling{lssr.SamplingWithout, lssr.SamplingWith} {
-		for _, rho := range []float64{1e-4, 0.01, 0.3, 1} {
-			for _, b := range []int{1, 2, 7, 64, 1000, 4096} {
-				const n = 4096
-				got, want := rhoBAt(rho, n, float64(b), s), lssr.RhoB(rho, n, b, s)
-				if math.Abs(got-want) > 1e-12*want {
-					t.Errorf("%s ρ=%g b=%d: rhoBAt=%v, lssr.RhoB=%v", s, rho, b, got, want)
-				}
-			}
+// TestRhoBAtReadsN checks how the report reads n around eq. 17 (tested in
+// package lssr): b > n without replacement is the whole set, and an unknown
+// n (≤ 0) is infinite.
+func TestRhoBAtReadsN(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		rho  float64
+		n    int
+		b    float64
+		s    lssr.Sampling
+		want float64
+	}{
+		{"b > n without replacement: the whole set", 0.01, 100, 400, lssr.SamplingWithout, 1},
+		// c = 1/400: 1/(0.25 + 0.9975)
+		{"b > n with replacement: b draws", 0.01, 100, 400, lssr.SamplingWith, 1 / 1.2475},
+		{"n unknown: γ = 1", 0.1, 0, 4, lssr.SamplingWithout, 1 / 3.25},
+		{"n unknown, negative: γ = 1", 0.1, -1, 4, lssr.SamplingWithout, 1 / 3.25},
+		{"n known: γ = 0.75", 0.1, 9, 3, lssr.SamplingWithout, 1 / 3.25},
+	} {
+		if got := rhoBAt(tc.rho, tc.n, tc.b, tc.s); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("%s: rhoBAt(%v, %d, %v, %s) = %v, want %v", tc.name, tc.rho, tc.n, tc.b, tc.s, got, tc.want)
 		}
-	}
-	if got := rhoBAt(0.01, 100, 400, lssr.SamplingWithout); got != 1 {
-		t.Errorf("b > n without replacement: ρ_b = %v, want 1 (full batch)", got)
 	}
 }
 

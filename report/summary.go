@@ -56,7 +56,7 @@ func title(m Meta) string {
 		parts = append(parts, m.Model)
 	}
 	if m.Loss != "" {
-		parts = append(parts, m.Loss)
+		parts = append(parts, string(m.Loss))
 	}
 	if m.Epochs > 0 {
 		parts = append(parts, fmt.Sprintf("%d epochs", m.Epochs))

@@ -9,7 +9,7 @@ type Meta struct {
 	Dataset  string
 	N        int    // training subset size
 	Model    string // e.g. "MLP 784-128-10 relu"
-	Loss     string
+	Loss     lssr.Loss
 	Epochs   int
 	Sampling lssr.Sampling
 	// Classes is the number of classes (0 when unknown). It sets the loss at

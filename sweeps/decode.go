@@ -201,11 +201,13 @@ func (d *decoder) str(n *yaml.Node, path string) string {
 	return n.Value
 }
 
-// enum reads a string that must be one of the allowed values.
-func (d *decoder) enum(n *yaml.Node, path string, allowed ...string) string {
-	s := d.str(n, path)
+// enum reads a string that must be one of the allowed values, as the
+// allowed values' type (lssr.Loss, lssr.ModelKind, …). A method cannot take a
+// type parameter, so it is a function of the decoder.
+func enum[T ~string](d *decoder, n *yaml.Node, path string, allowed ...T) T {
+	s := T(d.str(n, path))
 	if d.err == nil && n != nil && !slices.Contains(allowed, s) {
-		d.failf(n.Line, path, "must be one of %s; got %q", strings.Join(allowed, ", "), shown(s))
+		d.failf(n.Line, path, "must be one of %s; got %q", strings.Join(lssr.Strings(allowed), ", "), shown(string(s)))
 	}
 	return s
 }

@@ -36,7 +36,7 @@ func (d *decoder) spec(root *yaml.Node) *Spec {
 	d.checkImages(s, top.keyLine("model"))
 	s.Loss = lssr.LossCrossEntropy
 	if n := top.get("loss"); n != nil {
-		s.Loss = d.enum(n, "loss", lssr.LossCrossEntropy, lssr.LossMSE)
+		s.Loss = enum(d, n, "loss", lssr.Losses()...)
 	}
 	s.Training, s.Keep = d.training(top.need("training"), top.keyLine("training"), s.Dataset.N)
 	s.Grid = d.grid(top.need("grid"), top.keyLine("grid"), s.Dataset.N)
@@ -53,7 +53,7 @@ func (d *decoder) spec(root *yaml.Node) *Spec {
 // checkImages fails a CNN on data that are not images, or with more conv
 // blocks than 2×2 pooling can halve the images for.
 func (d *decoder) checkImages(s *Spec, line int) {
-	if d.err != nil || s.Model.Kind != "cnn" {
+	if d.err != nil || s.Model.Kind != lssr.ModelCNN {
 		return
 	}
 	side := map[string]int{"mnist": 28, "fashion-mnist": 28, "cifar10": 32}[s.Dataset.Name]
@@ -84,7 +84,7 @@ func (d *decoder) dataset(n *yaml.Node, line int) lssr.DatasetSpec {
 		return ds
 	}
 	o := d.object(n, "dataset", line, datasetFields...)
-	ds.Name = d.enum(o.need("name"), "dataset.name",
+	ds.Name = enum(d, o.need("name"), "dataset.name",
 		lssr.DatasetFashionMNIST, lssr.DatasetMNIST, lssr.DatasetCIFAR10, lssr.DatasetSynthetic)
 	synthetic := ds.Name == lssr.DatasetSynthetic
 	if ds.Name == lssr.DatasetCIFAR10 && o.get("dir") == nil {
@@ -133,12 +133,12 @@ func (d *decoder) dataset(n *yaml.Node, line int) lssr.DatasetSpec {
 
 // model decodes the model section.
 func (d *decoder) model(n *yaml.Node, line int) lssr.ModelSpec {
-	m := lssr.ModelSpec{Activation: "relu", Hidden: []int{}}
+	m := lssr.ModelSpec{Activation: lssr.ActivationReLU, Hidden: []int{}}
 	if d.err != nil {
 		return m
 	}
 	o := d.object(n, "model", line, modelFields...)
-	m.Kind = d.enum(o.need("kind"), "model.kind", "mlp", "cnn")
+	m.Kind = enum(d, o.need("kind"), "model.kind", lssr.ModelKinds()...)
 	hidden := o.need("hidden")
 	items := d.list(hidden, "model.hidden", "layer widths (may be empty: [])")
 	if d.err == nil && len(items) > MaxLayers {
@@ -148,12 +148,12 @@ func (d *decoder) model(n *yaml.Node, line int) lssr.ModelSpec {
 		m.Hidden = append(m.Hidden, int(d.integer(item, index("model.hidden", i), 1, MaxWidth)))
 	}
 	if a := o.get("activation"); a != nil {
-		m.Activation = d.enum(a, "model.activation", "relu", "tanh")
+		m.Activation = enum(d, a, "model.activation", lssr.Activations()...)
 	}
 	if b := o.get("batch_norm"); b != nil {
 		m.BatchNorm = d.boolean(b, "model.batch_norm")
 	}
-	if m.Kind == "mlp" {
+	if m.Kind == lssr.ModelMLP {
 		for _, k := range []string{"channels", "kernel", "pool"} {
 			if o.get(k) != nil {
 				d.failf(o.keyLine(k), "model."+k, "only for kind cnn (model.kind is mlp): remove the field")
@@ -186,8 +186,8 @@ func (d *decoder) cnn(o *object, m *lssr.ModelSpec) {
 		}
 	}
 	if p := o.get("pool"); p != nil {
-		m.Pool = d.enum(p, "model.pool", "max", "avg")
-		if m.Pool == "max" {
+		m.Pool = enum(d, p, "model.pool", lssr.Pools()...)
+		if m.Pool == lssr.PoolMax {
 			m.Pool = "" // the default, as for the kernel
 		}
 	}
@@ -204,7 +204,7 @@ func (d *decoder) training(n *yaml.Node, line, datasetN int) (t lssr.TrainingSpe
 	o := d.object(n, "training", line, trainingFields...)
 	t.Epochs = int(d.integer(o.need("epochs"), "training.epochs", 1, MaxEpochs))
 	if s := o.get("sampling"); s != nil {
-		t.Sampling = lssr.Sampling(d.enum(s, "training.sampling", string(lssr.SamplingWithout), string(lssr.SamplingWith)))
+		t.Sampling = enum(d, s, "training.sampling", lssr.Samplings()...)
 	}
 	if k := o.get("measure_every"); k != nil && d.err == nil {
 		// Beyond the epoch count it would mean "at the end only", which
@@ -283,7 +283,7 @@ func (d *decoder) executor(n *yaml.Node, line int) Executor {
 		return e
 	}
 	o := d.object(n, "executor", line, executorFields...)
-	e.Kind = d.enum(o.need("kind"), "executor.kind", "local", "slurm")
+	e.Kind = enum(d, o.need("kind"), "executor.kind", "local", "slurm")
 	for _, f := range []struct {
 		name string
 		dst  *string

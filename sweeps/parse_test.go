@@ -30,8 +30,8 @@ grid: {batch_sizes: [1, 100], learning_rates: [0.5]}
 			want: Spec{
 				Name:     "tiny",
 				Dataset:  lssr.DatasetSpec{Name: "mnist", N: 100, TestN: 10000, Balanced: true},
-				Model:    lssr.ModelSpec{Kind: "mlp", Hidden: []int{}, Activation: "relu"},
-				Loss:     "cross-entropy",
+				Model:    lssr.ModelSpec{Kind: lssr.ModelMLP, Hidden: []int{}, Activation: lssr.ActivationReLU},
+				Loss:     lssr.LossCrossEntropy,
 				Training: lssr.TrainingSpec{Epochs: 1, Sampling: lssr.SamplingWithout},
 				Grid:     Grid{BatchSizes: []int{1, 100}, LearningRates: []float64{0.5}, Seeds: []uint64{0}},
 				Workers:  numCPU,
@@ -67,8 +67,8 @@ workers: 1024
 				Name: "All_of-it.2",
 				Dataset: lssr.DatasetSpec{Name: "fashion-mnist", Dir: "/data/fm", N: 60000, TestN: 1,
 					Balanced: false, SubsetSeed: math.MaxUint64},
-				Model:    lssr.ModelSpec{Kind: "mlp", Hidden: []int{3, 2}, Activation: "tanh"},
-				Loss:     "mse",
+				Model:    lssr.ModelSpec{Kind: lssr.ModelMLP, Hidden: []int{3, 2}, Activation: lssr.ActivationTanh},
+				Loss:     lssr.LossMSE,
 				Training: lssr.TrainingSpec{Epochs: 7, Sampling: lssr.SamplingWith, MeasureEvery: 7},
 				Grid:     Grid{BatchSizes: []int{64, 8}, LearningRates: []float64{0.001, 1, 2.5}, Seeds: []uint64{3, 0, 9}},
 				Workers:  1024,
@@ -90,8 +90,8 @@ workers: 2
 			want: Spec{
 				Name:     "gauss",
 				Dataset:  lssr.DatasetSpec{Name: "synthetic", N: 500, TestN: 1000, Balanced: true, Dim: 20, Classes: 4},
-				Model:    lssr.ModelSpec{Kind: "mlp", Hidden: []int{16}, Activation: "relu"},
-				Loss:     "cross-entropy",
+				Model:    lssr.ModelSpec{Kind: lssr.ModelMLP, Hidden: []int{16}, Activation: lssr.ActivationReLU},
+				Loss:     lssr.LossCrossEntropy,
 				Training: lssr.TrainingSpec{Epochs: 3, Sampling: lssr.SamplingWithout},
 				Grid: Grid{
 					BatchSizes:    []int{1, 2, 4},
@@ -136,8 +136,8 @@ func TestParseShipped(t *testing.T) {
 		{"quickstart.yaml", Spec{
 			Name:     "quickstart",
 			Dataset:  lssr.DatasetSpec{Name: "fashion-mnist", N: 2048, TestN: 2000, Balanced: true},
-			Model:    lssr.ModelSpec{Kind: "mlp", Hidden: []int{128}, Activation: "relu"},
-			Loss:     "cross-entropy",
+			Model:    lssr.ModelSpec{Kind: lssr.ModelMLP, Hidden: []int{128}, Activation: lssr.ActivationReLU},
+			Loss:     lssr.LossCrossEntropy,
 			Training: lssr.TrainingSpec{Epochs: 10, Sampling: lssr.SamplingWithout, MeasureEvery: 2},
 			Grid: Grid{
 				BatchSizes:    []int{8, 16, 32, 64, 128},
@@ -149,8 +149,8 @@ func TestParseShipped(t *testing.T) {
 		{"fashion-mnist-8k.yaml", Spec{
 			Name:     "fashion-mnist-8k",
 			Dataset:  lssr.DatasetSpec{Name: "fashion-mnist", N: 8192, TestN: 10000, Balanced: true},
-			Model:    lssr.ModelSpec{Kind: "mlp", Hidden: []int{512, 512}, Activation: "relu"},
-			Loss:     "cross-entropy",
+			Model:    lssr.ModelSpec{Kind: lssr.ModelMLP, Hidden: []int{512, 512}, Activation: lssr.ActivationReLU},
+			Loss:     lssr.LossCrossEntropy,
 			Training: lssr.TrainingSpec{Epochs: 200, Sampling: lssr.SamplingWithout, MeasureEvery: 10},
 			Grid: Grid{
 				BatchSizes:    []int{8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096},

@@ -70,7 +70,7 @@ type Spec struct {
 	// Dataset, Model, Loss and Training are shared by every job.
 	Dataset  lssr.DatasetSpec
 	Model    lssr.ModelSpec
-	Loss     string // lssr.LossCrossEntropy or lssr.LossMSE
+	Loss     lssr.Loss
 	Training lssr.TrainingSpec
 	// Keep says what is kept of the jobs besides their results; it goes on
 	// each job, outside its ID.

@@ -77,7 +77,7 @@ func (r *run) measureCurvature(ctx context.Context, split dataset.Split, samples
 			return c, nil, err
 		}
 		eta := r.cfg.lr
-		c.lossChange7 = eta*eta/2*c.trHSb - eta*c.gradSqNorm // eq. 7
+		c.lossChange7 = lssr.ExpectedLossChange(eta, c.trHSb, c.gradSqNorm) // eq. 7
 	}
 
 	return c, vec, nil

@@ -47,7 +47,7 @@ func exactCurvature(t *testing.T, r *run) (gHg, trHS1 float64, cross [][]float64
 }
 
 func TestCurvatureAgainstPerExampleGradients(t *testing.T) {
-	for _, act := range []string{"tanh", "relu"} {
+	for _, act := range []lssr.Activation{"tanh", "relu"} {
 		r := smallRun(t, 12, 3, []int{6}, act, lssr.LossCrossEntropy, lssr.SamplingWithout)
 		for s := range 3 {
 			r.step(r.perm[s*3 : s*3+3])

@@ -14,7 +14,7 @@ import (
 func TestGradientMatchesFiniteDifferences(t *testing.T) {
 	tests := []struct {
 		hidden []int
-		loss   string
+		loss   lssr.Loss
 	}{
 		{[]int{7, 6}, lssr.LossCrossEntropy},
 		{[]int{7, 6}, lssr.LossMSE},

@@ -135,14 +135,14 @@ func (o hessianOps[F]) topEigen(ctx context.Context, v0 []F, eig lanczosSpec) (l
 // instability ratio tr(HS_b)/tr(S_n) and its threshold 2γ(β1, β2)/η,
 // γ = (1+β1)/(1+2β2) (Theorem 2).
 func (c *curvature) atBatch(n, b int, sampling lssr.Sampling, lr, beta1, beta2 float64) {
-	cb := lssr.GammaNB(n, b, sampling) / float64(b)
-	c.trHSb = cb*c.trHS1 + (1-cb)*c.gHg
-	c.trSb = cb*c.trS1 + (1-cb)*c.gradSqNorm
+	cb := lssr.BatchWeight(n, float64(b), sampling)
+	c.trHSb = lssr.TraceSb(cb, c.trHS1, c.gHg)
+	c.trSb = lssr.TraceSb(cb, c.trS1, c.gradSqNorm)
 	if c.trSb > 0 {
 		c.iasB = c.trHSb / c.trSb
 	}
 	if c.gradSqNorm > 0 {
 		c.ratio = c.trHSb / c.gradSqNorm
 	}
-	c.threshold = 2 * (1 + beta1) / (1 + 2*beta2) / lr
+	c.threshold = lssr.InstabilityThreshold(lr, beta1, beta2)
 }

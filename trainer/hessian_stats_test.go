@@ -76,7 +76,7 @@ func denseTop(t *testing.T, h *mat.SymDense, k int) []float64 {
 }
 
 // trainedRun is smallRun moved off its initial point by a few SGD steps.
-func trainedRun(t *testing.T, hidden []int, act, loss string) *run {
+func trainedRun(t *testing.T, hidden []int, act lssr.Activation, loss lssr.Loss) *run {
 	r := smallRun(t, 24, 4, hidden, act, loss, lssr.SamplingWithout)
 	for s := range 4 {
 		r.step(r.perm[s*4 : s*4+4])
@@ -202,8 +202,9 @@ func powerIteration[F float](t testing.TB, o hessianOps[F], tol float64, maxIter
 // against the explicit Hessian. Run with -v for the table.
 func TestLanczosAgainstPowerIteration(t *testing.T) {
 	for _, c := range []struct {
-		hidden    []int
-		act, loss string
+		hidden []int
+		act    lssr.Activation
+		loss   lssr.Loss
 	}{
 		{[]int{8}, "tanh", lssr.LossCrossEntropy},
 		{[]int{8, 6}, "relu", lssr.LossCrossEntropy},

@@ -64,7 +64,7 @@ func meanRefGrad(rn refNet, theta []float64, split dataset.Split, dim int) []flo
 func TestHessianVectorMatchesFiniteDifferences(t *testing.T) {
 	for _, c := range []struct {
 		hidden []int
-		loss   string
+		loss   lssr.Loss
 	}{{[]int{6, 5}, lssr.LossCrossEntropy}, {[]int{6}, lssr.LossMSE}, {nil, lssr.LossCrossEntropy}} {
 		t.Run(fmt.Sprintf("%v/%s", c.hidden, c.loss), func(t *testing.T) {
 			r := smallRun(t, 20, 4, c.hidden, "tanh", c.loss, lssr.SamplingWithout)
@@ -105,7 +105,7 @@ func TestHessianVectorMatchesFiniteDifferences(t *testing.T) {
 // TestHessianIsSymmetric checks uᵀHv = vᵀHu on ReLU models, whose kinks make
 // finite differences useless but leave the R-op exact.
 func TestHessianIsSymmetric(t *testing.T) {
-	for _, loss := range []string{lssr.LossCrossEntropy, lssr.LossMSE} {
+	for _, loss := range []lssr.Loss{lssr.LossCrossEntropy, lssr.LossMSE} {
 		r := smallRun(t, 30, 4, []int{12, 9}, "relu", loss, lssr.SamplingWithout)
 		rng := rand.New(rand.NewPCG(9, 10))
 		u, v := make([]float32, len(r.net.params)), make([]float32, len(r.net.params))

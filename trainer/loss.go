@@ -14,14 +14,14 @@ const (
 	mse                          // 0.5‖f(x) − onehot(y)‖², as in the paper
 )
 
-func parseLoss(name string) (lossKind, error) {
+func parseLoss(name lssr.Loss) (lossKind, error) {
 	switch name {
 	case lssr.LossCrossEntropy:
 		return crossEntropy, nil
 	case lssr.LossMSE:
 		return mse, nil
 	}
-	return 0, lssr.BadInput("loss: unknown loss %q (want %s or %s)", name, lssr.LossCrossEntropy, lssr.LossMSE)
+	return 0, lssr.BadInput("loss: unknown loss %q (want %s)", name, lssr.OneOf(lssr.Losses()))
 }
 
 // eval computes the losses of m examples from their logits (m rows of

@@ -13,8 +13,8 @@ import (
 func TestMeasureMatchesMaterialisedGradients(t *testing.T) {
 	tests := []struct {
 		hidden []int
-		act    string
-		loss   string
+		act    lssr.Activation
+		loss   lssr.Loss
 	}{
 		{[]int{6, 4}, "tanh", lssr.LossCrossEntropy},
 		{[]int{6}, "relu", lssr.LossCrossEntropy},

@@ -15,7 +15,7 @@ import (
 // state_dict and what to measure on it (see Measure).
 type MeasureSpec struct {
 	Model lssr.ModelSpec // the architecture, as in a sweep spec
-	Loss  string         // lssr.LossCrossEntropy or lssr.LossMSE
+	Loss  lssr.Loss      // one of lssr.Losses()
 	// BatchSize, when > 0, adds ρ_b (eq. 17), tr(HS_b), IAS_b and, with LR,
 	// the instability ratio against 2/η, for that b and Sampling.
 	BatchSize int

@@ -1,12 +1,16 @@
 package trainer
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/lssr/lssr"
+)
 
 // TestFusedStepEqualsGradientThenUpdate checks that the SGD step fused into
 // the backward pass moves every parameter by −η·∇ of the same batch, to
 // float32 rounding.
 func TestFusedStepEqualsGradientThenUpdate(t *testing.T) {
-	for _, act := range []string{"relu", "tanh"} {
+	for _, act := range []lssr.Activation{"relu", "tanh"} {
 		r := smallRun(t, 40, 8, []int{30, 27}, act, "cross-entropy", "without")
 		r.cfg.lr = 0.5
 		idx := r.perm[:8]

@@ -113,7 +113,7 @@ func relErr(got, want float64) float64 {
 }
 
 // smallRun builds a run on a small synthetic set without training it.
-func smallRun(t *testing.T, n, b int, hidden []int, act string, loss string, sampling lssr.Sampling) *run {
+func smallRun(t *testing.T, n, b int, hidden []int, act lssr.Activation, loss lssr.Loss, sampling lssr.Sampling) *run {
 	t.Helper()
 	data, err := dataset.Load(lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: n, TestN: 8, SubsetSeed: 3, Dim: 5, Classes: 3})
 	if err != nil {

@@ -43,12 +43,12 @@ func newSeqNet[F float](spec lssr.ModelSpec, shape [3]int, dim, classes int, los
 	net := &seqNet[F]{dim: dim, classes: classes, loss: loss, rows: rows, chunk: min(rows, evalChunk)}
 	var act activation
 	switch spec.Activation {
-	case "relu":
+	case lssr.ActivationReLU:
 		act = relu
-	case "tanh":
+	case lssr.ActivationTanh:
 		act = tanh
 	default:
-		return nil, lssr.BadInput("model.activation: unknown activation %q (want relu or tanh)", spec.Activation)
+		return nil, lssr.BadInput("model.activation: unknown activation %q (want %s)", spec.Activation, lssr.OneOf(lssr.Activations()))
 	}
 	idx := 0
 	add := func(l seqLayer[F]) {
@@ -69,11 +69,11 @@ func newSeqNet[F float](spec lssr.ModelSpec, shape [3]int, dim, classes int, los
 		return nil
 	}
 	switch spec.Kind {
-	case "mlp":
+	case lssr.ModelMLP:
 		if len(spec.Channels) > 0 {
 			return nil, lssr.BadInput("model.channels: an mlp has no convolutions (use kind: cnn)")
 		}
-	case "cnn":
+	case lssr.ModelCNN:
 		if shape[0]*shape[1]*shape[2] != dim || dim == 0 {
 			return nil, lssr.BadInput("model.kind: a cnn needs image data (fashion-mnist, mnist, cifar10), not %d plain features", dim)
 		}
@@ -98,7 +98,7 @@ func newSeqNet[F float](spec lssr.ModelSpec, shape [3]int, dim, classes int, los
 				}
 				add(activationLayer[F]{act: act, n: c * h * w})
 			}
-			pool, err := newPool2D[F](c, h, w, 2, 2, spec.Pool != "avg")
+			pool, err := newPool2D[F](c, h, w, 2, 2, spec.Pool != lssr.PoolAvg)
 			if err != nil {
 				return nil, lssr.BadInput("model: block %d leaves a %d×%d image, too small to pool 2×2: use fewer blocks or larger images", bi+1, h, w)
 			}
@@ -108,7 +108,7 @@ func newSeqNet[F float](spec lssr.ModelSpec, shape [3]int, dim, classes int, los
 		idx++ // nn.Flatten
 		width = c * h * w
 	default:
-		return nil, lssr.BadInput("model.kind: unknown model %q (want mlp or cnn)", spec.Kind)
+		return nil, lssr.BadInput("model.kind: unknown model %q (want %s)", spec.Kind, lssr.OneOf(lssr.ModelKinds()))
 	}
 	for _, hw := range spec.Hidden {
 		add(dense[F]{in: width, out: hw})

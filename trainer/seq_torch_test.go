@@ -23,16 +23,16 @@ type seqFixture[F float] struct {
 
 // fixtureModel reads the model of a fixture: the CNN generator's "model"
 // metadata, or the MLP generator's "widths".
-func fixtureModel(t *testing.T, f *safetensors.File) (spec lssr.ModelSpec, loss string, shape [3]int, dim, classes int) {
+func fixtureModel(t *testing.T, f *safetensors.File) (spec lssr.ModelSpec, loss lssr.Loss, shape [3]int, dim, classes int) {
 	t.Helper()
 	md := f.Metadata
-	loss = md["loss"]
+	loss = lssr.Loss(md["loss"])
 	if w, ok := md["widths"]; ok {
 		var widths []int
 		if err := json.Unmarshal([]byte(w), &widths); err != nil {
 			t.Fatal(err)
 		}
-		spec = lssr.ModelSpec{Kind: "mlp", Hidden: widths[1 : len(widths)-1], Activation: md["activation"]}
+		spec = lssr.ModelSpec{Kind: "mlp", Hidden: widths[1 : len(widths)-1], Activation: lssr.Activation(md["activation"])}
 		return spec, loss, shape, widths[0], widths[len(widths)-1]
 	}
 	if err := json.Unmarshal([]byte(md["model"]), &spec); err != nil {

@@ -139,7 +139,7 @@ func TestInitialTrainLoss(t *testing.T) {
 		{Kind: "mlp", Hidden: []int{8}, Activation: "relu"},
 		{Kind: "cnn", Channels: []int{2}, BatchNorm: true, Activation: "tanh"},
 	} {
-		job := lssr.Job{ID: m.Kind, Model: m, Loss: lssr.LossCrossEntropy, BatchSize: 8, LR: 0.1, Seed: 5, CheckpointEvery: 1,
+		job := lssr.Job{ID: string(m.Kind), Model: m, Loss: lssr.LossCrossEntropy, BatchSize: 8, LR: 0.1, Seed: 5, CheckpointEvery: 1,
 			Training: lssr.TrainingSpec{Epochs: 3, Sampling: lssr.SamplingWithout}}
 		var ck []byte
 		res, err := Train(context.Background(), job, data, func(p lssr.Progress) {

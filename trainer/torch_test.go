@@ -39,8 +39,8 @@ func fixtureRun(t *testing.T, f *safetensors.File) *run {
 	split := dataset.Split{X: x, Y: y, N: len(y)}
 	data := &dataset.Data{Train: split, Test: split, Dim: widths[0], Classes: widths[len(widths)-1]}
 	cfg, err := parseJob(lssr.Job{
-		Model: lssr.ModelSpec{Kind: "mlp", Hidden: widths[1 : len(widths)-1], Activation: f.Metadata["activation"]},
-		Loss:  f.Metadata["loss"], BatchSize: 1, LR: 0.1, Seed: 1,
+		Model: lssr.ModelSpec{Kind: "mlp", Hidden: widths[1 : len(widths)-1], Activation: lssr.Activation(f.Metadata["activation"])},
+		Loss:  lssr.Loss(f.Metadata["loss"]), BatchSize: 1, LR: 0.1, Seed: 1,
 		Training: lssr.TrainingSpec{Epochs: 1, Sampling: lssr.SamplingWithout},
 	}, data)
 	if err != nil {

@@ -43,15 +43,15 @@ func parseJob(job lssr.Job, data *dataset.Data) (config, error) {
 		curvatureSamples: job.Training.CurvatureSamples,
 	}
 	cfg.model = job.Model
-	cfg.layered = job.Model.Kind != "mlp" || job.Model.BatchNorm || len(job.Model.Channels) > 0
+	cfg.layered = job.Model.Kind != lssr.ModelMLP || job.Model.BatchNorm || len(job.Model.Channels) > 0
 	if cfg.layered {
 		// Building the network checks the spec against the data's shape.
 		if _, err := newSeqNet[float32](job.Model, data.Shape, data.Dim, data.Classes, crossEntropy, 1, newRand(0, 0)); err != nil {
 			return config{}, err
 		}
 	}
-	if job.Model.Kind != "mlp" && job.Model.Kind != "cnn" {
-		return config{}, lssr.BadInput("model.kind: unknown model %q (want mlp or cnn)", job.Model.Kind)
+	if job.Model.Kind != lssr.ModelMLP && job.Model.Kind != lssr.ModelCNN {
+		return config{}, lssr.BadInput("model.kind: unknown model %q (want %s)", job.Model.Kind, lssr.OneOf(lssr.ModelKinds()))
 	}
 	for _, w := range job.Model.Hidden {
 		if w < 1 {
@@ -59,12 +59,12 @@ func parseJob(job lssr.Job, data *dataset.Data) (config, error) {
 		}
 	}
 	switch job.Model.Activation {
-	case "relu":
+	case lssr.ActivationReLU:
 		cfg.act = relu
-	case "tanh":
+	case lssr.ActivationTanh:
 		cfg.act = tanh
 	default:
-		return config{}, lssr.BadInput("model.activation: unknown activation %q (want relu or tanh)", job.Model.Activation)
+		return config{}, lssr.BadInput("model.activation: unknown activation %q (want %s)", job.Model.Activation, lssr.OneOf(lssr.Activations()))
 	}
 	var err error
 	if cfg.loss, err = parseLoss(job.Loss); err != nil {
@@ -74,7 +74,7 @@ func parseJob(job lssr.Job, data *dataset.Data) (config, error) {
 	switch {
 	case cfg.sampling != lssr.SamplingWithout && cfg.sampling != lssr.SamplingWith:
 		return config{}, lssr.BadInput("training.sampling: unknown sampling %q (want %s or %s)", cfg.sampling, lssr.SamplingWithout, lssr.SamplingWith)
-	case job.Model.BatchNorm && cfg.batchSize < 2 && job.Model.Kind == "mlp":
+	case job.Model.BatchNorm && cfg.batchSize < 2 && job.Model.Kind == lssr.ModelMLP:
 		return config{}, lssr.BadInput("batch_size: batch norm after a dense layer needs at least 2 examples per batch, got %d", cfg.batchSize)
 	case cfg.batchSize < 1:
 		return config{}, lssr.BadInput("batch_size: must be at least 1, got %d", cfg.batchSize)

@@ -35,13 +35,13 @@ func syntheticJob(b int, lr float64, epochs int) lssr.Job {
 func TestTrainLearnsSynthetic(t *testing.T) {
 	data := syntheticData(t, 512, 1000)
 	for _, tt := range []struct {
-		loss     string
+		loss     lssr.Loss
 		sampling lssr.Sampling
 	}{
 		{lssr.LossCrossEntropy, lssr.SamplingWithout},
 		{lssr.LossMSE, lssr.SamplingWith},
 	} {
-		t.Run(tt.loss+"/"+string(tt.sampling), func(t *testing.T) {
+		t.Run(string(tt.loss)+"/"+string(tt.sampling), func(t *testing.T) {
 			job := syntheticJob(16, 0.1, 30)
 			job.Loss, job.Training.Sampling = tt.loss, tt.sampling
 			var progress []lssr.Progress
@@ -139,7 +139,7 @@ func TestTrainMeasuresOnSchedule(t *testing.T) {
 
 func TestTrainDiverges(t *testing.T) {
 	data := syntheticData(t, 128, 64)
-	for _, loss := range []string{lssr.LossCrossEntropy, lssr.LossMSE} {
+	for _, loss := range []lssr.Loss{lssr.LossCrossEntropy, lssr.LossMSE} {
 		job := syntheticJob(8, 1e6, 20)
 		job.Loss = loss
 		res, err := Train(context.Background(), job, data, nil)

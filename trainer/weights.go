@@ -39,7 +39,7 @@ func (r *run) stateDict(job lssr.Job) ([]byte, error) {
 	}
 	metadata := map[string]string{
 		"lssr.model":   string(model),
-		"lssr.loss":    job.Loss,
+		"lssr.loss":    string(job.Loss),
 		"lssr.job":     job.ID,
 		"lssr.dim":     strconv.Itoa(r.data.Dim),
 		"lssr.classes": strconv.Itoa(r.data.Classes),

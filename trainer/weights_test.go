@@ -32,7 +32,7 @@ func TestTrainSavesWeights(t *testing.T) {
 	}
 	model, _ := json.Marshal(job.Model)
 	wantMeta := map[string]string{
-		"lssr.model": string(model), "lssr.loss": job.Loss, "lssr.job": job.ID,
+		"lssr.model": string(model), "lssr.loss": string(job.Loss), "lssr.job": job.ID,
 		"lssr.dim": fmt.Sprint(data.Dim), "lssr.classes": fmt.Sprint(data.Classes), "lssr.shape": "[0,0,0]",
 	}
 	if !reflect.DeepEqual(f.Metadata, wantMeta) {

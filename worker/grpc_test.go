@@ -83,7 +83,7 @@ func fakeJob(mode string) lssr.Job {
 	job := lssr.Job{
 		Sweep:     mode,
 		Dataset:   lssr.DatasetSpec{Name: lssr.DatasetSynthetic, Dir: "/somewhere", N: 64, TestN: 32, Dim: 4, Classes: 2},
-		Model:     lssr.ModelSpec{Kind: "mlp", Hidden: []int{8}, Activation: "tanh"},
+		Model:     lssr.ModelSpec{Kind: lssr.ModelMLP, Hidden: []int{8}, Activation: lssr.ActivationTanh},
 		Loss:      lssr.LossCrossEntropy,
 		Training:  lssr.TrainingSpec{Epochs: 2, Sampling: lssr.SamplingWithout},
 		BatchSize: 8, LR: 0.1, Seed: 1,

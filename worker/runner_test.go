@@ -23,7 +23,7 @@ func realJob(epochs int) lssr.Job {
 	job := lssr.Job{
 		Sweep:     "worker-test",
 		Dataset:   lssr.DatasetSpec{Name: lssr.DatasetSynthetic, N: 256, TestN: 128, Balanced: true, Dim: 10, Classes: 3},
-		Model:     lssr.ModelSpec{Kind: "mlp", Hidden: []int{16}, Activation: "tanh"},
+		Model:     lssr.ModelSpec{Kind: lssr.ModelMLP, Hidden: []int{16}, Activation: lssr.ActivationTanh},
 		Loss:      lssr.LossCrossEntropy,
 		Training:  lssr.TrainingSpec{Epochs: epochs, Sampling: lssr.SamplingWithout},
 		BatchSize: 32,

@@ -47,16 +47,16 @@ func measureCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "weights", Usage: "model parameters (safetensors, PyTorch names); required"},
 			&cli.StringFlag{Name: "data", Usage: "examples: x float32 [n, ...], y int64 [n] (safetensors); required"},
-			&cli.StringFlag{Name: "kind", Value: "mlp", Usage: "mlp or cnn"},
+			newChoiceFlag("kind", lssr.ModelMLP, lssr.ModelKinds(), "", ""),
 			&cli.StringFlag{Name: "hidden", Usage: "hidden dense layer widths, e.g. 512,512 (empty: none)"},
-			&cli.StringFlag{Name: "activation", Value: "relu", Usage: "relu or tanh"},
+			newChoiceFlag("activation", lssr.ActivationReLU, lssr.Activations(), "", ""),
 			&cli.StringFlag{Name: "channels", Usage: "cnn: conv-conv-pool block widths, e.g. 16,32"},
 			&cli.IntFlag{Name: "kernel", Value: 3, Usage: "cnn: odd convolution size"},
-			&cli.StringFlag{Name: "pool", Value: "max", Usage: "cnn: max or avg"},
+			newChoiceFlag("pool", lssr.PoolMax, lssr.Pools(), "cnn: ", ""),
 			&cli.BoolFlag{Name: "batch-norm", Usage: "batch norm after every conv and hidden dense layer"},
-			&cli.StringFlag{Name: "loss", Value: lssr.LossCrossEntropy, Usage: "cross-entropy or mse"},
+			newChoiceFlag("loss", lssr.LossCrossEntropy, lssr.Losses(), "", ""),
 			&cli.IntFlag{Name: "batch-size", Usage: "b for ρ_b, tr(HS_b) and IAS_b (0: leave them out)"},
-			&cli.StringFlag{Name: "sampling", Value: string(lssr.SamplingWithout), Usage: "without or with replacement, for ρ_b"},
+			newChoiceFlag("sampling", lssr.SamplingWithout, lssr.Samplings(), "", " replacement, for ρ_b"),
 			&cli.Float64Flag{Name: "lr", Usage: "learning rate η, for the instability threshold 2/η"},
 			&cli.IntFlag{Name: "samples", Value: 10, Usage: "Rademacher vectors for tr(HS_1)"},
 			&cli.Float64Flag{Name: "tol", Value: trainer.DefaultEigenTol, Usage: "relative residual bound λ1 and the top eigenvalues are run to, in (0, 1)"},
@@ -85,7 +85,7 @@ func measureCommand() *cli.Command {
 				return badFlag("--top-k", c.Int("top-k"))
 			}
 			spec := trainer.MeasureSpec{
-				Loss:      c.String("loss"),
+				Loss:      lssr.Loss(c.String("loss")),
 				BatchSize: c.Int("batch-size"), Sampling: lssr.Sampling(c.String("sampling")),
 				LR: c.Float64("lr"), Samples: c.Int("samples"), Float32: c.String("precision") == "float32",
 				Tol: c.Float64("tol"), TopK: c.Int("top-k"),
@@ -108,7 +108,7 @@ func measureModel(c *cli.Context, wf *safetensors.File, spec *trainer.MeasureSpe
 			return lssr.BadInput("--weights: metadata lssr.model: %v", err)
 		}
 		if l, ok := wf.Metadata["lssr.loss"]; ok && !c.IsSet("loss") {
-			spec.Loss = l
+			spec.Loss = lssr.Loss(l)
 		}
 		return nil
 	}
@@ -120,14 +120,16 @@ func measureModel(c *cli.Context, wf *safetensors.File, spec *trainer.MeasureSpe
 	if err != nil {
 		return err
 	}
-	spec.Model = lssr.ModelSpec{Kind: c.String("kind"), Hidden: hidden, Activation: c.String("activation"),
-		Channels: channels, Kernel: c.Int("kernel"), Pool: c.String("pool"), BatchNorm: c.Bool("batch-norm")}
-	if k := spec.Model.Kind; k != "mlp" && k != "cnn" {
-		return lssr.BadInput("--kind: want mlp or cnn, got %q", k)
+	kind, err := choice(c, "kind", lssr.ModelKinds())
+	if err != nil {
+		return err
 	}
-	if p := spec.Model.Pool; p != "max" && p != "avg" {
-		return lssr.BadInput("--pool: want max or avg, got %q", p)
+	pool, err := choice(c, "pool", lssr.Pools())
+	if err != nil {
+		return err
 	}
+	spec.Model = lssr.ModelSpec{Kind: kind, Hidden: hidden, Activation: lssr.Activation(c.String("activation")),
+		Channels: channels, Kernel: c.Int("kernel"), Pool: pool, BatchNorm: c.Bool("batch-norm")}
 	if k := spec.Model.Kernel; k < 1 || k%2 == 0 {
 		return lssr.BadInput("--kernel: want an odd size ≥ 1, got %d", k)
 	}

@@ -217,13 +217,13 @@ func modelLabel(m lssr.ModelSpec, dim, classes int) string {
 	}
 	widths = append(widths, strconv.Itoa(classes))
 	var label string
-	if m.Kind == "cnn" {
+	if m.Kind == lssr.ModelCNN {
 		k, pool := m.Kernel, m.Pool
 		if k == 0 {
 			k = 3
 		}
 		if pool == "" {
-			pool = "max"
+			pool = lssr.PoolMax
 		}
 		label = fmt.Sprintf("CNN %v k%d %s, dense %s %s", m.Channels, k, pool, strings.Join(widths, "-"), m.Activation)
 	} else {

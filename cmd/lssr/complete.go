@@ -25,9 +25,10 @@ func completingWord(args []string) string {
 }
 
 // complete is the shell completion of every command (prepare sets it): after
-// a flag that takes a value nothing, so that the shell completes a file name;
-// for a word that starts with "-" the flags that start with it; else the
-// subcommands and what the next positional argument can be (argChoices).
+// a flag that takes one of a list of words (choiceFlag) those words, after
+// another flag that takes a value nothing, so that the shell completes a file
+// name; for a word that starts with "-" the flags that start with it; else
+// the subcommands and what the next positional argument can be (argChoices).
 func complete(c *cli.Context) {
 	last, _ := c.App.Metadata[completingKey].(string)
 	flags := c.Command.Flags
@@ -41,6 +42,11 @@ func complete(c *cli.Context) {
 			printFlagsWithPrefix(c, flags, last)
 			return
 		case valueCount(f, last) == 1:
+			if cf, ok := f.(*choiceFlag); ok {
+				for _, w := range cf.choices {
+					fmt.Fprintln(c.App.Writer, w)
+				}
+			}
 			return
 		}
 	}

@@ -89,6 +89,12 @@ func TestCompletionOffersCommandsFlagsAndSweepNames(t *testing.T) {
 		{nil, []string{"--"}, []string{"--db", "--version", "--help"}, nil},
 		{[]string{"LSSR_DB=c.db"}, []string{"sweep", "status", "--db"}, nil, both}, // its value: a file name
 		{nil, []string{"completion"}, []string{"bash", "zsh"}, nil},
+		{nil, []string{"measure", "--kind"}, lssr.Strings(lssr.ModelKinds()), []string{"--hidden"}},
+		{nil, []string{"measure", "--activation"}, lssr.Strings(lssr.Activations()), nil},
+		{nil, []string{"measure", "--pool"}, lssr.Strings(lssr.Pools()), nil},
+		{nil, []string{"measure", "--loss"}, lssr.Strings(lssr.Losses()), nil},
+		{nil, []string{"measure", "--hidden", "8", "--sampling"}, lssr.Strings(lssr.Samplings()), nil},
+		{nil, []string{"measure", "--weights"}, nil, []string{"mlp", "relu", "max", "mse", "without"}}, // a file name
 	} {
 		got := completions(t, dir, tc.env, tc.args...)
 		for _, w := range tc.want {

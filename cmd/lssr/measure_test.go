@@ -155,3 +155,19 @@ func TestMeasureBadInputExitsTwo(t *testing.T) {
 		}
 	}
 }
+
+// TestMeasureNamesTheChoices: a word that a choice flag does not take is bad
+// input, and the message names the words it does take.
+func TestMeasureNamesTheChoices(t *testing.T) {
+	dir := t.TempDir()
+	fixture, _ := filepath.Abs("../../trainer/testdata/torch/mlp_relu_ce.safetensors")
+	for _, tc := range []struct{ flag, value, want string }{
+		{"--kind", "resnet", "--kind: want mlp or cnn, got \"resnet\""},
+		{"--pool", "min", "--pool: want max or avg, got \"min\""},
+	} {
+		r := runLSSR(t, dir, "measure", "--weights", fixture, "--data", fixture, "--hidden", "7", tc.flag, tc.value)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("lssr measure %s %s: exit %d, stderr %q; want exit 2 and %q", tc.flag, tc.value, r.code, r.stderr, tc.want)
+		}
+	}
+}
