@@ -28,6 +28,10 @@ type Retired struct {
 // result it could still use.
 var retryable = []lssr.JobState{lssr.StateFailed, lssr.StateDiverged, lssr.StateCancelled}
 
+// Retryable lists the states Tx.Retry accepts, in the order `sweep retry`
+// offers them; the caller gets its own copy.
+func Retryable() []lssr.JobState { return slices.Clone(retryable) }
+
 // Retry puts every job of the sweep whose state is one of states back to
 // pending, as if it had never run: attempts, last error, worker, times,
 // checkpoint and result are cleared (a cancelled job keeps its mid-job

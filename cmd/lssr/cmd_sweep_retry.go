@@ -30,7 +30,7 @@ func sweepRetryCommand() *cli.Command {
 				return err
 			}
 			var states []lssr.JobState
-			for _, s := range []lssr.JobState{lssr.StateFailed, lssr.StateDiverged, lssr.StateCancelled} {
+			for _, s := range store.Retryable() {
 				if c.Bool(string(s)) {
 					states = append(states, s)
 				}
