@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/trainer/kernels"
 )
 
@@ -14,6 +15,18 @@ const (
 	relu activation = iota
 	tanh
 )
+
+// parseActivation reads a ModelSpec's activation name; both network kinds
+// parse it here.
+func parseActivation(name string) (activation, error) {
+	switch name {
+	case "relu":
+		return relu, nil
+	case "tanh":
+		return tanh, nil
+	}
+	return 0, lssr.BadInput("model.activation: unknown activation %q (want relu or tanh)", name)
+}
 
 // denseLayer is y = a·W + bias. Its slices are views into the network's flat
 // parameter and gradient vectors.

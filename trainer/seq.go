@@ -41,14 +41,9 @@ type seqNet[F float] struct {
 // from r (see newSeqNet).
 func newSeqNet[F float](spec lssr.ModelSpec, shape [3]int, dim, classes int, loss lossKind, rows int, r *rand.Rand) (*seqNet[F], error) {
 	net := &seqNet[F]{dim: dim, classes: classes, loss: loss, rows: rows, chunk: min(rows, evalChunk)}
-	var act activation
-	switch spec.Activation {
-	case "relu":
-		act = relu
-	case "tanh":
-		act = tanh
-	default:
-		return nil, lssr.BadInput("model.activation: unknown activation %q (want relu or tanh)", spec.Activation)
+	act, err := parseActivation(spec.Activation)
+	if err != nil {
+		return nil, err
 	}
 	idx := 0
 	add := func(l seqLayer[F]) {

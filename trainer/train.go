@@ -57,15 +57,10 @@ func parseJob(job lssr.Job, data *Data) (config, error) {
 			return config{}, lssr.BadInput("model.hidden: layer widths must be at least 1, got %v", job.Model.Hidden)
 		}
 	}
-	switch job.Model.Activation {
-	case "relu":
-		cfg.act = relu
-	case "tanh":
-		cfg.act = tanh
-	default:
-		return config{}, lssr.BadInput("model.activation: unknown activation %q (want relu or tanh)", job.Model.Activation)
-	}
 	var err error
+	if cfg.act, err = parseActivation(job.Model.Activation); err != nil {
+		return config{}, err
+	}
 	if cfg.loss, err = parseLoss(job.Loss); err != nil {
 		return config{}, err
 	}
