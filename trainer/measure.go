@@ -2,6 +2,7 @@ package trainer
 
 import (
 	"context"
+	"errors"
 
 	"github.com/lssr/lssr/trainer/kernels"
 
@@ -106,15 +107,20 @@ func perExampleSqNorm(net *mlp, ws *workspace, x []float32, i int) float64 {
 
 func sqNorm(x []float32) float64 { return kernels.SumSquares64(x) }
 
-// measure takes a Measurement over the whole training subset, or returns nil
-// if the loss or the gradient statistics are NaN or Inf (the run diverged).
+// errDiverged is what measure returns when the loss or the gradient
+// statistics are NaN or Inf: the run diverged, which Train reports in the
+// Result, not as an error.
+var errDiverged = errors.New("trainer: the loss or its gradient is not finite")
+
+// measure takes a Measurement over the whole training subset, or returns
+// errDiverged.
 func (r *run) measure(ctx context.Context, epoch int, step int64) (*lssr.Measurement, error) {
 	st, err := r.pass(ctx, r.data.Train, true)
 	if err != nil {
 		return nil, err
 	}
 	if !finite(st.loss) || !finite(st.gradSqNorm) || !finite(st.trS1) {
-		return nil, nil
+		return nil, errDiverged
 	}
 	m := &lssr.Measurement{
 		Epoch: epoch, Step: step,

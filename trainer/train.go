@@ -2,6 +2,7 @@ package trainer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -363,11 +364,11 @@ func Train(ctx context.Context, job lssr.Job, data *Data, progress func(lssr.Pro
 		curvDue := cfg.curvatureEvery > 0 && epoch%cfg.curvatureEvery == 0
 		if (rhoDue || curvDue) && epoch < cfg.epochs {
 			m, err := r.measure(ctx, epoch, res.Steps)
+			if errors.Is(err, errDiverged) {
+				return diverged()
+			}
 			if err != nil {
 				return lssr.Result{}, err
-			}
-			if m == nil {
-				return diverged()
 			}
 			if curvDue {
 				if m.Curvature, err = r.curvatureAt(ctx, job); err != nil {
@@ -389,14 +390,14 @@ func Train(ctx context.Context, job lssr.Job, data *Data, progress func(lssr.Pro
 	}
 
 	final, err := r.measure(ctx, cfg.epochs, res.Steps)
-	if err == nil && final != nil && cfg.curvatureEvery > 0 {
+	if errors.Is(err, errDiverged) {
+		return diverged()
+	}
+	if err == nil && cfg.curvatureEvery > 0 {
 		final.Curvature, err = r.curvatureAt(ctx, job)
 	}
 	if err != nil {
 		return lssr.Result{}, err
-	}
-	if final == nil {
-		return diverged()
 	}
 	res.Measurements = append(res.Measurements, *final)
 	res.TrainLoss, res.TrainAcc = final.TrainLoss, final.TrainAcc
