@@ -66,7 +66,7 @@ func (r *run) checkpoint(job lssr.Job, epoch int, res lssr.Result) ([]byte, erro
 	for i, p := range r.perm {
 		perm[i] = int64(p)
 	}
-	params := r.params()
+	params := r.net.parameters()
 	tensors := []safetensors.Tensor{
 		safetensors.FromFloat32("params", []int{len(params)}, params),
 		safetensors.FromInt64("perm", []int{len(perm)}, perm),
@@ -78,15 +78,13 @@ func (r *run) checkpoint(job lssr.Job, epoch int, res lssr.Result) ([]byte, erro
 	if r.eigVec != nil {
 		tensors = append(tensors, safetensors.FromFloat32("eigvec", []int{len(r.eigVec)}, r.eigVec))
 	}
-	if r.seq != nil {
-		_, bns := r.seq.norms()
-		for k, bn := range bns {
-			name := "bn." + strconv.Itoa(k) + "."
-			tensors = append(tensors,
-				safetensors.FromFloat32(name+"running_mean", []int{len(bn.runMean)}, bn.runMean),
-				safetensors.FromFloat32(name+"running_var", []int{len(bn.runVar)}, bn.runVar),
-				safetensors.FromInt64(name+"batches", []int{1}, []int64{bn.batches}))
-		}
+	_, bns := r.net.norms()
+	for k, bn := range bns {
+		name := "bn." + strconv.Itoa(k) + "."
+		tensors = append(tensors,
+			safetensors.FromFloat32(name+"running_mean", []int{len(bn.runMean)}, bn.runMean),
+			safetensors.FromFloat32(name+"running_var", []int{len(bn.runVar)}, bn.runVar),
+			safetensors.FromInt64(name+"batches", []int{1}, []int64{bn.batches}))
 	}
 	meta := map[string]string{"lssr.job": job.ID, "lssr.epoch": strconv.Itoa(epoch), "lssr.rng": hex.EncodeToString(rng)}
 	var buf bytes.Buffer
@@ -129,7 +127,7 @@ func (r *run) restore(job lssr.Job, raw []byte) (lssr.Result, error) {
 		name string
 		dst  []float32
 	}
-	vectors := []vector{{"params", r.params()}}
+	vectors := []vector{{"params", r.net.parameters()}}
 	if r.vel != nil {
 		vectors = append(vectors, vector{"velocity", r.vel})
 	}
@@ -137,17 +135,15 @@ func (r *run) restore(job lssr.Job, raw []byte) (lssr.Result, error) {
 		r.eigVec = make([]float32, t.NumElements())
 		vectors = append(vectors, vector{"eigvec", r.eigVec})
 	}
-	if r.seq != nil {
-		_, bns := r.seq.norms()
-		for k, bn := range bns {
-			name := "bn." + strconv.Itoa(k) + "."
-			vectors = append(vectors, vector{name + "running_mean", bn.runMean}, vector{name + "running_var", bn.runVar})
-			n, err := int64s(f, name+"batches", 1)
-			if err != nil {
-				return bad("%v", err)
-			}
-			bn.batches = n[0]
+	_, bns := r.net.norms()
+	for k, bn := range bns {
+		name := "bn." + strconv.Itoa(k) + "."
+		vectors = append(vectors, vector{name + "running_mean", bn.runMean}, vector{name + "running_var", bn.runVar})
+		n, err := int64s(f, name+"batches", 1)
+		if err != nil {
+			return bad("%v", err)
 		}
+		bn.batches = n[0]
 	}
 	for _, v := range vectors {
 		t, ok := f.Get(v.name)

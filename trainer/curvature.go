@@ -84,22 +84,17 @@ func (r *run) measureCurvature(ctx context.Context, split dataset.Split, samples
 }
 
 // signedGradientSum sets sum to Σ_i r_i∇ℓ_i over split, in float64, with
-// signs r_i = ±1 drawn from a PCG stream of seed: each example's loss
-// gradient is multiplied by its sign before the backward pass.
-func (r *run) signedGradientSum(ctx context.Context, split dataset.Split, seed uint64, sum []float64) error {
-	if r.seq != nil {
-		return r.seq.signedGradientSum(ctx, split, seed, sum)
-	}
-	net, ws, dim := r.net, r.evalWS, r.data.Dim
-	last := len(net.layers) - 1
+// signs r_i = ±1 drawn from a PCG stream of seed, one per example in order:
+// each example's loss gradient is multiplied by its sign before the
+// backward pass.
+func signedGradientSum[F float](ctx context.Context, net network[F], split dataset.Split, seed uint64, sum []float64) error {
 	signs := newRand(seed, streamRademacher)
 	clear(sum)
-	classes := net.classes()
-	net.transposeWeights()
-	return chunks(ctx, split, dim, func(x []float32, y []uint8, m int) {
-		logits := net.forward(ws, x, m)
-		delta := ws.deltas[last]
-		r.cfg.loss.eval(logits, y, classes, m, 1, delta)
+	net.prepareBackward()
+	return chunks(ctx, net, split, nil, func(x []F, y []uint8, m int) {
+		net.evalLoss(x, y, m, true)
+		delta := net.lossGrads(m)
+		classes := len(delta) / m
 		for i := range m {
 			if signs.Uint64()&1 == 1 {
 				row := delta[i*classes : (i+1)*classes]
@@ -108,8 +103,7 @@ func (r *run) signedGradientSum(ctx context.Context, split dataset.Split, seed u
 				}
 			}
 		}
-		net.backward(ws, x, m, false)
-		kernels.AddTo64(sum, net.grads)
+		addTo64(sum, net.paramGrads(x, m))
 	})
 }
 
@@ -159,7 +153,7 @@ func hessianSubset(split dataset.Split, dim, m int, seed uint64) *dataset.Split 
 // step does to the loss from here, to set against eq. 7. θ is restored from
 // a copy after each trial step.
 func (r *run) oneStepLossChange(ctx context.Context, split dataset.Split, loss0 float64, samples int, seed uint64) (mean, se float64, err error) {
-	params := r.params()
+	params := r.net.parameters()
 	saved := append([]float32(nil), params...)
 	g := make([]float64, len(params))
 	step := make([]float32, len(params))
@@ -167,7 +161,7 @@ func (r *run) oneStepLossChange(ctx context.Context, split dataset.Split, loss0 
 	var sum, sumSq float64
 	for range samples {
 		idx := draw.next()
-		if err := r.batchGradientSum(ctx, split, idx, g); err != nil {
+		if err := batchGradientSum(ctx, r.net, split, idx, g); err != nil {
 			return 0, 0, err
 		}
 		scale := -r.cfg.lr / float64(len(idx))

@@ -20,11 +20,11 @@ func exactCurvature(t *testing.T, r *run) (gHg, trHS1 float64, cross [][]float64
 	hgrads := make([][]float64, n)
 	for i := range n {
 		r.gradient([]int{i})
-		grads[i] = append([]float32(nil), r.net.grads...)
+		grads[i] = append([]float32(nil), r.net.gradients()...)
 	}
 	for i := range n {
-		hgrads[i] = make([]float64, len(r.net.params))
-		if err := r.hessianVector(ctx, r.data.Train, grads[i], hgrads[i]); err != nil {
+		hgrads[i] = make([]float64, len(r.net.parameters()))
+		if err := hessianVector(ctx, r.net, r.data.Train, grads[i], hgrads[i]); err != nil {
 			t.Fatal(err)
 		}
 	}

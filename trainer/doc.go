@@ -11,9 +11,11 @@
 // the activation. Layers are initialised like PyTorch's nn.Linear and
 // nn.Conv2d (weights and biases uniform in ±1/√fan_in; batch norm γ = 1,
 // β = 0) and numbered as in an nn.Sequential, so their state_dict names and
-// layouts are PyTorch's (seq_torch.go). The plain MLP runs on a fused
-// float32 path (mlp); the others are layer lists (seqNet) that run in
-// float32 to train and in float64 to measure against references. Training
+// layouts are PyTorch's (torch.go). The plain MLP runs on a fused float32
+// path (mlp); the others are layer lists (seqNet) that run in float32 to
+// train and in float64 to measure against references. Both implement one
+// interface, network, against which training and every measurement are
+// written once. Training
 // is SGD at a constant learning rate, with generalised momentum (eq. 13–14)
 // when the spec asks; no weight decay. The loss of a step is the mean over its batch of
 // softmax cross-entropy or of the paper's 0.5‖f(x) − onehot(y)‖².

@@ -27,9 +27,9 @@ func TestGradientMatchesFiniteDifferences(t *testing.T) {
 			idx := []int{3, 0, 7, 11, 5}
 			loss, _ := r.gradient(idx)
 
-			rn := refOf(r.net, r.cfg.loss)
-			theta := toFloat64(r.net.logical(r.net.params))
-			grads := r.net.logical(r.net.grads)
+			rn := refOf(r.fused(), r.cfg.loss)
+			theta := toFloat64(r.fused().logical(r.net.parameters()))
+			grads := r.fused().logical(r.net.gradients())
 			var refLoss float64
 			refGrad := make([]float64, len(theta))
 			dim := r.data.Dim

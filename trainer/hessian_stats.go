@@ -8,8 +8,8 @@ import (
 )
 
 // hessianOps are the passes the Hessian statistics take over one split of
-// n examples, for a network whose parameter vectors are []F. Both network
-// kinds provide them: run for the MLP, seqNet for the layer lists.
+// n examples, for a network whose parameter vectors are []F; newHessianOps
+// makes them for any network.
 type hessianOps[F float] struct {
 	n      float64 // examples in the split
 	params int     // length of a parameter vector

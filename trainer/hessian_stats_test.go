@@ -39,13 +39,13 @@ func explicitHessian(t *testing.T, p int, hv func(v []float64) ([]float64, error
 func runHessian(t *testing.T, r *run) *mat.SymDense {
 	t.Helper()
 	ctx, split := context.Background(), r.data.Train
-	if r.seq != nil {
-		return seqHessian(t, r.seq, split)
+	if net, ok := r.net.(*seqNet[float32]); ok {
+		return seqHessian(t, net, split)
 	}
-	hv := make([]float64, len(r.net.params))
-	return explicitHessian(t, len(r.net.logical(r.net.params)), func(v []float64) ([]float64, error) {
-		err := r.hessianVector(ctx, split, packedOf(r.net, v), hv)
-		return logical64(r.net, hv), err
+	hv := make([]float64, len(r.net.parameters()))
+	return explicitHessian(t, len(r.fused().logical(r.net.parameters())), func(v []float64) ([]float64, error) {
+		err := hessianVector(ctx, r.net, split, packedOf(r.fused(), v), hv)
+		return logical64(r.fused(), hv), err
 	})
 }
 
@@ -58,7 +58,7 @@ func seqHessian[F float](t *testing.T, net *seqNet[F], split dataset.Split) *mat
 			vf[i] = F(e)
 		}
 		hv := make([]float64, len(v))
-		return hv, net.hessianVector(context.Background(), split, vf, hv)
+		return hv, hessianVector(context.Background(), net, split, vf, hv)
 	})
 }
 
@@ -105,7 +105,7 @@ func fixtureCase(file string) hessianCase {
 	return hessianCase{file + " (float64 layers)", func(t *testing.T) (*mat.SymDense, func(lanczosSpec) (lanczosResult, error)) {
 		fx := loadSeqFixture[float64](t, "testdata/torch/"+file+".safetensors")
 		return seqHessian(t, fx.net, fx.split), func(s lanczosSpec) (lanczosResult, error) {
-			res, _, err := fx.net.hessianOps(fx.split, 1).topEigen(context.Background(), nil, s)
+			res, _, err := newHessianOps(fx.net, fx.split, 1).topEigen(context.Background(), nil, s)
 			return res, err
 		}
 	}}

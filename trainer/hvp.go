@@ -2,151 +2,21 @@ package trainer
 
 import (
 	"context"
+	"github.com/lssr/lssr/dataset"
 	"math"
 	"math/rand/v2"
-
-	"github.com/lssr/lssr/dataset"
-	"github.com/lssr/lssr/trainer/kernels"
 )
 
-// hvpState holds what Hessian-vector products need beyond the evaluation
-// workspace: the directional derivatives R(·) of Pearlmutter's R-operator
-// along v, per layer, for up to evalChunk rows, and v's transposed weights.
-type hvpState struct {
-	rz, ra   [][]float32 // R(z_l) before and R(a_l) after the activation
-	rdelta   [][]float32 // R(δ_l), the R-op of the output gradient
-	deltaPre [][]float32 // δ_{l}·W_{l+1}ᵀ before the activation derivative
-	vT       [][]float32 // V_lᵀ in panel layout (layers l ≥ 1)
-	packed   []float32   // a δ or R(δ) packed as the B operand
-	chunk    []float32   // one chunk's Hv, parameter layout
-}
-
-func (r *run) hvpState() *hvpState {
-	if r.hvp != nil {
-		return r.hvp
-	}
-	net := r.net
-	h := &hvpState{chunk: make([]float32, len(net.params))}
-	maxPacked := 0
-	for l, ly := range net.layers {
-		h.rz = append(h.rz, make([]float32, evalChunk*ly.out))
-		h.ra = append(h.ra, make([]float32, evalChunk*ly.out))
-		h.rdelta = append(h.rdelta, make([]float32, evalChunk*ly.out))
-		h.deltaPre = append(h.deltaPre, make([]float32, evalChunk*ly.out))
-		var vt []float32
-		if l > 0 {
-			vt = make([]float32, kernels.PackedLen(ly.out, ly.in))
-		}
-		h.vT = append(h.vT, vt)
-		maxPacked = max(maxPacked, kernels.PackedLen(evalChunk, ly.out))
-	}
-	h.packed = make([]float32, maxPacked)
-	r.hvp = h
-	return h
-}
-
-// layerSlices splits a vector in parameter layout into per-layer weight and
-// bias views.
-func (net *mlp) layerSlices(v []float32) (w, b [][]float32) {
-	off := 0
-	for _, ly := range net.layers {
-		wlen := kernels.PackedLen(ly.in, ly.out)
-		w = append(w, v[off:off+wlen])
-		b = append(b, v[off+wlen:off+wlen+ly.out])
-		off += wlen + ly.out
-	}
-	return w, b
-}
-
-// hessianVector sets out = H·v, the Hessian of the mean loss over split
-// times v (both in parameter layout), by forward-over-reverse
-// differentiation (Pearlmutter's R-operator) through every layer: exact up
-// to float32 rounding, also at ReLU kinks, where finite differences fail.
-// Sums over examples accumulate in float64.
-//
-// For y = σ(z), z = a·W + c and a direction (V, c'): R(z) = R(a)·W + a·V +
-// c', R(a) = σ'(z)⊙R(z); backwards, with δ the gradient at z:
-// R(∂W) = R(a)ᵀδ + aᵀR(δ), R(∂c) = Σ R(δ), and through an activation
-// R(δ_prev) = (R(δ)·Wᵀ + δ·Vᵀ)⊙σ'(z) + (δ·Wᵀ)⊙σ″(z)⊙R(z) (σ″ = 0 for
-// ReLU, −2a(1−a²) for tanh). At the loss: R(δ) = R(z) for MSE and
-// p⊙(R(z) − ⟨p, R(z)⟩) for softmax cross-entropy.
-func (r *run) hessianVector(ctx context.Context, split dataset.Split, v []float32, out []float64) error {
-	if r.seq != nil {
-		return r.seq.hessianVector(ctx, split, v, out)
-	}
-	net, ws, h := r.net, r.evalWS, r.hvpState()
-	last := len(net.layers) - 1
-	vw, vb := net.layerSlices(v)
-	hw, hb := net.layerSlices(h.chunk)
-	for l := 1; l <= last; l++ {
-		ly := net.layers[l]
-		kernels.TransposePacked(h.vT[l], ly.in, ly.out, vw[l])
-		kernels.TransposePacked(ly.wT, ly.in, ly.out, ly.w)
-	}
+// hessianVector sets out = H·v, H the Hessian of the mean loss over split
+// and v a direction in parameter layout, by Pearlmutter's R-operator
+// through the network (hvpChunks): exact up to the rounding of F, also at
+// ReLU kinks, where finite differences fail. Sums over examples accumulate
+// in float64.
+func hessianVector[F float](ctx context.Context, net network[F], split dataset.Split, v []F, out []float64) error {
+	chunk := net.hvpChunks(v)
 	clear(out)
-	dim := r.data.Dim
-	err := chunks(ctx, split, dim, func(x []float32, y []uint8, m int) {
-		logits := net.forward(ws, x, m)
-
-		// R-forward.
-		for l, ly := range net.layers {
-			in := ws.input(net, l, x, m)
-			rz := h.rz[l][:m*ly.out]
-			net.kern.GemmPacked(false, m, ly.out, ly.in, 1, in, ly.in, vw[l], 0, rz, ly.out, false, kernels.Epilogue{Bias: vb[l]})
-			if l > 0 {
-				ra := h.ra[l-1][:m*ly.in]
-				net.kern.GemmPacked(false, m, ly.out, ly.in, 1, ra, ly.in, ly.w, 1, rz, ly.out, false, kernels.Epilogue{})
-			}
-			if l < last {
-				ra := h.ra[l][:m*ly.out]
-				copy(ra, rz)
-				net.activationGrad(ra, ws.outs[l][:m*ly.out])
-			}
-		}
-
-		// The loss's gradient δ_L and its R-op, per example (summed; the
-		// mean over the split is taken at the end).
-		classes := net.classes()
-		r.cfg.loss.eval(logits, y, classes, m, 1, ws.deltas[last])
-		r.cfg.loss.rDelta(logits, h.rz[last][:m*classes], classes, m, h.rdelta[last])
-
-		// R-backward.
-		for l := last; l >= 0; l-- {
-			ly := net.layers[l]
-			in := ws.input(net, l, x, m)
-			delta := ws.deltas[l][:m*ly.out]
-			rdelta := h.rdelta[l][:m*ly.out]
-			// R(∂W) = aᵀR(δ) + R(a)ᵀδ, straight into the chunk's Hv.
-			kernels.PackB(h.packed, false, m, ly.out, rdelta, ly.out)
-			net.kern.GemmPacked(true, ly.in, ly.out, m, 1, in, ly.in, h.packed, 0, hw[l], 0, true, kernels.Epilogue{})
-			if l > 0 {
-				kernels.PackB(h.packed, false, m, ly.out, delta, ly.out)
-				ra := h.ra[l-1][:m*ly.in]
-				net.kern.GemmPacked(true, ly.in, ly.out, m, 1, ra, ly.in, h.packed, 1, hw[l], 0, true, kernels.Epilogue{})
-			}
-			kernels.ColSums(hb[l], rdelta, m, ly.out, ly.out, 0)
-			if l == 0 {
-				break
-			}
-			// Into layer l−1: δ·Wᵀ, then R(δ)·Wᵀ + δ·Vᵀ.
-			pre := h.deltaPre[l-1][:m*ly.in]
-			net.kern.GemmPacked(false, m, ly.in, ly.out, 1, delta, ly.out, ly.wT, 0, pre, ly.in, false, kernels.Epilogue{})
-			rprev := h.rdelta[l-1][:m*ly.in]
-			net.kern.GemmPacked(false, m, ly.in, ly.out, 1, rdelta, ly.out, ly.wT, 0, rprev, ly.in, false, kernels.Epilogue{})
-			net.kern.GemmPacked(false, m, ly.in, ly.out, 1, delta, ly.out, h.vT[l], 1, rprev, ly.in, false, kernels.Epilogue{})
-			a := ws.outs[l-1][:m*ly.in]
-			net.activationGrad(rprev, a)
-			if net.act == tanh {
-				rz := h.rz[l-1][:m*ly.in]
-				for i, av := range a {
-					rprev[i] += pre[i] * (-2 * av * (1 - av*av)) * rz[i]
-				}
-			}
-			prev := ws.deltas[l-1][:m*ly.in]
-			copy(prev, pre)
-			net.activationGrad(prev, a)
-		}
-		kernels.AddTo64(out, h.chunk)
+	err := chunks(ctx, net, split, nil, func(x []F, y []uint8, m int) {
+		addTo64(out, chunk(x, y, m))
 	})
 	if err != nil {
 		return err
@@ -194,43 +64,34 @@ func lossRDelta[F float](k lossKind, logits, rz []F, classes, m int, out []F) {
 	}
 }
 
+// newHessianOps returns net's passes over split for the Hessian statistics;
+// eigenSeed fixes λ1's random start.
+func newHessianOps[F float](net network[F], split dataset.Split, eigenSeed uint64) hessianOps[F] {
+	return hessianOps[F]{
+		n: float64(split.N), params: len(net.parameters()),
+		hvp: func(ctx context.Context, v []F, out []float64) error {
+			return hessianVector(ctx, net, split, v, out)
+		},
+		signedSum: func(ctx context.Context, seed uint64, sum []float64) error {
+			return signedGradientSum(ctx, net, split, seed, sum)
+		},
+		random: func(rng *rand.Rand, v []F) {
+			for i := range v {
+				v[i] = F(rng.NormFloat64())
+			}
+			net.zeroPadding(v)
+		},
+		eigenSeed: eigenSeed,
+	}
+}
+
 // hessianOps returns the run's passes over split for the Hessian
 // statistics; λ1's random start comes from the job's seed.
 func (r *run) hessianOps(split dataset.Split) hessianOps[float32] {
-	return hessianOps[float32]{
-		n: float64(split.N), params: len(r.params()),
-		hvp: func(ctx context.Context, v []float32, out []float64) error {
-			return r.hessianVector(ctx, split, v, out)
-		},
-		signedSum: func(ctx context.Context, seed uint64, sum []float64) error {
-			return r.signedGradientSum(ctx, split, seed, sum)
-		},
-		random: func(rng *rand.Rand, v []float32) {
-			for i := range v {
-				v[i] = float32(rng.NormFloat64())
-			}
-			if r.seq == nil {
-				r.net.zeroPadding(v)
-			}
-		},
-		eigenSeed: r.cfg.seed,
-	}
+	return newHessianOps(r.net, split, r.cfg.seed)
 }
 
 // topEigen is hessianOps.topEigen over split.
 func (r *run) topEigen(ctx context.Context, split dataset.Split, v0 []float32, eig lanczosSpec) (lanczosResult, []float32, error) {
 	return r.hessianOps(split).topEigen(ctx, v0, eig)
-}
-
-// zeroPadding clears the padding columns of the packed weight blocks of v,
-// which no parameter owns.
-func (net *mlp) zeroPadding(v []float32) {
-	w, _ := net.layerSlices(v)
-	for l, ly := range net.layers {
-		for c := ly.out; c < (ly.out+kernels.NR-1)/kernels.NR*kernels.NR; c++ {
-			for r := range ly.in {
-				w[l][kernels.PanelIndex(ly.in, r, c)] = 0
-			}
-		}
-	}
 }

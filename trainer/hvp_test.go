@@ -68,18 +68,18 @@ func TestHessianVectorMatchesFiniteDifferences(t *testing.T) {
 	}{{[]int{6, 5}, lssr.LossCrossEntropy}, {[]int{6}, lssr.LossMSE}, {nil, lssr.LossCrossEntropy}} {
 		t.Run(fmt.Sprintf("%v/%s", c.hidden, c.loss), func(t *testing.T) {
 			r := smallRun(t, 20, 4, c.hidden, "tanh", c.loss, lssr.SamplingWithout)
-			theta := toFloat64(r.net.logical(r.net.params))
+			theta := toFloat64(r.fused().logical(r.net.parameters()))
 			rng := rand.New(rand.NewPCG(7, 8))
 			v := make([]float64, len(theta))
 			for i := range v {
 				v[i] = rng.NormFloat64()
 			}
-			hv := make([]float64, len(r.net.params))
-			if err := r.hessianVector(context.Background(), r.data.Train, packedOf(r.net, v), hv); err != nil {
+			hv := make([]float64, len(r.net.parameters()))
+			if err := hessianVector(context.Background(), r.net, r.data.Train, packedOf(r.fused(), v), hv); err != nil {
 				t.Fatal(err)
 			}
-			got := logical64(r.net, hv)
-			rn := refOf(r.net, r.cfg.loss)
+			got := logical64(r.fused(), hv)
+			rn := refOf(r.fused(), r.cfg.loss)
 			const eps = 1e-4
 			plus, minus := make([]float64, len(theta)), make([]float64, len(theta))
 			for i := range theta {
@@ -108,7 +108,7 @@ func TestHessianIsSymmetric(t *testing.T) {
 	for _, loss := range []lssr.Loss{lssr.LossCrossEntropy, lssr.LossMSE} {
 		r := smallRun(t, 30, 4, []int{12, 9}, "relu", loss, lssr.SamplingWithout)
 		rng := rand.New(rand.NewPCG(9, 10))
-		u, v := make([]float32, len(r.net.params)), make([]float32, len(r.net.params))
+		u, v := make([]float32, len(r.net.parameters())), make([]float32, len(r.net.parameters()))
 		for i := range u {
 			u[i], v[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64())
 		}
@@ -116,10 +116,10 @@ func TestHessianIsSymmetric(t *testing.T) {
 		r.net.zeroPadding(v)
 		hu, hv := make([]float64, len(u)), make([]float64, len(v))
 		ctx := context.Background()
-		if err := r.hessianVector(ctx, r.data.Train, u, hu); err != nil {
+		if err := hessianVector(ctx, r.net, r.data.Train, u, hu); err != nil {
 			t.Fatal(err)
 		}
-		if err := r.hessianVector(ctx, r.data.Train, v, hv); err != nil {
+		if err := hessianVector(ctx, r.net, r.data.Train, v, hv); err != nil {
 			t.Fatal(err)
 		}
 		var uHv, vHu, scale float64

@@ -60,7 +60,7 @@ func BenchmarkRhoVsEpoch(b *testing.B) {
 func BenchmarkHVPVsGradient(b *testing.B) {
 	r := w1Run(b, 2048, 128)
 	ctx := context.Background()
-	v := append([]float32(nil), r.net.params...)
+	v := append([]float32(nil), r.net.parameters()...)
 	hv := make([]float64, len(v))
 	var hvp, grad time.Duration
 	for b.Loop() {
@@ -70,7 +70,7 @@ func BenchmarkHVPVsGradient(b *testing.B) {
 		}
 		grad += time.Since(start)
 		start = time.Now()
-		if err := r.hessianVector(ctx, r.data.Train, v, hv); err != nil {
+		if err := hessianVector(ctx, r.net, r.data.Train, v, hv); err != nil {
 			b.Fatal(err)
 		}
 		hvp += time.Since(start)

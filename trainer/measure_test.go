@@ -32,8 +32,8 @@ func TestMeasureMatchesMaterialisedGradients(t *testing.T) {
 			if err != nil || m == nil {
 				t.Fatalf("measure: %v, %v", m, err)
 			}
-			rn := refOf(r.net, r.cfg.loss)
-			gradSqNorm, trS1, _ := rn.refGradStats(toFloat64(r.net.logical(r.net.params)), r.data.Train, r.data.Dim)
+			rn := refOf(r.fused(), r.cfg.loss)
+			gradSqNorm, trS1, _ := rn.refGradStats(toFloat64(r.fused().logical(r.net.parameters())), r.data.Train, r.data.Dim)
 			rho := gradSqNorm / trS1
 			for _, c := range []struct {
 				name      string
@@ -77,7 +77,7 @@ func TestRhoBMatchesBatchGradients(t *testing.T) {
 			var meanSq float64
 			for _, idx := range batches {
 				r.gradient(idx)
-				meanSq += sqNorm(r.net.grads) / float64(len(batches))
+				meanSq += sqNorm(r.net.gradients()) / float64(len(batches))
 			}
 			measured := m.GradSqNorm / meanSq
 			if e := relErr(m.RhoB, measured); e > 1e-4 {
@@ -105,7 +105,7 @@ func TestRhoBMatchesSampler(t *testing.T) {
 				r.startEpoch()
 				for s := range r.stepsPerEpoch() {
 					r.gradient(r.batch(s))
-					sum += sqNorm(r.net.grads)
+					sum += sqNorm(r.net.gradients())
 					count++
 				}
 			}

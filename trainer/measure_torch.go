@@ -80,7 +80,7 @@ type Measures struct {
 }
 
 // Measure measures a network given by its state_dict (weights: PyTorch
-// names and layouts, see seq_torch.go; batch norm in eval mode with the
+// names and layouts, see torch.go; batch norm in eval mode with the
 // stored running statistics) on the examples x, whose shape is [n, d] or
 // [n, c, h, w], with labels y: loss and accuracy, ‖∇L‖², tr(S_1), ρ,
 // ∇LᵀH∇L, IAS, λ1 (and the top spec.TopK eigenvalues) and tr(HS_1), plus
@@ -150,20 +150,20 @@ func measureIn[F float](ctx context.Context, spec MeasureSpec, weights *safetens
 	if err != nil {
 		return Measures{}, err
 	}
-	if err := net.loadState(weights); err != nil {
+	if err := loadState(net, weights); err != nil {
 		return Measures{}, lssr.BadInput("weights: %v", err)
 	}
 	if spec.TopK > len(net.params) {
 		return Measures{}, lssr.BadInput("top-k: want at most the model's %d parameters, got %d", len(net.params), spec.TopK)
 	}
 	gradSum := make([]float64, len(net.params))
-	st, err := net.pass(ctx, split, gradSum)
+	st, err := fullPass(ctx, net, split, gradSum)
 	if err != nil {
 		return Measures{}, err
 	}
 	c := curvature{gradSqNorm: st.gradSqNorm, trS1: st.trS1}
 	eig := lanczosSpec{topK: spec.TopK, tol: spec.Tol, maxHVPs: MaxEigenHVPs}
-	if _, err := net.hessianOps(split, 0).measure(ctx, &c, gradSum, spec.Samples, 0, nil, eig); err != nil {
+	if _, err := newHessianOps(net, split, 0).measure(ctx, &c, gradSum, spec.Samples, 0, nil, eig); err != nil {
 		return Measures{}, err
 	}
 	m := Measures{

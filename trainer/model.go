@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/trainer/kernels"
 )
 
@@ -14,6 +15,18 @@ const (
 	relu activation = iota
 	tanh
 )
+
+// parseActivation reads a ModelSpec's activation name; both network kinds
+// parse it here.
+func parseActivation(name lssr.Activation) (activation, error) {
+	switch name {
+	case lssr.ActivationReLU:
+		return relu, nil
+	case lssr.ActivationTanh:
+		return tanh, nil
+	}
+	return 0, lssr.BadInput("model.activation: unknown activation %q (want %s)", name, lssr.OneOf(lssr.Activations()))
+}
 
 // denseLayer is y = a·W + bias. Its slices are views into the network's flat
 // parameter and gradient vectors.
@@ -32,27 +45,34 @@ type denseLayer struct {
 }
 
 // mlp is a multilayer perceptron: dense layers with the activation between
-// them and none after the last (its outputs are the logits).
+// them and none after the last (its outputs are the logits), fused for
+// speed (see the package doc). It implements network in mlp_net.go.
 type mlp struct {
 	layers []denseLayer
 	act    activation
+	loss   lossKind
 	// params and grads hold every weight and bias, layer by layer (weights
 	// then bias), so the measurement sums them as one vector.
 	params, grads []float32
 	kern          kernels.Context // packing buffers, reused by every product
+	// trainWS holds a training batch, evalWS a chunk of a full pass; hvp
+	// the Hessian-vector buffers, made on first use.
+	trainWS, evalWS *workspace
+	hvp             *hvpState
 }
 
-// newMLP builds a dim → hidden... → classes network initialised like
+// newMLP builds a dim → hidden... → classes network for the loss, with
+// workspaces for batches of up to batch examples, initialised like
 // PyTorch's nn.Linear: weights and biases ~ U(−1/√fan_in, 1/√fan_in), drawn
 // layer by layer, weights (row-major order of the in×out matrix) before
 // biases.
-func newMLP(dim int, hidden []int, classes int, act activation, r *rand.Rand) *mlp {
+func newMLP(dim int, hidden []int, classes int, act activation, loss lossKind, batch int, r *rand.Rand) *mlp {
 	widths := append(append([]int{dim}, hidden...), classes)
 	size := 0
 	for l := 0; l+1 < len(widths); l++ {
 		size += kernels.PackedLen(widths[l], widths[l+1]) + widths[l+1]
 	}
-	net := &mlp{act: act, params: make([]float32, size), grads: make([]float32, size)}
+	net := &mlp{act: act, loss: loss, params: make([]float32, size), grads: make([]float32, size)}
 	off := 0
 	for l := 0; l+1 < len(widths); l++ {
 		in, out := widths[l], widths[l+1]
@@ -77,6 +97,8 @@ func newMLP(dim int, hidden []int, classes int, act activation, r *rand.Rand) *m
 		}
 		net.layers = append(net.layers, ly)
 	}
+	net.trainWS = net.newWorkspace(batch)
+	net.evalWS = net.newWorkspace(evalChunk)
 	return net
 }
 

@@ -14,11 +14,11 @@ func TestFusedStepEqualsGradientThenUpdate(t *testing.T) {
 		r := smallRun(t, 40, 8, []int{30, 27}, act, "cross-entropy", "without")
 		r.cfg.lr = 0.5
 		idx := r.perm[:8]
-		before := r.net.logical(r.net.params)
+		before := r.fused().logical(r.net.parameters())
 		r.gradient(idx)
-		grads := r.net.logical(r.net.grads)
+		grads := r.fused().logical(r.net.gradients())
 		r.step(idx)
-		after := r.net.logical(r.net.params)
+		after := r.fused().logical(r.net.parameters())
 		for i := range before {
 			want := before[i] - float32(r.cfg.lr)*grads[i]
 			if d := after[i] - want; d > 1e-6 || d < -1e-6 {

@@ -39,22 +39,22 @@ func TestMomentumFollowsEq13(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			r := momentumRun(t, c.beta1, c.beta2)
 			oracle := momentumRun(t, 0, 0)
-			theta := append([]float32(nil), r.net.params...)
+			theta := append([]float32(nil), r.net.parameters()...)
 			delta := make([]float32, len(theta))
 			for s := range 5 {
 				idx := r.perm[(s%6)*8 : (s%6)*8+8]
 				r.step(idx)
 				for i := range theta {
-					oracle.net.params[i] = theta[i] + float32(c.beta2)*delta[i]
+					oracle.net.parameters()[i] = theta[i] + float32(c.beta2)*delta[i]
 				}
 				oracle.gradient(idx)
-				for i, g := range oracle.net.grads {
+				for i, g := range oracle.net.gradients() {
 					delta[i] = float32(c.beta1)*delta[i] - float32(0.3)*g
 					theta[i] += delta[i]
 				}
 				var worst float64
 				for i := range theta {
-					d := math.Abs(float64(r.net.params[i] - theta[i]))
+					d := math.Abs(float64(r.net.parameters()[i] - theta[i]))
 					worst = math.Max(worst, d/(math.Abs(float64(theta[i]))+1e-3))
 				}
 				if worst > 1e-5 {

@@ -17,6 +17,9 @@ type refNet struct {
 	loss   lossKind
 }
 
+// fused is r's network as the fused MLP, for tests that read its layout.
+func (r *run) fused() *mlp { return r.net.(*mlp) }
+
 func refOf(net *mlp, loss lossKind) refNet {
 	widths := []int{net.layers[0].in}
 	for _, ly := range net.layers {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/dataset"
-	"github.com/lssr/lssr/trainer/kernels"
 )
 
 // sampledRhoB measures ρ_b = ‖∇L‖²/E_ξ[‖g_ξ‖²] directly (eq. 15): batches of
@@ -19,11 +18,11 @@ import (
 // evalChunk pieces, so b is not limited by the training workspace.
 func (r *run) sampledRhoB(ctx context.Context, split dataset.Split, gradSqNorm float64, b, batches int, sampling lssr.Sampling, seed uint64) (rhoB, se float64, err error) {
 	draw := newBatchDrawer(split.N, b, sampling, seed)
-	g := make([]float64, len(r.params()))
+	g := make([]float64, len(r.net.parameters()))
 	var sum, sumSq float64
 	for range batches {
 		idx := draw.next()
-		if err := r.batchGradientSum(ctx, split, idx, g); err != nil {
+		if err := batchGradientSum(ctx, r.net, split, idx, g); err != nil {
 			return 0, 0, err
 		}
 		var sq float64
@@ -82,31 +81,13 @@ func meanStdErr(sum, sumSq float64, k int) (mean, se float64) {
 	return mean, se
 }
 
-// batchGradientSum sets sum to Σ_{i∈idx} ∇ℓ_i over examples of split.
-func (r *run) batchGradientSum(ctx context.Context, split dataset.Split, idx []int, sum []float64) error {
-	if r.seq != nil {
-		return r.seq.batchGradientSum(ctx, split, idx, sum)
-	}
-	net, ws, dim := r.net, r.evalWS, r.data.Dim
-	last := len(net.layers) - 1
-	classes := net.classes()
+// batchGradientSum sets sum to Σ_{i∈idx} ∇ℓ_i over examples of split, in
+// eval mode, accumulated in float64.
+func batchGradientSum[F float](ctx context.Context, net network[F], split dataset.Split, idx []int, sum []float64) error {
 	clear(sum)
-	net.transposeWeights()
-	x := make([]float32, evalChunk*dim)
-	y := make([]uint8, evalChunk)
-	for start := 0; start < len(idx); start += evalChunk {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		m := min(evalChunk, len(idx)-start)
-		for j, i := range idx[start : start+m] {
-			copy(x[j*dim:(j+1)*dim], split.X[i*dim:(i+1)*dim])
-			y[j] = split.Y[i]
-		}
-		logits := net.forward(ws, x[:m*dim], m)
-		r.cfg.loss.eval(logits, y[:m], classes, m, 1, ws.deltas[last])
-		net.backward(ws, x[:m*dim], m, false)
-		kernels.AddTo64(sum, net.grads)
-	}
-	return nil
+	net.prepareBackward()
+	return chunks(ctx, net, split, idx, func(x []F, y []uint8, m int) {
+		net.evalLoss(x, y, m, true)
+		addTo64(sum, net.paramGrads(x, m))
+	})
 }

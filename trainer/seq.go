@@ -11,10 +11,11 @@ import (
 // seqNet is a network given as a list of layers, like PyTorch's
 // nn.Sequential: the CNNs, and MLPs with batch norm. It runs in float32 to
 // train (products on the SIMD kernels) and in float64 to measure against
-// references (products on gonum's BLAS); see layers in seqLayer.
+// references (products on gonum's BLAS); see the layers in seqLayer. It
+// implements network (seq_measure.go, seq_torch.go).
 //
 // Parameters are one flat vector in PyTorch's state_dict order and layouts
-// (seqTensors names them), so moving weights to PyTorch is a copy.
+// (torchLayout names them), so moving weights to PyTorch is a copy.
 type seqNet[F float] struct {
 	layers  []seqLayer[F]
 	index   []int // each layer's module index in the nn.Sequential
@@ -31,24 +32,18 @@ type seqNet[F float] struct {
 	// logits), ds[l] the loss gradient there; racts and rds hold their
 	// R-operator counterparts, made on the first Hessian-vector product.
 	acts, ds, racts, rds [][]F
-	xbuf                 []F       // a chunk's input, when F is not float32
-	hv                   []F       // one chunk's H·v
-	acc                  []float64 // per-example squared gradient norms
+	xbuf                 []F // a chunk's input, when F is not float32
+	hv                   []F // one chunk's H·v
 }
 
-// seqArch checks a model spec against the data's shape and returns the
-// network it describes with rows-example buffers, initialised like PyTorch
-// from r (see newSeqNet).
+// newSeqNet checks a model spec against the data's shape and returns the
+// network it describes for the loss, with buffers for rows examples,
+// initialised like PyTorch from r (see initialise).
 func newSeqNet[F float](spec lssr.ModelSpec, shape [3]int, dim, classes int, loss lossKind, rows int, r *rand.Rand) (*seqNet[F], error) {
 	net := &seqNet[F]{dim: dim, classes: classes, loss: loss, rows: rows, chunk: min(rows, evalChunk)}
-	var act activation
-	switch spec.Activation {
-	case lssr.ActivationReLU:
-		act = relu
-	case lssr.ActivationTanh:
-		act = tanh
-	default:
-		return nil, lssr.BadInput("model.activation: unknown activation %q (want %s)", spec.Activation, lssr.OneOf(lssr.Activations()))
+	act, err := parseActivation(spec.Activation)
+	if err != nil {
+		return nil, err
 	}
 	idx := 0
 	add := func(l seqLayer[F]) {
@@ -134,7 +129,6 @@ func (net *seqNet[F]) alloc() {
 		net.ds = append(net.ds, make([]F, net.rows*l.outLen()))
 	}
 	net.params, net.grads = make([]F, size), make([]F, size)
-	net.acc = make([]float64, net.rows)
 	if _, ok := any(net.params).([]float32); !ok {
 		net.xbuf = make([]F, net.rows*net.dim)
 	}
@@ -228,8 +222,8 @@ func (net *seqNet[F]) backward(x []F, m int, grads []F) {
 // step takes one SGD step of learning rate lr on m examples in train mode
 // and returns their mean loss and how many are classified right; a NaN or
 // Inf loss leaves the parameters unchanged.
-func (net *seqNet[F]) step(x []float32, y []uint8, m int, lr float64, train bool) (loss float64, correct int) {
-	loss, correct = net.gradient(x, y, m, train)
+func (net *seqNet[F]) step(x []float32, y []uint8, m int, lr float64) (loss float64, correct int) {
+	loss, correct = net.gradient(x, y, m)
 	if finite(loss) {
 		for i, g := range net.grads {
 			net.params[i] -= F(lr) * g
@@ -238,11 +232,11 @@ func (net *seqNet[F]) step(x []float32, y []uint8, m int, lr float64, train bool
 	return loss, correct
 }
 
-// gradient sets grads to the gradient of the mean loss of m examples and
-// returns that mean loss and how many are classified right.
-func (net *seqNet[F]) gradient(x []float32, y []uint8, m int, train bool) (loss float64, correct int) {
+// gradient sets grads to the gradient of the mean loss of m examples in
+// train mode and returns that mean loss and how many are classified right.
+func (net *seqNet[F]) gradient(x []float32, y []uint8, m int) (loss float64, correct int) {
 	in := net.input(x, m)
-	sum, correct := net.lossGrad(net.forward(in, m, train), y, m, 1/float64(m))
+	sum, correct := net.lossGrad(net.forward(in, m, true), y, m, 1/float64(m))
 	net.backward(in, m, net.grads)
 	return sum / float64(m), correct
 }

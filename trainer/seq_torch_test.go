@@ -81,7 +81,7 @@ func loadSeqFixture[F float](t *testing.T, path string) seqFixture[F] {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := net.loadState(f); err != nil {
+	if err := loadState(net, f); err != nil {
 		t.Fatal(err)
 	}
 	net.chunk = max(1, n/3) // several chunks, so the float64 sums across them are tested
@@ -105,7 +105,7 @@ func fixtureErrors[F float](t *testing.T, path string) map[string]float64 {
 	net, f, ctx := fx.net, fx.f, context.Background()
 	errs := map[string]float64{}
 	gradSum := make([]float64, len(net.params))
-	st, err := net.pass(ctx, fx.split, gradSum)
+	st, err := fullPass(ctx, net, fx.split, gradSum)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,25 +116,25 @@ func fixtureErrors[F float](t *testing.T, path string) map[string]float64 {
 	errs["tr_s1"] = relErr(st.trS1, fixtureScalar(t, f, "tr_s1"))
 
 	v := make([]F, len(net.params))
-	if err := net.loadVector(f, "v.", v); err != nil {
+	if err := loadVector(net, f, "v.", v); err != nil {
 		t.Fatal(err)
 	}
 	want := make([]float64, len(net.params))
 	hvWant := make([]F, len(net.params))
-	if err := net.loadVector(f, "hv.", hvWant); err != nil {
+	if err := loadVector(net, f, "hv.", hvWant); err != nil {
 		t.Fatal(err)
 	}
 	for i, e := range hvWant {
 		want[i] = float64(e)
 	}
 	hv := make([]float64, len(net.params))
-	if err := net.hessianVector(ctx, fx.split, v, hv); err != nil {
+	if err := hessianVector(ctx, net, fx.split, v, hv); err != nil {
 		t.Fatal(err)
 	}
 	errs["hv"] = vecRelErr(hv, want)
 
 	c := curvature{gradSqNorm: st.gradSqNorm, trS1: st.trS1}
-	ops := net.hessianOps(fx.split, 1)
+	ops := newHessianOps(net, fx.split, 1)
 	// λ1 is the algebraically largest eigenvalue, the fixtures' the largest
 	// in magnitude: the same here, where it is positive.
 	eig := lanczosSpec{topK: 1, tol: 1e-9, maxHVPs: MaxEigenHVPs}
@@ -146,10 +146,10 @@ func fixtureErrors[F float](t *testing.T, path string) map[string]float64 {
 
 	// Train mode: the gradient of the mean loss with batch statistics, and
 	// the running statistics after that one pass.
-	if _, ok := f.Get("train_grad." + net.paramLayout()[0].name); ok {
-		fx.net.gradient(fx.split.X, fx.split.Y, fx.split.N, true)
+	if _, ok := f.Get("train_grad." + net.torchLayout()[0].name); ok {
+		fx.net.gradient(fx.split.X, fx.split.Y, fx.split.N)
 		tg := make([]F, len(net.params))
-		if err := net.loadVector(f, "train_grad.", tg); err != nil {
+		if err := loadVector(net, f, "train_grad.", tg); err != nil {
 			t.Fatal(err)
 		}
 		want := make([]float64, len(tg))

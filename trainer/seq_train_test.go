@@ -118,7 +118,7 @@ func TestLayeredWeightsReload(t *testing.T) {
 		t.Fatal(err)
 	}
 	fresh := newRun(cfg, data)
-	if err := fresh.seq.loadState(f); err != nil {
+	if err := loadState(fresh.net, f); err != nil {
 		t.Fatal(err)
 	}
 	test, err := fresh.pass(context.Background(), data.Test, false)

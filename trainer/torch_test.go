@@ -1,6 +1,7 @@
 package trainer
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -47,15 +48,7 @@ func fixtureRun(t *testing.T, f *safetensors.File) *run {
 		t.Fatal(err)
 	}
 	r := newRun(cfg, data)
-	err = r.net.setTorch(func(name string) ([]float32, []int, error) {
-		tn, ok := f.Get(name)
-		if !ok {
-			return nil, nil, fmt.Errorf("no tensor %q", name)
-		}
-		v, err := tn.Float32s()
-		return v, tn.Shape, err
-	})
-	if err != nil {
+	if err := loadState(r.net, f); err != nil {
 		t.Fatal(err)
 	}
 	return r
@@ -110,31 +103,31 @@ func TestAgainstPyTorchFixtures(t *testing.T) {
 			check("‖∇L‖²", m.GradSqNorm, fixtureScalar(t, f, "grad_sq_norm"))
 			check("tr(S_1)", m.TrS1, fixtureScalar(t, f, "tr_s1"))
 
-			v, err := r.net.fromTorch(func(name string) ([]float32, error) {
-				tn, _ := f.Get("v." + name)
-				return tn.Float32s()
-			})
-			if err != nil {
+			v := make([]float32, len(r.net.parameters()))
+			if err := loadVector(r.net, f, "v.", v); err != nil {
 				t.Fatal(err)
 			}
 			hv := make([]float64, len(v))
-			if err := r.hessianVector(ctx, r.data.Train, v, hv); err != nil {
+			if err := hessianVector(ctx, r.net, r.data.Train, v, hv); err != nil {
 				t.Fatal(err)
 			}
 			hv32 := make([]float32, len(hv))
 			for i, e := range hv {
 				hv32[i] = float32(e)
 			}
-			names, got, _ := r.net.torchTensors(hv32)
 			var diff, norm float64
-			for k, name := range names {
-				tn, _ := f.Get("hv." + name)
+			for _, gt := range stateTensors(r.net, hv32, "", false) {
+				got, err := gt.Float32s()
+				if err != nil {
+					t.Fatal(err)
+				}
+				tn, _ := f.Get("hv." + gt.Name)
 				want, err := tn.Float64s()
 				if err != nil {
 					t.Fatal(err)
 				}
 				for i, w := range want {
-					d := float64(got[k][i]) - w
+					d := float64(got[i]) - w
 					diff += d * d
 					norm += w * w
 				}
@@ -166,27 +159,31 @@ func TestAgainstPyTorchFixtures(t *testing.T) {
 // back are the same bits, and the names follow nn.Sequential.
 func TestTorchLayoutRoundTrip(t *testing.T) {
 	r := smallRun(t, 12, 4, []int{7, 5}, "relu", lssr.LossCrossEntropy, lssr.SamplingWithout)
-	names, data, shapes := r.net.torchTensors(r.net.params)
+	tensors := stateTensors(r.net, r.net.parameters(), "", true)
+	var names []string
+	for _, tn := range tensors {
+		names = append(names, tn.Name)
+	}
 	want := []string{"0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"}
-	if fmt.Sprint(names) != fmt.Sprint(want) || fmt.Sprint(shapes[0]) != "[7 5]" {
-		t.Fatalf("names %v shapes %v", names, shapes)
+	if fmt.Sprint(names) != fmt.Sprint(want) || fmt.Sprint(tensors[0].Shape) != "[7 5]" {
+		t.Fatalf("names %v, first shape %v", names, tensors[0].Shape)
 	}
-	byName := map[string]int{}
-	for i, n := range names {
-		byName[n] = i
+	var buf bytes.Buffer
+	if err := safetensors.Encode(&buf, tensors, nil); err != nil {
+		t.Fatal(err)
 	}
-	other := smallRun(t, 12, 4, []int{7, 5}, "relu", lssr.LossCrossEntropy, lssr.SamplingWithout)
-	clear(other.net.params)
-	err := other.net.setTorch(func(name string) ([]float32, []int, error) {
-		i := byName[name]
-		return data[i], shapes[i], nil
-	})
+	f, err := safetensors.Decode(buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range r.net.params {
-		if r.net.params[i] != other.net.params[i] {
-			t.Fatalf("parameter %d: %v after the round trip, want %v", i, other.net.params[i], r.net.params[i])
+	other := smallRun(t, 12, 4, []int{7, 5}, "relu", lssr.LossCrossEntropy, lssr.SamplingWithout)
+	clear(other.net.parameters())
+	if err := loadState(other.net, f); err != nil {
+		t.Fatal(err)
+	}
+	for i := range r.net.parameters() {
+		if r.net.parameters()[i] != other.net.parameters()[i] {
+			t.Fatalf("parameter %d: %v after the round trip, want %v", i, other.net.parameters()[i], r.net.parameters()[i])
 		}
 	}
 }

@@ -2,6 +2,7 @@ package trainer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -58,15 +59,10 @@ func parseJob(job lssr.Job, data *dataset.Data) (config, error) {
 			return config{}, lssr.BadInput("model.hidden: layer widths must be at least 1, got %v", job.Model.Hidden)
 		}
 	}
-	switch job.Model.Activation {
-	case lssr.ActivationReLU:
-		cfg.act = relu
-	case lssr.ActivationTanh:
-		cfg.act = tanh
-	default:
-		return config{}, lssr.BadInput("model.activation: unknown activation %q (want %s)", job.Model.Activation, lssr.OneOf(lssr.Activations()))
-	}
 	var err error
+	if cfg.act, err = parseActivation(job.Model.Activation); err != nil {
+		return config{}, err
+	}
 	if cfg.loss, err = parseLoss(job.Loss); err != nil {
 		return config{}, err
 	}
@@ -121,10 +117,7 @@ func checkData(d *dataset.Data) error {
 type run struct {
 	cfg    config
 	data   *dataset.Data
-	net    *mlp             // the fused MLP, or nil
-	seq    *seqNet[float32] // the layered model, or nil
-	ws     *workspace       // batchSize rows, for SGD steps
-	evalWS *workspace       // evalChunk rows, for full passes
+	net    network[float32]
 	batchX []float32
 	batchY []uint8
 	order  *rand.Rand
@@ -137,27 +130,29 @@ type run struct {
 	// With momentum: vel is δ_{t−1} of eq. 13, and saved holds θ_t while
 	// the gradient is taken at the look-ahead point θ_t + β2·δ_{t−1}.
 	vel, saved []float32
-	hvp        *hvpState // buffers of Hessian-vector products, made on first use
 	// hessian is the fixed Hessian subset of the curvature measurements,
 	// and eigVec the last top eigenvector, to warm-start the next.
 	hessian *dataset.Split
 	eigVec  []float32
 }
 
-func newRun(cfg config, data *dataset.Data) *run {
-	r := &run{cfg: cfg, data: data}
-	if cfg.layered {
-		var err error
-		rows := max(cfg.batchSize, evalChunk)
-		r.seq, err = newSeqNet[float32](cfg.model, data.Shape, data.Dim, data.Classes, cfg.loss, rows, newRand(cfg.seed, streamInit))
-		if err != nil {
-			panic(err) // parseJob built the same network
-		}
-	} else {
-		r.net = newMLP(data.Dim, cfg.hidden, data.Classes, cfg.act, newRand(cfg.seed, streamInit))
-		r.ws = r.net.newWorkspace(cfg.batchSize)
-		r.evalWS = r.net.newWorkspace(evalChunk)
+// newNetwork builds the job's network, initialised from the job's seed:
+// the fused MLP for a plain MLP, whose speed the sweeps depend on, and a
+// layer list for everything else.
+func newNetwork(cfg config, data *dataset.Data) network[float32] {
+	init := newRand(cfg.seed, streamInit)
+	if !cfg.layered {
+		return newMLP(data.Dim, cfg.hidden, data.Classes, cfg.act, cfg.loss, cfg.batchSize, init)
 	}
+	net, err := newSeqNet[float32](cfg.model, data.Shape, data.Dim, data.Classes, cfg.loss, max(cfg.batchSize, evalChunk), init)
+	if err != nil {
+		panic(err) // parseJob built the same network
+	}
+	return net
+}
+
+func newRun(cfg config, data *dataset.Data) *run {
+	r := &run{cfg: cfg, data: data, net: newNetwork(cfg, data)}
 	r.batchX = make([]float32, cfg.batchSize*data.Dim)
 	r.batchY = make([]uint8, cfg.batchSize)
 	r.orderSrc = rand.NewPCG(cfg.seed, streamOrder)
@@ -167,28 +162,13 @@ func newRun(cfg config, data *dataset.Data) *run {
 		r.perm[i] = i
 	}
 	r.idx = make([]int, cfg.batchSize)
-	r.gradSum = make([]float64, len(r.params()))
+	size := len(r.net.parameters())
+	r.gradSum = make([]float64, size)
 	if cfg.beta1 != 0 || cfg.beta2 != 0 {
-		r.vel = make([]float32, len(r.params()))
-		r.saved = make([]float32, len(r.params()))
+		r.vel = make([]float32, size)
+		r.saved = make([]float32, size)
 	}
 	return r
-}
-
-// params is the model's parameter vector.
-func (r *run) params() []float32 {
-	if r.seq != nil {
-		return r.seq.params
-	}
-	return r.net.params
-}
-
-// grads is the model's gradient vector, in the parameters' layout.
-func (r *run) grads() []float32 {
-	if r.seq != nil {
-		return r.seq.grads
-	}
-	return r.net.grads
 }
 
 // stepsPerEpoch is floor(n/b), at least 1.
@@ -217,19 +197,6 @@ func (r *run) batch(s int) []int {
 	return r.idx
 }
 
-// forwardLoss runs the examples idx through the network and the loss,
-// leaving scale times the gradient of the summed loss with respect to the
-// logits in the workspace, and returns the mean loss and how many examples
-// are classified right.
-func (r *run) forwardLoss(idx []int, scale float64) (loss float64, correct int) {
-	m := len(idx)
-	r.gather(idx)
-	logits := r.net.forward(r.ws, r.batchX, m)
-	last := len(r.net.layers) - 1
-	sum, correct := r.cfg.loss.eval(logits, r.batchY, r.data.Classes, m, scale, r.ws.deltas[last])
-	return sum / float64(m), correct
-}
-
 // gather copies the training examples idx into the batch buffers.
 func (r *run) gather(idx []int) {
 	dim := r.data.Dim
@@ -239,38 +206,22 @@ func (r *run) gather(idx []int) {
 	}
 }
 
-// gradient sets net.grads to the gradient of the mean loss over the examples
-// idx, and returns that mean loss and how many of them are classified right.
+// gradient sets the network's gradient vector to the gradient of the mean
+// loss over the examples idx, and returns that mean loss and how many of
+// them are classified right.
 func (r *run) gradient(idx []int) (loss float64, correct int) {
-	if r.seq != nil {
-		r.gather(idx)
-		return r.seq.gradient(r.batchX, r.batchY, len(idx), true)
-	}
-	loss, correct = r.forwardLoss(idx, 1/float64(len(idx)))
-	r.net.transposeWeights()
-	r.net.backward(r.ws, r.batchX, len(idx), false)
-	return loss, correct
+	r.gather(idx)
+	return r.net.gradient(r.batchX, r.batchY, len(idx))
 }
 
 // step takes one SGD step on the examples idx unless their loss is NaN or
-// Inf, and returns that loss. The update is fused into the backward pass:
-// the loss gradient is scaled by −η/b instead of 1/b, and since backprop is
-// linear in it, every layer's δ then is −η times its gradient, which the
-// weight-gradient product adds straight into the weights.
+// Inf, and returns that loss.
 func (r *run) step(idx []int) (loss float64, correct int) {
 	if r.vel != nil {
 		return r.momentumStep(idx)
 	}
-	if r.seq != nil {
-		r.gather(idx)
-		return r.seq.step(r.batchX, r.batchY, len(idx), r.cfg.lr, true)
-	}
-	loss, correct = r.forwardLoss(idx, -r.cfg.lr/float64(len(idx)))
-	if finite(loss) {
-		r.net.transposeWeights()
-		r.net.backward(r.ws, r.batchX, len(idx), true)
-	}
-	return loss, correct
+	r.gather(idx)
+	return r.net.step(r.batchX, r.batchY, len(idx), r.cfg.lr)
 }
 
 // momentumStep takes one step of generalised momentum (eq. 13–14):
@@ -279,7 +230,7 @@ func (r *run) step(idx []int) (loss float64, correct int) {
 // place and θ_t is restored from a copy, not by subtracting, so no rounding
 // drifts into the weights. A NaN or Inf loss leaves θ and δ unchanged.
 func (r *run) momentumStep(idx []int) (loss float64, correct int) {
-	params := r.params()
+	params := r.net.parameters()
 	if r.cfg.beta2 != 0 {
 		copy(r.saved, params)
 		kernels.Axpy(float32(r.cfg.beta2), r.vel, params)
@@ -292,7 +243,7 @@ func (r *run) momentumStep(idx []int) (loss float64, correct int) {
 		return loss, correct
 	}
 	beta1, lr := float32(r.cfg.beta1), float32(r.cfg.lr)
-	for i, g := range r.grads() {
+	for i, g := range r.net.gradients() {
 		r.vel[i] = beta1*r.vel[i] - lr*g
 	}
 	kernels.Axpy(1, r.vel, params)
@@ -369,11 +320,11 @@ func Train(ctx context.Context, job lssr.Job, data *dataset.Data, progress func(
 		curvDue := cfg.curvatureEvery > 0 && epoch%cfg.curvatureEvery == 0
 		if (rhoDue || curvDue) && epoch < cfg.epochs {
 			m, err := r.measure(ctx, epoch, res.Steps)
+			if errors.Is(err, errDiverged) {
+				return diverged()
+			}
 			if err != nil {
 				return lssr.Result{}, err
-			}
-			if m == nil {
-				return diverged()
 			}
 			if curvDue {
 				if m.Curvature, err = r.curvatureAt(ctx, job); err != nil {
@@ -395,14 +346,14 @@ func Train(ctx context.Context, job lssr.Job, data *dataset.Data, progress func(
 	}
 
 	final, err := r.measure(ctx, cfg.epochs, res.Steps)
-	if err == nil && final != nil && cfg.curvatureEvery > 0 {
+	if errors.Is(err, errDiverged) {
+		return diverged()
+	}
+	if err == nil && cfg.curvatureEvery > 0 {
 		final.Curvature, err = r.curvatureAt(ctx, job)
 	}
 	if err != nil {
 		return lssr.Result{}, err
-	}
-	if final == nil {
-		return diverged()
 	}
 	res.Measurements = append(res.Measurements, *final)
 	res.TrainLoss, res.TrainAcc = final.TrainLoss, final.TrainAcc

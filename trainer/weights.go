@@ -12,23 +12,15 @@ import (
 
 // stateDict returns the network's current weights as the bytes of a
 // safetensors file: float32 tensors with PyTorch's state_dict names and
-// shapes (see torch.go and seq_torch.go; batch norm's running statistics
-// included), so torch.nn.Sequential.load_state_dict and `lssr
-// measure` read them as they are. The metadata says what the weights belong
-// to, so the file makes sense without the sweep: "lssr.model" (the
-// ModelSpec as JSON), "lssr.loss", "lssr.job" (the job ID), "lssr.dim" and
-// "lssr.classes" (decimal) and "lssr.shape" (the input's [c, h, w] as JSON,
-// all zero for data that are not images).
+// shapes (see stateTensors; batch norm's running statistics included), so
+// torch.nn.Sequential.load_state_dict and `lssr measure` read them as they
+// are. The metadata says what the weights belong to, so the file makes
+// sense without the sweep: "lssr.model" (the ModelSpec as JSON),
+// "lssr.loss", "lssr.job" (the job ID), "lssr.dim" and "lssr.classes"
+// (decimal) and "lssr.shape" (the input's [c, h, w] as JSON, all zero for
+// data that are not images).
 func (r *run) stateDict(job lssr.Job) ([]byte, error) {
-	var tensors []safetensors.Tensor
-	if r.seq != nil {
-		tensors = r.seq.tensors(r.seq.params, "", true)
-	} else {
-		names, data, shapes := r.net.torchTensors(r.net.params)
-		for i, name := range names {
-			tensors = append(tensors, safetensors.FromFloat32(name, shapes[i], data[i]))
-		}
-	}
+	tensors := stateTensors(r.net, r.net.parameters(), "", true)
 	model, err := json.Marshal(job.Model)
 	if err != nil {
 		return nil, fmt.Errorf("trainer: weights of job %s: %w", job.ID, err)

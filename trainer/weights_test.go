@@ -59,16 +59,8 @@ func TestTrainSavesWeights(t *testing.T) {
 		t.Fatal(err)
 	}
 	loaded := newRun(cfg, data)
-	clear(loaded.net.params)
-	err = loaded.net.setTorch(func(name string) ([]float32, []int, error) {
-		tn, ok := f.Get(name)
-		if !ok {
-			return nil, nil, fmt.Errorf("no tensor %q", name)
-		}
-		v, err := tn.Float32s()
-		return v, tn.Shape, err
-	})
-	if err != nil {
+	clear(loaded.net.parameters())
+	if err := loadState(loaded.net, f); err != nil {
 		t.Fatal(err)
 	}
 	test, err := loaded.pass(t.Context(), data.Test, false)
@@ -88,7 +80,7 @@ func TestTrainSavesWeights(t *testing.T) {
 }
 
 // TestStateDictRoundTrip: the file's tensors, mapped back to parameter
-// layout with fromTorch, are the network's parameters, bit for bit.
+// layout with loadVector, are the network's parameters, bit for bit.
 func TestStateDictRoundTrip(t *testing.T) {
 	r := smallRun(t, 12, 4, []int{7, 5}, "tanh", lssr.LossMSE, lssr.SamplingWithout)
 	r.step(r.perm[:4]) // away from the initialisation
@@ -100,17 +92,11 @@ func TestStateDictRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := r.net.fromTorch(func(name string) ([]float32, error) {
-		tn, ok := f.Get(name)
-		if !ok {
-			return nil, fmt.Errorf("no tensor %q", name)
-		}
-		return tn.Float32s()
-	})
-	if err != nil {
+	got := make([]float32, len(r.net.parameters()))
+	if err := loadVector(r.net, f, "", got); err != nil {
 		t.Fatal(err)
 	}
-	for i, p := range r.net.params {
+	for i, p := range r.net.parameters() {
 		if got[i] != p {
 			t.Fatalf("parameter %d: %v from the file, %v in the network", i, got[i], p)
 		}

@@ -6,8 +6,9 @@
 //
 // # Two paths
 //
-// On amd64 CPUs with AVX2 and FMA the micro-kernel and the element-wise
-// loops are Go assembly (gemm_amd64.s, elementwise_amd64.s); elsewhere, or
+// On amd64 CPUs with AVX2 and FMA the micro-kernel, the packing and
+// transposing loops and the element-wise loops are Go assembly (the
+// *_amd64.s files: gemm_tiles_amd64.s holds the micro-kernel); elsewhere, or
 // when built with the purego tag, portable Go with the same packing and
 // blocking runs instead. The choice is made once at start-up. Every assembly
 // routine ends with VZEROUPPER: dirty upper ymm halves slow Go's scalar
