@@ -41,6 +41,31 @@ func TraceSb(cb, trAS1, trASn float64) float64 {
 	return cb*trAS1 + (1-cb)*trASn
 }
 
+// Concentration is ρ_b = tr(S_n)/tr(S_b) (Definition 2): how concentrated
+// the batch gradients are, ‖∇L‖² over E_ξ‖g_ξ‖². With tr(S_1) it is ρ, the
+// per-example gradients' concentration that eq. 17 starts from; with
+// tr(S_b) measured at another b, a direct ρ_b. It is not guarded: a zero
+// tr(S_b) gives what the division gives.
+func Concentration(trSn, trSb float64) float64 {
+	return trSn / trSb
+}
+
+// IAS is the interaction-aware sharpness tr(HS_b)/tr(S_b) (Definition 1):
+// the curvature along the batch gradients, which plain SGD keeps at or
+// below 2ρ_b/η. At b = n, S_n = ∇L∇Lᵀ and it is ∇LᵀH∇L/‖∇L‖². It is not
+// guarded against a zero tr(S_b).
+func IAS(trHSb, trSb float64) float64 {
+	return trHSb / trSb
+}
+
+// InstabilityRatio is tr(HS_b)/tr(S_n), the quantity eq. 10 (and, with
+// momentum, Theorem 2) compares with InstabilityThreshold: above it, one
+// step increases the loss in expectation. It is not guarded against a zero
+// tr(S_n).
+func InstabilityRatio(trHSb, trSn float64) float64 {
+	return trHSb / trSn
+}
+
 // RhoB is ρ_b of eq. 17 at an integer batch size b: RhoBAt with b as a
 // float64, to the bit.
 func RhoB(rho float64, n, b int, s Sampling) float64 {

@@ -167,7 +167,10 @@ func TestBatchMomentsAgainstEveryBatch(t *testing.T) {
 				}{
 					{"tr(S_b)", TraceSb(cb, trS1, trSn), sumS / float64(count)},
 					{"tr(HS_b)", TraceSb(cb, trHS1, trHSn), sumHS / float64(count)},
-					{"ρ_b", RhoB(trSn/trS1, n, b, s), trSn / (sumS / float64(count))},
+					{"ρ_b", RhoB(Concentration(trSn, trS1), n, b, s), trSn / (sumS / float64(count))},
+					{"direct ρ_b", Concentration(trSn, TraceSb(cb, trS1, trSn)), trSn / (sumS / float64(count))},
+					{"IAS_b", IAS(TraceSb(cb, trHS1, trHSn), TraceSb(cb, trS1, trSn)), sumHS / sumS},
+					{"instability ratio", InstabilityRatio(TraceSb(cb, trHS1, trHSn), trSn), sumHS / float64(count) / trSn},
 				} {
 					if math.Abs(c.got-c.want) > 1e-12*math.Abs(c.want) {
 						t.Errorf("%s = %.15g, mean over %d batches %.15g", c.what, c.got, count, c.want)

@@ -59,7 +59,7 @@ func (o hessianOps[F]) measure(ctx context.Context, c *curvature, gradSum []floa
 		return nil, err
 	}
 	if c.gradSqNorm > 0 {
-		c.iasFull = c.gHg / c.gradSqNorm
+		c.iasFull = lssr.IAS(c.gHg, c.gradSqNorm)
 	}
 	signs := newRand(seed, streamRademacher)
 	signed := make([]float64, o.params)
@@ -139,10 +139,10 @@ func (c *curvature) atBatch(n, b int, sampling lssr.Sampling, lr, beta1, beta2 f
 	c.trHSb = lssr.TraceSb(cb, c.trHS1, c.gHg)
 	c.trSb = lssr.TraceSb(cb, c.trS1, c.gradSqNorm)
 	if c.trSb > 0 {
-		c.iasB = c.trHSb / c.trSb
+		c.iasB = lssr.IAS(c.trHSb, c.trSb)
 	}
 	if c.gradSqNorm > 0 {
-		c.ratio = c.trHSb / c.gradSqNorm
+		c.ratio = lssr.InstabilityRatio(c.trHSb, c.gradSqNorm)
 	}
 	c.threshold = lssr.InstabilityThreshold(lr, beta1, beta2)
 }

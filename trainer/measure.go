@@ -102,7 +102,7 @@ func (r *run) measure(ctx context.Context, epoch int, step int64) (*lssr.Measure
 		TrainLoss: st.loss, TrainAcc: st.acc,
 	}
 	if st.trS1 > 0 { // ρ is undefined only if every per-example gradient is zero
-		m.Rho = st.gradSqNorm / st.trS1
+		m.Rho = lssr.Concentration(st.gradSqNorm, st.trS1)
 		m.RhoB = lssr.RhoB(m.Rho, r.data.Train.N, r.cfg.batchSize, r.cfg.sampling)
 	}
 	return m, nil

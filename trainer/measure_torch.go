@@ -174,7 +174,7 @@ func measureIn[F float](ctx context.Context, spec MeasureSpec, weights *safetens
 		TopEigenvalues: c.topEigen, TopResiduals: c.topResiduals, Tol: spec.Tol, EigenConverged: c.eigenConverged,
 	}
 	if c.trS1 > 0 {
-		m.Rho = c.gradSqNorm / c.trS1
+		m.Rho = lssr.Concentration(c.gradSqNorm, c.trS1)
 	}
 	if b := spec.BatchSize; b > 0 {
 		lr := spec.LR

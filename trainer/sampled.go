@@ -33,7 +33,7 @@ func (r *run) sampledRhoB(ctx context.Context, split dataset.Split, gradSqNorm f
 		sumSq += sq * sq
 	}
 	mean, seMean := meanStdErr(sum, sumSq, batches)
-	rhoB = gradSqNorm / mean
+	rhoB = lssr.Concentration(gradSqNorm, mean) // tr(S_b) estimated by the batches
 	return rhoB, rhoB * seMean / mean, nil
 }
 
