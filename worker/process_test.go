@@ -149,8 +149,8 @@ func TestProcessRoundTrip(t *testing.T) {
 }
 
 // TestProcessLargeWeights: the weights of a large network, over gRPC's
-// default 4 MiB message limit, reach the host whole. go-plugin dials with
-// the limit raised to 2 GiB (grpc_client.go, v1.8.0); this test notices if
+// default 4 MiB message limit, reach the host whole. go-plugin (v1.8.0)
+// dials with grpc.MaxCallRecvMsgSize raised to 2 GiB; this test notices if
 // an upgrade takes that away.
 func TestProcessLargeWeights(t *testing.T) {
 	p := startTestWorker(t, "big-weights")
