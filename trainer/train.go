@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/lssr/lssr"
@@ -51,7 +52,7 @@ func parseJob(job lssr.Job, data *dataset.Data) (config, error) {
 			return config{}, err
 		}
 	}
-	if job.Model.Kind != lssr.ModelMLP && job.Model.Kind != lssr.ModelCNN {
+	if !slices.Contains(lssr.ModelKinds(), job.Model.Kind) {
 		return config{}, lssr.BadInput("model.kind: unknown model %q (want %s)", job.Model.Kind, lssr.OneOf(lssr.ModelKinds()))
 	}
 	for _, w := range job.Model.Hidden {
