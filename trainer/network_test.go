@@ -11,6 +11,7 @@ import (
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/internal/safetensors"
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // TestNetworkKindsAgree: a plain MLP built both as the fused mlp and as a
@@ -68,7 +69,7 @@ func TestNetworkKindsAgree(t *testing.T) {
 					name     string
 					got, ref float64
 				}{{"loss", st[0].loss, st[1].loss}, {"‖∇L‖²", st[0].gradSqNorm, st[1].gradSqNorm}, {"tr(S_1)", st[0].trS1, st[1].trS1}} {
-					if e := relErr(q.got, q.ref); !(e <= tol) {
+					if e := testutil.RelErr(q.got, q.ref); !(e <= tol) {
 						t.Errorf("%s: mlp %.9g, seqNet %.9g: relative error %.2g > %.0g", q.name, q.got, q.ref, e, tol)
 					}
 				}
@@ -102,7 +103,7 @@ func TestNetworkKindsAgree(t *testing.T) {
 				for k, net := range nets {
 					losses[k], _ = net.gradient(split.X, split.Y, n)
 				}
-				if e := relErr(losses[0], losses[1]); !(e <= tol) {
+				if e := testutil.RelErr(losses[0], losses[1]); !(e <= tol) {
 					t.Errorf("train loss: mlp %.9g, seqNet %.9g: relative error %.2g", losses[0], losses[1], e)
 				}
 				compareTensors(t, "∇L (train)", fused, fused.gradients(), layered, layered.gradients(), tol)

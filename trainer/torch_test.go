@@ -13,6 +13,7 @@ import (
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/internal/safetensors"
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // fixtureRun builds a run whose network and data are those of a fixture
@@ -94,7 +95,7 @@ func TestAgainstPyTorchFixtures(t *testing.T) {
 				t.Fatalf("measure: %v %v", m, err)
 			}
 			check := func(name string, got, want float64) {
-				e := relErr(got, want)
+				e := testutil.RelErr(got, want)
 				t.Logf("%-13s lssr %.9g  torch %.9g  relative error %.2g", name, got, want, e)
 				if e > tol {
 					t.Errorf("%s = %.9g, PyTorch %.9g: relative error %.2g > %.0g", name, got, want, e, tol)

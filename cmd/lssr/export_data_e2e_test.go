@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr/internal/safetensors"
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // TestExportWeightsDataMeasure is the loop a user runs to take a job to
@@ -55,7 +56,7 @@ grid: {batch_sizes: [16], learning_rates: [0.1], seeds: [0]}
 		want float64
 	}{{"loss", res.TrainLoss}, {"accuracy", res.TrainAcc}, {"rho", res.Rho}, {"grad_sq_norm", res.GradSqNorm}} {
 		got, _ := m[c.key].(float64)
-		if e := relErr(got, c.want); e > 1e-4 {
+		if e := testutil.RelErr(got, c.want); e > 1e-4 {
 			t.Errorf("%s: measure %v, the job stored %v (relative error %.2g)", c.key, got, c.want, e)
 		}
 	}
@@ -69,15 +70,4 @@ grid: {batch_sizes: [16], learning_rates: [0.1], seeds: [0]}
 			t.Errorf("lssr %v: exit %d, stderr %q; want 2 and one line", bad, r.code, r.stderr)
 		}
 	}
-}
-
-func relErr(got, want float64) float64 {
-	d := got - want
-	if d < 0 {
-		d = -d
-	}
-	if want < 0 {
-		want = -want
-	}
-	return d / want
 }
