@@ -1,7 +1,6 @@
 package trainer
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/dataset"
-	"github.com/lssr/lssr/internal/safetensors"
 	"github.com/lssr/lssr/internal/testutil"
 )
 
@@ -49,7 +47,7 @@ func TestNetworkKindsAgree(t *testing.T) {
 					t.Fatal(err)
 				}
 				fused := newMLP(dim, hidden, classes, a, loss, n, newRand(2, streamInit))
-				if err := loadState(fused, encodeState(t, stateTensors[float32](layered, layered.params, "", true))); err != nil {
+				if err := loadState(fused, testutil.SafetensorsRoundTrip(t, stateTensors[float32](layered, layered.params, "", true))); err != nil {
 					t.Fatal(err)
 				}
 				nets := []network[float32]{fused, layered}
@@ -116,20 +114,6 @@ func TestNetworkKindsAgree(t *testing.T) {
 	}
 }
 
-// encodeState writes tensors as a safetensors file and reads it back.
-func encodeState(t *testing.T, tensors []safetensors.Tensor) *safetensors.File {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := safetensors.Encode(&buf, tensors, nil); err != nil {
-		t.Fatal(err)
-	}
-	f, err := safetensors.Decode(buf.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 // compareTensors checks that the vectors a (in net1's layout) and b (in
 // net2's) name the same state_dict tensors and agree in every element to
 // tol relative to the larger of that element's magnitude and the root mean
@@ -141,7 +125,7 @@ func compareTensors(t *testing.T, what string, net1 network[float32], a []float3
 	if len(ta) != len(tb) {
 		t.Fatalf("%s: %d tensors against %d", what, len(ta), len(tb))
 	}
-	f := encodeState(t, tb)
+	f := testutil.SafetensorsRoundTrip(t, tb)
 	var worst float64
 	for _, x := range ta {
 		y, ok := f.Get(x.Name)

@@ -63,19 +63,9 @@ func loadSeqFixture[F float](t *testing.T, path string) seqFixture[F] {
 	if err != nil {
 		t.Fatal(err)
 	}
-	xt, _ := f.Get("x")
-	x, err := xt.Float32s()
+	x, _, y, err := dataset.DecodeXY(f)
 	if err != nil {
 		t.Fatal(err)
-	}
-	yt, _ := f.Get("y")
-	y64, err := yt.Int64s()
-	if err != nil {
-		t.Fatal(err)
-	}
-	y := make([]uint8, len(y64))
-	for i, v := range y64 {
-		y[i] = uint8(v)
 	}
 	n := len(y)
 	net, err := newSeqNet[F](spec, shape, dim, classes, loss, n, newRand(1, streamInit))
