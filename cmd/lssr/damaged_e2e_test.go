@@ -16,7 +16,7 @@ import (
 // status 1, and leaves the file as it was.
 func TestDamagedDatabase(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), syntheticSpec("dmg", 2))
+	writeFile(t, filepath.Join(dir, "s.yaml"), syntheticSpec("dmg", 2).YAML())
 	if r := runLSSR(t, dir, "--db", "good.db", "sweep", "run", "s.yaml"); r.code != 0 {
 		t.Fatalf("run: exit %d: %s", r.code, r.stderr)
 	}

@@ -17,12 +17,9 @@ import (
 // batch norm (so the running statistics travel too).
 func TestExportWeightsDataMeasure(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "bn.yaml"), `name: bn
-dataset: {name: synthetic, n: 200, test_n: 50, dim: 6, classes: 3}
-model: {kind: mlp, hidden: [10], batch_norm: true, activation: tanh}
-training: {epochs: 3, save_weights: true}
-grid: {batch_sizes: [16], learning_rates: [0.1], seeds: [0]}
-`)
+	writeFile(t, filepath.Join(dir, "bn.yaml"), testutil.Spec{Name: "bn", N: 200, TestN: 50, Dim: 6, Classes: 3,
+		Hidden: []int{10}, BatchNorm: true, Activation: "tanh", Epochs: 3, SaveWeights: true,
+		BatchSizes: "[16]", LearningRates: "[0.1]", Seeds: "[0]"}.YAML())
 	if r := runLSSR(t, dir, "sweep", "run", "bn.yaml", "--plain"); r.code != 0 {
 		t.Fatalf("sweep run: exit %d\n%s", r.code, r.stderr)
 	}

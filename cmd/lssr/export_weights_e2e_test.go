@@ -9,22 +9,15 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr/internal/safetensors"
+	"github.com/lssr/lssr/internal/testutil"
 	"github.com/lssr/lssr/store"
 )
 
 // weightsSpec is a tiny sweep of 18 jobs: more IDs than hex digits, so two
 // of them share a first digit and that digit is an ambiguous prefix.
 func weightsSpec(name string, save bool) string {
-	return fmt.Sprintf(`name: %s
-dataset: {name: synthetic, n: 256, test_n: 64, dim: 6, classes: 3}
-model: {kind: mlp, hidden: [10, 7], activation: relu}
-training: {epochs: 2, save_weights: %v}
-grid:
-  batch_sizes: [8, 16, 32]
-  learning_rates: [0.05, 0.1, 0.2]
-  seeds: [0, 1]
-workers: 2
-`, name, save)
+	return testutil.Spec{Name: name, N: 256, TestN: 64, Dim: 6, Classes: 3, Hidden: []int{10, 7}, Activation: "relu",
+		Epochs: 2, SaveWeights: save, BatchSizes: "[8, 16, 32]", LearningRates: "[0.05, 0.1, 0.2]", Seeds: "[0, 1]", Workers: 2}.YAML()
 }
 
 func TestExportWeights(t *testing.T) {

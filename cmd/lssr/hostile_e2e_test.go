@@ -18,16 +18,10 @@ import (
 	"github.com/lssr/lssr/internal/testutil"
 )
 
-// spec2000 expands to 20 batch sizes × 100 learning rates = 2000 jobs.
-const spec2000 = `name: big
-dataset: {name: synthetic, n: 1000000, dim: 2, classes: 2}
-model: {kind: mlp, hidden: []}
-training: {epochs: 1}
-grid:
-  batch_sizes: {log2_from: 0, log2_to: 19}
-  learning_rates: {log2_from: -99, log2_to: 0}
-workers: 1
-`
+// spec2000 expands to 20 batch sizes × 100 learning rates = 2000 jobs. Its
+// grid is on line 5.
+var spec2000 = testutil.Spec{Name: "big", N: 1000000, Dim: 2, Classes: 2, Epochs: 1,
+	BatchSizes: "{log2_from: 0, log2_to: 19}", LearningRates: "{log2_from: -99, log2_to: 0}", Workers: 1}.YAML()
 
 // checkBadRun asserts the shape of a refused run: exit 2, one line on
 // stderr holding want, and nothing written in dir.

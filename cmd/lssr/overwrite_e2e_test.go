@@ -8,16 +8,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // tinySpec is a 2×2 sweep that trains in a fraction of a second.
-const tinySpec = `name: tiny
-dataset: {name: synthetic, n: 256, test_n: 64, dim: 4, classes: 2}
-model: {kind: mlp, hidden: [4]}
-training: {epochs: 1, save_weights: true}
-grid: {batch_sizes: [8, 16], learning_rates: [0.1, 0.2]}
-workers: 1
-`
+var tinySpec = testutil.Spec{Name: "tiny", N: 256, TestN: 64, Dim: 4, Classes: 2, Hidden: []int{4},
+	Epochs: 1, SaveWeights: true, BatchSizes: "[8, 16]", LearningRates: "[0.1, 0.2]", Workers: 1}.YAML()
 
 // refused asserts a refusal to write: exit 2, one line on stderr holding
 // want, nothing on stdout.
