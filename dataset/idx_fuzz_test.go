@@ -38,9 +38,7 @@ func FuzzReadIDX(f *testing.F) {
 			data = testutil.Gzip(data)
 		}
 		path := filepath.Join(t.TempDir(), "f.idx")
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testutil.WriteFile(t, path, data)
 		capacity := int64(len(data))
 		if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
 			capacity *= maxGzipRatio

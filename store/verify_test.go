@@ -51,9 +51,7 @@ func TestDamagedFileIsReportedAndNotChanged(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "lssr.db")
 			bad := damage(good, l)
-			if err := os.WriteFile(path, bad, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			testutil.WriteFile(t, path, bad)
 			for _, ro := range []bool{true, false} {
 				db, err := Open(path, Options{ReadOnly: ro})
 				if err == nil {
@@ -109,9 +107,7 @@ func TestLockHolderNamesTheWriter(t *testing.T) {
 // SIGBUS; guard makes it a DamagedError instead of a crash.
 func TestGuardTurnsFaultsIntoErrors(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "short")
-	if err := os.WriteFile(path, []byte{1}, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testutil.WriteFile(t, path, []byte{1})
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/dataset"
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // mustLoadFile parses a spec file without checking the dataset, so tests
@@ -31,9 +32,7 @@ func mustLoadFile(t *testing.T, path string) *Spec {
 func writeSpec(t *testing.T, yaml string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "spec.yaml")
-	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testutil.WriteFile(t, path, yaml)
 	return path
 }
 

@@ -16,7 +16,7 @@ import (
 // status 1, and leaves the file as it was.
 func TestDamagedDatabase(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), syntheticSpec("dmg", 2).YAML())
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), syntheticSpec("dmg", 2).YAML())
 	if r := runLSSR(t, dir, "--db", "good.db", "sweep", "run", "s.yaml"); r.code != 0 {
 		t.Fatalf("run: exit %d: %s", r.code, r.stderr)
 	}
@@ -35,9 +35,7 @@ func TestDamagedDatabase(t *testing.T) {
 	for name, bad := range damages {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".db")
-			if err := os.WriteFile(path, bad, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			testutil.WriteFile(t, path, bad)
 			for _, args := range [][]string{{"sweep", "status", "dmg"}, {"sweep", "resume", "dmg"}, {"sweep", "run", "s.yaml"}} {
 				r := runLSSR(t, dir, append([]string{"--db", filepath.Base(path)}, args...)...)
 				line := oneStderrLine(t, r)

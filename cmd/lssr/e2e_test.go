@@ -73,13 +73,6 @@ func syntheticSpec(name string, epochs int) testutil.Spec {
 		Epochs: epochs, MeasureEvery: 2, BatchSizes: "[8, 32, 128]", LearningRates: "{log2_from: -4, log2_to: -2}", Seeds: "[0]", Workers: 2}
 }
 
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // exportWithoutTiming exports a sweep as CSV and drops the seconds column,
 // the only one that may differ between two runs of the same jobs.
 func exportWithoutTiming(t *testing.T, dir, db, name string) [][]string {
@@ -106,7 +99,7 @@ func exportWithoutTiming(t *testing.T, dir, db, name string) [][]string {
 
 func TestRunKillResumeMatchesUninterrupted(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), syntheticSpec("e2e", 60).YAML())
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), syntheticSpec("e2e", 60).YAML())
 
 	if r := runLSSR(t, dir, "--db", "a.db", "sweep", "run", "s.yaml"); r.code != 0 {
 		t.Fatalf("uninterrupted run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
@@ -198,7 +191,7 @@ func TestBadSpecsExitTwoWithOneLineAndWriteNothing(t *testing.T) {
 		t.Fatalf("want at least 10 malformed specs in sweeps/testdata/bad, found %d (%v)", len(bad), err)
 	}
 	missingData := filepath.Join(t.TempDir(), "missing-data.yaml")
-	writeFile(t, missingData, "name: m\ndataset: {name: fashion-mnist, dir: /nonexistent/fmnist, n: 100}\n"+
+	testutil.WriteFile(t, missingData, "name: m\ndataset: {name: fashion-mnist, dir: /nonexistent/fmnist, n: 100}\n"+
 		"model: {kind: mlp, hidden: [8]}\ntraining: {epochs: 1}\ngrid: {batch_sizes: [8], learning_rates: [0.1]}\n")
 	for _, spec := range append(bad, missingData) {
 		t.Run(filepath.Base(spec), func(t *testing.T) {

@@ -17,7 +17,7 @@ import (
 // batch norm (so the running statistics travel too).
 func TestExportWeightsDataMeasure(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "bn.yaml"), testutil.Spec{Name: "bn", N: 200, TestN: 50, Dim: 6, Classes: 3,
+	testutil.WriteFile(t, filepath.Join(dir, "bn.yaml"), testutil.Spec{Name: "bn", N: 200, TestN: 50, Dim: 6, Classes: 3,
 		Hidden: []int{10}, BatchNorm: true, Activation: "tanh", Epochs: 3, SaveWeights: true,
 		BatchSizes: "[16]", LearningRates: "[0.1]", Seeds: "[0]"}.YAML())
 	if r := runLSSR(t, dir, "sweep", "run", "bn.yaml", "--plain"); r.code != 0 {

@@ -22,8 +22,8 @@ func weightsSpec(name string, save bool) string {
 
 func TestExportWeights(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "w.yaml"), weightsSpec("w", true))
-	writeFile(t, filepath.Join(dir, "plain.yaml"), weightsSpec("plain", false))
+	testutil.WriteFile(t, filepath.Join(dir, "w.yaml"), weightsSpec("w", true))
+	testutil.WriteFile(t, filepath.Join(dir, "plain.yaml"), weightsSpec("plain", false))
 	for _, spec := range []string{"w.yaml", "plain.yaml"} {
 		if r := runLSSR(t, dir, "sweep", "run", spec, "--plain"); r.code != 0 {
 			t.Fatalf("sweep run %s: exit %d\n%s", spec, r.code, r.stderr)
@@ -51,7 +51,7 @@ func TestExportWeights(t *testing.T) {
 
 	// Every bad input exits 2 with one line on stderr and writes nothing.
 	firstDigit := ambiguousPrefix(t, jobs)
-	writeFile(t, filepath.Join(dir, "taken.safetensors"), "keep me")
+	testutil.WriteFile(t, filepath.Join(dir, "taken.safetensors"), "keep me")
 	for _, tc := range []struct {
 		args []string
 		frag string

@@ -81,7 +81,7 @@ func sameState(t *testing.T, got, want sweepState) {
 // machine.
 func TestFaultWorkerCrashOrHangResumesFromCheckpoint(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), faultSpec("f", 8, "[0.05, 0.1]").YAML())
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), faultSpec("f", 8, "[0.05, 0.1]").YAML())
 	if r := runLSSR(t, dir, "--db", "clean.db", "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
 		t.Fatalf("clean run: exit %d: %s", r.code, r.stderr)
 	}
@@ -130,7 +130,7 @@ func TestFaultWorkerPanicFailsAfterRetries(t *testing.T) {
 	// default is a minute of work apart).
 	spec := faultSpec("p", 4, "[0.05]")
 	spec.CheckpointEvery = 0
-	writeFile(t, filepath.Join(dir, "s.yaml"), spec.YAML())
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), spec.YAML())
 	r := runWithEnv(t, dir, []string{"LSSR_FAULT=panic@2"}, "sweep", "run", "--plain", "--max-attempts", "2", "s.yaml")
 	if r.code == 0 {
 		t.Errorf("a sweep whose only job failed exited 0")
@@ -151,7 +151,7 @@ func TestFaultWorkerPanicFailsAfterRetries(t *testing.T) {
 // uninterrupted one.
 func TestFaultWorkerSIGKILL(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), faultSpec("k", 40, "[0.05]").YAML())
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), faultSpec("k", 40, "[0.05]").YAML())
 	if r := runLSSR(t, dir, "--db", "clean.db", "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
 		t.Fatalf("clean run: exit %d: %s", r.code, r.stderr)
 	}
@@ -190,7 +190,7 @@ func TestFaultWorkerSIGKILL(t *testing.T) {
 // it is mid-sweep at every kill on a fast machine as on a slow or busy one.
 func TestFaultOrchestratorKilledRepeatedly(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), faultSpec("o", 80, "[0.01, 0.02, 0.04, 0.08, 0.16, 0.32]").YAML())
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), faultSpec("o", 80, "[0.01, 0.02, 0.04, 0.08, 0.16, 0.32]").YAML())
 	if r := runLSSR(t, dir, "--db", "clean.db", "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
 		t.Fatalf("clean run: exit %d: %s", r.code, r.stderr)
 	}
@@ -268,7 +268,7 @@ func TestFaultDiskFull(t *testing.T) {
 	dir := t.TempDir()
 	spec := faultSpec("d", 20, "[0.01, 0.02, 0.04, 0.08]")
 	spec.Dim, spec.Hidden, spec.BatchSizes = 200, []int{256}, "[32]"
-	writeFile(t, filepath.Join(dir, "s.yaml"), spec.YAML())
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), spec.YAML())
 	if r := runLSSR(t, dir, "--db", "clean.db", "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
 		t.Fatalf("clean run: exit %d: %s", r.code, r.stderr)
 	}

@@ -43,7 +43,7 @@ func checkBadRun(t *testing.T, r cmdResult, dir, want string) {
 
 func TestMaxJobs(t *testing.T) {
 	spec := filepath.Join(t.TempDir(), "big.yaml")
-	writeFile(t, spec, spec2000)
+	testutil.WriteFile(t, spec, spec2000)
 	const want = "big.yaml:5: grid: 20 batch sizes × 100 learning rates × 1 seeds = 2000 jobs; the limit is 1000 (lssr sweep run --max-jobs N raises it)"
 
 	dir := t.TempDir()
@@ -159,7 +159,7 @@ func TestBrokenDataExitTwo(t *testing.T) {
 			}
 			testutil.WriteFiles(t, data, files)
 			spec := filepath.Join(t.TempDir(), "spec.yaml")
-			writeFile(t, spec, "name: broken\ndataset:\n  name: "+name+"\n  dir: '"+data+"'\n  n: 10\n  test_n: 10\n"+tc.dataset+
+			testutil.WriteFile(t, spec, "name: broken\ndataset:\n  name: "+name+"\n  dir: '"+data+"'\n  n: 10\n  test_n: 10\n"+tc.dataset+
 				"model: {kind: mlp, hidden: [4]}\ntraining: {epochs: 1}\ngrid: {batch_sizes: [2], learning_rates: [0.1]}\nworkers: 1\n")
 			dir := t.TempDir()
 			db := filepath.Join(dir, "out", "sweeps.db")

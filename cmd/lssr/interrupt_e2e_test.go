@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/testutil"
 	"github.com/lssr/lssr/sweeps"
 )
 
@@ -49,7 +50,7 @@ func killWorkerOf(t *testing.T, p *sweepProc, e event) event {
 func TestFaultInterruptionsAreNotFailures(t *testing.T) {
 	dir := t.TempDir()
 	spec := faultSpec("i", 60, "[0.05, 0.1, 0.2]").YAML()
-	writeFile(t, filepath.Join(dir, "s.yaml"), spec)
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), spec)
 	if r := runLSSR(t, dir, "--db", "clean.db", "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
 		t.Fatalf("clean run: exit %d: %s", r.code, r.stderr)
 	}
@@ -108,7 +109,7 @@ func TestFaultInterruptionsAreNotFailures(t *testing.T) {
 func TestFaultWorkerKilledMaxAttemptsTimesFails(t *testing.T) {
 	dir := t.TempDir()
 	spec := faultSpec("m", 60, "[0.05]").YAML()
-	writeFile(t, filepath.Join(dir, "s.yaml"), spec)
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), spec)
 	target := firstJobID(t, spec)
 
 	p := startProc(t, dir, nil, "--db", "m.db", "sweep", "run", "--plain", "--max-attempts", "2", "s.yaml")

@@ -23,7 +23,7 @@ import (
 // seconds each, and returns once it holds the database's writer lock.
 func startSweep(t *testing.T, dir, db, name string) *exec.Cmd {
 	t.Helper()
-	writeFile(t, filepath.Join(dir, name+".yaml"), syntheticSpec(name, 3000).YAML())
+	testutil.WriteFile(t, filepath.Join(dir, name+".yaml"), syntheticSpec(name, 3000).YAML())
 	cmd := exec.Command(lssrBin, "--db", db, "sweep", "run", "--plain", name+".yaml")
 	cmd.Dir = dir
 	if err := cmd.Start(); err != nil {
@@ -171,7 +171,7 @@ func TestCancelStopsTheOrchestratorAndRetryBringsJobsBack(t *testing.T) {
 
 func TestRetryDefaultsToFailedJobs(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), syntheticSpec("rt", 2).YAML())
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), syntheticSpec("rt", 2).YAML())
 	if r := runLSSR(t, dir, "--db", "r.db", "sweep", "run", "s.yaml"); r.code != 0 {
 		t.Fatalf("run: exit %d: %s", r.code, r.stderr)
 	}
@@ -324,7 +324,7 @@ func bigStatusDB(tb testing.TB, path string) *store.DB {
 // stop the process running sweep A on the same database.
 func TestCancelRefusesAnotherSweepsOrchestrator(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "b.yaml"), syntheticSpec("idle", 2).YAML())
+	testutil.WriteFile(t, filepath.Join(dir, "b.yaml"), syntheticSpec("idle", 2).YAML())
 	// Store sweep "idle" without running it long: run it, then start "busy".
 	if r := runLSSR(t, dir, "--db", "x.db", "sweep", "run", "b.yaml"); r.code != 0 {
 		t.Fatalf("run: exit %d: %s", r.code, r.stderr)

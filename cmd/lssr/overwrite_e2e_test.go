@@ -36,7 +36,7 @@ func unchanged(t *testing.T, path, content string) {
 
 func TestExportOutFilesNeedForce(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "spec.yaml"), tinySpec)
+	testutil.WriteFile(t, filepath.Join(dir, "spec.yaml"), tinySpec)
 	if r := runLSSR(t, dir, "sweep", "run", "--plain", "spec.yaml"); r.code != 0 {
 		t.Fatalf("sweep run: exit %d: %s", r.code, r.stderr)
 	}
@@ -72,7 +72,7 @@ func TestExportOutFilesNeedForce(t *testing.T) {
 		}
 		args, r = run("--out", "new.out")
 		refused(t, r, args, "exists; pass --force")
-		writeFile(t, out, "mine")
+		testutil.WriteFile(t, out, "mine")
 		if args, r = run("--out", "new.out", "--force"); r.code != 0 {
 			t.Errorf("lssr %v: exit %d: %s", args, r.code, r.stderr)
 		}
@@ -82,7 +82,7 @@ func TestExportOutFilesNeedForce(t *testing.T) {
 
 func TestReportOutFolderNeedsForceUnlessLSSRWroteIt(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "spec.yaml"), tinySpec)
+	testutil.WriteFile(t, filepath.Join(dir, "spec.yaml"), tinySpec)
 	if r := runLSSR(t, dir, "sweep", "run", "--plain", "spec.yaml"); r.code != 0 {
 		t.Fatalf("sweep run: exit %d: %s", r.code, r.stderr)
 	}
@@ -109,7 +109,7 @@ func TestReportOutFolderNeedsForceUnlessLSSRWroteIt(t *testing.T) {
 	legacy := filepath.Join(dir, "legacy")
 	os.Mkdir(legacy, 0o755)
 	for _, f := range []string{"heatmap.png", "fit.json", "summary.md", "results.csv"} {
-		writeFile(t, filepath.Join(legacy, f), "old")
+		testutil.WriteFile(t, filepath.Join(legacy, f), "old")
 	}
 	ok(report("legacy"))
 
@@ -117,8 +117,8 @@ func TestReportOutFolderNeedsForceUnlessLSSRWroteIt(t *testing.T) {
 	// nothing in it changes; with --force, its other files stay.
 	mine := filepath.Join(dir, "mine")
 	os.Mkdir(mine, 0o755)
-	writeFile(t, filepath.Join(mine, "notes.txt"), "notes")
-	writeFile(t, filepath.Join(mine, "results.csv"), "my results")
+	testutil.WriteFile(t, filepath.Join(mine, "notes.txt"), "notes")
+	testutil.WriteFile(t, filepath.Join(mine, "results.csv"), "my results")
 	args, r := report("mine")
 	refused(t, r, args, "lssr: --out mine holds files lssr did not write; pass --force")
 	if entries, _ := os.ReadDir(mine); len(entries) != 2 {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // TestReportSeveralSweeps runs two small sweeps into one database and
@@ -17,7 +19,7 @@ func TestReportSeveralSweeps(t *testing.T) {
 	for _, name := range []string{"ra", "rb"} {
 		spec := syntheticSpec(name, 2)
 		spec.LearningRates = "{log2_from: -5, log2_to: -2}"
-		writeFile(t, filepath.Join(dir, name+".yaml"), spec.YAML())
+		testutil.WriteFile(t, filepath.Join(dir, name+".yaml"), spec.YAML())
 		if r := runLSSR(t, dir, "sweep", "run", "--plain", name+".yaml"); r.code != 0 {
 			t.Fatalf("sweep %s: exit %d: %s", name, r.code, r.stderr)
 		}
@@ -64,7 +66,7 @@ func TestReportOptimumAboveTheGrid(t *testing.T) {
 	dir := t.TempDir()
 	spec := syntheticSpec("top", 2)
 	spec.LearningRates = "[0.0001220703125, 0.000244140625]"
-	writeFile(t, filepath.Join(dir, "top.yaml"), spec.YAML())
+	testutil.WriteFile(t, filepath.Join(dir, "top.yaml"), spec.YAML())
 	if r := runLSSR(t, dir, "sweep", "run", "--plain", "top.yaml"); r.code != 0 {
 		t.Fatalf("sweep: exit %d: %s", r.code, r.stderr)
 	}

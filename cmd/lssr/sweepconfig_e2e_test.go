@@ -24,13 +24,13 @@ func cfgSpec(name string, epochs int, bs, lrs string) string {
 func TestEditedSpecNeverMergesIntoItsSweep(t *testing.T) {
 	dir := t.TempDir()
 	spec := filepath.Join(dir, "s.yaml")
-	writeFile(t, spec, cfgSpec("edit", 2, "[8, 32]", "[0.05, 0.1]"))
+	testutil.WriteFile(t, spec, cfgSpec("edit", 2, "[8, 32]", "[0.05, 0.1]"))
 	if r := runLSSR(t, dir, "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
 		t.Fatalf("first run: exit %d: %s", r.code, r.stderr)
 	}
 	before, _ := os.ReadFile(filepath.Join(dir, "lssr.db"))
 
-	writeFile(t, spec, cfgSpec("edit", 3, "[8, 32]", "[0.05, 0.1]"))
+	testutil.WriteFile(t, spec, cfgSpec("edit", 3, "[8, 32]", "[0.05, 0.1]"))
 	r := runLSSR(t, dir, "sweep", "run", "--plain", "s.yaml")
 	line := oneStderrLine(t, r)
 	if r.code != 2 || !strings.Contains(line, "training.epochs: 2 → 3") || !strings.Contains(line, "--as NAME") {
@@ -47,11 +47,11 @@ func TestEditedSpecNeverMergesIntoItsSweep(t *testing.T) {
 	}
 
 	// A grown grid continues; a shrunk one keeps what it has.
-	writeFile(t, spec, cfgSpec("edit", 2, "[8, 32, 64]", "[0.05, 0.1]"))
+	testutil.WriteFile(t, spec, cfgSpec("edit", 2, "[8, 32, 64]", "[0.05, 0.1]"))
 	if r := runLSSR(t, dir, "sweep", "run", "--plain", "s.yaml"); r.code != 0 || !strings.Contains(r.stdout, "continuing it, 2 new jobs from the grown grid") {
 		t.Fatalf("grown grid: exit %d: %s %s", r.code, r.stdout, r.stderr)
 	}
-	writeFile(t, spec, cfgSpec("edit", 2, "[8]", "[0.05, 0.1]"))
+	testutil.WriteFile(t, spec, cfgSpec("edit", 2, "[8]", "[0.05, 0.1]"))
 	if r := runLSSR(t, dir, "sweep", "run", "--plain", "s.yaml"); r.code != 0 || !strings.Contains(r.stdout, "4 stored jobs are outside this grid") {
 		t.Fatalf("shrunk grid: exit %d: %s %s", r.code, r.stdout, r.stderr)
 	}
@@ -100,7 +100,7 @@ func TestEditedSpecNeverMergesIntoItsSweep(t *testing.T) {
 // its sweep.
 func TestDeleteAsksAndRefusesARunningSweep(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), cfgSpec("gone", 1, "[8]", "[0.1]"))
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), cfgSpec("gone", 1, "[8]", "[0.1]"))
 	if r := runLSSR(t, dir, "--db", "x.db", "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
 		t.Fatalf("run: exit %d: %s", r.code, r.stderr)
 	}
@@ -138,7 +138,7 @@ func TestDatabaseFromBeforeConfigs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(dir, "old.db"), string(raw))
+	testutil.WriteFile(t, filepath.Join(dir, "old.db"), raw)
 	r := runLSSR(t, dir, "--db", "old.db", "sweep", "status", "mixed")
 	if r.code != 0 || !strings.Contains(r.stdout, "mixes 2 configurations, stored by an older lssr: training.epochs 1 (2 jobs), training.epochs 2 (2 jobs)") {
 		t.Errorf("status of the mixed sweep: exit %d: %s %s", r.code, r.stdout, r.stderr)
@@ -160,16 +160,16 @@ func TestDatabaseFromBeforeConfigs(t *testing.T) {
 	// The clean sweep's configuration comes from its jobs: an edit is
 	// refused, the same spec continues.
 	spec := oldSpec("clean", 2)
-	writeFile(t, filepath.Join(dir, "clean.yaml"), spec)
+	testutil.WriteFile(t, filepath.Join(dir, "clean.yaml"), spec)
 	if r := runLSSR(t, dir, "--db", "old.db", "sweep", "run", "clean.yaml", "--plain"); r.code != 0 {
 		t.Errorf("the clean sweep's own spec: exit %d: %s", r.code, r.stderr)
 	}
-	writeFile(t, filepath.Join(dir, "clean.yaml"), oldSpec("clean", 3))
+	testutil.WriteFile(t, filepath.Join(dir, "clean.yaml"), oldSpec("clean", 3))
 	r = runLSSR(t, dir, "--db", "old.db", "sweep", "run", "clean.yaml", "--plain")
 	if line := oneStderrLine(t, r); r.code != 2 || !strings.Contains(line, "training.epochs: 2 → 3") {
 		t.Errorf("an edit of the clean sweep: exit %d, %q", r.code, line)
 	}
-	writeFile(t, filepath.Join(dir, "mixed.yaml"), oldSpec("mixed", 2))
+	testutil.WriteFile(t, filepath.Join(dir, "mixed.yaml"), oldSpec("mixed", 2))
 	r = runLSSR(t, dir, "--db", "old.db", "sweep", "run", "mixed.yaml", "--plain")
 	if line := oneStderrLine(t, r); r.code != 2 || !strings.Contains(line, "mixes 2 configurations") {
 		t.Errorf("a run of the mixed sweep: exit %d, %q", r.code, line)
