@@ -168,15 +168,7 @@ func TestLineOf(t *testing.T) {
 // the field it names, and checkBadInput finds its *lssr.FieldError.
 func TestLoadDatasetFieldError(t *testing.T) {
 	dir := t.TempDir()
-	records := make([]byte, 10*3073) // one record of each class
-	for i := range 10 {
-		records[i*3073] = byte(i)
-	}
-	for _, name := range []string{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"} {
-		if err := os.WriteFile(filepath.Join(dir, name), records, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testutil.WriteFiles(t, dir, testutil.FakeCIFAR(10)) // one record of each class per file
 	path := writeSpec(t, `name: c
 dataset:
   name: cifar10

@@ -96,20 +96,6 @@ func TestMaxJobs(t *testing.T) {
 	}
 }
 
-// fakeCIFAR is the six batch files of a small CIFAR-10 look-alike, perFile
-// records each, labels 0…9 in turn.
-func fakeCIFAR(perFile int) map[string][]byte {
-	batch := make([]byte, perFile*3073)
-	for i := range perFile {
-		batch[i*3073] = byte(i % 10)
-	}
-	files := map[string][]byte{"test_batch.bin": batch}
-	for k := 1; k <= 5; k++ {
-		files["data_batch_"+string(rune('0'+k))+".bin"] = batch
-	}
-	return files
-}
-
 func TestBrokenDataExitTwo(t *testing.T) {
 	images := testutil.MNISTTrainImages
 	goodImages := testutil.FakeMNIST(40, 20, testutil.NoisyPixels, true)[images]
@@ -152,7 +138,7 @@ func TestBrokenDataExitTwo(t *testing.T) {
 			data := t.TempDir()
 			files, name := testutil.FakeMNIST(40, 20, testutil.NoisyPixels, true), "mnist"
 			if tc.cifar {
-				files, name = fakeCIFAR(20), "cifar10"
+				files, name = testutil.FakeCIFAR(20), "cifar10"
 			}
 			for f, b := range tc.damage {
 				files[f] = b

@@ -1,7 +1,7 @@
 // Package testutil holds the helpers that the tests of several lssr
 // packages share: a relative error, seeded random bytes, file writers, an
-// IDX encoder and a fake MNIST, a safetensors round trip, the layout of a
-// bbolt file and a builder of sweep specs.
+// IDX encoder, a fake MNIST and a fake CIFAR-10, a safetensors round trip,
+// the layout of a bbolt file and a builder of sweep specs.
 //
 // It is an ordinary package that only tests import. To keep it free of
 // import cycles it imports none of the lssr packages whose own (internal)

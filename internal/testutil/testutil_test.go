@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -143,6 +144,29 @@ func TestFakeMNIST(t *testing.T) {
 		if !bytes.Equal(gunzip(t, gz[name]), w) {
 			t.Errorf("%s gzipped does not hold the raw file", name)
 		}
+	}
+}
+
+func TestFakeCIFAR(t *testing.T) {
+	files := testutil.FakeCIFAR(12)
+	names := slices.Sorted(maps.Keys(files))
+	if want := []string{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"}; !slices.Equal(names, want) {
+		t.Fatalf("files %v, want %v", names, want)
+	}
+	for name, b := range files {
+		if len(b) != 12*3073 {
+			t.Fatalf("%s: %d bytes, want 12 records of 3073", name, len(b))
+		}
+		for i := range 12 {
+			rec := b[i*3073 : (i+1)*3073]
+			if rec[0] != byte(i%10) || slices.ContainsFunc(rec[1:], func(p byte) bool { return p != 0 }) {
+				t.Errorf("%s: record %d has label %d and pixels not all 0", name, i, rec[0])
+			}
+		}
+	}
+	files["test_batch.bin"][0] = 9
+	if files["data_batch_1.bin"][0] != 0 {
+		t.Error("the files share their bytes")
 	}
 }
 
