@@ -43,26 +43,25 @@ func Gzip(b []byte) []byte {
 	return buf.Bytes()
 }
 
-// The fake MNIST images are MNISTRows × MNISTCols pixels.
+// The fake MNIST images are 3×2 pixels.
 const (
-	MNISTRows = 3
-	MNISTCols = 2
+	mnistRows = 3
+	mnistCols = 2
 )
 
 // IndexPixels gives every pixel of image p/6 the value 7·(p/6) mod 256, so
 // a loaded image tells its index. It is a pixel function for MNISTImages.
-func IndexPixels(p int) byte { return byte(7 * (p / (MNISTRows * MNISTCols))) }
+func IndexPixels(p int) byte { return byte(7 * (p / (mnistRows * mnistCols))) }
 
 // NoisyPixels gives pixel p the value (31p² + 7p) mod 256: bytes that do
 // not compress, so cutting or flipping a gzip stream of them hits deflate
 // data rather than one long run. It is a pixel function for MNISTImages.
 func NoisyPixels(p int) byte { return byte(p*p*31 + 7*p) }
 
-// MNISTImages returns count images of MNISTRows × MNISTCols pixels, pixel p
-// of them all (image p/6) being pixel(p), and their labels: image i has
-// label i mod 10.
+// MNISTImages returns count images of 3×2 pixels, pixel p of them all
+// (image p/6) being pixel(p), and their labels: image i has label i mod 10.
 func MNISTImages(count int, pixel func(p int) byte) (pixels, labels []byte) {
-	pixels, labels = make([]byte, count*MNISTRows*MNISTCols), make([]byte, count)
+	pixels, labels = make([]byte, count*mnistRows*mnistCols), make([]byte, count)
 	for p := range pixels {
 		pixels[p] = pixel(p)
 	}
@@ -83,7 +82,7 @@ func FakeMNIST(trainN, testN int, pixel func(p int) byte, compress bool) map[str
 		n              int
 	}{{MNISTTrainImages, MNISTTrainLabels, trainN}, {MNISTTestImages, MNISTTestLabels, testN}} {
 		pixels, labels := MNISTImages(set.n, pixel)
-		files[set.images] = IDX(IDXImagesMagic, []int{set.n, MNISTRows, MNISTCols}, pixels)
+		files[set.images] = IDX(IDXImagesMagic, []int{set.n, mnistRows, mnistCols}, pixels)
 		files[set.labels] = IDX(IDXLabelsMagic, []int{set.n}, labels)
 	}
 	if compress {
