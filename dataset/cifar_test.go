@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // cifarPixel is pixel (c, h, w) of the generated record with split index g,
@@ -288,7 +289,7 @@ func TestDefaultDirCIFAR(t *testing.T) {
 // from the file header (3×2 here), zero for the synthetic set.
 func TestLoadShape(t *testing.T) {
 	dir := t.TempDir()
-	writeFakeDataset(t, dir, 20, 10, true)
+	testutil.WriteFiles(t, dir, testutil.FakeMNIST(20, 10, testutil.IndexPixels, true))
 	data, err := Load(lssr.DatasetSpec{Name: lssr.DatasetMNIST, Dir: dir, N: 10, TestN: 10})
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // FuzzReadIDX feeds arbitrary bytes, raw and gzipped, to the IDX readers as
@@ -18,14 +19,14 @@ import (
 // make test runs it for a few seconds; testdata/fuzz/FuzzReadIDX keeps the
 // inputs that once broke it.
 func FuzzReadIDX(f *testing.F) {
-	pixels, labels := fakeImages(12)
-	images := idxBytes(idxImagesMagic, []int{12, 3, 2}, pixels)
-	labelFile := idxBytes(idxLabelsMagic, []int{12}, labels)
+	pixels, labels := testutil.MNISTImages(12, testutil.IndexPixels)
+	images := testutil.IDX(idxImagesMagic, []int{12, 3, 2}, pixels)
+	labelFile := testutil.IDX(idxLabelsMagic, []int{12}, labels)
 	for _, seed := range [][]byte{images, labelFile, images[:20], labelFile[:9], {}, {0x1f, 0x8b}} {
 		f.Add(seed, false)
 		f.Add(seed, true)
 	}
-	f.Add(gz(images)[:25], false) // a gzip stream cut short
+	f.Add(testutil.Gzip(images)[:25], false) // a gzip stream cut short
 	// The head of the real files, where they are installed: a cut stream.
 	for _, name := range []string{testLabelsFile, testImagesFile} {
 		if data, err := os.ReadFile(filepath.Join(fashionMNISTDir, name)); err == nil {
@@ -34,12 +35,10 @@ func FuzzReadIDX(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte, compress bool) {
 		if compress {
-			data = gz(data)
+			data = testutil.Gzip(data)
 		}
 		path := filepath.Join(t.TempDir(), "f.idx")
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testutil.WriteFile(t, path, data)
 		capacity := int64(len(data))
 		if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
 			capacity *= maxGzipRatio

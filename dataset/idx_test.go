@@ -2,74 +2,30 @@ package dataset
 
 import (
 	"bytes"
-	"compress/gzip"
-	"encoding/binary"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/testutil"
 )
 
-// idxBytes encodes an IDX file: magic, dimensions, payload.
-func idxBytes(magic uint32, dims []int, payload []byte) []byte {
-	var buf bytes.Buffer
-	binary.Write(&buf, binary.BigEndian, magic)
-	for _, d := range dims {
-		binary.Write(&buf, binary.BigEndian, uint32(d))
-	}
-	buf.Write(payload)
-	return buf.Bytes()
-}
-
+// writeFile writes raw to path, gzipped if compress.
 func writeFile(t *testing.T, path string, raw []byte, compress bool) {
 	t.Helper()
 	if compress {
-		var buf bytes.Buffer
-		zw := gzip.NewWriter(&buf)
-		zw.Write(raw)
-		zw.Close()
-		raw = buf.Bytes()
+		raw = testutil.Gzip(raw)
 	}
-	if err := os.WriteFile(path, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// fakeImages returns count 3×2 images where every pixel of image i is
-// (7·i) mod 256, and labels i mod 10, so a loaded example tells its index.
-func fakeImages(count int) (pixels, labels []byte) {
-	for i := range count {
-		for range 6 {
-			pixels = append(pixels, byte(7*i))
-		}
-		labels = append(labels, byte(i%10))
-	}
-	return pixels, labels
-}
-
-// writeFakeDataset writes the four IDX files of a tiny MNIST look-alike:
-// trainN and testN images of 3×2 pixels.
-func writeFakeDataset(t *testing.T, dir string, trainN, testN int, compress bool) {
-	t.Helper()
-	for _, f := range []struct {
-		images, labels string
-		n              int
-	}{{trainImagesFile, trainLabelsFile, trainN}, {testImagesFile, testLabelsFile, testN}} {
-		pixels, labels := fakeImages(f.n)
-		writeFile(t, filepath.Join(dir, f.images), idxBytes(idxImagesMagic, []int{f.n, 3, 2}, pixels), compress)
-		writeFile(t, filepath.Join(dir, f.labels), idxBytes(idxLabelsMagic, []int{f.n}, labels), compress)
-	}
+	testutil.WriteFile(t, path, raw)
 }
 
 func TestReadIDX(t *testing.T) {
 	for _, compress := range []bool{true, false} {
 		dir := t.TempDir()
-		pixels, labels := fakeImages(25)
-		writeFile(t, filepath.Join(dir, "i"), idxBytes(idxImagesMagic, []int{25, 3, 2}, pixels), compress)
-		writeFile(t, filepath.Join(dir, "l"), idxBytes(idxLabelsMagic, []int{25}, labels), compress)
+		pixels, labels := testutil.MNISTImages(25, testutil.IndexPixels)
+		writeFile(t, filepath.Join(dir, "i"), testutil.IDX(idxImagesMagic, []int{25, 3, 2}, pixels), compress)
+		writeFile(t, filepath.Join(dir, "l"), testutil.IDX(idxLabelsMagic, []int{25}, labels), compress)
 		gotLabels, err := readLabels(filepath.Join(dir, "l"), idxClasses)
 		if err != nil || !bytes.Equal(gotLabels, labels) {
 			t.Errorf("gzip=%v: readLabels = %v, %v", compress, gotLabels, err)
@@ -89,15 +45,6 @@ func TestReadIDX(t *testing.T) {
 	}
 }
 
-// gz compresses b as one gzip stream.
-func gz(b []byte) []byte {
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write(b)
-	zw.Close()
-	return buf.Bytes()
-}
-
 // flipped returns a copy of b with byte i inverted.
 func flipped(b []byte, i int) []byte {
 	b = bytes.Clone(b)
@@ -106,15 +53,13 @@ func flipped(b []byte, i int) []byte {
 }
 
 func TestIDXErrors(t *testing.T) {
-	pixels, labels := fakeImages(20)
-	goodImages := idxBytes(idxImagesMagic, []int{20, 3, 2}, pixels)
+	pixels, labels := testutil.MNISTImages(20, testutil.IndexPixels)
+	goodImages := testutil.IDX(idxImagesMagic, []int{20, 3, 2}, pixels)
 	// Pixels that do not compress, so cutting or flipping the stream hits
-	// deflate data rather than one long run.
-	noisy := make([]byte, 20*6)
-	for i := range noisy {
-		noisy[i] = byte(i*i*31 + i*7 + 3)
-	}
-	noisyImages := gz(idxBytes(idxImagesMagic, []int{20, 3, 2}, noisy))
+	// deflate data rather than one long run (NoisyPixels + 3: the bytes the
+	// cuts and flips below were chosen for).
+	noisy, _ := testutil.MNISTImages(20, func(p int) byte { return testutil.NoisyPixels(p) + 3 })
+	noisyImages := testutil.Gzip(testutil.IDX(idxImagesMagic, []int{20, 3, 2}, noisy))
 	const big = 1 << 28 // the largest dimension a header may give
 	tests := []struct {
 		name     string
@@ -124,33 +69,33 @@ func TestIDXErrors(t *testing.T) {
 		labels   []byte // train labels; nil: a good file
 		want     string // in the error
 	}{
-		{"gzip stream cut", true, true, gz(goodImages)[:30], nil, "truncated"},
+		{"gzip stream cut", true, true, testutil.Gzip(goodImages)[:30], nil, "truncated"},
 		{"gzip stream of noise cut", true, true, noisyImages[:len(noisyImages)-40], nil, "truncated"},
-		{"gzip labels cut", true, true, nil, gz(idxBytes(idxLabelsMagic, []int{20}, labels))[:25], "truncated"},
-		{"gzip checksum wrong", true, true, flipped(gz(goodImages), len(gz(goodImages))-6), nil, "gzip: invalid checksum"},
+		{"gzip labels cut", true, true, nil, testutil.Gzip(testutil.IDX(idxLabelsMagic, []int{20}, labels))[:25], "truncated"},
+		{"gzip checksum wrong", true, true, flipped(testutil.Gzip(goodImages), len(testutil.Gzip(goodImages))-6), nil, "gzip: invalid checksum"},
 		{"gzip deflate data corrupt", true, true, flipped(noisyImages, 30), nil, "corrupt"},
 		{"gzip header corrupt", true, true, append([]byte{0x1f, 0x8b, 0x08, 0xff}, make([]byte, 6)...), nil, "bad gzip stream"},
 		{"not gzip, not IDX", false, true, []byte("<html>404 Not Found</html>"), nil, "magic number 0x3c68746d, want 0x00000803"},
-		{"dimensions overflow raw", false, false, idxBytes(idxImagesMagic, []int{big, big, big}, pixels), nil, "dimensions 268435456 × 268435456 × 268435456 overflow"},
-		{"dimensions overflow gzip", true, false, idxBytes(idxImagesMagic, []int{big, big, big}, pixels), nil, "dimensions 268435456 × 268435456 × 268435456 overflow"},
-		{"dimension 2^31", false, false, idxBytes(idxImagesMagic, []int{20, 1 << 31, 2}, pixels), nil, "dimension 1 is 2147483648"},
-		{"dimensions beyond a raw file", false, false, idxBytes(idxImagesMagic, []int{big, 28, 28}, pixels), nil, "truncated: 136 bytes, the header promises 210453397520"},
-		{"dimensions beyond a gzip file", true, false, idxBytes(idxImagesMagic, []int{big, 28, 28}, pixels), nil, "promise 210453397504 bytes, more than a"},
-		{"labels beyond a gzip file", true, false, nil, idxBytes(idxLabelsMagic, []int{big}, labels), "promise 268435456 bytes, more than a"},
-		{"truncated images gzip", true, false, idxBytes(idxImagesMagic, []int{20, 3, 2}, pixels[:50]), nil, "truncated"},
-		{"truncated images raw", false, false, idxBytes(idxImagesMagic, []int{20, 3, 2}, pixels[:50]), nil, "truncated"},
-		{"truncated labels", true, false, nil, idxBytes(idxLabelsMagic, []int{20}, labels[:12]), "truncated: 12 of 20 labels"},
-		{"truncated header", false, false, idxBytes(idxImagesMagic, []int{20}, nil), nil, "truncated: IDX header"},
+		{"dimensions overflow raw", false, false, testutil.IDX(idxImagesMagic, []int{big, big, big}, pixels), nil, "dimensions 268435456 × 268435456 × 268435456 overflow"},
+		{"dimensions overflow gzip", true, false, testutil.IDX(idxImagesMagic, []int{big, big, big}, pixels), nil, "dimensions 268435456 × 268435456 × 268435456 overflow"},
+		{"dimension 2^31", false, false, testutil.IDX(idxImagesMagic, []int{20, 1 << 31, 2}, pixels), nil, "dimension 1 is 2147483648"},
+		{"dimensions beyond a raw file", false, false, testutil.IDX(idxImagesMagic, []int{big, 28, 28}, pixels), nil, "truncated: 136 bytes, the header promises 210453397520"},
+		{"dimensions beyond a gzip file", true, false, testutil.IDX(idxImagesMagic, []int{big, 28, 28}, pixels), nil, "promise 210453397504 bytes, more than a"},
+		{"labels beyond a gzip file", true, false, nil, testutil.IDX(idxLabelsMagic, []int{big}, labels), "promise 268435456 bytes, more than a"},
+		{"truncated images gzip", true, false, testutil.IDX(idxImagesMagic, []int{20, 3, 2}, pixels[:50]), nil, "truncated"},
+		{"truncated images raw", false, false, testutil.IDX(idxImagesMagic, []int{20, 3, 2}, pixels[:50]), nil, "truncated"},
+		{"truncated labels", true, false, nil, testutil.IDX(idxLabelsMagic, []int{20}, labels[:12]), "truncated: 12 of 20 labels"},
+		{"truncated header", false, false, testutil.IDX(idxImagesMagic, []int{20}, nil), nil, "truncated: IDX header"},
 		{"empty file", true, false, []byte{}, nil, "no IDX header"},
-		{"wrong magic", true, false, idxBytes(idxLabelsMagic, []int{20}, labels), nil, "magic number 0x00000801, want 0x00000803"},
-		{"label count mismatch", true, false, nil, idxBytes(idxLabelsMagic, []int{19}, labels[:19]), "has 19 labels but"},
-		{"zero dimension", false, false, idxBytes(idxImagesMagic, []int{20, 0, 2}, nil), nil, "dimension 1 is 0"},
-		{"label out of range", true, false, nil, idxBytes(idxLabelsMagic, []int{20}, append([]byte{10}, labels[1:]...)), "label 10 of example 0"},
+		{"wrong magic", true, false, testutil.IDX(idxLabelsMagic, []int{20}, labels), nil, "magic number 0x00000801, want 0x00000803"},
+		{"label count mismatch", true, false, nil, testutil.IDX(idxLabelsMagic, []int{19}, labels[:19]), "has 19 labels but"},
+		{"zero dimension", false, false, testutil.IDX(idxImagesMagic, []int{20, 0, 2}, nil), nil, "dimension 1 is 0"},
+		{"label out of range", true, false, nil, testutil.IDX(idxLabelsMagic, []int{20}, append([]byte{10}, labels[1:]...)), "label 10 of example 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			writeFakeDataset(t, dir, 20, 10, tt.compress)
+			testutil.WriteFiles(t, dir, testutil.FakeMNIST(20, 10, testutil.IndexPixels, tt.compress))
 			if tt.images != nil {
 				writeFile(t, filepath.Join(dir, trainImagesFile), tt.images, tt.compress && !tt.verbatim)
 			}
@@ -178,10 +123,10 @@ func TestIDXErrors(t *testing.T) {
 
 func TestCheckDataset(t *testing.T) {
 	dir := t.TempDir()
-	writeFakeDataset(t, dir, 40, 20, true)
+	testutil.WriteFiles(t, dir, testutil.FakeMNIST(40, 20, testutil.IndexPixels, true))
 	skewed := t.TempDir() // test labels all 0
-	writeFakeDataset(t, skewed, 40, 20, true)
-	writeFile(t, filepath.Join(skewed, testLabelsFile), idxBytes(idxLabelsMagic, []int{20}, make([]byte, 20)), true)
+	testutil.WriteFiles(t, skewed, testutil.FakeMNIST(40, 20, testutil.IndexPixels, true))
+	writeFile(t, filepath.Join(skewed, testLabelsFile), testutil.IDX(idxLabelsMagic, []int{20}, make([]byte, 20)), true)
 	tests := []struct {
 		name string
 		spec lssr.DatasetSpec
@@ -220,7 +165,7 @@ func TestCheckDataset(t *testing.T) {
 
 func TestLoadIDX(t *testing.T) {
 	dir := t.TempDir()
-	writeFakeDataset(t, dir, 300, 100, false)
+	testutil.WriteFiles(t, dir, testutil.FakeMNIST(300, 100, testutil.IndexPixels, false))
 	spec := lssr.DatasetSpec{Name: lssr.DatasetMNIST, Dir: dir, N: 35, TestN: 20, SubsetSeed: 9, Balanced: true}
 	data, err := Load(spec)
 	if err != nil {

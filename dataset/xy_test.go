@@ -11,21 +11,8 @@ import (
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/internal/safetensors"
+	"github.com/lssr/lssr/internal/testutil"
 )
-
-// roundTrip encodes tensors as a safetensors file and decodes it again.
-func roundTrip(t *testing.T, tensors []safetensors.Tensor) *safetensors.File {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := safetensors.Encode(&buf, tensors, nil); err != nil {
-		t.Fatal(err)
-	}
-	f, err := safetensors.Decode(buf.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
 
 func TestEncodeXY(t *testing.T) {
 	s := Split{X: []float32{0, 0.25, 0.5, 1, 1, 0.75, 0.5, 0, 0.125, 0.375, 0.625, 0.875}, Y: []uint8{2, 0, 9}, N: 3}
@@ -58,7 +45,7 @@ func TestEncodeXY(t *testing.T) {
 			if y.Name != "y" || y.DType != safetensors.I64 || !slices.Equal(y.Shape, []int{3}) || !bytes.Equal(y.Data, wantY) {
 				t.Errorf("y: %s %s %v, %d bytes; want y I64 [3], the labels' bytes", y.Name, y.DType, y.Shape, len(y.Data))
 			}
-			gotX, gotShape, gotY, err := DecodeXY(roundTrip(t, tensors))
+			gotX, gotShape, gotY, err := DecodeXY(testutil.SafetensorsRoundTrip(t, tensors))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -92,7 +79,7 @@ func TestDecodeXYErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, _, err := DecodeXY(roundTrip(t, tc.tensors))
+			_, _, _, err := DecodeXY(testutil.SafetensorsRoundTrip(t, tc.tensors))
 			switch {
 			case tc.want == "" && err != nil:
 				t.Errorf("DecodeXY: %v", err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/testutil"
 	"github.com/lssr/lssr/store"
 	"github.com/lssr/lssr/sweeps"
 	"github.com/lssr/lssr/worker"
@@ -71,13 +72,8 @@ func (r refuseRunner) Run(_ context.Context, job lssr.Job, _ func(lssr.Progress)
 	return lssr.Result{}, errors.New("refused")
 }
 
-const testSpec = `name: t
-dataset: {name: synthetic, n: 256, test_n: 64, dim: 8, classes: 3}
-model: {kind: mlp, hidden: [8], activation: tanh}
-training: {epochs: 3, measure_every: 1}
-grid: {batch_sizes: [16, 64], learning_rates: [0.05, 0.2], seeds: [0]}
-workers: 2
-`
+var testSpec = testutil.Spec{Name: "t", N: 256, TestN: 64, Dim: 8, Classes: 3, Hidden: []int{8}, Activation: "tanh",
+	Epochs: 3, MeasureEvery: 1, BatchSizes: "[16, 64]", LearningRates: "[0.05, 0.2]", Seeds: "[0]", Workers: 2}.YAML()
 
 func prepared(t *testing.T, spec string) (*store.DB, *sweeps.Spec) {
 	t.Helper()
@@ -252,13 +248,8 @@ func TestPrepareGrowsTheGridAndKeepsFinishedJobs(t *testing.T) {
 
 // oneJobSpec is a sweep of a single job, so a test knows which job every
 // attempt is.
-const oneJobSpec = `name: one
-dataset: {name: synthetic, n: 64, test_n: 16, dim: 4, classes: 2}
-model: {kind: mlp, hidden: [4], activation: tanh}
-training: {epochs: 1}
-grid: {batch_sizes: [16], learning_rates: [0.1], seeds: [0]}
-workers: 1
-`
+var oneJobSpec = testutil.Spec{Name: "one", N: 64, TestN: 16, Dim: 4, Classes: 2, Hidden: []int{4}, Activation: "tanh",
+	Epochs: 1, BatchSizes: "[16]", LearningRates: "[0.1]", Seeds: "[0]", Workers: 1}.YAML()
 
 // scriptedRunner plays one behaviour per attempt, in order, and succeeds
 // once the script is used up.

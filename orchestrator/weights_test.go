@@ -4,24 +4,19 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/testutil"
 	"github.com/lssr/lssr/store"
 	"github.com/lssr/lssr/sweeps"
 	"github.com/lssr/lssr/worker"
 )
 
 // weightsSpec keeps weights; η = 1e6 diverges.
-const weightsSpec = `name: w
-dataset: {name: synthetic, n: 256, test_n: 64, dim: 8, classes: 3}
-model: {kind: mlp, hidden: [8], activation: relu}
-training: {epochs: 2, save_weights: true}
-grid: {batch_sizes: [16], learning_rates: [0.05, 0.2, 1e6], seeds: [0]}
-workers: 2
-`
+var weightsSpec = testutil.Spec{Name: "w", N: 256, TestN: 64, Dim: 8, Classes: 3, Hidden: []int{8}, Activation: "relu",
+	Epochs: 2, SaveWeights: true, BatchSizes: "[16]", LearningRates: "[0.05, 0.2, 1e6]", Seeds: "[0]", Workers: 2}
 
 func weightsOf(db *store.DB, sweep, id string) ([]byte, error) {
 	var w []byte
@@ -34,7 +29,7 @@ func weightsOf(db *store.DB, sweep, id string) ([]byte, error) {
 // of the attempt that finished; a job that fails or diverges has none, even
 // when stale weights were stored for it before.
 func TestRunStoresWeightsOfDoneJobsOnly(t *testing.T) {
-	db, spec := prepared(t, weightsSpec)
+	db, spec := prepared(t, weightsSpec.YAML())
 	jobs := spec.Jobs()
 	retried, failed, diverged := jobs[0].ID, jobs[1].ID, jobs[2].ID
 	stale := []byte("weights of an earlier run")
@@ -82,7 +77,9 @@ func TestRunStoresWeightsOfDoneJobsOnly(t *testing.T) {
 // an existing sweep reaches its pending jobs, not its finished ones, and
 // keeps every ID.
 func TestPrepareAppliesSaveWeightsToJobsStillToRun(t *testing.T) {
-	db, spec := prepared(t, strings.Replace(weightsSpec, ", save_weights: true", "", 1))
+	off := weightsSpec
+	off.SaveWeights = false
+	db, spec := prepared(t, off.YAML())
 	jobs := spec.Jobs()
 	if err := db.Update(func(tx *store.Tx) error {
 		rec, err := tx.Job(spec.Name, jobs[0].ID)
@@ -94,7 +91,7 @@ func TestPrepareAppliesSaveWeightsToJobsStillToRun(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	on, err := sweeps.Parse([]byte(weightsSpec), "w.yaml")
+	on, err := sweeps.Parse([]byte(weightsSpec.YAML()), "w.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,83 +3,35 @@ package store
 import (
 	"bytes"
 	"errors"
-	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 
-	bolt "go.etcd.io/bbolt"
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // damages are the ways a database file gets hurt: an empty file (a crash
 // before bbolt wrote its first page), random bytes, a copy cut short, a page
-// of garbage over the middle, a file cut after its first page. They take the file and its layout (see
-// layoutOf): bbolt files end in unused space, so "half" and "middle" are of
-// the part in use.
-var damages = map[string]func([]byte, layout) []byte{
-	"empty":     func([]byte, layout) []byte { return nil },
-	"random":    func(b []byte, _ layout) []byte { return randomBytes(len(b), 1) },
-	"truncated": func(b []byte, l layout) []byte { return b[:l.used/2] },
+// of garbage over the middle, a file cut after its first page. They take
+// the file and its layout: bbolt files end in unused space, so "half" and
+// "middle" are of the part in use.
+var damages = map[string]func([]byte, testutil.BoltLayout) []byte{
+	"empty":     func([]byte, testutil.BoltLayout) []byte { return nil },
+	"random":    func(b []byte, _ testutil.BoltLayout) []byte { return testutil.RandomBytes(len(b), 1, 1) },
+	"truncated": func(b []byte, l testutil.BoltLayout) []byte { return b[:l.Used/2] },
 	// Shorter than the two meta pages.
-	"one page": func(b []byte, l layout) []byte { return b[:l.pageSize] },
-	"garbage page": func(b []byte, l layout) []byte {
+	"one page": func(b []byte, l testutil.BoltLayout) []byte { return b[:l.PageSize] },
+	"garbage page": func(b []byte, l testutil.BoltLayout) []byte {
 		out := bytes.Clone(b)
-		copy(out[l.midPage:l.midPage+l.pageSize], randomBytes(int(l.pageSize), 2))
+		copy(out[l.MidPage:l.MidPage+l.PageSize], testutil.RandomBytes(int(l.PageSize), 2, 2))
 		return out
 	},
 }
 
-// layout is where a bbolt file's data lies.
-type layout struct {
-	used     int64 // bytes up to the high-water mark
-	pageSize int64
-	midPage  int64 // offset of a page in use (a leaf or branch): the first from the middle of used on, else the last before it
-}
-
-func layoutOf(t *testing.T, path string) layout {
-	t.Helper()
-	b, err := bolt.Open(path, 0o644, &bolt.Options{ReadOnly: true, PreLoadFreelist: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	var l layout
-	err = b.View(func(tx *bolt.Tx) error {
-		l.used, l.pageSize = tx.Size(), int64(b.Info().PageSize)
-		// From the middle up, then from the middle down.
-		pages := int(l.used / l.pageSize)
-		for i := range pages {
-			id := pages/2 + i
-			if id >= pages {
-				id = pages - 1 - i
-			}
-			if info, err := tx.Page(id); err == nil && info != nil && (info.Type == "leaf" || info.Type == "branch") {
-				l.midPage = int64(id) * l.pageSize
-				return nil
-			}
-		}
-		return fmt.Errorf("no leaf or branch page in use")
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l
-}
-
-func randomBytes(n int, seed uint64) []byte {
-	r := rand.New(rand.NewPCG(seed, seed))
-	out := make([]byte, n)
-	for i := range out {
-		out[i] = byte(r.Uint32())
-	}
-	return out
-}
-
 // filledDB writes a database of a few dozen job records.
-func filledDB(t *testing.T) ([]byte, layout) {
+func filledDB(t *testing.T) ([]byte, testutil.BoltLayout) {
 	t.Helper()
 	db := openTest(t)
 	if err := db.Update(func(tx *Tx) error { return tx.CreateSweep(SweepRecord{Name: "s"}, testJobs(40)) }); err != nil {
@@ -90,7 +42,7 @@ func filledDB(t *testing.T) ([]byte, layout) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return raw, layoutOf(t, db.Path())
+	return raw, testutil.ReadBoltLayout(t, db.Path())
 }
 
 func TestDamagedFileIsReportedAndNotChanged(t *testing.T) {
@@ -99,9 +51,7 @@ func TestDamagedFileIsReportedAndNotChanged(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "lssr.db")
 			bad := damage(good, l)
-			if err := os.WriteFile(path, bad, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			testutil.WriteFile(t, path, bad)
 			for _, ro := range []bool{true, false} {
 				db, err := Open(path, Options{ReadOnly: ro})
 				if err == nil {
@@ -157,9 +107,7 @@ func TestLockHolderNamesTheWriter(t *testing.T) {
 // SIGBUS; guard makes it a DamagedError instead of a crash.
 func TestGuardTurnsFaultsIntoErrors(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "short")
-	if err := os.WriteFile(path, []byte{1}, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testutil.WriteFile(t, path, []byte{1})
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)

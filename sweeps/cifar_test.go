@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 const cifarRest = `model: {kind: mlp, hidden: [8]}
@@ -67,17 +68,9 @@ dataset:
 	}
 	checkBadInput(t, err, path, 4, "dataset.dir", filepath.Join(dir, "data_batch_1.bin")+" not found")
 
-	// Ten records of each class per file: every class has five per
-	// training batch and one in the test batch.
-	records := make([]byte, 10*3073)
-	for i := range 10 {
-		records[i*3073] = byte(i)
-	}
-	for _, name := range []string{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"} {
-		if err := os.WriteFile(filepath.Join(dir, name), records, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	// Ten records per file, one of each class: every class has five in
+	// the training batches and one in the test batch.
+	testutil.WriteFiles(t, dir, testutil.FakeCIFAR(10))
 	s, err := Load(path)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/dataset"
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // mustLoadFile parses a spec file without checking the dataset, so tests
@@ -31,9 +32,7 @@ func mustLoadFile(t *testing.T, path string) *Spec {
 func writeSpec(t *testing.T, yaml string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "spec.yaml")
-	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testutil.WriteFile(t, path, yaml)
 	return path
 }
 
@@ -169,15 +168,7 @@ func TestLineOf(t *testing.T) {
 // the field it names, and checkBadInput finds its *lssr.FieldError.
 func TestLoadDatasetFieldError(t *testing.T) {
 	dir := t.TempDir()
-	records := make([]byte, 10*3073) // one record of each class
-	for i := range 10 {
-		records[i*3073] = byte(i)
-	}
-	for _, name := range []string{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"} {
-		if err := os.WriteFile(filepath.Join(dir, name), records, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testutil.WriteFiles(t, dir, testutil.FakeCIFAR(10)) // one record of each class per file
 	path := writeSpec(t, `name: c
 dataset:
   name: cifar10

@@ -7,6 +7,7 @@ import (
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/dataset"
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // exactCurvature computes, from materialised per-example gradients and exact
@@ -57,7 +58,7 @@ func TestCurvatureAgainstPerExampleGradients(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if e := relErr(c.gHg, gHg); e > 1e-4 {
+		if e := testutil.RelErr(c.gHg, gHg); e > 1e-4 {
 			t.Errorf("%s: ∇LᵀH∇L = %.6g, per-example reference %.6g (relative error %.2g)", act, c.gHg, gHg, e)
 		}
 		if d := math.Abs(c.trHS1 - trHS1); d > 3*c.trHS1SE+1e-6*math.Abs(trHS1) {
@@ -100,7 +101,7 @@ func TestTrHSbDecomposition(t *testing.T) {
 		}
 		cb := lssr.GammaNB(n, b, sampling) / b
 		want := cb*trHS1 + (1-cb)*gHg
-		if e := relErr(sum/float64(count), want); e > 1e-9 {
+		if e := testutil.RelErr(sum/float64(count), want); e > 1e-9 {
 			t.Errorf("%s: E_ξ[g_ξᵀHg_ξ] = %.10g over %d batches, decomposition gives %.10g", sampling, sum/float64(count), count, want)
 		}
 	}
@@ -118,7 +119,7 @@ func TestInstabilityThreshold(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if relErr(cv.threshold, c.want) > 1e-12 {
+		if testutil.RelErr(cv.threshold, c.want) > 1e-12 {
 			t.Errorf("β = (%v, %v): threshold %v, want 2γ/η = %v", c.beta1, c.beta2, cv.threshold, c.want)
 		}
 	}
@@ -148,7 +149,7 @@ func TestCurvatureSchedule(t *testing.T) {
 		}
 		c := m.Curvature
 		epochs = append(epochs, m.Epoch)
-		if c.Examples != 64 || !(c.Lambda1 > 0) || !(c.GHG > 0) || !(c.TrHS1 > 0) || relErr(c.Threshold, 2/0.05) > 1e-12 {
+		if c.Examples != 64 || !(c.Lambda1 > 0) || !(c.GHG > 0) || !(c.TrHS1 > 0) || testutil.RelErr(c.Threshold, 2/0.05) > 1e-12 {
 			t.Errorf("epoch %d: implausible curvature %+v", m.Epoch, *c)
 		}
 		if c.IASFull > c.Lambda1*(1+1e-3) {

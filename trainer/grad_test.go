@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // TestGradientMatchesFiniteDifferences checks backprop (float32) against
@@ -40,7 +41,7 @@ func TestGradientMatchesFiniteDifferences(t *testing.T) {
 					refGrad[k] += g / float64(len(idx))
 				}
 			}
-			if e := relErr(loss, refLoss); e > 1e-5 {
+			if e := testutil.RelErr(loss, refLoss); e > 1e-5 {
 				t.Errorf("loss = %v, reference %v (relative error %.2g)", loss, refLoss, e)
 			}
 			var diff, norm, maxAbs float64

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/dataset"
+	"github.com/lssr/lssr/internal/testutil"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -148,7 +149,7 @@ func TestTopEigenMatchesExplicitHessian(t *testing.T) {
 				}
 				errs := make([]float64, k)
 				for i := range k {
-					errs[i] = relErr(res.values[i], want[i])
+					errs[i] = testutil.RelErr(res.values[i], want[i])
 					if errs[i] > 1e-6 {
 						t.Errorf("top %d: θ_%d = %.10g, explicit Hessian %.10g: relative error %.2g > 1e-6", k, i+1, res.values[i], want[i], errs[i])
 					}
@@ -220,7 +221,7 @@ func TestLanczosAgainstPowerIteration(t *testing.T) {
 		}
 		t.Logf("mlp 5-%v-3 %s %s: λ1 %.8g; power iteration %+.2e relative in %d products; Lanczos %+.2e in %d products (bound %.1g)",
 			c.hidden, c.act, c.loss, want, (power-want)/want, iters, (res.values[0]-want)/want, res.hvps, res.residuals[0])
-		if e := relErr(res.values[0], want); e > 1e-6 {
+		if e := testutil.RelErr(res.values[0], want); e > 1e-6 {
 			t.Errorf("Lanczos λ1 %.10g, explicit %.10g: relative error %.2g", res.values[0], want, e)
 		}
 	}

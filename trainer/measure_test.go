@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // TestMeasureMatchesMaterialisedGradients checks ‖∇L‖², tr(S_1) and ρ against
@@ -44,7 +45,7 @@ func TestMeasureMatchesMaterialisedGradients(t *testing.T) {
 				{"ρ", m.Rho, rho},
 				{"ρ_b", m.RhoB, lssr.RhoB(rho, 40, 4, lssr.SamplingWithout)},
 			} {
-				if e := relErr(c.got, c.want); e > 1e-4 {
+				if e := testutil.RelErr(c.got, c.want); e > 1e-4 {
 					t.Errorf("%s = %.8g, reference %.8g (relative error %.2g)", c.name, c.got, c.want, e)
 				}
 			}
@@ -80,7 +81,7 @@ func TestRhoBMatchesBatchGradients(t *testing.T) {
 				meanSq += sqNorm(r.net.gradients()) / float64(len(batches))
 			}
 			measured := m.GradSqNorm / meanSq
-			if e := relErr(m.RhoB, measured); e > 1e-4 {
+			if e := testutil.RelErr(m.RhoB, measured); e > 1e-4 {
 				t.Errorf("eq. 17 gives ρ_b = %.8g, %d batches give %.8g (relative error %.2g)", m.RhoB, len(batches), measured, e)
 			}
 		})
@@ -110,14 +111,14 @@ func TestRhoBMatchesSampler(t *testing.T) {
 				}
 			}
 			measured := m.GradSqNorm / (sum / float64(count))
-			if e := relErr(m.RhoB, measured); e > 0.03 {
+			if e := testutil.RelErr(m.RhoB, measured); e > 0.03 {
 				t.Errorf("eq. 17 gives ρ_b = %.5g, %d sampled batches give %.5g (relative error %.2g)", m.RhoB, count, measured, e)
 			}
 			other := lssr.SamplingWith
 			if sampling == lssr.SamplingWith {
 				other = lssr.SamplingWithout
 			}
-			if wrong := lssr.RhoB(m.Rho, n, b, other); relErr(wrong, measured) < 0.1 {
+			if wrong := lssr.RhoB(m.Rho, n, b, other); testutil.RelErr(wrong, measured) < 0.1 {
 				t.Errorf("the other sampling's ρ_b %.5g is as close to the measured %.5g: the test cannot tell them apart", wrong, measured)
 			}
 		})

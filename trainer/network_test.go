@@ -1,7 +1,6 @@
 package trainer
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -10,7 +9,7 @@ import (
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/dataset"
-	"github.com/lssr/lssr/internal/safetensors"
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // TestNetworkKindsAgree: a plain MLP built both as the fused mlp and as a
@@ -48,7 +47,7 @@ func TestNetworkKindsAgree(t *testing.T) {
 					t.Fatal(err)
 				}
 				fused := newMLP(dim, hidden, classes, a, loss, n, newRand(2, streamInit))
-				if err := loadState(fused, encodeState(t, stateTensors[float32](layered, layered.params, "", true))); err != nil {
+				if err := loadState(fused, testutil.SafetensorsRoundTrip(t, stateTensors[float32](layered, layered.params, "", true))); err != nil {
 					t.Fatal(err)
 				}
 				nets := []network[float32]{fused, layered}
@@ -68,7 +67,7 @@ func TestNetworkKindsAgree(t *testing.T) {
 					name     string
 					got, ref float64
 				}{{"loss", st[0].loss, st[1].loss}, {"‖∇L‖²", st[0].gradSqNorm, st[1].gradSqNorm}, {"tr(S_1)", st[0].trS1, st[1].trS1}} {
-					if e := relErr(q.got, q.ref); !(e <= tol) {
+					if e := testutil.RelErr(q.got, q.ref); !(e <= tol) {
 						t.Errorf("%s: mlp %.9g, seqNet %.9g: relative error %.2g > %.0g", q.name, q.got, q.ref, e, tol)
 					}
 				}
@@ -102,7 +101,7 @@ func TestNetworkKindsAgree(t *testing.T) {
 				for k, net := range nets {
 					losses[k], _ = net.gradient(split.X, split.Y, n)
 				}
-				if e := relErr(losses[0], losses[1]); !(e <= tol) {
+				if e := testutil.RelErr(losses[0], losses[1]); !(e <= tol) {
 					t.Errorf("train loss: mlp %.9g, seqNet %.9g: relative error %.2g", losses[0], losses[1], e)
 				}
 				compareTensors(t, "∇L (train)", fused, fused.gradients(), layered, layered.gradients(), tol)
@@ -113,20 +112,6 @@ func TestNetworkKindsAgree(t *testing.T) {
 			})
 		}
 	}
-}
-
-// encodeState writes tensors as a safetensors file and reads it back.
-func encodeState(t *testing.T, tensors []safetensors.Tensor) *safetensors.File {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := safetensors.Encode(&buf, tensors, nil); err != nil {
-		t.Fatal(err)
-	}
-	f, err := safetensors.Decode(buf.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
 }
 
 // compareTensors checks that the vectors a (in net1's layout) and b (in
@@ -140,7 +125,7 @@ func compareTensors(t *testing.T, what string, net1 network[float32], a []float3
 	if len(ta) != len(tb) {
 		t.Fatalf("%s: %d tensors against %d", what, len(ta), len(tb))
 	}
-	f := encodeState(t, tb)
+	f := testutil.SafetensorsRoundTrip(t, tb)
 	var worst float64
 	for _, x := range ta {
 		y, ok := f.Get(x.Name)

@@ -111,10 +111,6 @@ func (rn refNet) refGradStats(theta []float64, split dataset.Split, dim int) (gr
 	return gradSqNorm, trS1, grads
 }
 
-func relErr(got, want float64) float64 {
-	return math.Abs(got-want) / math.Max(math.Abs(want), 1e-300)
-}
-
 // smallRun builds a run on a small synthetic set without training it.
 func smallRun(t *testing.T, n, b int, hidden []int, act lssr.Activation, loss lssr.Loss, sampling lssr.Sampling) *run {
 	t.Helper()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/dataset"
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // TestSampledRhoBAgreesWithEq17 measures ρ_b by sampling batches and checks
@@ -45,7 +46,7 @@ func TestSampledRhoBAgreesWithEq17(t *testing.T) {
 				}
 				t.Logf("ρ = %.4g: eq. 17 ρ_b = %.5f, sampled %.5f ± %.5f (%s)", m.Rho, want, got, se, apart)
 				if sampling == lssr.SamplingWithout && b == n {
-					if relErr(got, 1) > 1e-5 || relErr(want, 1) > 1e-12 {
+					if testutil.RelErr(got, 1) > 1e-5 || testutil.RelErr(want, 1) > 1e-12 {
 						t.Errorf("b = n without replacement: ρ_b = %v sampled, %v by eq. 17, want 1", got, want)
 					}
 					return

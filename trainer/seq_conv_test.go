@@ -3,6 +3,8 @@ package trainer
 import (
 	"math/rand/v2"
 	"testing"
+
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // TestConvSqNormsBothWays checks both per-example norm methods of a conv
@@ -48,7 +50,7 @@ func TestConvSqNormsBothWays(t *testing.T) {
 			got := make([]float64, m)
 			l.sqNorms(&la, p, x, dy, m, got)
 			for i := range m {
-				if e := relErr(got[i], want[i]); e > 1e-12 {
+				if e := testutil.RelErr(got[i], want[i]); e > 1e-12 {
 					t.Errorf("%+v norm=%d example %d: %v, want %v", tc, norm, i, got[i], want[i])
 				}
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/internal/safetensors"
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // seqFixture is a PyTorch fixture (testdata/torch, gen_fixtures.py and
@@ -62,19 +63,9 @@ func loadSeqFixture[F float](t *testing.T, path string) seqFixture[F] {
 	if err != nil {
 		t.Fatal(err)
 	}
-	xt, _ := f.Get("x")
-	x, err := xt.Float32s()
+	x, _, y, err := dataset.DecodeXY(f)
 	if err != nil {
 		t.Fatal(err)
-	}
-	yt, _ := f.Get("y")
-	y64, err := yt.Int64s()
-	if err != nil {
-		t.Fatal(err)
-	}
-	y := make([]uint8, len(y64))
-	for i, v := range y64 {
-		y[i] = uint8(v)
 	}
 	n := len(y)
 	net, err := newSeqNet[F](spec, shape, dim, classes, loss, n, newRand(1, streamInit))
@@ -110,10 +101,10 @@ func fixtureErrors[F float](t *testing.T, path string) map[string]float64 {
 		t.Fatal(err)
 	}
 	if _, ok := f.Get("expected.loss"); ok { // the MLP generator does not record it
-		errs["loss"] = relErr(st.loss, fixtureScalar(t, f, "loss"))
+		errs["loss"] = testutil.RelErr(st.loss, fixtureScalar(t, f, "loss"))
 	}
-	errs["grad_sq_norm"] = relErr(st.gradSqNorm, fixtureScalar(t, f, "grad_sq_norm"))
-	errs["tr_s1"] = relErr(st.trS1, fixtureScalar(t, f, "tr_s1"))
+	errs["grad_sq_norm"] = testutil.RelErr(st.gradSqNorm, fixtureScalar(t, f, "grad_sq_norm"))
+	errs["tr_s1"] = testutil.RelErr(st.trS1, fixtureScalar(t, f, "tr_s1"))
 
 	v := make([]F, len(net.params))
 	if err := loadVector(net, f, "v.", v); err != nil {
@@ -141,8 +132,8 @@ func fixtureErrors[F float](t *testing.T, path string) map[string]float64 {
 	if _, err := ops.measure(ctx, &c, gradSum, 0, 1, nil, eig); err != nil {
 		t.Fatal(err)
 	}
-	errs["ghg"] = relErr(c.gHg, fixtureScalar(t, f, "ghg"))
-	errs["lambda1"] = relErr(c.lambda1, fixtureScalar(t, f, "lambda1"))
+	errs["ghg"] = testutil.RelErr(c.gHg, fixtureScalar(t, f, "ghg"))
+	errs["lambda1"] = testutil.RelErr(c.lambda1, fixtureScalar(t, f, "lambda1"))
 
 	// Train mode: the gradient of the mean loss with batch statistics, and
 	// the running statistics after that one pass.

@@ -1,7 +1,6 @@
 package trainer
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/internal/safetensors"
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // fixtureRun builds a run whose network and data are those of a fixture
@@ -23,19 +23,9 @@ func fixtureRun(t *testing.T, f *safetensors.File) *run {
 	if err := json.Unmarshal([]byte(f.Metadata["widths"]), &widths); err != nil {
 		t.Fatal(err)
 	}
-	xt, _ := f.Get("x")
-	yt, _ := f.Get("y")
-	x, err := xt.Float32s()
+	x, _, y, err := dataset.DecodeXY(f)
 	if err != nil {
 		t.Fatal(err)
-	}
-	y64, err := yt.Int64s()
-	if err != nil {
-		t.Fatal(err)
-	}
-	y := make([]uint8, len(y64))
-	for i, v := range y64 {
-		y[i] = uint8(v)
 	}
 	split := dataset.Split{X: x, Y: y, N: len(y)}
 	data := &dataset.Data{Train: split, Test: split, Dim: widths[0], Classes: widths[len(widths)-1]}
@@ -94,7 +84,7 @@ func TestAgainstPyTorchFixtures(t *testing.T) {
 				t.Fatalf("measure: %v %v", m, err)
 			}
 			check := func(name string, got, want float64) {
-				e := relErr(got, want)
+				e := testutil.RelErr(got, want)
 				t.Logf("%-13s lssr %.9g  torch %.9g  relative error %.2g", name, got, want, e)
 				if e > tol {
 					t.Errorf("%s = %.9g, PyTorch %.9g: relative error %.2g > %.0g", name, got, want, e, tol)
@@ -168,14 +158,7 @@ func TestTorchLayoutRoundTrip(t *testing.T) {
 	if fmt.Sprint(names) != fmt.Sprint(want) || fmt.Sprint(tensors[0].Shape) != "[7 5]" {
 		t.Fatalf("names %v, first shape %v", names, tensors[0].Shape)
 	}
-	var buf bytes.Buffer
-	if err := safetensors.Encode(&buf, tensors, nil); err != nil {
-		t.Fatal(err)
-	}
-	f, err := safetensors.Decode(buf.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := testutil.SafetensorsRoundTrip(t, tensors)
 	other := smallRun(t, 12, 4, []int{7, 5}, "relu", lssr.LossCrossEntropy, lssr.SamplingWithout)
 	clear(other.net.parameters())
 	if err := loadState(other.net, f); err != nil {

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/testutil"
 	"github.com/lssr/lssr/store"
 )
 
@@ -112,7 +113,7 @@ func TestCompletionOffersCommandsFlagsAndSweepNames(t *testing.T) {
 
 func TestCompletionOfMissingDamagedAndBusyDatabases(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "damaged.db"), strings.Repeat("not bbolt ", 1000))
+	testutil.WriteFile(t, filepath.Join(dir, "damaged.db"), strings.Repeat("not bbolt ", 1000))
 	for _, db := range []string{"missing.db", "damaged.db"} {
 		if got := completions(t, dir, nil, "--db", db, "sweep", "status"); len(got) != 0 {
 			t.Errorf("--db %s: offers %v", db, got)
@@ -156,7 +157,7 @@ func TestCompletionScripts(t *testing.T) {
 		t.Errorf("zsh script:\n%s", zsh.stdout)
 	}
 	script := filepath.Join(dir, "lssr.bash")
-	writeFile(t, script, bash.stdout)
+	testutil.WriteFile(t, script, bash.stdout)
 	if out, err := exec.Command("bash", "-n", script).CombinedOutput(); err != nil {
 		t.Fatalf("bash -n: %v\n%s", err, out)
 	}

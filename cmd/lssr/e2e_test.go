@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/testutil"
 	"github.com/lssr/lssr/store"
 )
 
@@ -67,24 +68,9 @@ func runWithEnv(t *testing.T, dir string, env []string, args ...string) cmdResul
 
 // syntheticSpec is a 3×3 grid on a synthetic Gaussian mixture whose jobs
 // each take a fraction of a second.
-func syntheticSpec(name string, epochs int) string {
-	return fmt.Sprintf(`name: %s
-dataset: {name: synthetic, n: 2048, test_n: 256, dim: 16, classes: 4}
-model: {kind: mlp, hidden: [64], activation: tanh}
-training: {epochs: %d, measure_every: 2}
-grid:
-  batch_sizes: [8, 32, 128]
-  learning_rates: {log2_from: -4, log2_to: -2}
-  seeds: [0]
-workers: 2
-`, name, epochs)
-}
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+func syntheticSpec(name string, epochs int) testutil.Spec {
+	return testutil.Spec{Name: name, N: 2048, TestN: 256, Dim: 16, Classes: 4, Hidden: []int{64}, Activation: "tanh",
+		Epochs: epochs, MeasureEvery: 2, BatchSizes: "[8, 32, 128]", LearningRates: "{log2_from: -4, log2_to: -2}", Seeds: "[0]", Workers: 2}
 }
 
 // exportWithoutTiming exports a sweep as CSV and drops the seconds column,
@@ -113,7 +99,7 @@ func exportWithoutTiming(t *testing.T, dir, db, name string) [][]string {
 
 func TestRunKillResumeMatchesUninterrupted(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), syntheticSpec("e2e", 60))
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), syntheticSpec("e2e", 60).YAML())
 
 	if r := runLSSR(t, dir, "--db", "a.db", "sweep", "run", "s.yaml"); r.code != 0 {
 		t.Fatalf("uninterrupted run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
@@ -205,7 +191,7 @@ func TestBadSpecsExitTwoWithOneLineAndWriteNothing(t *testing.T) {
 		t.Fatalf("want at least 10 malformed specs in sweeps/testdata/bad, found %d (%v)", len(bad), err)
 	}
 	missingData := filepath.Join(t.TempDir(), "missing-data.yaml")
-	writeFile(t, missingData, "name: m\ndataset: {name: fashion-mnist, dir: /nonexistent/fmnist, n: 100}\n"+
+	testutil.WriteFile(t, missingData, "name: m\ndataset: {name: fashion-mnist, dir: /nonexistent/fmnist, n: 100}\n"+
 		"model: {kind: mlp, hidden: [8]}\ntraining: {epochs: 1}\ngrid: {batch_sizes: [8], learning_rates: [0.1]}\n")
 	for _, spec := range append(bad, missingData) {
 		t.Run(filepath.Base(spec), func(t *testing.T) {

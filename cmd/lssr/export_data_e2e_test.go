@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr/internal/safetensors"
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // TestExportWeightsDataMeasure is the loop a user runs to take a job to
@@ -16,12 +17,9 @@ import (
 // batch norm (so the running statistics travel too).
 func TestExportWeightsDataMeasure(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "bn.yaml"), `name: bn
-dataset: {name: synthetic, n: 200, test_n: 50, dim: 6, classes: 3}
-model: {kind: mlp, hidden: [10], batch_norm: true, activation: tanh}
-training: {epochs: 3, save_weights: true}
-grid: {batch_sizes: [16], learning_rates: [0.1], seeds: [0]}
-`)
+	testutil.WriteFile(t, filepath.Join(dir, "bn.yaml"), testutil.Spec{Name: "bn", N: 200, TestN: 50, Dim: 6, Classes: 3,
+		Hidden: []int{10}, BatchNorm: true, Activation: "tanh", Epochs: 3, SaveWeights: true,
+		BatchSizes: "[16]", LearningRates: "[0.1]", Seeds: "[0]"}.YAML())
 	if r := runLSSR(t, dir, "sweep", "run", "bn.yaml", "--plain"); r.code != 0 {
 		t.Fatalf("sweep run: exit %d\n%s", r.code, r.stderr)
 	}
@@ -55,7 +53,7 @@ grid: {batch_sizes: [16], learning_rates: [0.1], seeds: [0]}
 		want float64
 	}{{"loss", res.TrainLoss}, {"accuracy", res.TrainAcc}, {"rho", res.Rho}, {"grad_sq_norm", res.GradSqNorm}} {
 		got, _ := m[c.key].(float64)
-		if e := relErr(got, c.want); e > 1e-4 {
+		if e := testutil.RelErr(got, c.want); e > 1e-4 {
 			t.Errorf("%s: measure %v, the job stored %v (relative error %.2g)", c.key, got, c.want, e)
 		}
 	}
@@ -69,15 +67,4 @@ grid: {batch_sizes: [16], learning_rates: [0.1], seeds: [0]}
 			t.Errorf("lssr %v: exit %d, stderr %q; want 2 and one line", bad, r.code, r.stderr)
 		}
 	}
-}
-
-func relErr(got, want float64) float64 {
-	d := got - want
-	if d < 0 {
-		d = -d
-	}
-	if want < 0 {
-		want = -want
-	}
-	return d / want
 }

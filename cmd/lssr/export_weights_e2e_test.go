@@ -9,28 +9,21 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr/internal/safetensors"
+	"github.com/lssr/lssr/internal/testutil"
 	"github.com/lssr/lssr/store"
 )
 
 // weightsSpec is a tiny sweep of 18 jobs: more IDs than hex digits, so two
 // of them share a first digit and that digit is an ambiguous prefix.
 func weightsSpec(name string, save bool) string {
-	return fmt.Sprintf(`name: %s
-dataset: {name: synthetic, n: 256, test_n: 64, dim: 6, classes: 3}
-model: {kind: mlp, hidden: [10, 7], activation: relu}
-training: {epochs: 2, save_weights: %v}
-grid:
-  batch_sizes: [8, 16, 32]
-  learning_rates: [0.05, 0.1, 0.2]
-  seeds: [0, 1]
-workers: 2
-`, name, save)
+	return testutil.Spec{Name: name, N: 256, TestN: 64, Dim: 6, Classes: 3, Hidden: []int{10, 7}, Activation: "relu",
+		Epochs: 2, SaveWeights: save, BatchSizes: "[8, 16, 32]", LearningRates: "[0.05, 0.1, 0.2]", Seeds: "[0, 1]", Workers: 2}.YAML()
 }
 
 func TestExportWeights(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "w.yaml"), weightsSpec("w", true))
-	writeFile(t, filepath.Join(dir, "plain.yaml"), weightsSpec("plain", false))
+	testutil.WriteFile(t, filepath.Join(dir, "w.yaml"), weightsSpec("w", true))
+	testutil.WriteFile(t, filepath.Join(dir, "plain.yaml"), weightsSpec("plain", false))
 	for _, spec := range []string{"w.yaml", "plain.yaml"} {
 		if r := runLSSR(t, dir, "sweep", "run", spec, "--plain"); r.code != 0 {
 			t.Fatalf("sweep run %s: exit %d\n%s", spec, r.code, r.stderr)
@@ -58,7 +51,7 @@ func TestExportWeights(t *testing.T) {
 
 	// Every bad input exits 2 with one line on stderr and writes nothing.
 	firstDigit := ambiguousPrefix(t, jobs)
-	writeFile(t, filepath.Join(dir, "taken.safetensors"), "keep me")
+	testutil.WriteFile(t, filepath.Join(dir, "taken.safetensors"), "keep me")
 	for _, tc := range []struct {
 		args []string
 		frag string

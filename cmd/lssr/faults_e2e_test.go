@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"math/rand/v2"
 	"os/exec"
 	"path/filepath"
@@ -14,26 +13,16 @@ import (
 	"time"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/testutil"
 	"github.com/lssr/lssr/store"
 )
 
 // faultSpec is a sweep of jobs long enough to interrupt (epochs of a few
 // tens of milliseconds) with a checkpoint after every epoch; the fault and
 // Slurm tests share it.
-func faultSpec(name string, epochs int, lrs string) string {
-	return fmt.Sprintf(`name: %s
-dataset: {name: synthetic, n: 2048, test_n: 256, dim: 32, classes: 4}
-model: {kind: mlp, hidden: [96], activation: tanh}
-training: {epochs: %d, measure_every: 3, checkpoint_every: 1}
-grid: {batch_sizes: [8], learning_rates: %s, seeds: [0]}
-workers: 2
-`, name, epochs, lrs)
-}
-
-// withoutCheckpoints drops checkpoint_every from a faultSpec: its short
-// jobs then never checkpoint (the default is a minute of work apart).
-func withoutCheckpoints(spec string) string {
-	return strings.Replace(spec, ", checkpoint_every: 1", "", 1)
+func faultSpec(name string, epochs int, lrs string) testutil.Spec {
+	return testutil.Spec{Name: name, N: 2048, TestN: 256, Dim: 32, Classes: 4, Hidden: []int{96}, Activation: "tanh",
+		Epochs: epochs, MeasureEvery: 3, CheckpointEvery: 1, BatchSizes: "[8]", LearningRates: lrs, Seeds: "[0]", Workers: 2}
 }
 
 // sweepState is everything a sweep stored that must not depend on how it
@@ -92,7 +81,7 @@ func sameState(t *testing.T, got, want sweepState) {
 // machine.
 func TestFaultWorkerCrashOrHangResumesFromCheckpoint(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), faultSpec("f", 8, "[0.05, 0.1]"))
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), faultSpec("f", 8, "[0.05, 0.1]").YAML())
 	if r := runLSSR(t, dir, "--db", "clean.db", "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
 		t.Fatalf("clean run: exit %d: %s", r.code, r.stderr)
 	}
@@ -137,7 +126,11 @@ func TestFaultWorkerCrashOrHangResumesFromCheckpoint(t *testing.T) {
 // would not panic again.)
 func TestFaultWorkerPanicFailsAfterRetries(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), withoutCheckpoints(faultSpec("p", 4, "[0.05]")))
+	// Without checkpoint_every its short jobs never checkpoint (the
+	// default is a minute of work apart).
+	spec := faultSpec("p", 4, "[0.05]")
+	spec.CheckpointEvery = 0
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), spec.YAML())
 	r := runWithEnv(t, dir, []string{"LSSR_FAULT=panic@2"}, "sweep", "run", "--plain", "--max-attempts", "2", "s.yaml")
 	if r.code == 0 {
 		t.Errorf("a sweep whose only job failed exited 0")
@@ -158,7 +151,7 @@ func TestFaultWorkerPanicFailsAfterRetries(t *testing.T) {
 // uninterrupted one.
 func TestFaultWorkerSIGKILL(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), faultSpec("k", 40, "[0.05]"))
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), faultSpec("k", 40, "[0.05]").YAML())
 	if r := runLSSR(t, dir, "--db", "clean.db", "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
 		t.Fatalf("clean run: exit %d: %s", r.code, r.stderr)
 	}
@@ -197,7 +190,7 @@ func TestFaultWorkerSIGKILL(t *testing.T) {
 // it is mid-sweep at every kill on a fast machine as on a slow or busy one.
 func TestFaultOrchestratorKilledRepeatedly(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), faultSpec("o", 80, "[0.01, 0.02, 0.04, 0.08, 0.16, 0.32]"))
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), faultSpec("o", 80, "[0.01, 0.02, 0.04, 0.08, 0.16, 0.32]").YAML())
 	if r := runLSSR(t, dir, "--db", "clean.db", "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
 		t.Fatalf("clean run: exit %d: %s", r.code, r.stderr)
 	}
@@ -273,9 +266,9 @@ func noWorkersLeft(t *testing.T) {
 // resuming without the limit ends exactly as an uninterrupted sweep.
 func TestFaultDiskFull(t *testing.T) {
 	dir := t.TempDir()
-	spec := strings.NewReplacer("dim: 32", "dim: 200", "hidden: [96]", "hidden: [256]", "batch_sizes: [8]", "batch_sizes: [32]").
-		Replace(faultSpec("d", 20, "[0.01, 0.02, 0.04, 0.08]"))
-	writeFile(t, filepath.Join(dir, "s.yaml"), spec)
+	spec := faultSpec("d", 20, "[0.01, 0.02, 0.04, 0.08]")
+	spec.Dim, spec.Hidden, spec.BatchSizes = 200, []int{256}, "[32]"
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), spec.YAML())
 	if r := runLSSR(t, dir, "--db", "clean.db", "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
 		t.Fatalf("clean run: exit %d: %s", r.code, r.stderr)
 	}

@@ -7,8 +7,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
-	"encoding/binary"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,18 +14,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lssr/lssr/internal/testutil"
 )
 
-// spec2000 expands to 20 batch sizes × 100 learning rates = 2000 jobs.
-const spec2000 = `name: big
-dataset: {name: synthetic, n: 1000000, dim: 2, classes: 2}
-model: {kind: mlp, hidden: []}
-training: {epochs: 1}
-grid:
-  batch_sizes: {log2_from: 0, log2_to: 19}
-  learning_rates: {log2_from: -99, log2_to: 0}
-workers: 1
-`
+// spec2000 expands to 20 batch sizes × 100 learning rates = 2000 jobs. Its
+// grid is on line 5.
+var spec2000 = testutil.Spec{Name: "big", N: 1000000, Dim: 2, Classes: 2, Epochs: 1,
+	BatchSizes: "{log2_from: 0, log2_to: 19}", LearningRates: "{log2_from: -99, log2_to: 0}", Workers: 1}.YAML()
 
 // checkBadRun asserts the shape of a refused run: exit 2, one line on
 // stderr holding want, and nothing written in dir.
@@ -49,7 +43,7 @@ func checkBadRun(t *testing.T, r cmdResult, dir, want string) {
 
 func TestMaxJobs(t *testing.T) {
 	spec := filepath.Join(t.TempDir(), "big.yaml")
-	writeFile(t, spec, spec2000)
+	testutil.WriteFile(t, spec, spec2000)
 	const want = "big.yaml:5: grid: 20 batch sizes × 100 learning rates × 1 seeds = 2000 jobs; the limit is 1000 (lssr sweep run --max-jobs N raises it)"
 
 	dir := t.TempDir()
@@ -102,62 +96,9 @@ func TestMaxJobs(t *testing.T) {
 	}
 }
 
-// idxFile encodes an IDX file: magic, dimensions, payload.
-func idxFile(magic uint32, dims []uint32, payload []byte) []byte {
-	var buf bytes.Buffer
-	binary.Write(&buf, binary.BigEndian, magic)
-	binary.Write(&buf, binary.BigEndian, dims)
-	buf.Write(payload)
-	return buf.Bytes()
-}
-
-func gzipped(b []byte) []byte {
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write(b)
-	zw.Close()
-	return buf.Bytes()
-}
-
-// fakeIDX is the four files of a small MNIST look-alike, gzipped: count
-// images of 3×2 noisy pixels (so a cut stream is cut inside deflate data)
-// with labels 0…9 in turn.
-func fakeIDX(trainN, testN int) map[string][]byte {
-	files := map[string][]byte{}
-	for _, set := range []struct {
-		prefix string
-		n      int
-	}{{"train", trainN}, {"t10k", testN}} {
-		pixels, labels := make([]byte, 6*set.n), make([]byte, set.n)
-		for i := range pixels {
-			pixels[i] = byte(i*i*31 + 7*i)
-		}
-		for i := range labels {
-			labels[i] = byte(i % 10)
-		}
-		files[set.prefix+"-images-idx3-ubyte.gz"] = gzipped(idxFile(0x803, []uint32{uint32(set.n), 3, 2}, pixels))
-		files[set.prefix+"-labels-idx1-ubyte.gz"] = gzipped(idxFile(0x801, []uint32{uint32(set.n)}, labels))
-	}
-	return files
-}
-
-// fakeCIFAR is the six batch files of a small CIFAR-10 look-alike, perFile
-// records each, labels 0…9 in turn.
-func fakeCIFAR(perFile int) map[string][]byte {
-	batch := make([]byte, perFile*3073)
-	for i := range perFile {
-		batch[i*3073] = byte(i % 10)
-	}
-	files := map[string][]byte{"test_batch.bin": batch}
-	for k := 1; k <= 5; k++ {
-		files["data_batch_"+string(rune('0'+k))+".bin"] = batch
-	}
-	return files
-}
-
 func TestBrokenDataExitTwo(t *testing.T) {
-	images := "train-images-idx3-ubyte.gz"
-	goodImages := fakeIDX(40, 20)[images]
+	images := testutil.MNISTTrainImages
+	goodImages := testutil.FakeMNIST(40, 20, testutil.NoisyPixels, true)[images]
 	flipped := bytes.Clone(goodImages)
 	flipped[len(flipped)-6] ^= 0xff // inside the CRC-32 of the gzip trailer
 	cases := []struct {
@@ -167,21 +108,21 @@ func TestBrokenDataExitTwo(t *testing.T) {
 		damage  map[string][]byte // files replaced
 		want    string
 	}{
-		{"idx header cut", false, "", map[string][]byte{images: idxFile(0x803, []uint32{40, 3, 2}, nil)[:10]},
+		{"idx header cut", false, "", map[string][]byte{images: testutil.IDX(testutil.IDXImagesMagic, []int{40, 3, 2}, nil)[:10]},
 			"train-images-idx3-ubyte.gz: truncated: IDX header ends inside the dimensions"},
-		{"idx payload cut", false, "", map[string][]byte{images: idxFile(0x803, []uint32{40, 3, 2}, make([]byte, 100))},
+		{"idx payload cut", false, "", map[string][]byte{images: testutil.IDX(testutil.IDXImagesMagic, []int{40, 3, 2}, make([]byte, 100))},
 			"train-images-idx3-ubyte.gz: truncated: 116 bytes, the header promises 256"},
 		{"idx gzip stream cut", false, "", map[string][]byte{images: goodImages[:len(goodImages)-60]},
 			"train-images-idx3-ubyte.gz: truncated: "},
 		{"idx gzip checksum wrong", false, "", map[string][]byte{images: flipped},
 			"train-images-idx3-ubyte.gz: corrupt after the data: gzip: invalid checksum"},
-		{"idx wrong magic", false, "", map[string][]byte{images: gzipped(idxFile(0x801, []uint32{40}, make([]byte, 40)))},
+		{"idx wrong magic", false, "", map[string][]byte{images: testutil.Gzip(testutil.IDX(testutil.IDXLabelsMagic, []int{40}, make([]byte, 40)))},
 			"magic number 0x00000801, want 0x00000803 (not an IDX image file)"},
-		{"idx dimensions overflow", false, "", map[string][]byte{images: idxFile(0x803, []uint32{1 << 28, 1 << 28, 1 << 28}, nil)},
+		{"idx dimensions overflow", false, "", map[string][]byte{images: testutil.IDX(testutil.IDXImagesMagic, []int{1 << 28, 1 << 28, 1 << 28}, nil)},
 			"corrupt header: dimensions 268435456 × 268435456 × 268435456 overflow"},
-		{"idx counts differ", false, "", map[string][]byte{"t10k-labels-idx1-ubyte.gz": gzipped(idxFile(0x801, []uint32{19}, make([]byte, 19)))},
+		{"idx counts differ", false, "", map[string][]byte{testutil.MNISTTestLabels: testutil.Gzip(testutil.IDX(testutil.IDXLabelsMagic, []int{19}, make([]byte, 19)))},
 			"t10k-labels-idx1-ubyte.gz has 19 labels but"},
-		{"idx label 10 unbalanced", false, "  balanced: false\n", map[string][]byte{"train-labels-idx1-ubyte.gz": gzipped(idxFile(0x801, []uint32{40}, append(make([]byte, 39), 10)))},
+		{"idx label 10 unbalanced", false, "  balanced: false\n", map[string][]byte{testutil.MNISTTrainLabels: testutil.Gzip(testutil.IDX(testutil.IDXLabelsMagic, []int{40}, append(make([]byte, 39), 10)))},
 			"train-labels-idx1-ubyte.gz: label 10 of example 39 is not below 10"},
 		{"cifar batch cut", true, "", map[string][]byte{"data_batch_3.bin": make([]byte, 20*3073-1)},
 			"data_batch_3.bin: truncated or corrupt: 61459 bytes is not a whole number of 3073-byte records"},
@@ -195,20 +136,16 @@ func TestBrokenDataExitTwo(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			data := t.TempDir()
-			files, name := fakeIDX(40, 20), "mnist"
+			files, name := testutil.FakeMNIST(40, 20, testutil.NoisyPixels, true), "mnist"
 			if tc.cifar {
-				files, name = fakeCIFAR(20), "cifar10"
+				files, name = testutil.FakeCIFAR(20), "cifar10"
 			}
 			for f, b := range tc.damage {
 				files[f] = b
 			}
-			for f, b := range files {
-				if err := os.WriteFile(filepath.Join(data, f), b, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			testutil.WriteFiles(t, data, files)
 			spec := filepath.Join(t.TempDir(), "spec.yaml")
-			writeFile(t, spec, "name: broken\ndataset:\n  name: "+name+"\n  dir: '"+data+"'\n  n: 10\n  test_n: 10\n"+tc.dataset+
+			testutil.WriteFile(t, spec, "name: broken\ndataset:\n  name: "+name+"\n  dir: '"+data+"'\n  n: 10\n  test_n: 10\n"+tc.dataset+
 				"model: {kind: mlp, hidden: [4]}\ntraining: {epochs: 1}\ngrid: {batch_sizes: [2], learning_rates: [0.1]}\nworkers: 1\n")
 			dir := t.TempDir()
 			db := filepath.Join(dir, "out", "sweeps.db")

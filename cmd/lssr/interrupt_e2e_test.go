@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/testutil"
 	"github.com/lssr/lssr/sweeps"
 )
 
@@ -48,8 +49,8 @@ func killWorkerOf(t *testing.T, p *sweepProc, e event) event {
 // logged seed), so the test runs the same on any machine.
 func TestFaultInterruptionsAreNotFailures(t *testing.T) {
 	dir := t.TempDir()
-	spec := faultSpec("i", 60, "[0.05, 0.1, 0.2]")
-	writeFile(t, filepath.Join(dir, "s.yaml"), spec)
+	spec := faultSpec("i", 60, "[0.05, 0.1, 0.2]").YAML()
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), spec)
 	if r := runLSSR(t, dir, "--db", "clean.db", "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
 		t.Fatalf("clean run: exit %d: %s", r.code, r.stderr)
 	}
@@ -107,8 +108,8 @@ func TestFaultInterruptionsAreNotFailures(t *testing.T) {
 // failed with the worker's error, and the run says so with exit status 1.
 func TestFaultWorkerKilledMaxAttemptsTimesFails(t *testing.T) {
 	dir := t.TempDir()
-	spec := faultSpec("m", 60, "[0.05]")
-	writeFile(t, filepath.Join(dir, "s.yaml"), spec)
+	spec := faultSpec("m", 60, "[0.05]").YAML()
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), spec)
 	target := firstJobID(t, spec)
 
 	p := startProc(t, dir, nil, "--db", "m.db", "sweep", "run", "--plain", "--max-attempts", "2", "s.yaml")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr/internal/safetensors"
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // TestMeasureMatchesPyTorch runs `lssr measure` on the PyTorch fixtures
@@ -61,7 +61,7 @@ func TestMeasureMatchesPyTorch(t *testing.T) {
 				jsonKey = "gHg"
 			}
 			v, _ := got[jsonKey].(float64)
-			if e := math.Abs(v-want[0]) / math.Abs(want[0]); e > tol {
+			if e := testutil.RelErr(v, want[0]); e > tol {
 				t.Errorf("%s: %s = %.9g, PyTorch %.9g (relative error %.2g)", c.file, jsonKey, v, want[0], e)
 			}
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/testutil"
 	"github.com/lssr/lssr/store"
 	"github.com/lssr/lssr/sweeps"
 )
@@ -22,7 +23,7 @@ import (
 // seconds each, and returns once it holds the database's writer lock.
 func startSweep(t *testing.T, dir, db, name string) *exec.Cmd {
 	t.Helper()
-	writeFile(t, filepath.Join(dir, name+".yaml"), syntheticSpec(name, 3000))
+	testutil.WriteFile(t, filepath.Join(dir, name+".yaml"), syntheticSpec(name, 3000).YAML())
 	cmd := exec.Command(lssrBin, "--db", db, "sweep", "run", "--plain", name+".yaml")
 	cmd.Dir = dir
 	if err := cmd.Start(); err != nil {
@@ -170,7 +171,7 @@ func TestCancelStopsTheOrchestratorAndRetryBringsJobsBack(t *testing.T) {
 
 func TestRetryDefaultsToFailedJobs(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), syntheticSpec("rt", 2))
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), syntheticSpec("rt", 2).YAML())
 	if r := runLSSR(t, dir, "--db", "r.db", "sweep", "run", "s.yaml"); r.code != 0 {
 		t.Fatalf("run: exit %d: %s", r.code, r.stderr)
 	}
@@ -269,16 +270,9 @@ func BenchmarkStatusTenThousandJobs(b *testing.B) {
 }
 
 // bigSpec is a 10 × 100 × 10 grid: 10,000 jobs.
-const bigSpec = `name: big
-dataset: {name: synthetic, n: 4096, test_n: 1000, dim: 16, classes: 4}
-model: {kind: mlp, hidden: [64], activation: relu}
-training: {epochs: 10}
-grid:
-  batch_sizes: {log2_from: 3, log2_to: 12}
-  learning_rates: {log2_from: -12, log2_to: 12.75, log2_step: 0.25}
-  seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
-workers: 8
-`
+var bigSpec = testutil.Spec{Name: "big", N: 4096, TestN: 1000, Dim: 16, Classes: 4, Hidden: []int{64}, Activation: "relu", Epochs: 10,
+	BatchSizes: "{log2_from: 3, log2_to: 12}", LearningRates: "{log2_from: -12, log2_to: 12.75, log2_step: 0.25}",
+	Seeds: "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]", Workers: 8}.YAML()
 
 // bigStatusDB stores sweep "big": 10,000 jobs, 6,000 done, 8 running with
 // checkpoints, 92 failed, the rest pending; the writer stays open.
@@ -330,7 +324,7 @@ func bigStatusDB(tb testing.TB, path string) *store.DB {
 // stop the process running sweep A on the same database.
 func TestCancelRefusesAnotherSweepsOrchestrator(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "b.yaml"), syntheticSpec("idle", 2))
+	testutil.WriteFile(t, filepath.Join(dir, "b.yaml"), syntheticSpec("idle", 2).YAML())
 	// Store sweep "idle" without running it long: run it, then start "busy".
 	if r := runLSSR(t, dir, "--db", "x.db", "sweep", "run", "b.yaml"); r.code != 0 {
 		t.Fatalf("run: exit %d: %s", r.code, r.stderr)

@@ -8,16 +8,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // tinySpec is a 2×2 sweep that trains in a fraction of a second.
-const tinySpec = `name: tiny
-dataset: {name: synthetic, n: 256, test_n: 64, dim: 4, classes: 2}
-model: {kind: mlp, hidden: [4]}
-training: {epochs: 1, save_weights: true}
-grid: {batch_sizes: [8, 16], learning_rates: [0.1, 0.2]}
-workers: 1
-`
+var tinySpec = testutil.Spec{Name: "tiny", N: 256, TestN: 64, Dim: 4, Classes: 2, Hidden: []int{4},
+	Epochs: 1, SaveWeights: true, BatchSizes: "[8, 16]", LearningRates: "[0.1, 0.2]", Workers: 1}.YAML()
 
 // refused asserts a refusal to write: exit 2, one line on stderr holding
 // want, nothing on stdout.
@@ -39,7 +36,7 @@ func unchanged(t *testing.T, path, content string) {
 
 func TestExportOutFilesNeedForce(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "spec.yaml"), tinySpec)
+	testutil.WriteFile(t, filepath.Join(dir, "spec.yaml"), tinySpec)
 	if r := runLSSR(t, dir, "sweep", "run", "--plain", "spec.yaml"); r.code != 0 {
 		t.Fatalf("sweep run: exit %d: %s", r.code, r.stderr)
 	}
@@ -75,7 +72,7 @@ func TestExportOutFilesNeedForce(t *testing.T) {
 		}
 		args, r = run("--out", "new.out")
 		refused(t, r, args, "exists; pass --force")
-		writeFile(t, out, "mine")
+		testutil.WriteFile(t, out, "mine")
 		if args, r = run("--out", "new.out", "--force"); r.code != 0 {
 			t.Errorf("lssr %v: exit %d: %s", args, r.code, r.stderr)
 		}
@@ -85,7 +82,7 @@ func TestExportOutFilesNeedForce(t *testing.T) {
 
 func TestReportOutFolderNeedsForceUnlessLSSRWroteIt(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "spec.yaml"), tinySpec)
+	testutil.WriteFile(t, filepath.Join(dir, "spec.yaml"), tinySpec)
 	if r := runLSSR(t, dir, "sweep", "run", "--plain", "spec.yaml"); r.code != 0 {
 		t.Fatalf("sweep run: exit %d: %s", r.code, r.stderr)
 	}
@@ -112,7 +109,7 @@ func TestReportOutFolderNeedsForceUnlessLSSRWroteIt(t *testing.T) {
 	legacy := filepath.Join(dir, "legacy")
 	os.Mkdir(legacy, 0o755)
 	for _, f := range []string{"heatmap.png", "fit.json", "summary.md", "results.csv"} {
-		writeFile(t, filepath.Join(legacy, f), "old")
+		testutil.WriteFile(t, filepath.Join(legacy, f), "old")
 	}
 	ok(report("legacy"))
 
@@ -120,8 +117,8 @@ func TestReportOutFolderNeedsForceUnlessLSSRWroteIt(t *testing.T) {
 	// nothing in it changes; with --force, its other files stay.
 	mine := filepath.Join(dir, "mine")
 	os.Mkdir(mine, 0o755)
-	writeFile(t, filepath.Join(mine, "notes.txt"), "notes")
-	writeFile(t, filepath.Join(mine, "results.csv"), "my results")
+	testutil.WriteFile(t, filepath.Join(mine, "notes.txt"), "notes")
+	testutil.WriteFile(t, filepath.Join(mine, "results.csv"), "my results")
 	args, r := report("mine")
 	refused(t, r, args, "lssr: --out mine holds files lssr did not write; pass --force")
 	if entries, _ := os.ReadDir(mine); len(entries) != 2 {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/testutil"
 	"github.com/lssr/lssr/store"
 	"github.com/lssr/lssr/trainer/kernels"
 )
@@ -17,7 +18,7 @@ import (
 // computed it; show summarises it, export --format json prints it per job.
 func TestProvenanceKeptShownAndExported(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), cfgSpec("prov", "1", "[8, 16]", "[0.1]"))
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), cfgSpec("prov", 1, "[8, 16]", "[0.1]"))
 	if r := runLSSR(t, dir, "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
 		t.Fatalf("run: exit %d: %s", r.code, r.stderr)
 	}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // TestReportSeveralSweeps runs two small sweeps into one database and
@@ -15,8 +17,9 @@ import (
 func TestReportSeveralSweeps(t *testing.T) {
 	dir := t.TempDir()
 	for _, name := range []string{"ra", "rb"} {
-		spec := strings.Replace(syntheticSpec(name, 2), "learning_rates: {log2_from: -4, log2_to: -2}", "learning_rates: {log2_from: -5, log2_to: -2}", 1)
-		writeFile(t, filepath.Join(dir, name+".yaml"), spec)
+		spec := syntheticSpec(name, 2)
+		spec.LearningRates = "{log2_from: -5, log2_to: -2}"
+		testutil.WriteFile(t, filepath.Join(dir, name+".yaml"), spec.YAML())
 		if r := runLSSR(t, dir, "sweep", "run", "--plain", name+".yaml"); r.code != 0 {
 			t.Fatalf("sweep %s: exit %d: %s", name, r.code, r.stderr)
 		}
@@ -61,8 +64,9 @@ func TestReportSeveralSweeps(t *testing.T) {
 // have a stability edge.
 func TestReportOptimumAboveTheGrid(t *testing.T) {
 	dir := t.TempDir()
-	spec := strings.Replace(syntheticSpec("top", 2), "learning_rates: {log2_from: -4, log2_to: -2}", "learning_rates: [0.0001220703125, 0.000244140625]", 1)
-	writeFile(t, filepath.Join(dir, "top.yaml"), spec)
+	spec := syntheticSpec("top", 2)
+	spec.LearningRates = "[0.0001220703125, 0.000244140625]"
+	testutil.WriteFile(t, filepath.Join(dir, "top.yaml"), spec.YAML())
 	if r := runLSSR(t, dir, "sweep", "run", "--plain", "top.yaml"); r.code != 0 {
 		t.Fatalf("sweep: exit %d: %s", r.code, r.stderr)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/testutil"
 	"github.com/lssr/lssr/store"
 )
 
@@ -89,7 +90,7 @@ func TestSlurmMatchesLocal(t *testing.T) {
 	env := slurmEnv(t)
 	dir := t.TempDir()
 	// The spec asks for Slurm; the flag sends the same spec to local workers.
-	writeFile(t, filepath.Join(dir, "s.yaml"), faultSpec("sm", 4, "[0.02, 0.05, 0.1]")+"executor: {kind: slurm, throttle: 2}\n")
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), faultSpec("sm", 4, "[0.02, 0.05, 0.1]").YAML()+"executor: {kind: slurm, throttle: 2}\n")
 	r := runWithEnv(t, dir, env, "--db", "slurm.db", "sweep", "run", "--slurm-poll", "300ms", "s.yaml")
 	if r.code != 0 {
 		t.Fatalf("slurm run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
@@ -117,7 +118,7 @@ func TestSlurmMatchesLocal(t *testing.T) {
 func TestSlurmResumeAfterOrchestratorKill(t *testing.T) {
 	env := slurmEnv(t)
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), faultSpec("sk", 30, "[0.01, 0.02, 0.04, 0.08]"))
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), faultSpec("sk", 30, "[0.01, 0.02, 0.04, 0.08]").YAML())
 	cmd := exec.Command(lssrBin, append([]string{"--db", "k.db", "sweep", "run", "s.yaml"}, slurmArgs...)...)
 	cmd.Dir, cmd.Env = dir, append(os.Environ(), env...)
 	if err := cmd.Start(); err != nil {
@@ -203,7 +204,7 @@ func TestSlurmResumeAfterOrchestratorKill(t *testing.T) {
 func TestSlurmScancelResubmits(t *testing.T) {
 	env := slurmEnv(t)
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), faultSpec("sc", 60, "[0.05]"))
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), faultSpec("sc", 60, "[0.05]").YAML())
 	cmd := exec.Command(lssrBin, append([]string{"--db", "c.db", "sweep", "run", "s.yaml"}, slurmArgs...)...)
 	cmd.Dir, cmd.Env = dir, append(os.Environ(), env...)
 	var out bytes.Buffer
@@ -288,7 +289,7 @@ func tryReadJobs(path, sweep string) ([]store.JobRecord, bool) {
 func TestSlurmCancel(t *testing.T) {
 	env := slurmEnv(t)
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), faultSpec("cx", 200, "[0.01, 0.02, 0.04]"))
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), faultSpec("cx", 200, "[0.01, 0.02, 0.04]").YAML())
 	cmd := exec.Command(lssrBin, append([]string{"--db", "x.db", "sweep", "run", "s.yaml"}, slurmArgs...)...)
 	cmd.Dir, cmd.Env = dir, append(os.Environ(), env...)
 	if err := cmd.Start(); err != nil {

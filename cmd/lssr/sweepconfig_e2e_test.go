@@ -6,20 +6,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lssr/lssr/internal/testutil"
 )
 
 // cfgSpec is a spec of a few jobs of a fraction of a second each.
-func cfgSpec(name, epochs, bs, lrs string) string {
-	return "name: " + name + `
-dataset: {name: synthetic, n: 256, test_n: 64, dim: 8, classes: 3}
-model: {kind: mlp, hidden: [8], activation: relu}
-training: {epochs: ` + epochs + `}
-grid:
-  batch_sizes: ` + bs + `
-  learning_rates: ` + lrs + `
-  seeds: [0]
-workers: 2
-`
+func cfgSpec(name string, epochs int, bs, lrs string) string {
+	return testutil.Spec{Name: name, N: 256, TestN: 64, Dim: 8, Classes: 3, Hidden: []int{8}, Activation: "relu",
+		Epochs: epochs, BatchSizes: bs, LearningRates: lrs, Seeds: "[0]", Workers: 2}.YAML()
 }
 
 // TestEditedSpecNeverMergesIntoItsSweep: a sweep is one configuration. An
@@ -30,13 +24,13 @@ workers: 2
 func TestEditedSpecNeverMergesIntoItsSweep(t *testing.T) {
 	dir := t.TempDir()
 	spec := filepath.Join(dir, "s.yaml")
-	writeFile(t, spec, cfgSpec("edit", "2", "[8, 32]", "[0.05, 0.1]"))
+	testutil.WriteFile(t, spec, cfgSpec("edit", 2, "[8, 32]", "[0.05, 0.1]"))
 	if r := runLSSR(t, dir, "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
 		t.Fatalf("first run: exit %d: %s", r.code, r.stderr)
 	}
 	before, _ := os.ReadFile(filepath.Join(dir, "lssr.db"))
 
-	writeFile(t, spec, cfgSpec("edit", "3", "[8, 32]", "[0.05, 0.1]"))
+	testutil.WriteFile(t, spec, cfgSpec("edit", 3, "[8, 32]", "[0.05, 0.1]"))
 	r := runLSSR(t, dir, "sweep", "run", "--plain", "s.yaml")
 	line := oneStderrLine(t, r)
 	if r.code != 2 || !strings.Contains(line, "training.epochs: 2 → 3") || !strings.Contains(line, "--as NAME") {
@@ -53,11 +47,11 @@ func TestEditedSpecNeverMergesIntoItsSweep(t *testing.T) {
 	}
 
 	// A grown grid continues; a shrunk one keeps what it has.
-	writeFile(t, spec, cfgSpec("edit", "2", "[8, 32, 64]", "[0.05, 0.1]"))
+	testutil.WriteFile(t, spec, cfgSpec("edit", 2, "[8, 32, 64]", "[0.05, 0.1]"))
 	if r := runLSSR(t, dir, "sweep", "run", "--plain", "s.yaml"); r.code != 0 || !strings.Contains(r.stdout, "continuing it, 2 new jobs from the grown grid") {
 		t.Fatalf("grown grid: exit %d: %s %s", r.code, r.stdout, r.stderr)
 	}
-	writeFile(t, spec, cfgSpec("edit", "2", "[8]", "[0.05, 0.1]"))
+	testutil.WriteFile(t, spec, cfgSpec("edit", 2, "[8]", "[0.05, 0.1]"))
 	if r := runLSSR(t, dir, "sweep", "run", "--plain", "s.yaml"); r.code != 0 || !strings.Contains(r.stdout, "4 stored jobs are outside this grid") {
 		t.Fatalf("shrunk grid: exit %d: %s %s", r.code, r.stdout, r.stderr)
 	}
@@ -106,7 +100,7 @@ func TestEditedSpecNeverMergesIntoItsSweep(t *testing.T) {
 // its sweep.
 func TestDeleteAsksAndRefusesARunningSweep(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "s.yaml"), cfgSpec("gone", "1", "[8]", "[0.1]"))
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), cfgSpec("gone", 1, "[8]", "[0.1]"))
 	if r := runLSSR(t, dir, "--db", "x.db", "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
 		t.Fatalf("run: exit %d: %s", r.code, r.stderr)
 	}
@@ -144,7 +138,7 @@ func TestDatabaseFromBeforeConfigs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(dir, "old.db"), string(raw))
+	testutil.WriteFile(t, filepath.Join(dir, "old.db"), raw)
 	r := runLSSR(t, dir, "--db", "old.db", "sweep", "status", "mixed")
 	if r.code != 0 || !strings.Contains(r.stdout, "mixes 2 configurations, stored by an older lssr: training.epochs 1 (2 jobs), training.epochs 2 (2 jobs)") {
 		t.Errorf("status of the mixed sweep: exit %d: %s %s", r.code, r.stdout, r.stderr)
@@ -165,17 +159,17 @@ func TestDatabaseFromBeforeConfigs(t *testing.T) {
 	}
 	// The clean sweep's configuration comes from its jobs: an edit is
 	// refused, the same spec continues.
-	spec := oldSpec("clean", "2")
-	writeFile(t, filepath.Join(dir, "clean.yaml"), spec)
+	spec := oldSpec("clean", 2)
+	testutil.WriteFile(t, filepath.Join(dir, "clean.yaml"), spec)
 	if r := runLSSR(t, dir, "--db", "old.db", "sweep", "run", "clean.yaml", "--plain"); r.code != 0 {
 		t.Errorf("the clean sweep's own spec: exit %d: %s", r.code, r.stderr)
 	}
-	writeFile(t, filepath.Join(dir, "clean.yaml"), oldSpec("clean", "3"))
+	testutil.WriteFile(t, filepath.Join(dir, "clean.yaml"), oldSpec("clean", 3))
 	r = runLSSR(t, dir, "--db", "old.db", "sweep", "run", "clean.yaml", "--plain")
 	if line := oneStderrLine(t, r); r.code != 2 || !strings.Contains(line, "training.epochs: 2 → 3") {
 		t.Errorf("an edit of the clean sweep: exit %d, %q", r.code, line)
 	}
-	writeFile(t, filepath.Join(dir, "mixed.yaml"), oldSpec("mixed", "2"))
+	testutil.WriteFile(t, filepath.Join(dir, "mixed.yaml"), oldSpec("mixed", 2))
 	r = runLSSR(t, dir, "--db", "old.db", "sweep", "run", "mixed.yaml", "--plain")
 	if line := oneStderrLine(t, r); r.code != 2 || !strings.Contains(line, "mixes 2 configurations") {
 		t.Errorf("a run of the mixed sweep: exit %d, %q", r.code, line)
@@ -183,15 +177,7 @@ func TestDatabaseFromBeforeConfigs(t *testing.T) {
 }
 
 // oldSpec is the spec testdata/before-config.db's sweeps ran.
-func oldSpec(name, epochs string) string {
-	return "name: " + name + `
-dataset: {name: synthetic, n: 128, test_n: 64, dim: 4, classes: 2}
-model: {kind: mlp, hidden: [4], activation: relu}
-training: {epochs: ` + epochs + `}
-grid:
-  batch_sizes: [8, 16]
-  learning_rates: [0.1]
-  seeds: [0]
-workers: 1
-`
+func oldSpec(name string, epochs int) string {
+	return testutil.Spec{Name: name, N: 128, TestN: 64, Dim: 4, Classes: 2, Hidden: []int{4}, Activation: "relu",
+		Epochs: epochs, BatchSizes: "[8, 16]", LearningRates: "[0.1]", Seeds: "[0]", Workers: 1}.YAML()
 }
