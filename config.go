@@ -41,6 +41,7 @@ type Change struct {
 	Old, New string
 }
 
+// String is the change as `sweep run` prints it: "field: old → new".
 func (c Change) String() string { return fmt.Sprintf("%s: %s → %s", c.Field, c.Old, c.New) }
 
 // Diff lists the fields in which o differs from c, by field name.

@@ -23,6 +23,8 @@ type Holder struct {
 	Sweep string // the sweep it works on; empty when it did not say
 }
 
+// String names the holder for an error message: "lssr pid 4242 (sweep
+// quickstart)", or less when the lock file said less.
 func (h Holder) String() string {
 	switch {
 	case h.PID == 0:
@@ -40,10 +42,12 @@ type LockError struct {
 	Holder Holder
 }
 
+// Error says which database is in use and by whom.
 func (e *LockError) Error() string {
 	return fmt.Sprintf("%s: database is in use by %s", e.Path, e.Holder)
 }
 
+// Unwrap returns ErrLocked, so errors.Is(err, ErrLocked) holds.
 func (e *LockError) Unwrap() error { return ErrLocked }
 
 // takeWriterLock takes an exclusive flock on PATH.lock, retrying until
