@@ -3,8 +3,16 @@
 # 784-512-512-10, ReLU, softmax cross-entropy, plain SGD, float32, one
 # thread), samples/s of full training steps at b = 8, 32, 128, 512.
 #
-# stdout: one line per batch size, then the lowest ratio:
-#   b=128 lssr=27000 torch=26700 ratio=1.01
+# PyTorch runs twice per round: as a user gets it (OPENBLAS_CORETYPE and
+# OPENBLAS_L2_SIZE unset in its command alone, so OpenBLAS picks its kernels
+# for this CPU: on AVX-512 CPUs its AVX-512 ones), and, for reference, with
+# OPENBLAS_CORETYPE=Haswell (its AVX2 kernels), which some machines set to
+# guard old OpenBLAS builds. Tests and CI never unset them.
+#
+# stdout: the OpenBLAS core each torch run chose, one line per batch size,
+# then the lowest ratio against torch as a user gets it:
+#   openblas core: torch=Cooperlake torch_avx2=Haswell
+#   b=128 lssr=27000 torch=26700 ratio=1.01 torch_avx2=25000 ratio_avx2=1.08
 #   lowest ratio=0.93 at b=8
 # Raw benchmark output and the torch/BLAS configuration go to $COMPARE_LOG
 # (default /tmp/lssr-bench-compare.log); progress and torch's thread/BLAS
@@ -32,7 +40,8 @@ TORCH_SECONDS=${TORCH_SECONDS:-2}
 BATCHES=(8 32 128 512)
 GO=${GO:-go}
 
-# One thread everywhere. OPENBLAS_CORETYPE, if set, is left as it is.
+# One thread everywhere. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are set or
+# unset per torch run (run_torch), never for the whole script.
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 start=$SECONDS
@@ -48,7 +57,7 @@ say "compare.sh: W1 lssr vs torch, raw output in $LOG"
 	echo "host: $(uname -srm), $(getconf _NPROCESSORS_ONLN) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 	echo "go: $("$GO" version)"
 	echo "lssr: HEAD $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$([ -z "$(git -C "$root" status --porcelain -- trainer 2>/dev/null)" ] || echo ', trainer/ modified in the work tree'), LSSR_REV=${LSSR_REV:-(work tree)}"
-	echo "env: OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS OMP_NUM_THREADS=$OMP_NUM_THREADS MKL_NUM_THREADS=$MKL_NUM_THREADS OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE-(unset)}"
+	echo "env: OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS OMP_NUM_THREADS=$OMP_NUM_THREADS MKL_NUM_THREADS=$MKL_NUM_THREADS; the caller's OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE-(unset)} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE-(unset)} (torch runs unset them, torch_avx2 runs set OPENBLAS_CORETYPE=Haswell)"
 } >>"$LOG"
 
 # --- PyTorch: find an interpreter that imports torch, else install Debian's.
@@ -88,7 +97,7 @@ fi
 blist=$(IFS='|'; echo "${BATCHES[*]}")
 gobench="BenchmarkTrainStep/mlp=784-\\[512_512\\]-10/b=($blist)\$"
 say "compare.sh: lssr: GOMAXPROCS=1 go test -run '^\$' -bench '$gobench' -benchtime $BENCHTIME -count 1 ./trainer/"
-say "compare.sh: torch: $py $here/torch_w1.py --seconds $TORCH_SECONDS (best of 3 runs per b)"
+say "compare.sh: torch: $py $here/torch_w1.py --seconds $TORCH_SECONDS (best of 3 runs per b), as torch (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset) and torch_avx2 (OPENBLAS_CORETYPE=Haswell)"
 
 run_go() { # round
 	echo "=== lssr round $1" >>"$LOG"
@@ -99,18 +108,27 @@ run_go() { # round
 	}
 	cat "$tmp/go.$1" >>"$LOG"
 }
-run_torch() { # round
-	local quiet=--quiet
+run_torch() { # round kind: kind is torch (OpenBLAS's own kernel choice) or torch_avx2
+	local quiet=--quiet envs
 	[ "$1" -eq 1 ] && quiet=
-	echo "=== torch round $1" >>"$LOG"
-	"$py" "$here/torch_w1.py" --batches "$(IFS=,; echo "${BATCHES[*]}")" --seconds "$TORCH_SECONDS" $quiet \
-		>"$tmp/torch.$1" 2>"$tmp/torch.err.$1" || {
-		cat "$tmp/torch.$1" "$tmp/torch.err.$1" >>"$LOG"
-		die "torch benchmark failed (round $1)"
+	if [ "$2" = torch ]; then
+		envs=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+	else
+		envs=(env OPENBLAS_CORETYPE=Haswell)
+	fi
+	echo "=== $2 round $1: ${envs[*]}" >>"$LOG"
+	"${envs[@]}" "$py" "$here/torch_w1.py" --batches "$(IFS=,; echo "${BATCHES[*]}")" --seconds "$TORCH_SECONDS" $quiet \
+		>"$tmp/$2.$1" 2>"$tmp/$2.err.$1" || {
+		cat "$tmp/$2.$1" "$tmp/$2.err.$1" >>"$LOG"
+		die "$2 benchmark failed (round $1)"
 	}
-	cat "$tmp/torch.err.$1" "$tmp/torch.$1" >>"$LOG"
+	cat "$tmp/$2.err.$1" "$tmp/$2.$1" >>"$LOG"
 	# The thread/BLAS setup (first round) goes to stderr too.
-	[ -n "$quiet" ] || grep -v '^  b=' "$tmp/torch.err.$1" >&2 || true
+	[ -n "$quiet" ] || grep -v '^  b=' "$tmp/$2.err.$1" >&2 || true
+}
+# The OpenBLAS core a kind's first round reported ("?" if none).
+torch_core() {
+	sed -n 's/.*core: \([^;]*\);.*/\1/p' "$tmp/$1.err.1" | head -1 | grep . || echo '?'
 }
 
 # One side's samples/s per b in one raw output file, as "b value" lines.
@@ -128,21 +146,28 @@ rates_line() { awk '{ printf " %d:%.0f", $1, $2 }'; }
 best() { awk -v b="$1" '$1 == b && $2 > m { m = $2 } END { if (m > 0) print m }'; }
 
 for ((r = 1; r <= ROUNDS; r++)); do
-	if ((r % 2)); then run_go "$r"; run_torch "$r"; else run_torch "$r"; run_go "$r"; fi
-	say "compare.sh: round $r/$ROUNDS ($((SECONDS - start)) s): lssr$(go_rates "$tmp/go.$r" | rates_line) | torch$(torch_rates "$tmp/torch.$r" | rates_line)"
+	if ((r % 2)); then
+		run_go "$r"; run_torch "$r" torch; run_torch "$r" torch_avx2
+	else
+		run_torch "$r" torch_avx2; run_torch "$r" torch; run_go "$r"
+	fi
+	say "compare.sh: round $r/$ROUNDS ($((SECONDS - start)) s): lssr$(go_rates "$tmp/go.$r" | rates_line) | torch$(torch_rates "$tmp/torch.$r" | rates_line) | torch_avx2$(torch_rates "$tmp/torch_avx2.$r" | rates_line)"
 done
 
 : >"$tmp/table"
 for b in "${BATCHES[@]}"; do
 	l=$(go_rates "$tmp"/go.[0-9]* | best "$b")
 	t=$(torch_rates "$tmp"/torch.[0-9]* | best "$b")
+	h=$(torch_rates "$tmp"/torch_avx2.[0-9]* | best "$b")
 	[ -n "$l" ] || die "no lssr samples/s for b=$b"
 	[ -n "$t" ] || die "no torch samples/s for b=$b"
-	echo "$b $l $t" >>"$tmp/table"
+	[ -n "$h" ] || die "no torch_avx2 samples/s for b=$b"
+	echo "$b $l $t $h" >>"$tmp/table"
 done
-out=$(awk '{
+out=$(printf 'openblas core: torch=%s torch_avx2=%s\n' "$(torch_core torch)" "$(torch_core torch_avx2)"
+awk '{
 	r = sprintf("%.2f", $2 / $3)
-	printf "b=%d lssr=%.0f torch=%.0f ratio=%s\n", $1, $2, $3, r
+	printf "b=%d lssr=%.0f torch=%.0f ratio=%s torch_avx2=%.0f ratio_avx2=%.2f\n", $1, $2, $3, r, $4, $2 / $4
 	if (NR == 1 || r + 0 < low + 0) { low = r; lowb = $1 }
 } END { printf "lowest ratio=%s at b=%d\n", low, lowb }' "$tmp/table")
 { echo "=== result (best of $ROUNDS rounds each)"; printf '%s\n' "$out"; } >>"$LOG"
