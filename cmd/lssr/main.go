@@ -14,6 +14,7 @@ import (
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/internal/text"
 	"github.com/lssr/lssr/store"
+	"github.com/lssr/lssr/trainer/kernels"
 )
 
 // Exit statuses.
@@ -33,6 +34,11 @@ func main() {
 
 // run runs the command line args (args[0] is the program).
 func run(ctx context.Context, args []string) error {
+	// A kernel path LSSR_KERNELS asks for but cannot have would make every
+	// number come from another path than the one named: refuse at once.
+	if err := kernels.EnvError(); err != nil {
+		return lssr.BadInput("%v", err)
+	}
 	app := newApp()
 	app.Metadata = map[string]any{completingKey: completingWord(args)}
 	args, err := interspersed(app, args)
