@@ -1,13 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/internal/testutil"
 	"github.com/lssr/lssr/trainer/kernels"
 )
@@ -23,15 +21,7 @@ func TestKernelPathForcedByEnv(t *testing.T) {
 	if r := runWithEnv(t, dir, env, "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
 		t.Fatalf("run: exit %d: %s", r.code, r.stderr)
 	}
-	r := runLSSR(t, dir, "sweep", "export", "forced", "--format", "json")
-	var rows []struct {
-		State      string           `json:"state"`
-		Provenance *lssr.Provenance `json:"provenance"`
-	}
-	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil || len(rows) != 2 {
-		t.Fatalf("export: %v, %d rows: %s", err, len(rows), r.stdout)
-	}
-	for _, row := range rows {
+	for _, row := range exportedProvenance(t, dir, "forced", 2) {
 		if row.Provenance == nil || row.Provenance.KernelPath != kernels.PathPureGo {
 			t.Errorf("%s job ran with %s=%s but records %+v", row.State, kernels.EnvVar, kernels.PathPureGo, row.Provenance)
 		}
@@ -42,7 +32,7 @@ func TestKernelPathForcedByEnv(t *testing.T) {
 
 	fresh := t.TempDir()
 	testutil.WriteFile(t, filepath.Join(fresh, "s.yaml"), cfgSpec("bad", 1, "[8]", "[0.1]"))
-	r = runWithEnv(t, fresh, []string{kernels.EnvVar + "=avx9000"}, "sweep", "run", "--plain", "s.yaml")
+	r := runWithEnv(t, fresh, []string{kernels.EnvVar + "=avx9000"}, "sweep", "run", "--plain", "s.yaml")
 	if r.code != exitBadInput || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, kernels.EnvVar+`="avx9000"`) {
 		t.Errorf("unknown kernel path: exit %d, stdout %q, stderr %q; want exit 2 and one line naming %s", r.code, r.stdout, r.stderr, kernels.EnvVar)
 	}

@@ -23,21 +23,13 @@ func TestProvenanceKeptShownAndExported(t *testing.T) {
 		t.Fatalf("run: exit %d: %s", r.code, r.stderr)
 	}
 	host, _ := os.Hostname()
-	r := runLSSR(t, dir, "sweep", "export", "prov", "--format", "json")
-	var rows []struct {
-		State      string           `json:"state"`
-		Provenance *lssr.Provenance `json:"provenance"`
-	}
-	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil || len(rows) != 2 {
-		t.Fatalf("export: %v, %d rows: %s", err, len(rows), r.stdout)
-	}
-	for _, row := range rows {
+	for _, row := range exportedProvenance(t, dir, "prov", 2) {
 		p := row.Provenance
 		if p == nil || p.Host != host || p.KernelPath != kernels.Path() || p.GoVersion != runtime.Version() || p.CPU == "" || p.Commit == "" || p.Version == "" {
 			t.Errorf("%s job's provenance %+v, want this host %q, kernels %q, %s", row.State, p, host, kernels.Path(), runtime.Version())
 		}
 	}
-	r = runLSSR(t, dir, "sweep", "show", "prov")
+	r := runLSSR(t, dir, "sweep", "show", "prov")
 	for _, want := range []string{"kernels: " + kernels.Path() + " (2)", "host:    " + host + " (2)", runtime.Version()} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("show lacks %q:\n%s", want, r.stdout)
@@ -69,4 +61,23 @@ func TestProvenanceKeptShownAndExported(t *testing.T) {
 	if !strings.Contains(r.stdout, "warning: the finished jobs ran on 2 kernel paths") || !strings.Contains(r.stdout, "purego (1)") {
 		t.Errorf("status of a sweep on two kernel paths:\n%s", r.stdout)
 	}
+}
+
+// provenanceRow is what the provenance tests read of a job in `sweep
+// export --format json`.
+type provenanceRow struct {
+	State      string           `json:"state"`
+	Provenance *lssr.Provenance `json:"provenance"`
+}
+
+// exportedProvenance exports sweep from the database in dir as JSON and
+// returns its rows, failing the test unless there are n of them.
+func exportedProvenance(t *testing.T, dir, sweep string, n int) []provenanceRow {
+	t.Helper()
+	r := runLSSR(t, dir, "sweep", "export", sweep, "--format", "json")
+	var rows []provenanceRow
+	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil || len(rows) != n {
+		t.Fatalf("export %s: %v, %d rows, want %d: %s", sweep, err, len(rows), n, r.stdout)
+	}
+	return rows
 }
