@@ -3,12 +3,21 @@ package kernels
 import (
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"testing"
 )
 
-// peakGFLOPs is one Zen 4 core's float32 peak with AVX2 FMA (2 pipes × 8
-// lanes × 2 flops × ~3.7 GHz), the yardstick of the benchmarks.
-const peakGFLOPs = 117.0
+// peaks caches PeakGFLOPS per path, the yardstick of the benchmarks' %peak.
+var peaks sync.Map
+
+func peakOf(p string) float64 {
+	if v, ok := peaks.Load(p); ok {
+		return v.(float64)
+	}
+	g := PeakGFLOPS(p)
+	peaks.Store(p, g)
+	return g
+}
 
 func rndSlice(r *rand.Rand, n int) []float32 {
 	x := make([]float32, n)
@@ -18,10 +27,30 @@ func rndSlice(r *rand.Rand, n int) []float32 {
 	return x
 }
 
-func reportGFLOPs(b *testing.B, flops float64) {
+// reportGFLOPs reports the rate of flops per iteration, and its fraction of
+// path p's measured peak (none for the Go path, which has no such peak).
+func reportGFLOPs(b *testing.B, p string, flops float64) {
 	g := flops * float64(b.N) / b.Elapsed().Seconds() / 1e9
 	b.ReportMetric(g, "GFLOP/s")
-	b.ReportMetric(100*g/peakGFLOPs, "%peak")
+	if peak := peakOf(p); peak > 0 {
+		b.ReportMetric(100*g/peak, "%peak")
+	}
+}
+
+// benchPaths runs f as a sub-benchmark per kernel path, named path=…,
+// restoring the path in use afterwards. The Go path runs only where there is
+// no assembly path: it is an order of magnitude slower, and the comparison
+// of interest is avx2 against avx512.
+func benchPaths(b *testing.B, f func(b *testing.B, p string)) {
+	for _, p := range paths() {
+		if p == PathPureGo && haveAsm {
+			continue
+		}
+		b.Run("path="+p, func(b *testing.B) {
+			defer usePath(p)()
+			f(b, p)
+		})
+	}
 }
 
 // w1Layers are the (in, out) sizes of the reference MLP 784-512-512-10.
@@ -87,11 +116,13 @@ func BenchmarkGemm(b *testing.B) {
 		ctx := new(Context)
 		for _, tc := range w1Cases(ctx, bs) {
 			b.Run(tc.name, func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
-					tc.run()
-				}
-				reportGFLOPs(b, 2*float64(tc.m*tc.n*tc.k))
+				benchPaths(b, func(b *testing.B, p string) {
+					b.ReportAllocs()
+					for b.Loop() {
+						tc.run()
+					}
+					reportGFLOPs(b, p, 2*float64(tc.m*tc.n*tc.k))
+				})
 			})
 		}
 	}
@@ -115,16 +146,18 @@ func BenchmarkStep(b *testing.B) {
 			wts = append(wts, make([]float32, PackedLen(l[1], l[0])))
 		}
 		b.Run(fmt.Sprintf("b=%d", bs), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				for i, l := range w1Layers[1:] {
-					TransposePacked(wts[i], l[0], l[1], ws[i])
+			benchPaths(b, func(b *testing.B, p string) {
+				b.ReportAllocs()
+				for b.Loop() {
+					for i, l := range w1Layers[1:] {
+						TransposePacked(wts[i], l[0], l[1], ws[i])
+					}
+					for _, tc := range cases {
+						tc.run()
+					}
 				}
-				for _, tc := range cases {
-					tc.run()
-				}
-			}
-			reportGFLOPs(b, flops)
+				reportGFLOPs(b, p, flops)
+			})
 		})
 	}
 }
@@ -149,10 +182,12 @@ func BenchmarkMicroKernel(b *testing.B) {
 		bp := rndSlice(r, NR*kc)
 		c := rndSlice(r, MR*NR)
 		b.Run(fmt.Sprintf("kc=%d", kc), func(b *testing.B) {
-			for b.Loop() {
-				kernel(kc, &a[0], &bp[0], &c[0], NR, 1, nil, 0)
-			}
-			reportGFLOPs(b, 2*float64(MR*NR*kc))
+			benchPaths(b, func(b *testing.B, p string) {
+				for b.Loop() {
+					kernel(kc, &a[0], &bp[0], &c[0], NR, 1, nil, 0)
+				}
+				reportGFLOPs(b, p, 2*float64(MR*NR*kc))
+			})
 		})
 	}
 }

@@ -85,7 +85,7 @@ func (ctx *Context) tileBuf() []float32 {
 type microKernel func(k int, a, b, c *float32, ldc int, beta float32, bias *float32, act int)
 
 // kernel is the micro-kernel in use: the AVX2+FMA assembly where the CPU has
-// it, else kernelGo. Tests switch it (with useAsm) to run both paths.
+// it, else kernelGo. setPath switches it with useAsm and useZmm.
 var kernel microKernel = kernelGo
 
 // tilesKernel, when set (the assembly path), runs the micro-kernel over tiles

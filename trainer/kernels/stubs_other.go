@@ -6,13 +6,28 @@ package kernels
 // only satisfy the compiler and are never called.
 
 var (
-	useAsm  = false
-	haveAsm = false
+	useAsm   = false
+	haveAsm  = false
+	useZmm   = false
+	haveZmm  = false
+	zmmRatio = 0.0
 )
+
+// setPath switches the kernels to path p: only PathPureGo exists here.
+func setPath(p string) {
+	if p != PathPureGo {
+		panic("kernels: no assembly path in this build")
+	}
+}
 
 // Path names the kernel path in use: always PathPureGo in this build (see
 // the amd64 Path for the other).
 func Path() string { return PathPureGo }
+
+// PeakGFLOPS measures one core's float32 FMA peak on kernel path p, in
+// GFLOP/s; this build has no assembly, so it always returns 0 (see the amd64
+// PeakGFLOPS).
+func PeakGFLOPS(p string) float64 { return 0 }
 
 func gemmKernelAVX2(k int, a, b, c *float32, ldc int, beta float32, bias *float32, act int) {
 	panic("kernels: assembly kernel called without assembly")
