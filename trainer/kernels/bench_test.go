@@ -174,15 +174,24 @@ func BenchmarkTransposePacked(b *testing.B) {
 }
 
 // BenchmarkMicroKernel runs the micro-kernel alone on packed panels that
-// stay in L1, with kc as in the GEMM's K blocks: its fraction of peak.
+// stay in L1, with kc as in the GEMM's K blocks: its fraction of peak. On
+// the AVX-512 path that is the 8×48 zmm kernel (two A and two B
+// micro-panels), on the others the MR×NR kernel.
 func BenchmarkMicroKernel(b *testing.B) {
 	r := rand.New(rand.NewPCG(11, 12))
 	for _, kc := range []int{8, 64, 196, 256} {
-		a := rndSlice(r, MR*kc)
-		bp := rndSlice(r, NR*kc)
-		c := rndSlice(r, MR*NR)
+		a := rndSlice(r, 2*MR*kc)
+		bp := rndSlice(r, 2*NR*kc)
+		c := rndSlice(r, 2*MR*2*NR)
 		b.Run(fmt.Sprintf("kc=%d", kc), func(b *testing.B) {
 			benchPaths(b, func(b *testing.B, p string) {
+				if p == PathAVX512 {
+					for b.Loop() {
+						gemmTilesAVX512(1, kc, &a[0], &bp[0], &bp[NR*kc], &c[0], &c[NR], 2*NR, 1, nil, 0, NR)
+					}
+					reportGFLOPs(b, p, 2*float64(4*MR*NR*kc))
+					return
+				}
 				for b.Loop() {
 					kernel(kc, &a[0], &bp[0], &c[0], NR, 1, nil, 0)
 				}
