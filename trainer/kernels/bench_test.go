@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+	"time"
 )
 
 // peaks caches PeakGFLOPS per path, the yardstick of the benchmarks' %peak.
@@ -41,14 +42,23 @@ func reportGFLOPs(b *testing.B, p string, flops float64) {
 // restoring the path in use afterwards. The Go path runs only where there is
 // no assembly path: it is an order of magnitude slower, and the comparison
 // of interest is avx2 against avx512.
+//
+// Each also reports cpu%, the process's CPU time over the wall time of the
+// run: on a shared machine, below 100 says the GFLOP/s (wall-clock) were
+// cut by time slices lost to other processes, and by how much.
 func benchPaths(b *testing.B, f func(b *testing.B, p string)) {
 	for _, p := range paths() {
 		if p == PathPureGo && haveAsm {
 			continue
 		}
+		peakOf(p) // measured once, outside any timed run
 		b.Run("path="+p, func(b *testing.B) {
 			defer usePath(p)()
+			c0, w0 := processCPU(), time.Now()
 			f(b, p)
+			if c, w := processCPU()-c0, time.Since(w0); c > 0 && w > 0 {
+				b.ReportMetric(100*c.Seconds()/w.Seconds(), "cpu%")
+			}
 		})
 	}
 }
