@@ -200,3 +200,12 @@ func fmaPeakAVX512(iters int)
 //
 //go:noescape
 func gemmTilesAVX512(tiles, k int, a, b0, b1, c0, c1 *float32, ldc int, beta float32, bias *float32, act, nr1 int)
+
+// dirtyUpperZmm sets Z0..Z3 and returns without VZEROUPPER; it exists only
+// for BenchmarkScalarAfterKernel, to show what a kernel missing VZEROUPPER
+// would cost the scalar code after it.
+func dirtyUpperZmm()
+
+// cleanUpperZmm is dirtyUpperZmm ending with VZEROUPPER, the benchmark's
+// control.
+func cleanUpperZmm()
