@@ -210,3 +210,50 @@ func BenchmarkMicroKernel(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkElementwise times the element-wise kernels per path at W1's
+// sizes: ReLUGrad and ColSums over a b×512 layer (b = 32: 64 KiB, in L1/L2;
+// b = 512: 1 MiB), Axpy and AddTo64 over all 669,706 parameters (the
+// momentum step and the full-pass gradient sum: from memory).
+func BenchmarkElementwise(b *testing.B) {
+	r := rand.New(rand.NewPCG(13, 14))
+	const params = 784*512 + 512 + 512*512 + 512 + 512*10 + 10
+	for _, bs := range []int{32, 512} {
+		d := rndSlice(r, bs*512)
+		h := rndSlice(r, bs*512)
+		d0 := append([]float32(nil), d...)
+		bias := make([]float32, 512)
+		b.Run(fmt.Sprintf("ReLUGrad/%dx512", bs), func(b *testing.B) {
+			benchPaths(b, func(b *testing.B, p string) {
+				for b.Loop() {
+					copy(d, d0)
+					ReLUGrad(d, h)
+				}
+			})
+		})
+		b.Run(fmt.Sprintf("ColSums/%dx512", bs), func(b *testing.B) {
+			benchPaths(b, func(b *testing.B, p string) {
+				for b.Loop() {
+					ColSums(bias, d0, bs, 512, 512, 1)
+				}
+			})
+		})
+	}
+	x := rndSlice(r, params)
+	y := rndSlice(r, params)
+	acc := make([]float64, params)
+	b.Run("Axpy/669706", func(b *testing.B) {
+		benchPaths(b, func(b *testing.B, p string) {
+			for b.Loop() {
+				Axpy(1e-9, x, y)
+			}
+		})
+	})
+	b.Run("AddTo64/669706", func(b *testing.B) {
+		benchPaths(b, func(b *testing.B, p string) {
+			for b.Loop() {
+				AddTo64(acc, x)
+			}
+		})
+	})
+}

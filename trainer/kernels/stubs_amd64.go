@@ -126,6 +126,24 @@ func gemmKernelAVX2(k int, a, b, c *float32, ldc int, beta float32, bias *float3
 	gemmTilesAVX2(1, k, a, b, c, ldc, beta, bias, act)
 }
 
+// The zmm element-wise loops (elementwise_avx512_amd64.s): the same
+// operations per element as their AVX2 namesakes, bit-identical results.
+
+//go:noescape
+func axpyAVX512(alpha float32, x, y *float32, n int)
+
+//go:noescape
+func reluGradAVX512(d, h *float32, n int)
+
+//go:noescape
+func tanhGradAVX512(d, h *float32, n int)
+
+//go:noescape
+func addTo64AVX512(dst *float64, src *float32, n int)
+
+//go:noescape
+func colSumsAVX512(beta float32, dst, x *float32, rows, cols, ldx int)
+
 //go:noescape
 func axpyAVX2(alpha float32, x, y *float32, n int)
 

@@ -44,6 +44,12 @@ func gemmTilesAVX512(tiles, k int, a, b0, b1, c0, c1 *float32, ldc int, beta flo
 	panic("unreachable")
 }
 
+func axpyAVX512(alpha float32, x, y *float32, n int)                   { panic("unreachable") }
+func reluGradAVX512(d, h *float32, n int)                              { panic("unreachable") }
+func tanhGradAVX512(d, h *float32, n int)                              { panic("unreachable") }
+func addTo64AVX512(dst *float64, src *float32, n int)                  { panic("unreachable") }
+func colSumsAVX512(beta float32, dst, x *float32, rows, cols, ldx int) { panic("unreachable") }
+
 func transpose24AVX2(dst, src *float32) { panic("unreachable") }
 
 func packA4RowsAVX2(dst, a *float32, lda, kc int, alpha float32) { panic("kernels: no assembly") }
