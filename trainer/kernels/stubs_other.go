@@ -29,10 +29,6 @@ func Path() string { return PathPureGo }
 // PeakGFLOPS).
 func PeakGFLOPS(p string) float64 { return 0 }
 
-func gemmKernelAVX2(k int, a, b, c *float32, ldc int, beta float32, bias *float32, act int) {
-	panic("kernels: assembly kernel called without assembly")
-}
-
 func axpyAVX2(alpha float32, x, y *float32, n int)                   { panic("unreachable") }
 func reluGradAVX2(d, h *float32, n int)                              { panic("unreachable") }
 func tanhGradAVX2(d, h *float32, n int)                              { panic("unreachable") }
