@@ -10,7 +10,7 @@ import (
 func versionCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "version",
-		Usage: "print the version, commit, Go version, kernel path (avx2 or purego), CPU and OS/arch (as --version)",
+		Usage: "print the version, commit, Go version, kernel path (avx512, avx2 or purego), CPU and OS/arch (as --version)",
 		Action: func(c *cli.Context) error {
 			if err := noArgs(c); err != nil {
 				return err

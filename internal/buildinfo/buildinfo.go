@@ -51,7 +51,7 @@ type Info struct {
 	Version    string `json:"version"`     // "v0.4.0-12-g409a061-dirty", or DevelVersion
 	Commit     string `json:"commit"`      // "409a061", or UnknownCommit
 	GoVersion  string `json:"go_version"`  // the toolchain: "go1.26.8"
-	KernelPath string `json:"kernel_path"` // kernels.Path(): "avx2" or "purego"
+	KernelPath string `json:"kernel_path"` // kernels.Path(): "avx512", "avx2" or "purego"
 	CPU        string `json:"cpu"`         // the CPU model, "AMD EPYC 7B13", else GOARCH
 	Platform   string `json:"platform"`    // GOOS/GOARCH: "linux/amd64"
 }

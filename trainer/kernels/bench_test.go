@@ -3,12 +3,22 @@ package kernels
 import (
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"testing"
+	"time"
 )
 
-// peakGFLOPs is one Zen 4 core's float32 peak with AVX2 FMA (2 pipes × 8
-// lanes × 2 flops × ~3.7 GHz), the yardstick of the benchmarks.
-const peakGFLOPs = 117.0
+// peaks caches PeakGFLOPS per path, the yardstick of the benchmarks' %peak.
+var peaks sync.Map
+
+func peakOf(p string) float64 {
+	if v, ok := peaks.Load(p); ok {
+		return v.(float64)
+	}
+	g := PeakGFLOPS(p)
+	peaks.Store(p, g)
+	return g
+}
 
 func rndSlice(r *rand.Rand, n int) []float32 {
 	x := make([]float32, n)
@@ -18,10 +28,39 @@ func rndSlice(r *rand.Rand, n int) []float32 {
 	return x
 }
 
-func reportGFLOPs(b *testing.B, flops float64) {
+// reportGFLOPs reports the rate of flops per iteration, and its fraction of
+// path p's measured peak (none for the Go path, which has no such peak).
+func reportGFLOPs(b *testing.B, p string, flops float64) {
 	g := flops * float64(b.N) / b.Elapsed().Seconds() / 1e9
 	b.ReportMetric(g, "GFLOP/s")
-	b.ReportMetric(100*g/peakGFLOPs, "%peak")
+	if peak := peakOf(p); peak > 0 {
+		b.ReportMetric(100*g/peak, "%peak")
+	}
+}
+
+// benchPaths runs f as a sub-benchmark per kernel path, named path=…,
+// restoring the path in use afterwards. The Go path runs only where there is
+// no assembly path: it is an order of magnitude slower, and the comparison
+// of interest is avx2 against avx512.
+//
+// Each also reports cpu%, the process's CPU time over the wall time of the
+// run: on a shared machine, below 100 says the GFLOP/s (wall-clock) were
+// cut by time slices lost to other processes, and by how much.
+func benchPaths(b *testing.B, f func(b *testing.B, p string)) {
+	for _, p := range paths() {
+		if p == PathPureGo && haveAsm {
+			continue
+		}
+		peakOf(p) // measured once, outside any timed run
+		b.Run("path="+p, func(b *testing.B) {
+			defer usePath(p)()
+			c0, w0 := processCPU(), time.Now()
+			f(b, p)
+			if c, w := processCPU()-c0, time.Since(w0); c > 0 && w > 0 {
+				b.ReportMetric(100*c.Seconds()/w.Seconds(), "cpu%")
+			}
+		})
+	}
 }
 
 // w1Layers are the (in, out) sizes of the reference MLP 784-512-512-10.
@@ -87,11 +126,13 @@ func BenchmarkGemm(b *testing.B) {
 		ctx := new(Context)
 		for _, tc := range w1Cases(ctx, bs) {
 			b.Run(tc.name, func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
-					tc.run()
-				}
-				reportGFLOPs(b, 2*float64(tc.m*tc.n*tc.k))
+				benchPaths(b, func(b *testing.B, p string) {
+					b.ReportAllocs()
+					for b.Loop() {
+						tc.run()
+					}
+					reportGFLOPs(b, p, 2*float64(tc.m*tc.n*tc.k))
+				})
 			})
 		}
 	}
@@ -115,16 +156,18 @@ func BenchmarkStep(b *testing.B) {
 			wts = append(wts, make([]float32, PackedLen(l[1], l[0])))
 		}
 		b.Run(fmt.Sprintf("b=%d", bs), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				for i, l := range w1Layers[1:] {
-					TransposePacked(wts[i], l[0], l[1], ws[i])
+			benchPaths(b, func(b *testing.B, p string) {
+				b.ReportAllocs()
+				for b.Loop() {
+					for i, l := range w1Layers[1:] {
+						TransposePacked(wts[i], l[0], l[1], ws[i])
+					}
+					for _, tc := range cases {
+						tc.run()
+					}
 				}
-				for _, tc := range cases {
-					tc.run()
-				}
-			}
-			reportGFLOPs(b, flops)
+				reportGFLOPs(b, p, flops)
+			})
 		})
 	}
 }
@@ -141,18 +184,76 @@ func BenchmarkTransposePacked(b *testing.B) {
 }
 
 // BenchmarkMicroKernel runs the micro-kernel alone on packed panels that
-// stay in L1, with kc as in the GEMM's K blocks: its fraction of peak.
+// stay in L1, with kc as in the GEMM's K blocks: its fraction of peak. On
+// the AVX-512 path that is the 8×48 zmm kernel (two A and two B
+// micro-panels), on the others the MR×NR kernel.
 func BenchmarkMicroKernel(b *testing.B) {
 	r := rand.New(rand.NewPCG(11, 12))
 	for _, kc := range []int{8, 64, 196, 256} {
-		a := rndSlice(r, MR*kc)
-		bp := rndSlice(r, NR*kc)
-		c := rndSlice(r, MR*NR)
+		a := rndSlice(r, 2*MR*kc)
+		bp := rndSlice(r, 2*NR*kc)
+		c := rndSlice(r, 2*MR*2*NR)
 		b.Run(fmt.Sprintf("kc=%d", kc), func(b *testing.B) {
-			for b.Loop() {
-				kernel(kc, &a[0], &bp[0], &c[0], NR, 1, nil, 0)
-			}
-			reportGFLOPs(b, 2*float64(MR*NR*kc))
+			benchPaths(b, func(b *testing.B, p string) {
+				if p == PathAVX512 {
+					for b.Loop() {
+						gemmTilesAVX512(1, kc, &a[0], &bp[0], &bp[NR*kc], &c[0], &c[NR], 2*NR, 1, nil, 0, NR)
+					}
+					reportGFLOPs(b, p, 2*float64(4*MR*NR*kc))
+					return
+				}
+				for b.Loop() {
+					kernel(kc, &a[0], &bp[0], &c[0], NR, 1, nil, 0)
+				}
+				reportGFLOPs(b, p, 2*float64(MR*NR*kc))
+			})
 		})
 	}
+}
+
+// BenchmarkElementwise times the element-wise kernels per path at W1's
+// sizes: ReLUGrad and ColSums over a b×512 layer (b = 32: 64 KiB, in L1/L2;
+// b = 512: 1 MiB), Axpy and AddTo64 over all 669,706 parameters (the
+// momentum step and the full-pass gradient sum: from memory).
+func BenchmarkElementwise(b *testing.B) {
+	r := rand.New(rand.NewPCG(13, 14))
+	const params = 784*512 + 512 + 512*512 + 512 + 512*10 + 10
+	for _, bs := range []int{32, 512} {
+		d := rndSlice(r, bs*512)
+		h := rndSlice(r, bs*512)
+		d0 := append([]float32(nil), d...)
+		bias := make([]float32, 512)
+		b.Run(fmt.Sprintf("ReLUGrad/%dx512", bs), func(b *testing.B) {
+			benchPaths(b, func(b *testing.B, p string) {
+				for b.Loop() {
+					copy(d, d0)
+					ReLUGrad(d, h)
+				}
+			})
+		})
+		b.Run(fmt.Sprintf("ColSums/%dx512", bs), func(b *testing.B) {
+			benchPaths(b, func(b *testing.B, p string) {
+				for b.Loop() {
+					ColSums(bias, d0, bs, 512, 512, 1)
+				}
+			})
+		})
+	}
+	x := rndSlice(r, params)
+	y := rndSlice(r, params)
+	acc := make([]float64, params)
+	b.Run("Axpy/669706", func(b *testing.B) {
+		benchPaths(b, func(b *testing.B, p string) {
+			for b.Loop() {
+				Axpy(1e-9, x, y)
+			}
+		})
+	})
+	b.Run("AddTo64/669706", func(b *testing.B) {
+		benchPaths(b, func(b *testing.B, p string) {
+			for b.Loop() {
+				AddTo64(acc, x)
+			}
+		})
+	})
 }

@@ -17,6 +17,10 @@ func Axpy(alpha float32, x, y []float32) {
 	if len(x) == 0 {
 		return
 	}
+	if useAsm && useZmm {
+		axpyAVX512(alpha, &x[0], &y[0], len(x))
+		return
+	}
 	if useAsm {
 		axpyAVX2(alpha, &x[0], &y[0], len(x))
 		return
@@ -47,6 +51,10 @@ func ReLUGrad(d, h []float32) {
 		panic(fmt.Sprintf("kernels: ReLUGrad: len(h)=%d < len(d)=%d", len(h), len(d)))
 	}
 	if len(d) == 0 {
+		return
+	}
+	if useAsm && useZmm {
+		reluGradAVX512(&d[0], &h[0], len(d))
 		return
 	}
 	if useAsm {
@@ -80,6 +88,10 @@ func TanhGrad(d, h []float32) {
 	if len(d) == 0 {
 		return
 	}
+	if useAsm && useZmm {
+		tanhGradAVX512(&d[0], &h[0], len(d))
+		return
+	}
 	if useAsm {
 		tanhGradAVX2(&d[0], &h[0], len(d))
 		return
@@ -110,6 +122,8 @@ func SumSquares64(x []float32) float64 {
 		return 0
 	}
 	if useAsm {
+		// No zmm version: a reduction, whose order the AVX2 loop fixes, and
+		// not on the training step's path.
 		return sumSquares64AVX2(&x[0], len(x))
 	}
 	return sumSquares64Go(x)
@@ -160,6 +174,10 @@ func AddTo64(dst []float64, src []float32) {
 	if len(src) == 0 {
 		return
 	}
+	if useAsm && useZmm {
+		addTo64AVX512(&dst[0], &src[0], len(src))
+		return
+	}
 	if useAsm {
 		addTo64AVX2(&dst[0], &src[0], len(src))
 		return
@@ -207,6 +225,10 @@ func ColSums(dst []float32, x []float32, rows, cols, ldx int, beta float32) {
 				dst[j] = beta*dst[j] + 0
 			}
 		}
+		return
+	}
+	if useAsm && useZmm {
+		colSumsAVX512(beta, &dst[0], &x[0], rows, cols, ldx)
 		return
 	}
 	if useAsm {

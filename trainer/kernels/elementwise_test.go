@@ -36,7 +36,7 @@ func same(got, want, tol float64) bool {
 }
 
 func TestAxpyPaths(t *testing.T) {
-	forPaths(t, func(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(41, 42))
 		for n := 0; n <= 67; n++ {
 			for _, plant := range []bool{false, true} {
@@ -63,7 +63,7 @@ func TestAxpyPaths(t *testing.T) {
 }
 
 func TestReLUGrad(t *testing.T) {
-	forPaths(t, func(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(43, 44))
 		for n := 0; n <= 67; n++ {
 			d, checkD := withSpecials(r, n, n%3, true)
@@ -87,7 +87,7 @@ func TestReLUGrad(t *testing.T) {
 }
 
 func TestTanhGrad(t *testing.T) {
-	forPaths(t, func(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(45, 46))
 		for n := 0; n <= 67; n++ {
 			for _, plant := range []bool{false, true} {
@@ -111,7 +111,7 @@ func TestTanhGrad(t *testing.T) {
 }
 
 func TestSumSquares64(t *testing.T) {
-	forPaths(t, func(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(47, 48))
 		for n := 0; n <= 67; n++ {
 			for _, plant := range []bool{false, true} {
@@ -135,7 +135,7 @@ func TestSumSquares64(t *testing.T) {
 }
 
 func TestAddTo64(t *testing.T) {
-	forPaths(t, func(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(49, 50))
 		for n := 0; n <= 67; n++ {
 			src, checkSrc := withSpecials(r, n, n%3, true)
@@ -168,7 +168,7 @@ func TestAddTo64(t *testing.T) {
 }
 
 func TestColSums(t *testing.T) {
-	forPaths(t, func(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(51, 52))
 		for cols := 0; cols <= 67; cols++ {
 			for _, rows := range []int{0, 1, 3, 8, 17} {
@@ -209,7 +209,7 @@ func TestColSums(t *testing.T) {
 
 // TestElementwiseDeterministic: the same call twice gives the same bits.
 func TestElementwiseDeterministic(t *testing.T) {
-	forPaths(t, func(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(53, 54))
 		x := rndSlice(r, 1003)
 		y := rndSlice(r, 1003)

@@ -6,15 +6,15 @@ import (
 )
 
 // EnvVar names the environment variable that forces a kernel path, for
-// tests and speed comparisons: "avx2" or "purego". Unset or empty, the CPU
-// decides (PathAVX2 where it has AVX2 and FMA). Worker processes and Slurm
-// tasks inherit it with the rest of the environment, so a whole sweep runs
-// on the path it names.
+// tests and speed comparisons: "avx512", "avx2" or "purego". Unset or empty,
+// the CPU decides (see Path). Worker processes and Slurm tasks inherit it
+// with the rest of the environment, so a whole sweep runs on the path it
+// names.
 const EnvVar = "LSSR_KERNELS"
 
 // envErr is why EnvVar could not be honoured, or nil. It is computed while
 // the package's variables are initialised, before the init function that
-// installs the assembly kernels when useAsm is still set.
+// installs the kernels of the path then chosen.
 var envErr = applyEnv(os.Getenv(EnvVar))
 
 // EnvError reports why the kernel path EnvVar asks for is not the one in
@@ -34,9 +34,16 @@ func applyEnv(v string) error {
 		return nil
 	case PathAVX2:
 		if !haveAsm {
-			return fmt.Errorf("%s=%s: this build or CPU has no %s path (it has %s)", EnvVar, v, PathAVX2, PathPureGo)
+			return fmt.Errorf("%s=%s: this build or CPU has no %s path (it has %s)", EnvVar, v, PathAVX2, Path())
 		}
+		useAsm, useZmm = true, false
+		return nil
+	case PathAVX512:
+		if !haveZmm {
+			return fmt.Errorf("%s=%s: this build or CPU has no %s path (it has %s)", EnvVar, v, PathAVX512, Path())
+		}
+		useAsm, useZmm = true, true
 		return nil
 	}
-	return fmt.Errorf("%s=%q: unknown kernel path (want %s or %s)", EnvVar, v, PathAVX2, PathPureGo)
+	return fmt.Errorf("%s=%q: unknown kernel path (want %s, %s or %s)", EnvVar, v, PathAVX512, PathAVX2, PathPureGo)
 }

@@ -13,12 +13,14 @@ func TestApplyEnv(t *testing.T) {
 	}{
 		{"", cpuPath(), ""},
 		{PathPureGo, PathPureGo, ""},
-		{PathAVX2, cpuPath(), map[bool]string{true: "", false: "has no avx2 path"}[haveAsm]},
-		{"avx512", cpuPath(), `unknown kernel path (want avx2 or purego)`},
+		{PathAVX2, map[bool]string{true: PathAVX2, false: cpuPath()}[haveAsm], map[bool]string{true: "", false: "has no avx2 path"}[haveAsm]},
+		{PathAVX512, map[bool]string{true: PathAVX512, false: cpuPath()}[haveZmm], map[bool]string{true: "", false: "has no avx512 path"}[haveZmm]},
+		{"avx", cpuPath(), `unknown kernel path (want avx512, avx2 or purego)`},
 		{"AVX2", cpuPath(), "unknown kernel path"},
 	} {
 		t.Run(tc.value, func(t *testing.T) {
-			defer setPath(haveAsm)()
+			defer usePath(cpuPath())()
+			setPath(cpuPath())
 			err := applyEnv(tc.value)
 			if tc.wantErr == "" && err != nil {
 				t.Fatalf("applyEnv(%q) = %v, want no error", tc.value, err)
@@ -35,7 +37,10 @@ func TestApplyEnv(t *testing.T) {
 
 // cpuPath is the path the CPU chooses when nothing forces one.
 func cpuPath() string {
-	if haveAsm {
+	switch {
+	case haveZmm && zmmRatio >= zmmMinRatio:
+		return PathAVX512
+	case haveAsm:
 		return PathAVX2
 	}
 	return PathPureGo

@@ -85,7 +85,7 @@ func (ctx *Context) tileBuf() []float32 {
 type microKernel func(k int, a, b, c *float32, ldc int, beta float32, bias *float32, act int)
 
 // kernel is the micro-kernel in use: the AVX2+FMA assembly where the CPU has
-// it, else kernelGo. Tests switch it (with useAsm) to run both paths.
+// it, else kernelGo. setPath switches it with useAsm and useZmm.
 var kernel microKernel = kernelGo
 
 // tilesKernel, when set (the assembly path), runs the micro-kernel over tiles
@@ -180,6 +180,13 @@ func (ctx *Context) GemmPacked(transA bool, m, n, k int, alpha float32, a []floa
 		mcMax := max(mcBudget/kc/MR*MR, MR)
 		nmb := (m + mcMax - 1) / mcMax
 		mcb := ((m+nmb-1)/nmb + MR - 1) / MR * MR
+		zmm := useAsm && useZmm
+		if zmm {
+			// The zmm kernel takes 2·MR rows per tile: keep blocks a
+			// multiple of that (784 splits into 200+200+200+184, not
+			// 4×196). Which rows share a block does not change any result.
+			mcb = (mcb + 2*MR - 1) / (2 * MR) * (2 * MR)
+		}
 		// With one panel of B (n ≤ NR, the output layer) packing A costs as
 		// much as the product, so A is read where it lies; only a last
 		// micro-panel of fewer than MR rows is packed, zero-padded. For wider
@@ -198,6 +205,14 @@ func (ctx *Context) GemmPacked(transA bool, m, n, k int, alpha float32, a []floa
 			} else if tail := mc % MR; tail != 0 {
 				packA(ap[(mc/MR)*kc*MR:], transA, a, lda, ic+mc-tail, tail, pc, kc, alpha)
 			}
+			// On the AVX-512 path, panels of B go in pairs (a full one and the
+			// next, which may be narrow) through the 8×48 zmm kernel, for the
+			// first zRows rows of the block; an odd last panel and the rows
+			// after zRows take the paths below.
+			zRows := 0
+			if zmm && !direct {
+				zRows = mc / (2 * MR) * (2 * MR)
+			}
 			for jr := 0; jr < n; jr += NR {
 				nr := min(NR, n-jr)
 				bpan := bp[(jr/NR)*k*NR+pc*NR : (jr/NR)*k*NR+(pc+kc)*NR]
@@ -206,24 +221,40 @@ func (ctx *Context) GemmPacked(transA bool, m, n, k int, alpha float32, a []floa
 					biasP = &bias[jr]
 				}
 				ir := 0
-				if full := mc / MR; useAsm && tilesKernel != nil && !direct && (nr == NR || nr <= 8) && full > 0 {
+				if first := (jr/NR)%2 == 0; zRows > 0 && (!first || jr+NR < n) {
+					ir = zRows
+					if first {
+						nr1 := min(NR, n-jr-NR)
+						bpan1 := bp[(jr/NR+1)*k*NR+pc*NR:]
+						var c0, c1 *float32
+						ldcT := ldc
+						if cPanels {
+							c0, c1, ldcT = &c[(jr/NR)*m*NR+ic*NR], &c[(jr/NR+1)*m*NR+ic*NR], NR
+						} else {
+							c0, c1 = &c[ic*ldc+jr], &c[ic*ldc+jr+NR]
+						}
+						gemmTilesAVX512(zRows/(2*MR), kc, &ap[0], &bpan[0], &bpan1[0], c0, c1, ldcT, bt, biasP, int(act), nr1)
+					}
+				}
+				if full := (mc - ir) / MR; useAsm && tilesKernel != nil && !direct && (nr == NR || nr <= 8) && full > 0 {
 					var cPtr *float32
 					ldcT := ldc
 					if cPanels {
-						cPtr, ldcT = &c[(jr/NR)*m*NR+ic*NR], NR
+						cPtr, ldcT = &c[(jr/NR)*m*NR+(ic+ir)*NR], NR
 					} else {
-						cPtr = &c[ic*ldc+jr]
+						cPtr = &c[(ic+ir)*ldc+jr]
 					}
+					apan := &ap[(ir/MR)*kc*MR]
 					if nr == NR {
-						tilesKernel(full, kc, &ap[0], &bpan[0], cPtr, ldcT, bt, biasP, int(act))
+						tilesKernel(full, kc, apan, &bpan[0], cPtr, ldcT, bt, biasP, int(act))
 					} else {
 						var biasN *float32
 						if bias != nil {
 							biasN = &bias[jr]
 						}
-						narrowKernel(full, kc, &ap[0], &bpan[0], cPtr, ldcT, bt, biasN, int(act), nr)
+						narrowKernel(full, kc, apan, &bpan[0], cPtr, ldcT, bt, biasN, int(act), nr)
 					}
-					ir = full * MR
+					ir += full * MR
 				}
 				for ; ir < mc; ir += MR {
 					mr := min(MR, mc-ir)

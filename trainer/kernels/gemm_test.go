@@ -7,34 +7,34 @@ import (
 	"testing"
 )
 
-// setPath selects the assembly (asm = true) or Go kernels and returns a
-// function restoring the previous choice.
-func setPath(asm bool) (restore func()) {
-	oldUse, oldKernel := useAsm, kernel
-	useAsm = asm
-	if asm {
-		kernel = gemmKernelAVX2
-	} else {
-		kernel = kernelGo
-	}
-	return func() { useAsm, kernel = oldUse, oldKernel }
+// usePath switches the kernels to path p and returns a function restoring
+// the path in use before.
+func usePath(p string) (restore func()) {
+	old := Path()
+	setPath(p)
+	return func() { setPath(old) }
 }
 
-// forPaths runs f on the Go path and, where the CPU and build have it, on the
-// assembly path.
-func forPaths(t *testing.T, f func(t *testing.T)) {
-	t.Helper()
-	paths := []bool{false}
+// paths lists the kernel paths this build and CPU can run, whatever the CPU
+// or EnvVar chose.
+func paths() []string {
+	ps := []string{PathPureGo}
 	if haveAsm {
-		paths = append(paths, true)
+		ps = append(ps, PathAVX2)
 	}
-	for _, asm := range paths {
-		name := "go"
-		if asm {
-			name = "asm"
-		}
-		t.Run(name, func(t *testing.T) {
-			defer setPath(asm)()
+	if haveZmm {
+		ps = append(ps, PathAVX512)
+	}
+	return ps
+}
+
+// forEachPath runs f on every kernel path this build and CPU can run, as
+// subtests named by path, restoring the path in use afterwards.
+func forEachPath(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	for _, p := range paths() {
+		t.Run(p, func(t *testing.T) {
+			defer usePath(p)()
 			f(t)
 		})
 	}
@@ -193,7 +193,7 @@ func packedShapes() [][3]int {
 }
 
 func TestGemmPacked(t *testing.T) {
-	forPaths(t, func(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(21, 22))
 		ctx := new(Context)
 		for i, sh := range packedShapes() {
@@ -211,7 +211,7 @@ func TestGemmPacked(t *testing.T) {
 
 // TestGemmPackedCombos runs every flag combination on a few shapes.
 func TestGemmPackedCombos(t *testing.T) {
-	forPaths(t, func(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(23, 24))
 		ctx := new(Context)
 		i := 0
@@ -234,7 +234,7 @@ func TestGemmPackedCombos(t *testing.T) {
 
 // TestGemmPackedNoProduct covers k = 0 and alpha = 0: C = act(beta·C + bias).
 func TestGemmPackedNoProduct(t *testing.T) {
-	forPaths(t, func(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(25, 26))
 		ctx := new(Context)
 		for i, sh := range [][3]int{{5, 30, 0}, {6, 7, 9}} {
@@ -252,7 +252,7 @@ func TestGemmPackedNoProduct(t *testing.T) {
 // TestGemmNaN: NaNs in the product reach C through the epilogue (ReLU does
 // not clamp them), and NaN in C is not read when beta = 0.
 func TestGemmNaN(t *testing.T) {
-	forPaths(t, func(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
 		ctx := new(Context)
 		for _, sh := range [][2]int{{4, 24}, {5, 30}} {
 			m, n, k := sh[0], sh[1], 3
@@ -284,7 +284,7 @@ func TestGemmNaN(t *testing.T) {
 // TestContextGemm checks Context.Gemm for all transposes against the
 // reference used by TestGemm.
 func TestContextGemm(t *testing.T) {
-	forPaths(t, func(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(27, 28))
 		ctx := new(Context)
 		shapes := [][3]int{{1, 1, 1}, {4, 24, 5}, {67, 66, 65}, {131, 517, 263}, {9, 70, 600}}
@@ -327,7 +327,7 @@ func TestContextGemm(t *testing.T) {
 	})
 }
 
-func TestPackB(t *testing.T) { forPaths(t, testPackB) }
+func TestPackB(t *testing.T) { forEachPath(t, testPackB) }
 
 func testPackB(t *testing.T) {
 	r := rand.New(rand.NewPCG(29, 30))
@@ -394,7 +394,7 @@ func testPackB(t *testing.T) {
 
 // TestGemmAllocs: no allocation once the Context has grown.
 func TestGemmAllocs(t *testing.T) {
-	forPaths(t, func(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(31, 32))
 		ctx := new(Context)
 		m, n, k := 67, 130, 300

@@ -4,23 +4,31 @@
 // Everything else in the trainer is O(parameters) or O(batch·classes)
 // bookkeeping.
 //
-// # Two paths
+// # Three paths
 //
 // On amd64 CPUs with AVX2 and FMA the micro-kernel, the packing and
 // transposing loops and the element-wise loops are Go assembly (the
 // *_amd64.s files: gemm_tiles_amd64.s holds the micro-kernel); elsewhere, or
 // when built with the purego tag, portable Go with the same packing and
-// blocking runs instead. The choice is made once at start-up. Every assembly
-// routine ends with VZEROUPPER: dirty upper ymm halves slow Go's scalar
-// float code severalfold on AMD Zen.
+// blocking runs instead. Where the CPU also has AVX-512 (F, VL, DQ) and a
+// short measurement at start-up finds its zmm FMAs clearly faster than ymm
+// ones (full-width 512-bit pipes, as on Zen 5, rather than split ones, as on
+// Zen 4), the AVX-512 path replaces the GEMM's micro-kernel with an 8×48 zmm
+// one (gemm_tiles_avx512_amd64.s) and the element-wise loops, but for
+// SumSquares64, with zmm ones. The choice is made once at start-up
+// (Path names it; EnvVar can force one). Every assembly routine ends with
+// VZEROUPPER: dirty upper ymm and zmm halves slow Go's scalar float code
+// severalfold on AMD Zen (BenchmarkScalarAfterKernel shows by how much).
 //
 // # Determinism
 //
 // For given shapes and inputs, every function performs the same
 // floating-point operations in the same order on every call: results are
-// bit-identical run to run on the same binary and CPU path. (The assembly and
-// Go paths round differently, since one fuses multiply-adds, so they may
-// differ from each other.) Nothing depends on the contents of a Context or on
+// bit-identical run to run on the same binary and CPU path. The AVX-512 and
+// AVX2 paths give bit-identical results to each other: each element is
+// computed with the same fused multiply-adds in the same order. (The
+// assembly and Go paths round differently, since one fuses multiply-adds,
+// so they may differ from each other.) Nothing depends on the contents of a Context or on
 // the alignment of the slices passed in.
 package kernels
 

@@ -68,7 +68,7 @@ func refGemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda i
 	return want, bound
 }
 
-func TestGemm(t *testing.T) { forPaths(t, testGemm) }
+func TestGemm(t *testing.T) { forEachPath(t, testGemm) }
 
 func testGemm(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))

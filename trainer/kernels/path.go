@@ -2,7 +2,18 @@ package kernels
 
 // Kernel paths Path returns. A record that names the path (a job's
 // provenance, `lssr version`) can compare against these.
+// zmmMinRatio is how much faster zmm FMAs must run than ymm ones for the
+// AVX-512 path to be chosen: about 2 on cores with full-width 512-bit pipes
+// (Zen 5, Intel server cores with two FMA units), about 1 where each zmm
+// operation is split in two (Zen 4), where the AVX2 kernels are as fast and
+// their narrower edges waste less.
+const zmmMinRatio = 1.5
+
 const (
+	// PathAVX512 is the Go assembly path with AVX-512 (zmm) GEMM and
+	// element-wise kernels on amd64 CPUs whose zmm FMAs run clearly faster
+	// than ymm ones; its results are bit-identical to PathAVX2's.
+	PathAVX512 = "avx512"
 	// PathAVX2 is the Go assembly path: AVX2 and FMA on amd64.
 	PathAVX2 = "avx2"
 	// PathPureGo is the portable Go path: a build with -tags purego, a GOARCH

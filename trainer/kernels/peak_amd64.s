@@ -46,3 +46,50 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func fmaPeakAVX512(iters int)
+//
+// fmaPeakAVX2 with zmm registers: 12 independent accumulators (each
+// iteration 12 VFMADD231PS on 16 float32 lanes: 384 flops), enough to cover
+// a 4-cycle FMA latency on two 512-bit pipes. A CPU that splits each zmm
+// operation into two 256-bit halves (Zen 4) runs it at fmaPeakAVX2's flop
+// rate; one with full-width pipes (Zen 5) at twice that.
+TEXT ·fmaPeakAVX512(SB), NOSPLIT, $0-8
+	MOVQ iters+0(FP), CX
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+	TESTQ CX, CX
+	JZ   done
+
+	PCALIGN $64
+loop:
+	VFMADD231PS Z12, Z13, Z0
+	VFMADD231PS Z12, Z13, Z1
+	VFMADD231PS Z12, Z13, Z2
+	VFMADD231PS Z12, Z13, Z3
+	VFMADD231PS Z12, Z13, Z4
+	VFMADD231PS Z12, Z13, Z5
+	VFMADD231PS Z12, Z13, Z6
+	VFMADD231PS Z12, Z13, Z7
+	VFMADD231PS Z12, Z13, Z8
+	VFMADD231PS Z12, Z13, Z9
+	VFMADD231PS Z12, Z13, Z10
+	VFMADD231PS Z12, Z13, Z11
+	DECQ CX
+	JNZ  loop
+
+done:
+	VZEROUPPER
+	RET
