@@ -2,13 +2,6 @@ package kernels
 
 // Kernel paths Path returns. A record that names the path (a job's
 // provenance, `lssr version`) can compare against these.
-// zmmMinRatio is how much faster zmm FMAs must run than ymm ones for the
-// AVX-512 path to be chosen: about 2 on cores with full-width 512-bit pipes
-// (Zen 5, Intel server cores with two FMA units), about 1 where each zmm
-// operation is split in two (Zen 4), where the AVX2 kernels are as fast and
-// their narrower edges waste less.
-const zmmMinRatio = 1.5
-
 const (
 	// PathAVX512 is the Go assembly path with AVX-512 (zmm) GEMM and
 	// element-wise kernels on amd64 CPUs whose zmm FMAs run clearly faster
@@ -20,3 +13,10 @@ const (
 	// other than amd64, or a CPU without AVX2 and FMA.
 	PathPureGo = "purego"
 )
+
+// zmmMinRatio is how much faster zmm FMAs must run than ymm ones for the
+// AVX-512 path to be chosen: about 2 on cores with full-width 512-bit pipes
+// (Zen 5, Intel server cores with two FMA units), about 1 where each zmm
+// operation is split in two (Zen 4), where the AVX2 kernels are as fast and
+// their narrower edges waste less.
+const zmmMinRatio = 1.5
