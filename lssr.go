@@ -236,13 +236,13 @@ type Result struct {
 
 // Provenance is what produced a job's numbers: the lssr build, the kernel
 // path and CPU it trained on, and the host. The same job trains to the same
-// bits only on the same build and kernel path (the assembly and pure-Go
-// kernels round differently).
+// bits only on the same build and kernel rounding (the avx512 and avx2
+// assembly paths give the same bits; the pure-Go kernels round differently).
 type Provenance struct {
 	Version    string `json:"version"`     // lssr's version
 	Commit     string `json:"commit"`      // lssr's commit
 	GoVersion  string `json:"go_version"`  // the Go toolchain that built it
-	KernelPath string `json:"kernel_path"` // the trainer's kernels: "avx2", "purego", …
+	KernelPath string `json:"kernel_path"` // the trainer's kernels: "avx512", "avx2", "purego", …
 	CPU        string `json:"cpu"`         // the CPU model
 	Host       string `json:"host"`        // the machine it ran on (the Slurm node, for Slurm)
 }

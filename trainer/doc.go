@@ -64,8 +64,9 @@
 // job.Seed (one for the initial weights, one for the batch order); nothing
 // depends on time, map order or scheduling. The same job on the same data and
 // the same binary gives a bit-identical Result, apart from Seconds, on every
-// CPU that runs the same kernel path (package kernels picks AVX2+FMA assembly
-// or its pure-Go fallback once at start-up; the two round differently).
+// CPU whose kernel path rounds the same (package kernels picks AVX-512 or
+// AVX2+FMA assembly, which give the same bits, or its pure-Go fallback, which
+// rounds differently, once at start-up; see kernels.Rounding).
 //
 // # Speed
 //

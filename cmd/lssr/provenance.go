@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/lssr/lssr/store"
+	"github.com/lssr/lssr/trainer/kernels"
 )
 
 // provenanceCount is one value of a provenance field and how many finished
@@ -65,16 +66,19 @@ var provenanceFields = []struct {
 	{"host", func(j *store.JobRecord) string { return j.Result.Provenance.Host }},
 }
 
-// kernelWarning warns when a sweep's finished jobs came from more than one
-// kernel path, whose numbers round differently; empty otherwise.
+// kernelWarning warns when a sweep's finished jobs came from kernel paths
+// whose numbers round differently (avx512 and avx2 give the same bits, see
+// kernels.Rounding); empty otherwise.
 func kernelWarning(jobs []store.JobRecord) string {
 	var known []provenanceCount
+	rounding := map[string]bool{}
 	for _, c := range provenanceOf(jobs, provenanceFields[1].field) {
 		if c.value != "unknown" {
 			known = append(known, c)
+			rounding[kernels.Rounding(c.value)] = true
 		}
 	}
-	if len(known) < 2 {
+	if len(rounding) < 2 {
 		return ""
 	}
 	return fmt.Sprintf("warning: the finished jobs ran on %d kernel paths: %s; their numbers round differently, so two seeds of a cell may differ by more than the seed", len(known), formatProvenance(known))

@@ -20,3 +20,16 @@ const (
 // operation is split in two (Zen 4), where the AVX2 kernels are as fast and
 // their narrower edges waste less.
 const zmmMinRatio = 1.5
+
+// Rounding names the rounding behaviour of kernel path p: paths with the same
+// Rounding give bit-identical results for the same inputs. PathAVX512 and
+// PathAVX2 perform the same fused multiply-adds in the same order, so both
+// are "assembly"; PathPureGo, which does not fuse them, is "purego"; any
+// other name (a path of a later or foreign build) is its own.
+func Rounding(p string) string {
+	switch p {
+	case PathAVX512, PathAVX2:
+		return "assembly"
+	}
+	return p
+}

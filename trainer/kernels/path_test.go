@@ -28,3 +28,20 @@ func TestCPUPath(t *testing.T) {
 		t.Errorf("Path() = %q, want %q (zmm/ymm FMA ratio %.2f)", got, cpuPath(), zmmRatio)
 	}
 }
+
+func TestRounding(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		same bool
+	}{
+		{PathAVX512, PathAVX2, true},
+		{PathAVX2, PathAVX2, true},
+		{PathAVX2, PathPureGo, false},
+		{PathAVX512, PathPureGo, false},
+		{PathAVX512, "neon", false},
+	} {
+		if got := Rounding(tc.a) == Rounding(tc.b); got != tc.same {
+			t.Errorf("Rounding(%q) == Rounding(%q) is %v, want %v", tc.a, tc.b, got, tc.same)
+		}
+	}
+}
