@@ -23,8 +23,9 @@ type seqLayer[F float] interface {
 	// rBackward sets hv = R(g) and rdx = R(dx), given rdy = R(dy).
 	rBackward(la *linalg[F], p, v, x, rx, y, ry, dy, rdy []F, m int, hv, rdx []F)
 	// sqNorms adds ‖∂ℓ_i/∂θ‖² over this layer's parameters θ to acc[i]
-	// for each row i, where dy holds each row's own loss gradient.
-	sqNorms(la *linalg[F], p, x, dy []F, m int, acc []float64)
+	// for each row i, where dy holds each row's own loss gradient (y is
+	// the layer's output).
+	sqNorms(la *linalg[F], p, x, y, dy []F, m int, acc []float64)
 }
 
 // dense is y = x·Wᵀ + b with W in PyTorch's [out][in] layout, followed by
@@ -84,7 +85,7 @@ func (d dense[F]) rBackward(la *linalg[F], p, v, x, rx, _, _, dy, rdy []F, m int
 }
 
 // sqNorms uses ‖∂W‖² + ‖∂b‖² = ‖dy_i‖²·(‖x_i‖² + 1) for one row.
-func (d dense[F]) sqNorms(_ *linalg[F], _, x, dy []F, m int, acc []float64) {
+func (d dense[F]) sqNorms(_ *linalg[F], _, x, _, dy []F, m int, acc []float64) {
 	for i := range m {
 		acc[i] += sumSq64(dy[i*d.out:(i+1)*d.out]) * (sumSq64(x[i*d.in:(i+1)*d.in]) + 1)
 	}
@@ -179,4 +180,4 @@ func (a activationLayer[F]) rBackward(_ *linalg[F], _, _, _, _, y, ry, dy, rdy [
 	}
 }
 
-func (a activationLayer[F]) sqNorms(*linalg[F], []F, []F, []F, int, []float64) {}
+func (a activationLayer[F]) sqNorms(*linalg[F], []F, []F, []F, []F, int, []float64) {}

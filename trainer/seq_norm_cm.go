@@ -1,0 +1,193 @@
+package trainer
+
+import "math"
+
+// Batch norm on channel-major activations (the conv stack's layout, see
+// convLayer): channel ch of m examples is the one contiguous run
+// x[ch·m·hw : (ch+1)·m·hw], in the same order as the example-major loops
+// visit it, so the statistics and sums are the same numbers. With relu the
+// layer's output is max(BN(x), 0), the ReLU that follows it fused into the
+// same pass: y is then that output, and dy its gradient.
+
+// cmChannel returns channel ch's run of the m examples of x.
+func (l *bnLayer[F]) cmChannel(x []F, m, ch int) []F {
+	n := m * l.bn.hw
+	return x[ch*n : (ch+1)*n]
+}
+
+// reluMask returns dy, or 0 where the fused ReLU's output y is not
+// positive.
+func reluMask[F float](relu bool, y, dy F) F {
+	if relu && !(y > 0) {
+		return 0
+	}
+	return dy
+}
+
+// cmAffine writes y = x·scale + shift (then the fused ReLU) for one
+// channel, computed in float64 and rounded once.
+func (l *bnLayer[F]) cmAffine(x, y []F, scale, shift float64) {
+	y = y[:len(x)]
+	if l.relu {
+		for j, v := range x {
+			y[j] = max(F(float64(v)*scale+shift), 0)
+		}
+		return
+	}
+	for j, v := range x {
+		y[j] = F(float64(v)*scale + shift)
+	}
+}
+
+func (l *bnLayer[F]) cmForward(p, x []F, m int, y []F, train bool) {
+	gamma, beta := l.split(p)
+	bn := l.bn
+	n := m * bn.hw
+	if train && n < 2 {
+		l.bn.forwardTrain(x, m, gamma, beta, y, l.mean, l.invStd, l.runMean, l.runVar) // panics
+	}
+	for ch := range bn.c {
+		xc := l.cmChannel(x, m, ch)
+		if !train {
+			mu, is := l.evalStats(ch)
+			scale := float64(gamma[ch]) * is
+			l.cmAffine(xc, l.cmChannel(y, m, ch), scale, float64(beta[ch])-mu*scale)
+			continue
+		}
+		var s float64
+		for _, v := range xc {
+			s += float64(v)
+		}
+		mu := s / float64(n)
+		var ss float64
+		for _, v := range xc {
+			d := float64(v) - mu
+			ss += d * d
+		}
+		variance := ss / float64(n)
+		is := 1 / math.Sqrt(variance+bn.eps)
+		l.mean[ch], l.invStd[ch] = mu, is
+		scale := float64(gamma[ch]) * is
+		l.cmAffine(xc, l.cmChannel(y, m, ch), scale, float64(beta[ch])-mu*scale)
+		unbiased := variance * float64(n) / float64(n-1)
+		l.runMean[ch] = F((1-bn.momentum)*float64(l.runMean[ch]) + bn.momentum*mu)
+		l.runVar[ch] = F((1-bn.momentum)*float64(l.runVar[ch]) + bn.momentum*unbiased)
+	}
+}
+
+// cmStats returns channel ch's μ and 1/√(σ² + ε) of the last forward pass:
+// the batch's in train mode, the running ones in eval mode.
+func (l *bnLayer[F]) cmStats(ch int) (mu, is float64) {
+	if l.train {
+		return l.mean[ch], l.invStd[ch]
+	}
+	return l.evalStats(ch)
+}
+
+func (l *bnLayer[F]) cmBackward(p, x, y, dy []F, m int, g, dx []F) {
+	gamma, _ := l.split(p)
+	dgamma, dbeta := l.split(g)
+	n := float64(m * l.bn.hw)
+	for ch := range l.bn.c {
+		mu, is := l.cmStats(ch)
+		xc, yc, dyc := l.cmChannel(x, m, ch), l.cmChannel(y, m, ch), l.cmChannel(dy, m, ch)
+		var sumDy, sumDyXhat float64
+		for j, v := range xc {
+			d := float64(reluMask(l.relu, yc[j], dyc[j]))
+			sumDy += d
+			sumDyXhat += d * (float64(v) - mu) * is
+		}
+		dgamma[ch], dbeta[ch] = F(sumDyXhat), F(sumDy)
+		if dx == nil {
+			continue
+		}
+		dxc := l.cmChannel(dx, m, ch)
+		scale := float64(gamma[ch]) * is
+		if !l.train {
+			for j, d := range dyc {
+				dxc[j] = F(float64(reluMask(l.relu, yc[j], d)) * scale)
+			}
+			continue
+		}
+		meanDy, meanDyXhat := sumDy/n, sumDyXhat/n
+		for j, d := range dyc {
+			xhat := (float64(xc[j]) - mu) * is
+			dxc[j] = F(scale * (float64(reluMask(l.relu, yc[j], d)) - meanDy - xhat*meanDyXhat))
+		}
+	}
+}
+
+// cmRForward (eval mode): with x̂ = (x − μ)·is, R(z) = γ·is·R(x) + V_γ·x̂ +
+// V_β, and R(y) = R(z) where the fused ReLU passes.
+func (l *bnLayer[F]) cmRForward(p, v, x, rx, y []F, m int, ry []F) {
+	gamma, _ := l.split(p)
+	vg, vb := l.split(v)
+	for ch := range l.bn.c {
+		mu, is := l.evalStats(ch)
+		xc, yc, ryc := l.cmChannel(x, m, ch), l.cmChannel(y, m, ch), l.cmChannel(ry, m, ch)
+		var rxc []F
+		if rx != nil {
+			rxc = l.cmChannel(rx, m, ch)
+		}
+		for j, xv := range xc {
+			r := float64(vg[ch])*(float64(xv)-mu)*is + float64(vb[ch])
+			if rxc != nil {
+				r += float64(gamma[ch]) * is * float64(rxc[j])
+			}
+			ryc[j] = reluMask(l.relu, yc[j], F(r))
+		}
+	}
+}
+
+// cmRBackward (eval mode): with ∂z, R(∂z) the gradients before the fused
+// ReLU (masked; its second derivative is 0), R(∂γ) = Σ R(∂z)·x̂ + ∂z·is·R(x),
+// R(∂β) = Σ R(∂z), R(∂x) = (R(∂z)·γ + ∂z·V_γ)·is.
+func (l *bnLayer[F]) cmRBackward(p, v, x, rx, y, dy, rdy []F, m int, hv, rdx []F) {
+	gamma, _ := l.split(p)
+	vg, _ := l.split(v)
+	hg, hb := l.split(hv)
+	for ch := range l.bn.c {
+		mu, is := l.evalStats(ch)
+		xc, yc := l.cmChannel(x, m, ch), l.cmChannel(y, m, ch)
+		dyc, rdyc := l.cmChannel(dy, m, ch), l.cmChannel(rdy, m, ch)
+		var rxc, rdxc []F
+		if rx != nil {
+			rxc = l.cmChannel(rx, m, ch)
+		}
+		if rdx != nil {
+			rdxc = l.cmChannel(rdx, m, ch)
+		}
+		var sg, sb float64
+		for j, xv := range xc {
+			d := float64(reluMask(l.relu, yc[j], dyc[j]))
+			rd := float64(reluMask(l.relu, yc[j], rdyc[j]))
+			sg += rd * (float64(xv) - mu) * is
+			if rxc != nil {
+				sg += d * is * float64(rxc[j])
+			}
+			sb += rd
+			if rdxc != nil {
+				rdxc[j] = F((rd*float64(gamma[ch]) + d*float64(vg[ch])) * is)
+			}
+		}
+		hg[ch], hb[ch] = F(sg), F(sb)
+	}
+}
+
+// cmSqNorms (eval mode): per example, Σ_ch (Σ ∂z·x̂)² + (Σ ∂z)².
+func (l *bnLayer[F]) cmSqNorms(x, y, dy []F, m int, acc []float64) {
+	hw := l.bn.hw
+	for ch := range l.bn.c {
+		mu, is := l.evalStats(ch)
+		xc, yc, dyc := l.cmChannel(x, m, ch), l.cmChannel(y, m, ch), l.cmChannel(dy, m, ch)
+		for i := range m {
+			var g, b float64
+			for j := i * hw; j < (i+1)*hw; j++ {
+				d := float64(reluMask(l.relu, yc[j], dyc[j]))
+				g += d * (float64(xc[j]) - mu) * is
+				b += d
+			}
+			acc[i] += g*g + b*b
+		}
+	}
+}
