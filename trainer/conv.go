@@ -247,11 +247,7 @@ func (c conv2d[F]) col2imAt(cols []F, ldc int, dx []F, chStride int) {
 					dst := plane[(oh*c.stride-c.pad+ki)*c.inW:]
 					iw := wlo*c.stride - c.pad + kj
 					if c.stride == 1 {
-						n := whi - wlo
-						d, s := dst[iw:iw+n], src[wlo:whi]
-						for j := range d {
-							d[j] += s[j]
-						}
+						addTo(dst[iw:iw+whi-wlo], src[wlo:whi])
 						continue
 					}
 					for ow := wlo; ow < whi; ow++ {

@@ -49,6 +49,18 @@ func sumSq64[F float](x []F) float64 {
 	return s
 }
 
+// addTo adds src to dst element by element.
+func addTo[F float](dst, src []F) {
+	if s32, ok := any(src).([]float32); ok {
+		kernels.Axpy(1, s32, any(dst).([]float32))
+		return
+	}
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] += v
+	}
+}
+
 // addTo64 adds src to dst element by element, in float64.
 func addTo64[F float](dst []float64, src []F) {
 	if s32, ok := any(src).([]float32); ok {

@@ -4,7 +4,9 @@ import "math"
 
 // seqLayer is one layer of a seqNet. Activations are m example rows; p is
 // the layer's slice of the network's parameters (nil without parameters).
-// Every method overwrites its outputs, and a nil output is skipped.
+// Every method overwrites its outputs, and a nil output is skipped. The
+// backward methods may overwrite dy and rdy with values that stand for the
+// same gradient to the layer (a batch norm with a fused ReLU masks them).
 //
 // The R-methods give Pearlmutter's R-operator along a parameter direction v
 // (the layer's slice of it): rx = R(x) is the input's directional
@@ -103,17 +105,22 @@ func addRows[F float](y, b []F, m int) {
 }
 
 // colSums sets dst to the column sums of the m rows of x (len(dst)
-// columns), accumulated in float64.
+// columns), accumulated in float64, a few columns at a time so that it
+// needs no buffer.
 func colSums[F float](dst, x []F, m int) {
 	n := len(dst)
-	acc := make([]float64, n)
-	for i := range m {
-		for j, v := range x[i*n : (i+1)*n] {
-			acc[j] += float64(v)
+	const w = 8
+	for j0 := 0; j0 < n; j0 += w {
+		var acc [w]float64
+		cols := min(w, n-j0)
+		for i := range m {
+			for j, v := range x[i*n+j0 : i*n+j0+cols] {
+				acc[j] += float64(v)
+			}
 		}
-	}
-	for j, s := range acc {
-		dst[j] = F(s)
+		for j := range cols {
+			dst[j0+j] = F(acc[j])
+		}
 	}
 }
 

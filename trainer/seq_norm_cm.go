@@ -1,13 +1,19 @@
 package trainer
 
-import "math"
+import (
+	"math"
+
+	"github.com/lssr/lssr/trainer/kernels"
+)
 
 // Batch norm on channel-major activations (the conv stack's layout, see
 // convLayer): channel ch of m examples is the one contiguous run
 // x[ch·m·hw : (ch+1)·m·hw], in the same order as the example-major loops
 // visit it, so the statistics and sums are the same numbers. With relu the
 // layer's output is max(BN(x), 0), the ReLU that follows it fused into the
-// same pass: y is then that output, and dy its gradient.
+// same pass: y is then that output, and dy its gradient, which the
+// backward methods mask in place where the ReLU is off (so that it becomes
+// the gradient before the ReLU: masking again changes nothing).
 
 // cmChannel returns channel ch's run of the m examples of x.
 func (l *bnLayer[F]) cmChannel(x []F, m, ch int) []F {
@@ -15,13 +21,27 @@ func (l *bnLayer[F]) cmChannel(x []F, m, ch int) []F {
 	return x[ch*n : (ch+1)*n]
 }
 
-// reluMask returns dy, or 0 where the fused ReLU's output y is not
-// positive.
-func reluMask[F float](relu bool, y, dy F) F {
-	if relu && !(y > 0) {
-		return 0
+// maskReLU zeroes dy where y is not positive (NaN included), in place.
+func maskReLU[F float](dy, y []F) {
+	if d32, ok := any(dy).([]float32); ok {
+		kernels.ReLUGrad(d32, any(y).([]float32))
+		return
 	}
-	return dy
+	y = y[:len(dy)]
+	for j, v := range y {
+		if !(v > 0) {
+			dy[j] = 0
+		}
+	}
+}
+
+// cmGrad returns channel ch's run of dy, masked by the fused ReLU.
+func (l *bnLayer[F]) cmGrad(y, dy []F, m, ch int) []F {
+	dyc := l.cmChannel(dy, m, ch)
+	if l.relu {
+		maskReLU(dyc, l.cmChannel(y, m, ch))
+	}
+	return dyc
 }
 
 // cmAffine writes y = x·scale + shift (then the fused ReLU) for one
@@ -90,10 +110,10 @@ func (l *bnLayer[F]) cmBackward(p, x, y, dy []F, m int, g, dx []F) {
 	n := float64(m * l.bn.hw)
 	for ch := range l.bn.c {
 		mu, is := l.cmStats(ch)
-		xc, yc, dyc := l.cmChannel(x, m, ch), l.cmChannel(y, m, ch), l.cmChannel(dy, m, ch)
+		xc, dyc := l.cmChannel(x, m, ch), l.cmGrad(y, dy, m, ch)
 		var sumDy, sumDyXhat float64
-		for j, v := range xc {
-			d := float64(reluMask(l.relu, yc[j], dyc[j]))
+		for j, v := range xc[:len(dyc)] {
+			d := float64(dyc[j])
 			sumDy += d
 			sumDyXhat += d * (float64(v) - mu) * is
 		}
@@ -105,14 +125,14 @@ func (l *bnLayer[F]) cmBackward(p, x, y, dy []F, m int, g, dx []F) {
 		scale := float64(gamma[ch]) * is
 		if !l.train {
 			for j, d := range dyc {
-				dxc[j] = F(float64(reluMask(l.relu, yc[j], d)) * scale)
+				dxc[j] = F(float64(d) * scale)
 			}
 			continue
 		}
 		meanDy, meanDyXhat := sumDy/n, sumDyXhat/n
 		for j, d := range dyc {
 			xhat := (float64(xc[j]) - mu) * is
-			dxc[j] = F(scale * (float64(reluMask(l.relu, yc[j], d)) - meanDy - xhat*meanDyXhat))
+			dxc[j] = F(scale * (float64(d) - meanDy - xhat*meanDyXhat))
 		}
 	}
 }
@@ -134,7 +154,10 @@ func (l *bnLayer[F]) cmRForward(p, v, x, rx, y []F, m int, ry []F) {
 			if rxc != nil {
 				r += float64(gamma[ch]) * is * float64(rxc[j])
 			}
-			ryc[j] = reluMask(l.relu, yc[j], F(r))
+			ryc[j] = F(r)
+		}
+		if l.relu {
+			maskReLU(ryc, yc)
 		}
 	}
 }
@@ -148,8 +171,8 @@ func (l *bnLayer[F]) cmRBackward(p, v, x, rx, y, dy, rdy []F, m int, hv, rdx []F
 	hg, hb := l.split(hv)
 	for ch := range l.bn.c {
 		mu, is := l.evalStats(ch)
-		xc, yc := l.cmChannel(x, m, ch), l.cmChannel(y, m, ch)
-		dyc, rdyc := l.cmChannel(dy, m, ch), l.cmChannel(rdy, m, ch)
+		xc := l.cmChannel(x, m, ch)
+		dyc, rdyc := l.cmGrad(y, dy, m, ch), l.cmGrad(y, rdy, m, ch)
 		var rxc, rdxc []F
 		if rx != nil {
 			rxc = l.cmChannel(rx, m, ch)
@@ -159,8 +182,7 @@ func (l *bnLayer[F]) cmRBackward(p, v, x, rx, y, dy, rdy []F, m int, hv, rdx []F
 		}
 		var sg, sb float64
 		for j, xv := range xc {
-			d := float64(reluMask(l.relu, yc[j], dyc[j]))
-			rd := float64(reluMask(l.relu, yc[j], rdyc[j]))
+			d, rd := float64(dyc[j]), float64(rdyc[j])
 			sg += rd * (float64(xv) - mu) * is
 			if rxc != nil {
 				sg += d * is * float64(rxc[j])
@@ -179,11 +201,11 @@ func (l *bnLayer[F]) cmSqNorms(x, y, dy []F, m int, acc []float64) {
 	hw := l.bn.hw
 	for ch := range l.bn.c {
 		mu, is := l.evalStats(ch)
-		xc, yc, dyc := l.cmChannel(x, m, ch), l.cmChannel(y, m, ch), l.cmChannel(dy, m, ch)
+		xc, dyc := l.cmChannel(x, m, ch), l.cmGrad(y, dy, m, ch)
 		for i := range m {
 			var g, b float64
 			for j := i * hw; j < (i+1)*hw; j++ {
-				d := float64(reluMask(l.relu, yc[j], dyc[j]))
+				d := float64(dyc[j])
 				g += d * (float64(xc[j]) - mu) * is
 				b += d
 			}
