@@ -30,6 +30,37 @@ func (la *linalg[F]) gemm(transA, transB bool, m, n, k int, alpha F, a []F, lda 
 	}
 }
 
+// packs reports whether F's products run on the kernels, which take B
+// packed (float32): the conv layers then build their im2col matrices in the
+// panel layout and call gemmPacked and packB.
+func (la *linalg[F]) packs() bool {
+	var z F
+	_, ok := any(z).(float32)
+	return ok
+}
+
+// gemmPacked sets c = alpha·op(a)·Bp + beta·c, Bp the k×n matrix in the
+// kernels' panel layout (see kernels.Context.GemmPacked). float32 only.
+func (la *linalg[F]) gemmPacked(transA bool, m, n, k int, alpha F, a []F, lda int, bp []F, beta F, c []F, ldc int) {
+	la.k.GemmPacked(transA, m, n, k, float32(alpha), any(a).([]float32), lda, any(bp).([]float32), float32(beta), any(c).([]float32), ldc, false, kernels.Epilogue{})
+}
+
+// packB stores op(b) (k×n) into dst in the kernels' panel layout (see
+// kernels.PackB). float32 only.
+func (la *linalg[F]) packB(dst []F, transB bool, k, n int, b []F, ldb int) {
+	kernels.PackB(any(dst).([]float32), transB, k, n, any(b).([]float32), ldb)
+}
+
+// makeFloats returns n zeros, 64-byte aligned for float32 (the kernels'
+// panels load faster so).
+func makeFloats[F float](n int) []F {
+	var z F
+	if _, ok := any(z).(float32); ok {
+		return any(kernels.MakePacked(1, n)[:n]).([]F)
+	}
+	return make([]F, n)
+}
+
 func blasTrans(t bool) blas.Transpose {
 	if t {
 		return blas.Trans

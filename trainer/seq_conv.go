@@ -1,5 +1,7 @@
 package trainer
 
+import "github.com/lssr/lssr/trainer/kernels"
+
 // convLayer is a conv2d as a seqLayer: the parameters are the weights
 // [outC][inC][k][k] then the bias [outC].
 //
@@ -21,7 +23,9 @@ type convLayer[F float] struct {
 	c           conv2d[F]
 	inCM        bool // the input is channel-major (else example-major, (i, ch, h, w))
 	group       int  // examples per im2col group
-	cols, rcols []F  // one group's im2col matrices
+	cols, rcols []F  // one group's im2col matrices (float32: in panel layout in the forward passes)
+	dyp         []F  // float32: one group's ∂Yᵀ in panel layout, B of the weight-gradient product
+	gwT         []F  // float32: the weight gradient transposed, patchLen × outC
 	gram        []F  // ghost-norm scratch: two spatial×spatial Gram matrices
 	scratch     []F  // a parameter gradient nobody reads, or one example's weight gradient
 	// norm overrides the choice of per-example norm method in tests:
@@ -43,8 +47,61 @@ func newConvLayer[F float](c conv2d[F], rows int, inCM bool) *convLayer[F] {
 		l.group = rows
 		return l
 	}
-	l.cols, l.rcols = make([]F, l.group*per), make([]F, l.group*per)
+	n := l.group * per
+	var la linalg[F]
+	if la.packs() {
+		n = max(n, kernels.PackedLen(c.patchLen(), l.group*l.spatial()))
+		l.dyp = makeFloats[F](kernels.PackedLen(l.group*l.spatial(), c.outC))
+		l.gwT = makeFloats[F](c.weightLen())
+	}
+	l.cols, l.rcols = makeFloats[F](n), makeFloats[F](n)
 	return l
+}
+
+// packed reports whether the forward products take the im2col matrix in
+// panel layout (see im2colPackedAt) and the weight gradient is computed
+// transposed, ∂Wᵀ = cols·∂Yᵀ, so that no pass packs the im2col matrix: cols
+// is read in place as A. Only float32 products run so; float64 ones (the
+// reference) and 1×1 layers keep the plain products.
+func (l *convLayer[F]) packed(la *linalg[F]) bool { return la.packs() && !l.direct() }
+
+// packedColsOf builds the im2col matrix of examples [i0, i0+g) of the m
+// rows of x in buf, in panel layout.
+func (l *convLayer[F]) packedColsOf(x []F, i0, g, m int, buf []F) []F {
+	inHW := l.c.inH * l.c.inW
+	off, exStride, chStride := i0*l.c.inLen(), l.c.inLen(), inHW
+	if l.inCM {
+		off, exStride, chStride = i0*inHW, inHW, m*inHW
+	}
+	l.c.im2colPackedAt(x[off:], exStride, chStride, g, buf)
+	return buf
+}
+
+// weightGradT accumulates a group's ∂Wᵀ += cols·∂Yᵀ (beta 0 overwrites)
+// into l.gwT: with cols as A, read in place, only ∂Y — patchLen/outC times
+// smaller — is packed. The sum over positions runs in the same order as
+// in ∂Y·colsᵀ, so the result is the same.
+func (l *convLayer[F]) weightGradT(la *linalg[F], cols []F, ld int, dy []F, ldy, g int, beta F) {
+	sp, outC := l.spatial(), l.c.outC
+	la.packB(l.dyp, true, g*sp, outC, dy, ldy)
+	la.gemmPacked(false, l.c.patchLen(), outC, g*sp, 1, cols, ld, l.dyp, beta, l.gwT, outC)
+}
+
+// untranspose sets (beta 0) or adds to (beta 1) gw the transpose of l.gwT.
+func (l *convLayer[F]) untranspose(gw []F, beta F) {
+	patch, outC := l.c.patchLen(), l.c.outC
+	for o := range outC {
+		row := gw[o*patch : (o+1)*patch]
+		if beta == 0 {
+			for r := range row {
+				row[r] = l.gwT[r*outC+o]
+			}
+			continue
+		}
+		for r := range row {
+			row[r] += l.gwT[r*outC+o]
+		}
+	}
 }
 
 func (l *convLayer[F]) outLen() int    { return l.c.outLen() }
@@ -111,7 +168,13 @@ func (l *convLayer[F]) dcolsOf(dx []F, i0, g, m int) ([]F, int) {
 func (l *convLayer[F]) forward(la *linalg[F], p, x []F, m int, y []F, _ bool) {
 	w, b := l.split(p)
 	c, sp := l.c, l.spatial()
+	packed := l.packed(la)
 	l.groups(m, func(i0, g int) {
+		if packed {
+			cols := l.packedColsOf(x, i0, g, m, l.cols)
+			la.gemmPacked(false, c.outC, g*sp, c.patchLen(), 1, w, c.patchLen(), cols, 0, y[i0*sp:], m*sp)
+			return
+		}
 		cols, ld := l.colsOf(x, i0, g, m, l.cols)
 		la.gemm(false, false, c.outC, g*sp, c.patchLen(), 1, w, c.patchLen(), cols, ld, 0, y[i0*sp:], m*sp)
 	})
@@ -130,13 +193,18 @@ func (l *convLayer[F]) backward(la *linalg[F], p, x, _, dy []F, m int, g, dx []F
 		clear(gw)
 	}
 	planeSums(gb, dy, m, sp)
+	packed := l.packed(la)
 	l.groups(m, func(i0, gr int) {
 		var beta F
 		if i0 > 0 {
 			beta = 1
 		}
 		cols, ld := l.colsOf(x, i0, gr, m, l.cols)
-		la.gemm(false, true, c.outC, patch, gr*sp, 1, dy[i0*sp:], n, cols, ld, beta, gw, patch)
+		if packed {
+			l.weightGradT(la, cols, ld, dy[i0*sp:], n, gr, beta)
+		} else {
+			la.gemm(false, true, c.outC, patch, gr*sp, 1, dy[i0*sp:], n, cols, ld, beta, gw, patch)
+		}
 		if dx == nil {
 			return
 		}
@@ -146,6 +214,9 @@ func (l *convLayer[F]) backward(la *linalg[F], p, x, _, dy []F, m int, g, dx []F
 			l.inputGrad(dcols, i0, gr, m, dx)
 		}
 	})
+	if packed && m > 0 {
+		l.untranspose(gw, 0)
+	}
 }
 
 // scratchOf returns the layer's scratch buffer of at least n values.
@@ -161,7 +232,17 @@ func (l *convLayer[F]) rForward(la *linalg[F], p, v, x, rx, _ []F, m int, ry []F
 	w, _ := l.split(p)
 	vw, vb := l.split(v)
 	c, sp, patch := l.c, l.spatial(), l.c.patchLen()
+	packed := l.packed(la)
 	l.groups(m, func(i0, g int) {
+		if packed {
+			cols := l.packedColsOf(x, i0, g, m, l.cols)
+			la.gemmPacked(false, c.outC, g*sp, patch, 1, vw, patch, cols, 0, ry[i0*sp:], m*sp)
+			if rx != nil {
+				rcols := l.packedColsOf(rx, i0, g, m, l.rcols)
+				la.gemmPacked(false, c.outC, g*sp, patch, 1, w, patch, rcols, 1, ry[i0*sp:], m*sp)
+			}
+			return
+		}
 		cols, ld := l.colsOf(x, i0, g, m, l.cols)
 		la.gemm(false, false, c.outC, g*sp, patch, 1, vw, patch, cols, ld, 0, ry[i0*sp:], m*sp)
 		if rx != nil {
