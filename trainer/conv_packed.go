@@ -16,6 +16,10 @@ import "github.com/lssr/lssr/trainer/kernels"
 // (stride 1) plus the zeros of the padding.
 func (c conv2d[F]) im2colPackedAt(x []F, exStride, chStride, g int, dst []F) {
 	const nr = kernels.NR
+	if c.stride == 1 && c.pad == 0 {
+		c.im2colPackedValid(x, exStride, chStride, g, dst)
+		return
+	}
 	sp, patch := c.outH*c.outW, c.patchLen()
 	n := g * sp
 	type run struct {
@@ -71,6 +75,50 @@ func (c conv2d[F]) im2colPackedAt(x []F, exStride, chStride, g int, dst []F) {
 						}
 					}
 					clear(out[w:])
+				}
+			}
+		}
+	}
+}
+
+// im2colPackedValid is im2colPackedAt for stride 1 without padding: every
+// run of every row is then one copy from one input row, with no edges to
+// zero. The rows are visited kernel offset first, so that a run's source
+// and destination are computed once for all input channels.
+func (c conv2d[F]) im2colPackedValid(x []F, exStride, chStride, g int, dst []F) {
+	const nr = kernels.NR
+	sp, patch, kk := c.outH*c.outW, c.patchLen(), c.k*c.k
+	n := g * sp
+	type run struct{ col, len, src int }
+	var runs [nr]run
+	for j0 := 0; j0 < n; j0 += nr {
+		panel := dst[(j0/nr)*patch*nr : (j0/nr+1)*patch*nr]
+		w := min(nr, n-j0)
+		nruns := 0
+		for col := 0; col < w; {
+			j := j0 + col
+			i, pos := j/sp, j%sp
+			oh, ow := pos/c.outW, pos%c.outW
+			l := min(c.outW-ow, w-col)
+			runs[nruns] = run{col: col, len: l, src: i*exStride + oh*c.inW + ow}
+			nruns++
+			col += l
+		}
+		if w < nr {
+			for r := range patch {
+				clear(panel[r*nr+w : r*nr+nr])
+			}
+		}
+		for ki := range c.k {
+			for kj := range c.k {
+				off := ki*c.inW + kj
+				for _, ru := range runs[:nruns] {
+					src, d := ru.src+off, (ki*c.k+kj)*nr+ru.col
+					for range c.inC {
+						copy(panel[d:d+ru.len], x[src:src+ru.len])
+						src += chStride
+						d += kk * nr
+					}
 				}
 			}
 		}

@@ -26,6 +26,10 @@ type convLayer[F float] struct {
 	cols, rcols []F  // one group's im2col matrices (float32: in panel layout in the forward passes)
 	dyp         []F  // float32: one group's ∂Yᵀ in panel layout, B of the weight-gradient product
 	gwT         []F  // float32: the weight gradient transposed, patchLen × outC
+	padded      []F  // float32: one group's inputs zero-padded (see packedCols)
+	tcols       []F  // float32: one group's im2col matrix of ∂Y for tconv, in panel layout
+	tpadded     []F  // float32: one group's ∂Y zero-padded for tconv
+	wT          []F  // float32: the weights of tconv
 	gram        []F  // ghost-norm scratch: two spatial×spatial Gram matrices
 	scratch     []F  // a parameter gradient nobody reads, or one example's weight gradient
 	// norm overrides the choice of per-example norm method in tests:
@@ -68,13 +72,80 @@ func (l *convLayer[F]) packed(la *linalg[F]) bool { return la.packs() && !l.dire
 // packedColsOf builds the im2col matrix of examples [i0, i0+g) of the m
 // rows of x in buf, in panel layout.
 func (l *convLayer[F]) packedColsOf(x []F, i0, g, m int, buf []F) []F {
-	inHW := l.c.inH * l.c.inW
-	off, exStride, chStride := i0*l.c.inLen(), l.c.inLen(), inHW
+	c := l.c
+	inHW := c.inH * c.inW
+	off, exStride, chStride := i0*c.inLen(), c.inLen(), inHW
 	if l.inCM {
 		off, exStride, chStride = i0*inHW, inHW, m*inHW
 	}
-	l.c.im2colPackedAt(x[off:], exStride, chStride, g, buf)
+	packedCols(c, x[off:], exStride, chStride, g, &l.padded, buf)
 	return buf
+}
+
+// packedCols is im2colPackedAt of c for g examples of x. With stride 1 and
+// padding it first copies the inputs into the zero-bordered planes of
+// *padded (allocated on first use; the borders stay zero), then im2cols
+// those without padding, which needs no per-element edge tests.
+func packedCols[F float](c conv2d[F], x []F, exStride, chStride, g int, padded *[]F, buf []F) {
+	if c.stride != 1 || c.pad == 0 {
+		c.im2colPackedAt(x, exStride, chStride, g, buf)
+		return
+	}
+	pc := c
+	pc.inH, pc.inW, pc.pad = c.inH+2*c.pad, c.inW+2*c.pad, 0
+	ph, pw := pc.inH, pc.inW
+	if len(*padded) < g*pc.inLen() {
+		*padded = make([]F, g*pc.inLen())
+	}
+	p := *padded
+	for i := range g {
+		for ch := range c.inC {
+			plane := p[(i*c.inC+ch)*ph*pw:]
+			src := x[i*exStride+ch*chStride:]
+			for h := range c.inH {
+				copy(plane[(h+c.pad)*pw+c.pad:(h+c.pad)*pw+c.pad+c.inW], src[h*c.inW:(h+1)*c.inW])
+			}
+		}
+	}
+	pc.im2colPackedAt(p, pc.inLen(), ph*pw, g, buf)
+}
+
+// transposed reports whether the input gradient is computed as the
+// convolution of ∂Y with the flipped, transposed kernel (see backward):
+// float32 products, channel-major input, stride 1 and pad < k.
+func (l *convLayer[F]) transposed(la *linalg[F]) bool {
+	return l.packed(la) && l.inCM && l.c.stride == 1 && l.c.pad < l.c.k
+}
+
+// tconv is the convolution that maps ∂Y to ∂x at stride 1: outC input
+// channels of outH×outW, inC output channels, the same k and padding
+// k−1−pad.
+func (l *convLayer[F]) tconv() conv2d[F] {
+	c := l.c
+	t, err := newConv2D[F](c.outC, c.outH, c.outW, c.inC, c.k, 1, c.k-1-c.pad)
+	if err != nil || t.outH != c.inH || t.outW != c.inW {
+		panic("trainer: convLayer: no transposed convolution")
+	}
+	return t
+}
+
+// flipWeights sets l.wT to the weights of tconv: wT[c][o][a][b] =
+// w[o][c][k−1−a][k−1−b].
+func (l *convLayer[F]) flipWeights(w []F) {
+	c := l.c
+	kk := c.k * c.k
+	if l.wT == nil {
+		l.wT = make([]F, c.weightLen())
+	}
+	for o := range c.outC {
+		for ch := range c.inC {
+			src := w[(o*c.inC+ch)*kk : (o*c.inC+ch+1)*kk]
+			dst := l.wT[(ch*c.outC+o)*kk : (ch*c.outC+o+1)*kk]
+			for t, v := range src {
+				dst[kk-1-t] = v
+			}
+		}
+	}
 }
 
 // weightGradT accumulates a group's ∂Wᵀ += cols·∂Yᵀ (beta 0 overwrites)
@@ -194,6 +265,16 @@ func (l *convLayer[F]) backward(la *linalg[F], p, x, _, dy []F, m int, g, dx []F
 	}
 	planeSums(gb, dy, m, sp)
 	packed := l.packed(la)
+	tr := dx != nil && l.transposed(la)
+	var tc conv2d[F]
+	inHW := c.inH * c.inW
+	if tr {
+		tc = l.tconv()
+		l.flipWeights(w)
+		if need := kernels.PackedLen(tc.patchLen(), l.group*inHW); len(l.tcols) < need {
+			l.tcols = makeFloats[F](need)
+		}
+	}
 	l.groups(m, func(i0, gr int) {
 		var beta F
 		if i0 > 0 {
@@ -206,6 +287,16 @@ func (l *convLayer[F]) backward(la *linalg[F], p, x, _, dy []F, m int, g, dx []F
 			la.gemm(false, true, c.outC, patch, gr*sp, 1, dy[i0*sp:], n, cols, ld, beta, gw, patch)
 		}
 		if dx == nil {
+			return
+		}
+		if tr {
+			// ∂x = col2im(Wᵀ·∂Y) is the stride-1 convolution of ∂Y, padded by
+			// k−1−pad, with the flipped kernel transposed: an im2col of ∂Y
+			// in panel layout and one product writing ∂x in place, instead
+			// of packing ∂Y and scattering the product back with col2im.
+			tp := tc.patchLen()
+			packedCols(tc, dy[i0*sp:], sp, n, gr, &l.tpadded, l.tcols)
+			la.gemmPacked(false, c.inC, gr*inHW, tp, 1, l.wT, tp, l.tcols, 0, dx[i0*inHW:], m*inHW)
 			return
 		}
 		dcols, dld := l.dcolsOf(dx, i0, gr, m)

@@ -124,6 +124,8 @@ func TestConvLayerBatched(t *testing.T) {
 		{2, 5, 7, 3, 5, 1, 2},
 		{4, 6, 6, 2, 2, 2, 0},
 		{3, 5, 5, 5, 1, 2, 0},
+		{3, 6, 5, 5, 3, 1, 0}, // the input gradient's convolution pads by 2
+		{2, 5, 4, 3, 2, 1, 1}, // … and by 0, an even kernel
 	} {
 		for _, inCM := range []bool{false, true} {
 			for _, group := range []int{1, 2, 3} {
