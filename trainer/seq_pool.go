@@ -41,6 +41,10 @@ func (l *poolLayer[F]) forward(_ *linalg[F], _, x []F, m int, y []F, _ bool) {
 	for q := range p.c * m {
 		xq := x[q*inHW : (q+1)*inHW]
 		o := l.outPlane(q, m) * outHW
+		if p.max && p.p == 2 && p.stride == 2 {
+			l.max2x2(xq, q*inHW, y[o:o+outHW], l.argmax[o:o+outHW])
+			continue
+		}
 		for oh := range p.outH {
 			for ow := range p.outW {
 				top := oh*p.stride*p.inW + ow*p.stride
@@ -69,6 +73,57 @@ func (l *poolLayer[F]) forward(_ *linalg[F], _, x []F, m int, y []F, _ bool) {
 				y[o], l.argmax[o] = best, int32(q*inHW+at)
 				o++
 			}
+		}
+	}
+}
+
+// max2x2 is the forward pass of a 2×2 max pool at stride 2 over one input
+// plane xq (at offset base of the input): the same maxima and argmax as the
+// general loop — the first of the window's elements, in row order, equal
+// to its maximum, or its first NaN — but found without a data-dependent
+// branch: the window's maximum first, then its position by conditional
+// moves from the last candidate to the first.
+func (l *poolLayer[F]) max2x2(xq []F, base int, y []F, am []int32) {
+	p := l.p
+	w := p.inW
+	for oh := range p.outH {
+		r0 := xq[2*oh*w : 2*oh*w+w]
+		r1 := xq[(2*oh+1)*w : (2*oh+1)*w+w]
+		yr := y[oh*p.outW : (oh+1)*p.outW]
+		ar := am[oh*p.outW : (oh+1)*p.outW]
+		top := base + 2*oh*w
+		for ow := range yr {
+			j := 2 * ow
+			a, b := r0[j], r0[j+1]
+			c, d := r1[j], r1[j+1]
+			mx := max(max(a, b), max(c, d))
+			if mx != mx {
+				// A NaN: the first one wins, as in the general loop.
+				at, v := top+j, a
+				switch {
+				case a != a:
+				case b != b:
+					at, v = top+j+1, b
+				case c != c:
+					at, v = top+w+j, c
+				default:
+					at, v = top+w+j+1, d
+				}
+				yr[ow], ar[ow] = v, int32(at)
+				continue
+			}
+			at := top + w + j + 1
+			v := d
+			if c == mx {
+				at, v = top+w+j, c
+			}
+			if b == mx {
+				at, v = top+j+1, b
+			}
+			if a == mx {
+				at, v = top+j, a
+			}
+			yr[ow], ar[ow] = v, int32(at)
 		}
 	}
 }
