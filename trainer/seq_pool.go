@@ -1,5 +1,7 @@
 package trainer
 
+import "math"
+
 // poolLayer is a pool2d as a seqLayer on channel-major input (the conv
 // stack's layout, see convLayer): the c·m input planes of m examples,
 // channel ch of example i at plane ch·m + i. Its output is channel-major
@@ -41,8 +43,8 @@ func (l *poolLayer[F]) forward(_ *linalg[F], _, x []F, m int, y []F, _ bool) {
 	for q := range p.c * m {
 		xq := x[q*inHW : (q+1)*inHW]
 		o := l.outPlane(q, m) * outHW
-		if p.max && p.p == 2 && p.stride == 2 {
-			l.max2x2(xq, q*inHW, y[o:o+outHW], l.argmax[o:o+outHW])
+		if x32, ok := any(xq).([]float32); ok && p.max && p.p == 2 && p.stride == 2 {
+			max2x2(x32, q*inHW, p.inW, p.outH, p.outW, any(y[o:o+outHW]).([]float32), l.argmax[o:o+outHW])
 			continue
 		}
 		for oh := range p.outH {
@@ -77,55 +79,63 @@ func (l *poolLayer[F]) forward(_ *linalg[F], _, x []F, m int, y []F, _ bool) {
 	}
 }
 
-// max2x2 is the forward pass of a 2×2 max pool at stride 2 over one input
-// plane xq (at offset base of the input): the same maxima and argmax as the
-// general loop — the first of the window's elements, in row order, equal
-// to its maximum, or its first NaN — but found without a data-dependent
-// branch: the window's maximum first, then its position by conditional
-// moves from the last candidate to the first.
-func (l *poolLayer[F]) max2x2(xq []F, base int, y []F, am []int32) {
-	p := l.p
-	w := p.inW
-	for oh := range p.outH {
+// max2x2 is the forward pass of a 2×2 max pool at stride 2 over one
+// float32 input plane xq (at offset base of the input): the same maxima
+// and argmax as the general loop — the first of the window's elements, in
+// row order, greater than those before it, or its first NaN — but without
+// a data-dependent branch. Floats compare through integer keys ordered
+// like the floats, ±0 equal (see floatKey), so the selections compile to
+// conditional moves; a window with a NaN (found by one predictable test)
+// takes the general rule.
+func max2x2(xq []float32, base, inW, outH, outW int, y []float32, am []int32) {
+	w := inW
+	for oh := range outH {
 		r0 := xq[2*oh*w : 2*oh*w+w]
 		r1 := xq[(2*oh+1)*w : (2*oh+1)*w+w]
-		yr := y[oh*p.outW : (oh+1)*p.outW]
-		ar := am[oh*p.outW : (oh+1)*p.outW]
-		top := base + 2*oh*w
+		yr := y[oh*outW : (oh+1)*outW]
+		ar := am[oh*outW : (oh+1)*outW]
+		top := 2 * oh * w
 		for ow := range yr {
 			j := 2 * ow
-			a, b := r0[j], r0[j+1]
-			c, d := r1[j], r1[j+1]
-			mx := max(max(a, b), max(c, d))
-			if mx != mx {
-				// A NaN: the first one wins, as in the general loop.
-				at, v := top+j, a
+			ua, ub := math.Float32bits(r0[j]), math.Float32bits(r0[j+1])
+			uc, ud := math.Float32bits(r1[j]), math.Float32bits(r1[j+1])
+			const abs, inf = 0x7fffffff, 0x7f800000
+			if max(ua&abs, ub&abs, uc&abs, ud&abs) > inf {
+				at := top + j
 				switch {
-				case a != a:
-				case b != b:
-					at, v = top+j+1, b
-				case c != c:
-					at, v = top+w+j, c
+				case ua&abs > inf:
+				case ub&abs > inf:
+					at = top + j + 1
+				case uc&abs > inf:
+					at = top + w + j
 				default:
-					at, v = top+w+j+1, d
+					at = top + w + j + 1
 				}
-				yr[ow], ar[ow] = v, int32(at)
+				yr[ow], ar[ow] = xq[at], int32(base+at)
 				continue
 			}
-			at := top + w + j + 1
-			v := d
-			if c == mx {
-				at, v = top+w+j, c
+			best, at := floatKey(ua), top+j
+			if k := floatKey(ub); k > best {
+				best, at = k, top+j+1
 			}
-			if b == mx {
-				at, v = top+j+1, b
+			if k := floatKey(uc); k > best {
+				best, at = k, top+w+j
 			}
-			if a == mx {
-				at, v = top+j, a
+			if k := floatKey(ud); k > best {
+				at = top + w + j + 1
 			}
-			yr[ow], ar[ow] = v, int32(at)
+			yr[ow], ar[ow] = xq[at], int32(base+at)
 		}
 	}
+}
+
+// floatKey maps the bits of a float32 that is not NaN to an int32 in the
+// same order, −0 and +0 to the same key: non-negative floats keep their
+// bits, negative ones map to −(bits without the sign).
+func floatKey(u uint32) int32 {
+	neg := int32(u) >> 31 // −1 if negative, else 0
+	mag := int32(u & 0x7fffffff)
+	return (mag ^ neg) - neg
 }
 
 func (l *poolLayer[F]) backward(_ *linalg[F], _, _, _, dy []F, m int, _, dx []F) {
