@@ -66,24 +66,56 @@ func (l *bnLayer[F]) cmForward(p, x []F, m int, y []F, train bool) {
 	if train && n < 2 {
 		l.bn.forwardTrain(x, m, gamma, beta, y, l.mean, l.invStd, l.runMean, l.runVar) // panics
 	}
-	for ch := range bn.c {
-		xc := l.cmChannel(x, m, ch)
+	for ch0 := 0; ch0 < bn.c; ch0 += 4 {
 		if !train {
-			mu, is := l.evalStats(ch)
-			scale := float64(gamma[ch]) * is
-			l.cmAffine(xc, l.cmChannel(y, m, ch), scale, float64(beta[ch])-mu*scale)
+			for ch := ch0; ch < min(ch0+4, bn.c); ch++ {
+				mu, is := l.evalStats(ch)
+				scale := float64(gamma[ch]) * is
+				l.cmAffine(l.cmChannel(x, m, ch), l.cmChannel(y, m, ch), scale, float64(beta[ch])-mu*scale)
+			}
 			continue
 		}
-		var s float64
-		for _, v := range xc {
-			s += float64(v)
-		}
-		mu := s / float64(n)
-		var ss float64
-		for _, v := range xc {
-			d := float64(v) - mu
-			ss += d * d
-		}
+		l.cmForward4(gamma, beta, x, y, m, ch0)
+	}
+}
+
+// cmForward4 is cmForward in train mode for channels ch0…ch0+3 (those
+// below c): each channel's sums run in order, as one would alone, but
+// four channels' sums are interleaved in one loop, so that four
+// independent chains of additions run at once; results are those of one
+// channel at a time.
+func (l *bnLayer[F]) cmForward4(gamma, beta, x, y []F, m, ch0 int) {
+	bn := l.bn
+	n := m * bn.hw
+	var xs [4][]F
+	for k := range 4 {
+		xs[k] = l.cmChannel(x, m, min(ch0+k, bn.c-1))[:n]
+	}
+	x0 := xs[0]
+	x1, x2, x3 := xs[1][:len(x0)], xs[2][:len(x0)], xs[3][:len(x0)]
+	var s0, s1, s2, s3 float64
+	for j, v := range x0 {
+		s0 += float64(v)
+		s1 += float64(x1[j])
+		s2 += float64(x2[j])
+		s3 += float64(x3[j])
+	}
+	mus := [4]float64{s0 / float64(n), s1 / float64(n), s2 / float64(n), s3 / float64(n)}
+	var q0, q1, q2, q3 float64
+	for j, v := range x0 {
+		d0 := float64(v) - mus[0]
+		q0 += d0 * d0
+		d1 := float64(x1[j]) - mus[1]
+		q1 += d1 * d1
+		d2 := float64(x2[j]) - mus[2]
+		q2 += d2 * d2
+		d3 := float64(x3[j]) - mus[3]
+		q3 += d3 * d3
+	}
+	sss := [4]float64{q0, q1, q2, q3}
+	for k := range min(4, bn.c-ch0) {
+		ch, mu, ss := ch0+k, mus[k], sss[k]
+		xc := xs[k]
 		variance := ss / float64(n)
 		is := 1 / math.Sqrt(variance+bn.eps)
 		l.mean[ch], l.invStd[ch] = mu, is

@@ -28,3 +28,60 @@ func TestCMGradSums(t *testing.T) {
 		}
 	}
 }
+
+// TestCMForwardInterleaved checks that the train-mode channel-major batch
+// norm, which sums four channels at once, gives bit for bit the outputs
+// and statistics of summing one channel at a time, for channel counts
+// around the interleaving.
+func TestCMForwardInterleaved(t *testing.T) {
+	r := rand.New(rand.NewPCG(12, 13))
+	const hw, m = 7, 5
+	for c := 1; c <= 9; c++ {
+		bn, err := newBatchNorm[float32](c, hw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := newBNLayer(bn)
+		l.cm, l.relu = true, c%2 == 0
+		p := make([]float32, 2*c)
+		x := make([]float32, m*c*hw)
+		for i := range p {
+			p[i] = float32(r.NormFloat64())
+		}
+		for i := range x {
+			x[i] = float32(r.NormFloat64()*3 + 1)
+		}
+		y := make([]float32, len(x))
+		var la linalg[float32]
+		l.forward(&la, p, x, m, y, true)
+		n := m * hw
+		for ch := range c {
+			xc := x[ch*n : (ch+1)*n]
+			var s float64
+			for _, v := range xc {
+				s += float64(v)
+			}
+			mu := s / float64(n)
+			var ss float64
+			for _, v := range xc {
+				d := float64(v) - mu
+				ss += d * d
+			}
+			is := 1 / math.Sqrt(ss/float64(n)+bn.eps)
+			if l.mean[ch] != mu || l.invStd[ch] != is {
+				t.Fatalf("c=%d ch=%d: stats %v, %v, want %v, %v", c, ch, l.mean[ch], l.invStd[ch], mu, is)
+			}
+			scale := float64(p[ch]) * is
+			shift := float64(p[c+ch]) - mu*scale
+			for j, v := range xc {
+				want := float32(float64(v)*scale + shift)
+				if l.relu {
+					want = max(want, 0)
+				}
+				if got := y[ch*n+j]; math.Float32bits(got) != math.Float32bits(want) {
+					t.Fatalf("c=%d ch=%d j=%d: %v, want %v", c, ch, j, got, want)
+				}
+			}
+		}
+	}
+}
