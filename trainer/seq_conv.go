@@ -91,6 +91,15 @@ func packedCols[F float](c conv2d[F], x []F, exStride, chStride, g int, padded *
 		c.im2colPackedAt(x, exStride, chStride, g, buf)
 		return
 	}
+	pc, p := padInputs(c, x, exStride, chStride, g, padded)
+	pc.im2colPackedAt(p, pc.inLen(), pc.inH*pc.inW, g, buf)
+}
+
+// padInputs copies g examples' input planes of c into the zero-bordered
+// planes of *padded (example-major, allocated on first use; the borders are
+// never written, so stay zero) and returns them with the convolution that
+// reads them without padding, which has the same im2col matrix.
+func padInputs[F float](c conv2d[F], x []F, exStride, chStride, g int, padded *[]F) (conv2d[F], []F) {
 	pc := c
 	pc.inH, pc.inW, pc.pad = c.inH+2*c.pad, c.inW+2*c.pad, 0
 	ph, pw := pc.inH, pc.inW
@@ -107,7 +116,7 @@ func packedCols[F float](c conv2d[F], x []F, exStride, chStride, g int, padded *
 			}
 		}
 	}
-	pc.im2colPackedAt(p, pc.inLen(), ph*pw, g, buf)
+	return pc, p
 }
 
 // transposed reports whether the input gradient is computed as the
@@ -202,13 +211,42 @@ func (l *convLayer[F]) colsOf(x []F, i0, g, m int, buf []F) ([]F, int) {
 	if l.direct() {
 		return x[i0*sp:], m * sp
 	}
-	inHW := l.c.inH * l.c.inW
+	c := l.c
+	inHW := c.inH * c.inW
+	if c.stride == 1 && c.pad > 0 {
+		// As in packedCols: im2col of the zero-bordered planes needs no
+		// edge tests, one copy per output row.
+		off, exStride, chStride := i0*c.inLen(), c.inLen(), inHW
+		if l.inCM {
+			off, exStride, chStride = i0*inHW, inHW, m*inHW
+		}
+		pc, p := padInputs(c, x[off:], exStride, chStride, g, &l.padded)
+		pw, phw := pc.inW, pc.inH*pc.inW
+		ld := g * sp
+		for i := range g {
+			r := 0
+			for ch := range c.inC {
+				plane := p[(i*c.inC+ch)*phw : (i*c.inC+ch+1)*phw]
+				for ki := range c.k {
+					for kj := range c.k {
+						row := buf[r*ld+i*sp : r*ld+(i+1)*sp]
+						r++
+						for oh := range c.outH {
+							src := plane[(oh+ki)*pw+kj:]
+							copy(row[oh*c.outW:(oh+1)*c.outW], src[:c.outW])
+						}
+					}
+				}
+			}
+		}
+		return buf, ld
+	}
 	for i := range g {
-		off, chStride := (i0+i)*l.c.inLen(), inHW
+		off, chStride := (i0+i)*c.inLen(), inHW
 		if l.inCM {
 			off, chStride = (i0+i)*inHW, m*inHW
 		}
-		l.c.im2colAt(x[off:], chStride, buf[i*sp:], g*sp)
+		c.im2colAt(x[off:], chStride, buf[i*sp:], g*sp)
 	}
 	return buf, g * sp
 }
