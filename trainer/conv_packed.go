@@ -91,8 +91,11 @@ func (c conv2d[F]) im2colPackedValid(x []F, exStride, chStride, g int, dst []F) 
 	n := g * sp
 	type run struct{ col, len, src int }
 	var runs [nr]run
+	x32, _ := any(x).([]float32)
+	dst32, is32 := any(dst).([]float32)
 	for j0 := 0; j0 < n; j0 += nr {
-		panel := dst[(j0/nr)*patch*nr : (j0/nr+1)*patch*nr]
+		p0 := (j0 / nr) * patch * nr
+		panel := dst[p0 : p0+patch*nr]
 		w := min(nr, n-j0)
 		nruns := 0
 		for col := 0; col < w; {
@@ -114,6 +117,11 @@ func (c conv2d[F]) im2colPackedValid(x []F, exStride, chStride, g int, dst []F) 
 				off := ki*c.inW + kj
 				for _, ru := range runs[:nruns] {
 					src, d := ru.src+off, (ki*c.k+kj)*nr+ru.col
+					if is32 {
+						// One run of each input channel: rows kk apart.
+						kernels.CopyRuns(dst32[p0+d:], kk*nr, x32[src:], chStride, ru.len, c.inC)
+						continue
+					}
 					for range c.inC {
 						copy(panel[d:d+ru.len], x[src:src+ru.len])
 						src += chStride

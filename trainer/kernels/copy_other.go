@@ -1,0 +1,9 @@
+//go:build !amd64 || purego
+
+package kernels
+
+var useCopyAsm = false
+
+func copyRunsAVX512(dst *float32, dstStride int, src *float32, srcStride int, n, count int) {
+	panic("unreachable")
+}
