@@ -132,3 +132,15 @@ func (c conv2d[F]) im2colPackedValid(x []F, exStride, chStride, g int, dst []F) 
 		}
 	}
 }
+
+// copyRuns copies count runs of n values, run t from src[t·srcStride:] to
+// dst[t·dstStride:]: on kernels.CopyRuns for float32 runs of up to 32.
+func copyRuns[F float](dst []F, dstStride int, src []F, srcStride int, n, count int) {
+	if d32, ok := any(dst).([]float32); ok && n <= 32 {
+		kernels.CopyRuns(d32, dstStride, any(src).([]float32), srcStride, n, count)
+		return
+	}
+	for t := range count {
+		copy(dst[t*dstStride:t*dstStride+n], src[t*srcStride:t*srcStride+n])
+	}
+}

@@ -111,9 +111,7 @@ func padInputs[F float](c conv2d[F], x []F, exStride, chStride, g int, padded *[
 		for ch := range c.inC {
 			plane := p[(i*c.inC+ch)*ph*pw:]
 			src := x[i*exStride+ch*chStride:]
-			for h := range c.inH {
-				copy(plane[(h+c.pad)*pw+c.pad:(h+c.pad)*pw+c.pad+c.inW], src[h*c.inW:(h+1)*c.inW])
-			}
+			copyRuns(plane[c.pad*pw+c.pad:], pw, src, c.inW, c.inW, c.inH)
 		}
 	}
 	return pc, p
@@ -231,10 +229,7 @@ func (l *convLayer[F]) colsOf(x []F, i0, g, m int, buf []F) ([]F, int) {
 					for kj := range c.k {
 						row := buf[r*ld+i*sp : r*ld+(i+1)*sp]
 						r++
-						for oh := range c.outH {
-							src := plane[(oh+ki)*pw+kj:]
-							copy(row[oh*c.outW:(oh+1)*c.outW], src[:c.outW])
-						}
+						copyRuns(row, c.outW, plane[ki*pw+kj:], pw, c.outW, c.outH)
 					}
 				}
 			}
