@@ -47,6 +47,10 @@ func (l *bnLayer[F]) cmGrad(y, dy []F, m, ch int) []F {
 // cmAffine writes y = x·scale + shift (then the fused ReLU) for one
 // channel, computed in float64 and rounded once.
 func (l *bnLayer[F]) cmAffine(x, y []F, scale, shift float64) {
+	if x32, ok := any(x).([]float32); ok {
+		kernels.AffineF64(any(y).([]float32), x32, scale, shift, l.relu)
+		return
+	}
 	y = y[:len(x)]
 	if l.relu {
 		for j, v := range x {

@@ -11,3 +11,9 @@ var useCopyAsm = cpu.X86.HasAVX512F && cpu.X86.HasBMI2
 //
 //go:noescape
 func copyRunsAVX512(dst *float32, dstStride int, src *float32, srcStride int, n, count int)
+
+// affineF64AVX512 is AffineF64 for n, a multiple of 8, elements; relu is
+// 0 or 1.
+//
+//go:noescape
+func affineF64AVX512(y, x *float32, n int, scale, shift float64, relu int)

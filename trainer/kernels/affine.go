@@ -1,0 +1,38 @@
+package kernels
+
+import "fmt"
+
+// AffineF64 sets y[j] = float32(float64(x[j])·scale + shift), the product
+// and the sum each rounded in float64 (not fused) and the result rounded
+// once to float32, and with relu then max(y[j], 0) as Go's max computes it
+// (NaN stays NaN, −0 becomes +0). The results are those of the Go loop bit
+// for bit: batch norm's forward pass, whose values must not change with
+// the path.
+func AffineF64(y, x []float32, scale, shift float64, relu bool) {
+	if len(y) < len(x) {
+		panic(fmt.Sprintf("kernels: AffineF64: len(y)=%d < len(x)=%d", len(y), len(x)))
+	}
+	n := 0
+	if useCopyAsm && useAsm && len(x) >= 8 {
+		n = len(x) &^ 7
+		r := 0
+		if relu {
+			r = 1
+		}
+		affineF64AVX512(&y[0], &x[0], n, scale, shift, r)
+	}
+	affineF64Go(y[n:len(x)], x[n:], scale, shift, relu)
+}
+
+func affineF64Go(y, x []float32, scale, shift float64, relu bool) {
+	y = y[:len(x)]
+	if relu {
+		for j, v := range x {
+			y[j] = max(float32(float64(v)*scale+shift), 0)
+		}
+		return
+	}
+	for j, v := range x {
+		y[j] = float32(float64(v)*scale + shift)
+	}
+}
