@@ -162,6 +162,11 @@ func (l *bnLayer[F]) cmBackward(p, x, y, dy []F, m int, g, dx []F) {
 			continue
 		}
 		meanDy, c1 := sumDy/n, sumDyXhat/n*is
+		if d32, ok := any(dyc).([]float32); ok {
+			// scale·(d − meanDy − (x−μ)·c1) as one affine map of d and x.
+			kernels.Affine2F64(any(dxc).([]float32), d32, any(xc).([]float32), scale, -scale*c1, scale*(c1*mu-meanDy))
+			continue
+		}
 		xc, dxc = xc[:len(dyc)], dxc[:len(dyc)]
 		for j, d := range dyc {
 			dxc[j] = F(scale * (float64(d) - meanDy - (float64(xc[j])-mu)*c1))

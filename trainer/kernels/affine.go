@@ -36,3 +36,25 @@ func affineF64Go(y, x []float32, scale, shift float64, relu bool) {
 		y[j] = float32(float64(v)*scale + shift)
 	}
 }
+
+// Affine2F64 sets y[j] = float32(a·d[j] + b·x[j] + c), computed in float64
+// (the assembly fuses the multiply-adds, so the paths may differ in the
+// last bit of the float64 value): batch norm's input gradient.
+func Affine2F64(y, d, x []float32, a, b, c float64) {
+	if len(y) < len(d) || len(x) < len(d) {
+		panic(fmt.Sprintf("kernels: Affine2F64: len(y)=%d, len(x)=%d < len(d)=%d", len(y), len(x), len(d)))
+	}
+	n := 0
+	if useCopyAsm && useAsm && len(d) >= 8 {
+		n = len(d) &^ 7
+		affine2F64AVX512(&y[0], &d[0], &x[0], n, a, b, c)
+	}
+	affine2F64Go(y[n:len(d)], d[n:], x[n:len(d)], a, b, c)
+}
+
+func affine2F64Go(y, d, x []float32, a, b, c float64) {
+	y, x = y[:len(d)], x[:len(d)]
+	for j, v := range d {
+		y[j] = float32(a*float64(v) + b*float64(x[j]) + c)
+	}
+}

@@ -49,3 +49,34 @@ relu_loop:
 done:
 	VZEROUPPER
 	RET
+
+// func affine2F64AVX512(y, d, x *float32, n int, a, b, c float64)
+TEXT ·affine2F64AVX512(SB), NOSPLIT, $0-56
+	MOVQ y+0(FP), DI
+	MOVQ d+8(FP), SI
+	MOVQ x+16(FP), R8
+	MOVQ n+24(FP), CX
+	VBROADCASTSD a+32(FP), Z4
+	VBROADCASTSD b+40(FP), Z5
+	VBROADCASTSD c+48(FP), Z6
+	SHRQ $3, CX
+	TESTQ CX, CX
+	JZ done2
+
+loop2:
+	VCVTPS2PD (SI), Z0
+	VCVTPS2PD (R8), Z1
+	VMOVAPD Z6, Z2
+	VFMADD231PD Z4, Z0, Z2     // c + a·d
+	VFMADD231PD Z5, Z1, Z2     // + b·x
+	VCVTPD2PS Z2, Y3
+	VMOVUPS Y3, (DI)
+	ADDQ $32, SI
+	ADDQ $32, R8
+	ADDQ $32, DI
+	DECQ CX
+	JNZ loop2
+
+done2:
+	VZEROUPPER
+	RET

@@ -45,3 +45,34 @@ func TestAffineF64(t *testing.T) {
 		}
 	})
 }
+
+// TestAffine2F64 checks Affine2F64 on both paths against the float64
+// expression, within a float32 rounding, over lengths around the vector
+// width, and that it writes nothing past len(d).
+func TestAffine2F64(t *testing.T) {
+	forPaths(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(7, 8))
+		for _, n := range []int{0, 1, 7, 8, 9, 16, 23, 1000} {
+			d, x := make([]float32, n), make([]float32, n+3)
+			for i := range d {
+				d[i] = float32(r.NormFloat64())
+			}
+			for i := range x {
+				x[i] = float32(r.NormFloat64())
+			}
+			y := make([]float32, n+1)
+			y[n] = 42
+			const a, b, c = 1.7, -0.3, 0.05
+			Affine2F64(y, d, x, a, b, c)
+			for j := range d {
+				want := a*float64(d[j]) + b*float64(x[j]) + c
+				if math.Abs(float64(y[j])-want) > 1e-7*(math.Abs(a*float64(d[j]))+math.Abs(b*float64(x[j]))+c) {
+					t.Fatalf("n=%d: y[%d] = %v, want %v", n, j, y[j], want)
+				}
+			}
+			if y[n] != 42 {
+				t.Fatalf("n=%d: wrote past d", n)
+			}
+		}
+	})
+}

@@ -17,3 +17,8 @@ func copyRunsAVX512(dst *float32, dstStride int, src *float32, srcStride int, n,
 //
 //go:noescape
 func affineF64AVX512(y, x *float32, n int, scale, shift float64, relu int)
+
+// affine2F64AVX512 is Affine2F64 for n, a multiple of 8, elements.
+//
+//go:noescape
+func affine2F64AVX512(y, d, x *float32, n int, a, b, c float64)

@@ -11,3 +11,7 @@ func copyRunsAVX512(dst *float32, dstStride int, src *float32, srcStride int, n,
 func affineF64AVX512(y, x *float32, n int, scale, shift float64, relu int) {
 	panic("unreachable")
 }
+
+func affine2F64AVX512(y, d, x *float32, n int, a, b, c float64) {
+	panic("unreachable")
+}
