@@ -48,6 +48,10 @@ func (la *linalg[F]) gemmPacked(transA bool, m, n, k int, alpha F, a []F, lda in
 // packB stores op(b) (k×n) into dst in the kernels' panel layout (see
 // kernels.PackB). float32 only.
 func (la *linalg[F]) packB(dst []F, transB bool, k, n int, b []F, ldb int) {
+	if transB {
+		kernels.PackBTrans(any(dst).([]float32), k, n, any(b).([]float32), ldb)
+		return
+	}
 	kernels.PackB(any(dst).([]float32), transB, k, n, any(b).([]float32), ldb)
 }
 

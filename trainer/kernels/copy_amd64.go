@@ -22,3 +22,10 @@ func affineF64AVX512(y, x *float32, n int, scale, shift float64, relu int)
 //
 //go:noescape
 func affine2F64AVX512(y, d, x *float32, n int, a, b, c float64)
+
+// packTransAVX512 fills k rows of one panel: row p gets b[idx[c] + p] in
+// column c where bit c of the masks lo (columns 0…15) and hi (16…23) is
+// set, zero elsewhere.
+//
+//go:noescape
+func packTransAVX512(dst, b *float32, idx *int32, k int, lo, hi uint32)

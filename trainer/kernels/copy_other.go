@@ -15,3 +15,7 @@ func affineF64AVX512(y, x *float32, n int, scale, shift float64, relu int) {
 func affine2F64AVX512(y, d, x *float32, n int, a, b, c float64) {
 	panic("unreachable")
 }
+
+func packTransAVX512(dst, b *float32, idx *int32, k int, lo, hi uint32) {
+	panic("unreachable")
+}
