@@ -1,6 +1,6 @@
 package trainer
 
-import "math"
+import "github.com/lssr/lssr/trainer/kernels"
 
 // poolLayer is a pool2d as a seqLayer on channel-major input (the conv
 // stack's layout, see convLayer): the c·m input planes of m examples,
@@ -80,62 +80,14 @@ func (l *poolLayer[F]) forward(_ *linalg[F], _, x []F, m int, y []F, _ bool) {
 }
 
 // max2x2 is the forward pass of a 2×2 max pool at stride 2 over one
-// float32 input plane xq (at offset base of the input): the same maxima
-// and argmax as the general loop — the first of the window's elements, in
-// row order, greater than those before it, or its first NaN — but without
-// a data-dependent branch. Floats compare through integer keys ordered
-// like the floats, ±0 equal (see floatKey), so the selections compile to
-// conditional moves; a window with a NaN (found by one predictable test)
-// takes the general rule.
+// float32 input plane xq (at offset base of the input), a row of outputs at
+// a time on kernels.MaxPool2Row: the same maxima and argmax as the general
+// loop — the first of the window's elements, in row order, greater than
+// those before it, or its first NaN — without a data-dependent branch.
 func max2x2(xq []float32, base, inW, outH, outW int, y []float32, am []int32) {
-	w := inW
 	for oh := range outH {
-		r0 := xq[2*oh*w : 2*oh*w+w]
-		r1 := xq[(2*oh+1)*w : (2*oh+1)*w+w]
-		yr := y[oh*outW : (oh+1)*outW]
-		ar := am[oh*outW : (oh+1)*outW]
-		top := 2 * oh * w
-		for ow := range yr {
-			j := 2 * ow
-			ua, ub := math.Float32bits(r0[j]), math.Float32bits(r0[j+1])
-			uc, ud := math.Float32bits(r1[j]), math.Float32bits(r1[j+1])
-			const abs, inf = 0x7fffffff, 0x7f800000
-			if max(ua&abs, ub&abs, uc&abs, ud&abs) > inf {
-				at := top + j
-				switch {
-				case ua&abs > inf:
-				case ub&abs > inf:
-					at = top + j + 1
-				case uc&abs > inf:
-					at = top + w + j
-				default:
-					at = top + w + j + 1
-				}
-				yr[ow], ar[ow] = xq[at], int32(base+at)
-				continue
-			}
-			best, at := floatKey(ua), top+j
-			if k := floatKey(ub); k > best {
-				best, at = k, top+j+1
-			}
-			if k := floatKey(uc); k > best {
-				best, at = k, top+w+j
-			}
-			if k := floatKey(ud); k > best {
-				at = top + w + j + 1
-			}
-			yr[ow], ar[ow] = xq[at], int32(base+at)
-		}
+		kernels.MaxPool2Row(y[oh*outW:], am[oh*outW:], xq[2*oh*inW:], xq[(2*oh+1)*inW:], outW, inW, base+2*oh*inW)
 	}
-}
-
-// floatKey maps the bits of a float32 that is not NaN to an int32 in the
-// same order, −0 and +0 to the same key: non-negative floats keep their
-// bits, negative ones map to −(bits without the sign).
-func floatKey(u uint32) int32 {
-	neg := int32(u) >> 31 // −1 if negative, else 0
-	mag := int32(u & 0x7fffffff)
-	return (mag ^ neg) - neg
 }
 
 func (l *poolLayer[F]) backward(_ *linalg[F], _, _, _, dy []F, m int, _, dx []F) {

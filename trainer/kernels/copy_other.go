@@ -19,3 +19,7 @@ func affine2F64AVX512(y, d, x *float32, n int, a, b, c float64) {
 func packTransAVX512(dst, b *float32, idx *int32, k int, lo, hi uint32) {
 	panic("unreachable")
 }
+
+func maxPool2RowAVX512(y *float32, am *int32, r0, r1 *float32, n, w, base int) int {
+	panic("unreachable")
+}
