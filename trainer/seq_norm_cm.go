@@ -175,10 +175,13 @@ func (l *bnLayer[F]) cmBackward(p, x, y, dy []F, m int, g, dx []F) {
 }
 
 // cmGradSums returns Σ dy and Σ dy·(x − μ) over a channel in float64,
-// each in four interleaved partial sums: one running sum is a chain of
-// dependent additions, which the CPU's add latency, not its throughput,
-// would limit.
+// each in interleaved partial sums (float32: kernels.GradSums): one running
+// sum is a chain of dependent additions, which the CPU's add latency, not
+// its throughput, would limit.
 func cmGradSums[F float](x, dy []F, mu float64) (sumDy, sumDyXc float64) {
+	if d32, ok := any(dy).([]float32); ok {
+		return kernels.GradSums(d32, any(x).([]float32), mu)
+	}
 	x = x[:len(dy)]
 	var s0, s1, s2, s3, g0, g1, g2, g3 float64
 	j := 0

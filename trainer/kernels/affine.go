@@ -58,3 +58,43 @@ func affine2F64Go(y, d, x []float32, a, b, c float64) {
 		y[j] = float32(a*float64(v) + b*float64(x[j]) + c)
 	}
 }
+
+// GradSums returns Σ d[j] and Σ d[j]·(x[j] − mu) in float64 (the assembly
+// in 16 interleaved partial sums, the Go loop in 4, so the paths differ in
+// rounding): batch norm's backward sums.
+func GradSums(d, x []float32, mu float64) (sumD, sumDX float64) {
+	if len(x) < len(d) {
+		panic(fmt.Sprintf("kernels: GradSums: len(x)=%d < len(d)=%d", len(x), len(d)))
+	}
+	n := 0
+	if useCopyAsm && useAsm && len(d) >= 16 {
+		n = len(d) &^ 15
+		sumD, sumDX = gradSumsAVX512(&d[0], &x[0], n, mu)
+	}
+	s, g := gradSumsGo(d[n:], x[n:len(d)], mu)
+	return sumD + s, sumDX + g
+}
+
+func gradSumsGo(dy, x []float32, mu float64) (sumD, sumDX float64) {
+	x = x[:len(dy)]
+	var s0, s1, s2, s3, g0, g1, g2, g3 float64
+	j := 0
+	for ; j+4 <= len(dy); j += 4 {
+		d, xs := dy[j:j+4:j+4], x[j:j+4:j+4]
+		d0, d1, d2, d3 := float64(d[0]), float64(d[1]), float64(d[2]), float64(d[3])
+		s0 += d0
+		s1 += d1
+		s2 += d2
+		s3 += d3
+		g0 += d0 * (float64(xs[0]) - mu)
+		g1 += d1 * (float64(xs[1]) - mu)
+		g2 += d2 * (float64(xs[2]) - mu)
+		g3 += d3 * (float64(xs[3]) - mu)
+	}
+	for ; j < len(dy); j++ {
+		d := float64(dy[j])
+		s0 += d
+		g0 += d * (float64(x[j]) - mu)
+	}
+	return (s0 + s1) + (s2 + s3), (g0 + g1) + (g2 + g3)
+}

@@ -76,3 +76,31 @@ func TestAffine2F64(t *testing.T) {
 		}
 	})
 }
+
+// TestGradSums checks GradSums on both paths against plain float64 sums,
+// over lengths around the unrolling.
+func TestGradSums(t *testing.T) {
+	forPaths(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(13, 14))
+		for _, n := range []int{0, 1, 3, 4, 5, 15, 16, 17, 31, 32, 33, 1000, 2352} {
+			d, x := make([]float32, n), make([]float32, n+2)
+			for i := range d {
+				d[i] = float32(r.NormFloat64())
+			}
+			for i := range x {
+				x[i] = float32(r.NormFloat64())
+			}
+			const mu = 0.3
+			var ws, wg, scale float64
+			for i := range d {
+				ws += float64(d[i])
+				wg += float64(d[i]) * (float64(x[i]) - mu)
+				scale += math.Abs(float64(d[i])) * (1 + math.Abs(float64(x[i])-mu))
+			}
+			s, g := GradSums(d, x, mu)
+			if math.Abs(s-ws) > 1e-14*scale || math.Abs(g-wg) > 1e-14*scale {
+				t.Fatalf("n=%d: %v, %v, want %v, %v", n, s, g, ws, wg)
+			}
+		}
+	})
+}

@@ -36,3 +36,8 @@ func packTransAVX512(dst, b *float32, idx *int32, k int, lo, hi uint32)
 //
 //go:noescape
 func maxPool2RowAVX512(y *float32, am *int32, r0, r1 *float32, n, w, base int) int
+
+// gradSumsAVX512 is GradSums for n, a multiple of 16, elements.
+//
+//go:noescape
+func gradSumsAVX512(d, x *float32, n int, mu float64) (sumD, sumDX float64)

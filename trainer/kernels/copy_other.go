@@ -23,3 +23,7 @@ func packTransAVX512(dst, b *float32, idx *int32, k int, lo, hi uint32) {
 func maxPool2RowAVX512(y *float32, am *int32, r0, r1 *float32, n, w, base int) int {
 	panic("unreachable")
 }
+
+func gradSumsAVX512(d, x *float32, n int, mu float64) (sumD, sumDX float64) {
+	panic("unreachable")
+}
