@@ -25,7 +25,7 @@ type convLayer[F float] struct {
 	group       int  // examples per im2col group
 	cols, rcols []F  // one group's im2col matrices (float32: in panel layout in the forward passes)
 	dyp         []F  // float32: one group's ∂Yᵀ in panel layout, B of the weight-gradient product
-	gwT         []F  // float32: the weight gradient transposed, patchLen × outC
+	gwT         []F  // float32: the weight gradient transposed, patchLen × gwLd (see gwLd)
 	padded      []F  // float32: one group's inputs zero-padded (see packedCols)
 	tcols       []F  // float32: one group's im2col matrix of ∂Y for tconv, in panel layout
 	tpadded     []F  // float32: one group's ∂Y zero-padded for tconv
@@ -59,7 +59,7 @@ func newConvLayer[F float](c conv2d[F], rows int, inCM bool) *convLayer[F] {
 	if la.packs() {
 		n = max(n, kernels.PackedLen(c.patchLen(), l.group*l.spatial()))
 		l.dyp = makeFloats[F](kernels.PackedLen(l.group*l.spatial(), c.outC))
-		l.gwT = makeFloats[F](c.weightLen())
+		l.gwT = makeFloats[F](c.patchLen() * l.gwLd())
 	}
 	l.cols, l.rcols = makeFloats[F](n), makeFloats[F](n)
 	return l
@@ -165,22 +165,34 @@ func (l *convLayer[F]) flipWeights(w []F) {
 func (l *convLayer[F]) weightGradT(la *linalg[F], cols []F, ld int, dy []F, ldy, g int, beta F) {
 	sp, outC := l.spatial(), l.c.outC
 	la.packB(l.dyp, true, g*sp, outC, dy, ldy)
-	la.gemmPacked(false, l.c.patchLen(), outC, g*sp, 1, cols, ld, l.dyp, beta, l.gwT, outC)
+	ldw := l.gwLd()
+	la.gemmPacked(false, l.c.patchLen(), ldw, g*sp, 1, cols, ld, l.dyp, beta, l.gwT, ldw)
+}
+
+// gwLd is the width of l.gwT: outC, or a whole panel (NR) when outC is
+// narrower. The product then fills the panel's zero padding columns too —
+// the kernel computes them anyway — and stores whole tiles straight into
+// gwT instead of each through the edge-tile scratch.
+func (l *convLayer[F]) gwLd() int {
+	if l.c.outC < kernels.NR {
+		return kernels.NR
+	}
+	return l.c.outC
 }
 
 // untranspose sets (beta 0) or adds to (beta 1) gw the transpose of l.gwT.
 func (l *convLayer[F]) untranspose(gw []F, beta F) {
-	patch, outC := l.c.patchLen(), l.c.outC
+	patch, outC, ldw := l.c.patchLen(), l.c.outC, l.gwLd()
 	for o := range outC {
 		row := gw[o*patch : (o+1)*patch]
 		if beta == 0 {
 			for r := range row {
-				row[r] = l.gwT[r*outC+o]
+				row[r] = l.gwT[r*ldw+o]
 			}
 			continue
 		}
 		for r := range row {
-			row[r] += l.gwT[r*outC+o]
+			row[r] += l.gwT[r*ldw+o]
 		}
 	}
 }
