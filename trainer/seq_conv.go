@@ -439,6 +439,17 @@ func planeSums[F float](dst, dy []F, m, spatial int) {
 
 // addPlanes adds b[o] to each of the len(b) planes of spatial values in y.
 func addPlanes[F float](y, b []F, spatial int) {
+	if y32, ok := any(y).([]float32); ok {
+		// float32(float64(v)·1 + float64(b)) is v + b rounded once: float64
+		// holds the product exactly and, with more than 2·24+2 bits, makes
+		// the double rounding of the sum innocuous; so the vector affine
+		// map gives the float32 sums bit for bit.
+		for o, bo := range any(b).([]float32) {
+			row := y32[o*spatial : (o+1)*spatial]
+			kernels.AffineF64(row, row, 1, float64(bo), false)
+		}
+		return
+	}
 	for o, bo := range b {
 		row := y[o*spatial : (o+1)*spatial]
 		for j := range row {

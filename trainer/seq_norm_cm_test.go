@@ -85,3 +85,29 @@ func TestCMForwardInterleaved(t *testing.T) {
 		}
 	}
 }
+
+// TestAddPlanesExact checks that adding the bias planes through the float64
+// affine kernel gives the float32 sums bit for bit, on values whose sums
+// round (wide exponent gaps, near-ties, signed zeros, infinities).
+func TestAddPlanesExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(14, 15))
+	const sp = 37
+	b := []float32{0, float32(math.Copysign(0, -1)), 1, -1e-8, 3.0000002, 1e30, float32(math.Inf(1)), 7e-39}
+	y := make([]float32, len(b)*sp)
+	for i := range y {
+		e := r.IntN(80) - 40
+		y[i] = float32(math.Ldexp(r.NormFloat64(), e))
+	}
+	want := append([]float32(nil), y...)
+	for o, bo := range b {
+		for j := range sp {
+			want[o*sp+j] += bo
+		}
+	}
+	addPlanes(y, b, sp)
+	for i := range y {
+		if math.Float32bits(y[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("y[%d] = %v, want %v", i, y[i], want[i])
+		}
+	}
+}
