@@ -62,6 +62,17 @@ func newConvLayer[F float](c conv2d[F], rows int, inCM bool) *convLayer[F] {
 		l.gwT = makeFloats[F](c.patchLen() * l.gwLd())
 	}
 	l.cols, l.rcols = makeFloats[F](n), makeFloats[F](n)
+	// The buffers the passes would otherwise allocate on first use, so that
+	// a training step allocates nothing from the first one on.
+	if c.stride == 1 && c.pad > 0 {
+		l.padded = make([]F, l.group*c.inC*(c.inH+2*c.pad)*(c.inW+2*c.pad))
+	}
+	if l.transposed(&la) {
+		tc := l.tconv()
+		l.tcols = makeFloats[F](kernels.PackedLen(tc.patchLen(), l.group*c.inH*c.inW))
+		l.tpadded = make([]F, l.group*tc.inC*(tc.inH+2*tc.pad)*(tc.inW+2*tc.pad))
+		l.wT = make([]F, c.weightLen())
+	}
 	return l
 }
 
