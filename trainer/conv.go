@@ -181,15 +181,23 @@ func validRange(outN, inN, stride, pad, off int) (lo, hi int) {
 
 // im2col writes one example's im2col matrix (see conv2d) into cols.
 func (c conv2d[F]) im2col(x, cols []F) {
+	c.im2colAt(x, c.inH*c.inW, cols, c.outH*c.outW)
+}
+
+// im2colAt writes one example's im2col matrix into cols with row stride
+// ldc (row r at cols[r·ldc:]), reading input channel ch's plane at
+// x[ch·chStride:]: one example among the columns of a batch's im2col
+// matrix, from either activation layout.
+func (c conv2d[F]) im2colAt(x []F, chStride int, cols []F, ldc int) {
 	spatial := c.outH * c.outW
 	r := 0
 	for ch := 0; ch < c.inC; ch++ {
-		plane := x[ch*c.inH*c.inW : (ch+1)*c.inH*c.inW]
+		plane := x[ch*chStride : ch*chStride+c.inH*c.inW]
 		for ki := 0; ki < c.k; ki++ {
 			hlo, hhi := validRange(c.outH, c.inH, c.stride, c.pad, ki)
 			for kj := 0; kj < c.k; kj++ {
 				wlo, whi := validRange(c.outW, c.inW, c.stride, c.pad, kj)
-				row := cols[r*spatial : (r+1)*spatial]
+				row := cols[r*ldc : r*ldc+spatial]
 				r++
 				clear(row[:hlo*c.outW])
 				clear(row[hhi*c.outW:])
@@ -217,21 +225,31 @@ func (c conv2d[F]) im2col(x, cols []F) {
 // cols entry is added to the input position it was copied from, and padding
 // entries are dropped.
 func (c conv2d[F]) col2im(cols, dx []F) {
+	c.col2imAt(cols, c.outH*c.outW, dx, c.inH*c.inW)
+}
+
+// col2imAt is col2im reading cols with row stride ldc and writing input
+// channel ch's plane at dx[ch·chStride:], as im2colAt lays them out.
+func (c conv2d[F]) col2imAt(cols []F, ldc int, dx []F, chStride int) {
 	spatial := c.outH * c.outW
-	clear(dx[:c.inLen()])
 	r := 0
 	for ch := 0; ch < c.inC; ch++ {
-		plane := dx[ch*c.inH*c.inW : (ch+1)*c.inH*c.inW]
+		plane := dx[ch*chStride : ch*chStride+c.inH*c.inW]
+		clear(plane)
 		for ki := 0; ki < c.k; ki++ {
 			hlo, hhi := validRange(c.outH, c.inH, c.stride, c.pad, ki)
 			for kj := 0; kj < c.k; kj++ {
 				wlo, whi := validRange(c.outW, c.inW, c.stride, c.pad, kj)
-				row := cols[r*spatial : (r+1)*spatial]
+				row := cols[r*ldc : r*ldc+spatial]
 				r++
 				for oh := hlo; oh < hhi; oh++ {
 					src := row[oh*c.outW : (oh+1)*c.outW]
 					dst := plane[(oh*c.stride-c.pad+ki)*c.inW:]
 					iw := wlo*c.stride - c.pad + kj
+					if c.stride == 1 {
+						addTo(dst[iw:iw+whi-wlo], src[wlo:whi])
+						continue
+					}
 					for ow := wlo; ow < whi; ow++ {
 						dst[iw] += src[ow]
 						iw += c.stride

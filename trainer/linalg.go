@@ -30,6 +30,41 @@ func (la *linalg[F]) gemm(transA, transB bool, m, n, k int, alpha F, a []F, lda 
 	}
 }
 
+// packs reports whether F's products run on the kernels, which take B
+// packed (float32): the conv layers then build their im2col matrices in the
+// panel layout and call gemmPacked and packB.
+func (la *linalg[F]) packs() bool {
+	var z F
+	_, ok := any(z).(float32)
+	return ok
+}
+
+// gemmPacked sets c = alpha·op(a)·Bp + beta·c, Bp the k×n matrix in the
+// kernels' panel layout (see kernels.Context.GemmPacked). float32 only.
+func (la *linalg[F]) gemmPacked(transA bool, m, n, k int, alpha F, a []F, lda int, bp []F, beta F, c []F, ldc int) {
+	la.k.GemmPacked(transA, m, n, k, float32(alpha), any(a).([]float32), lda, any(bp).([]float32), float32(beta), any(c).([]float32), ldc, false, kernels.Epilogue{})
+}
+
+// packB stores op(b) (k×n) into dst in the kernels' panel layout (see
+// kernels.PackB). float32 only.
+func (la *linalg[F]) packB(dst []F, transB bool, k, n int, b []F, ldb int) {
+	if transB {
+		kernels.PackBTrans(any(dst).([]float32), k, n, any(b).([]float32), ldb)
+		return
+	}
+	kernels.PackB(any(dst).([]float32), transB, k, n, any(b).([]float32), ldb)
+}
+
+// makeFloats returns n zeros, 64-byte aligned for float32 (the kernels'
+// panels load faster so).
+func makeFloats[F float](n int) []F {
+	var z F
+	if _, ok := any(z).(float32); ok {
+		return any(kernels.MakePacked(1, n)[:n]).([]F)
+	}
+	return make([]F, n)
+}
+
 func blasTrans(t bool) blas.Transpose {
 	if t {
 		return blas.Trans
@@ -47,6 +82,18 @@ func sumSq64[F float](x []F) float64 {
 		s += float64(v) * float64(v)
 	}
 	return s
+}
+
+// addTo adds src to dst element by element.
+func addTo[F float](dst, src []F) {
+	if s32, ok := any(src).([]float32); ok {
+		kernels.Axpy(1, s32, any(dst).([]float32))
+		return
+	}
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] += v
+	}
 }
 
 // addTo64 adds src to dst element by element, in float64.

@@ -52,15 +52,28 @@ func newSeqNet[F float](spec lssr.ModelSpec, shape [3]int, dim, classes int, los
 		idx++
 	}
 	width := dim
-	addNorm := func(c, hw int) error {
+	// addNorm adds the batch norm (if any) and the activation after a
+	// layer of c channels of hw positions; cm says the activations are
+	// channel-major (the conv stack's layout, see convLayer), in which
+	// case a ReLU is fused into the batch norm, taking its module index.
+	addNorm := func(c, hw int, cm bool) error {
 		if !spec.BatchNorm {
+			add(activationLayer[F]{act: act, n: c * hw})
 			return nil
 		}
 		bn, err := newBatchNorm[F](c, hw)
 		if err != nil {
 			return err
 		}
-		add(newBNLayer(bn))
+		l := newBNLayer(bn)
+		l.cm = cm
+		l.relu = cm && act == relu
+		add(l)
+		if l.relu {
+			idx++
+			return nil
+		}
+		add(activationLayer[F]{act: act, n: c * hw})
 		return nil
 	}
 	switch spec.Kind {
@@ -86,18 +99,17 @@ func newSeqNet[F float](spec lssr.ModelSpec, shape [3]int, dim, classes int, los
 				if err != nil {
 					return nil, lssr.BadInput("model: block %d: %v", bi+1, err)
 				}
-				add(newConvLayer(conv))
+				add(newConvLayer(conv, rows, len(net.layers) > 0))
 				c, h, w = ch, conv.outH, conv.outW
-				if err := addNorm(c, h*w); err != nil {
+				if err := addNorm(c, h*w, true); err != nil {
 					return nil, err
 				}
-				add(activationLayer[F]{act: act, n: c * h * w})
 			}
 			pool, err := newPool2D[F](c, h, w, 2, 2, spec.Pool != lssr.PoolAvg)
 			if err != nil {
 				return nil, lssr.BadInput("model: block %d leaves a %d×%d image, too small to pool 2×2: use fewer blocks or larger images", bi+1, h, w)
 			}
-			add(newPoolLayer(pool, rows))
+			add(newPoolLayer(pool, rows, bi == len(spec.Channels)-1))
 			h, w = pool.outH, pool.outW
 		}
 		idx++ // nn.Flatten
@@ -107,10 +119,9 @@ func newSeqNet[F float](spec lssr.ModelSpec, shape [3]int, dim, classes int, los
 	}
 	for _, hw := range spec.Hidden {
 		add(dense[F]{in: width, out: hw})
-		if err := addNorm(hw, 1); err != nil {
+		if err := addNorm(hw, 1, false); err != nil {
 			return nil, err
 		}
-		add(activationLayer[F]{act: act, n: hw})
 		width = hw
 	}
 	add(dense[F]{in: width, out: classes})

@@ -24,12 +24,12 @@ func TestConvSqNormsBothWays(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		l := newConvLayer(c)
+		const m = 3
+		l := newConvLayer(c, m, false)
 		if l.useGhost() != tc.ghost {
 			t.Errorf("%+v: useGhost = %v", tc, !tc.ghost)
 		}
 		r := rand.New(rand.NewPCG(1, 2))
-		const m = 3
 		fill := func(n int) []float64 {
 			v := make([]float64, n)
 			for i := range v {
@@ -41,14 +41,20 @@ func TestConvSqNormsBothWays(t *testing.T) {
 		var la linalg[float64]
 		g := make([]float64, l.numParams())
 		want := make([]float64, m)
+		sp := c.outH * c.outW
 		for i := range m {
-			l.backward(&la, p, x[i*c.inLen():(i+1)*c.inLen()], nil, dy[i*c.outLen():(i+1)*c.outLen()], 1, g, nil)
+			// Example i's output gradient, out of the channel-major dy.
+			dyi := make([]float64, 0, c.outLen())
+			for o := range c.outC {
+				dyi = append(dyi, dy[(o*m+i)*sp:(o*m+i+1)*sp]...)
+			}
+			l.backward(&la, p, x[i*c.inLen():(i+1)*c.inLen()], nil, dyi, 1, g, nil)
 			want[i] = sumSq64(g)
 		}
 		for _, norm := range []int{1, -1} {
 			l.norm = norm
 			got := make([]float64, m)
-			l.sqNorms(&la, p, x, dy, m, got)
+			l.sqNorms(&la, p, x, nil, dy, m, got)
 			for i := range m {
 				if e := testutil.RelErr(got[i], want[i]); e > 1e-12 {
 					t.Errorf("%+v norm=%d example %d: %v, want %v", tc, norm, i, got[i], want[i])

@@ -4,7 +4,9 @@ import "math"
 
 // seqLayer is one layer of a seqNet. Activations are m example rows; p is
 // the layer's slice of the network's parameters (nil without parameters).
-// Every method overwrites its outputs, and a nil output is skipped.
+// Every method overwrites its outputs, and a nil output is skipped. The
+// backward methods may overwrite dy and rdy with values that stand for the
+// same gradient to the layer (a batch norm with a fused ReLU masks them).
 //
 // The R-methods give Pearlmutter's R-operator along a parameter direction v
 // (the layer's slice of it): rx = R(x) is the input's directional
@@ -23,8 +25,9 @@ type seqLayer[F float] interface {
 	// rBackward sets hv = R(g) and rdx = R(dx), given rdy = R(dy).
 	rBackward(la *linalg[F], p, v, x, rx, y, ry, dy, rdy []F, m int, hv, rdx []F)
 	// sqNorms adds ‖∂ℓ_i/∂θ‖² over this layer's parameters θ to acc[i]
-	// for each row i, where dy holds each row's own loss gradient.
-	sqNorms(la *linalg[F], p, x, dy []F, m int, acc []float64)
+	// for each row i, where dy holds each row's own loss gradient (y is
+	// the layer's output).
+	sqNorms(la *linalg[F], p, x, y, dy []F, m int, acc []float64)
 }
 
 // dense is y = x·Wᵀ + b with W in PyTorch's [out][in] layout, followed by
@@ -84,7 +87,7 @@ func (d dense[F]) rBackward(la *linalg[F], p, v, x, rx, _, _, dy, rdy []F, m int
 }
 
 // sqNorms uses ‖∂W‖² + ‖∂b‖² = ‖dy_i‖²·(‖x_i‖² + 1) for one row.
-func (d dense[F]) sqNorms(_ *linalg[F], _, x, dy []F, m int, acc []float64) {
+func (d dense[F]) sqNorms(_ *linalg[F], _, x, _, dy []F, m int, acc []float64) {
 	for i := range m {
 		acc[i] += sumSq64(dy[i*d.out:(i+1)*d.out]) * (sumSq64(x[i*d.in:(i+1)*d.in]) + 1)
 	}
@@ -102,17 +105,22 @@ func addRows[F float](y, b []F, m int) {
 }
 
 // colSums sets dst to the column sums of the m rows of x (len(dst)
-// columns), accumulated in float64.
+// columns), accumulated in float64, a few columns at a time so that it
+// needs no buffer.
 func colSums[F float](dst, x []F, m int) {
 	n := len(dst)
-	acc := make([]float64, n)
-	for i := range m {
-		for j, v := range x[i*n : (i+1)*n] {
-			acc[j] += float64(v)
+	const w = 8
+	for j0 := 0; j0 < n; j0 += w {
+		var acc [w]float64
+		cols := min(w, n-j0)
+		for i := range m {
+			for j, v := range x[i*n+j0 : i*n+j0+cols] {
+				acc[j] += float64(v)
+			}
 		}
-	}
-	for j, s := range acc {
-		dst[j] = F(s)
+		for j := range cols {
+			dst[j0+j] = F(acc[j])
+		}
 	}
 }
 
@@ -179,4 +187,4 @@ func (a activationLayer[F]) rBackward(_ *linalg[F], _, _, _, _, y, ry, dy, rdy [
 	}
 }
 
-func (a activationLayer[F]) sqNorms(*linalg[F], []F, []F, []F, int, []float64) {}
+func (a activationLayer[F]) sqNorms(*linalg[F], []F, []F, []F, []F, int, []float64) {}

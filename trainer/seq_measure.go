@@ -32,7 +32,7 @@ func (net *seqNet[F]) paramGrads(x []F, m int) []F {
 func (net *seqNet[F]) exampleSqNorms(x []F, m int, acc []float64) {
 	clear(acc[:m])
 	for l, layer := range net.layers {
-		layer.sqNorms(&net.la, net.layerParams(net.params, l), net.layerInput(x, l, m), net.ds[l], m, acc)
+		layer.sqNorms(&net.la, net.layerParams(net.params, l), net.layerInput(x, l, m), net.acts[l], net.ds[l], m, acc)
 	}
 }
 

@@ -2,61 +2,6 @@ package trainer
 
 import "math"
 
-// poolLayer is a pool2d as a seqLayer, with the argmax of its last forward
-// pass for up to rows examples.
-type poolLayer[F float] struct {
-	p      pool2d[F]
-	argmax []int32
-}
-
-func newPoolLayer[F float](p pool2d[F], rows int) *poolLayer[F] {
-	l := &poolLayer[F]{p: p}
-	if p.max {
-		l.argmax = make([]int32, rows*p.outLen())
-	}
-	return l
-}
-
-func (l *poolLayer[F]) outLen() int    { return l.p.outLen() }
-func (l *poolLayer[F]) numParams() int { return 0 }
-
-func (l *poolLayer[F]) forward(_ *linalg[F], _, x []F, m int, y []F, _ bool) {
-	l.p.forward(x, m, y, l.argmax)
-}
-
-func (l *poolLayer[F]) backward(_ *linalg[F], _, _, _, dy []F, m int, _, dx []F) {
-	if dx != nil {
-		l.p.backward(dy, m, l.argmax, dx)
-	}
-}
-
-// rForward: pooling is linear once the max positions are fixed, so R(y)
-// pools R(x) through the same windows and positions.
-func (l *poolLayer[F]) rForward(_ *linalg[F], _, _, _, rx, _ []F, m int, ry []F) {
-	out := l.p.outLen()
-	switch {
-	case rx == nil:
-		clear(ry[:m*out])
-	case l.p.max:
-		in := l.p.inLen()
-		for i := range m {
-			for o, at := range l.argmax[i*out : (i+1)*out] {
-				ry[i*out+o] = rx[i*in+int(at)]
-			}
-		}
-	default:
-		l.p.forward(rx, m, ry, nil)
-	}
-}
-
-func (l *poolLayer[F]) rBackward(_ *linalg[F], _, _, _, _, _, _, _, rdy []F, m int, _, rdx []F) {
-	if rdx != nil {
-		l.p.backward(rdy, m, l.argmax, rdx)
-	}
-}
-
-func (l *poolLayer[F]) sqNorms(*linalg[F], []F, []F, []F, int, []float64) {}
-
 // bnLayer is a batchNorm as a seqLayer: the parameters are γ[c] then β[c],
 // and it owns the running statistics and the batch statistics of its last
 // train-mode forward pass. Per-example gradients, Hessian-vector products
@@ -69,6 +14,8 @@ type bnLayer[F float] struct {
 	scratch         []F   // a parameter gradient nobody reads
 	train           bool  // the mode of the last forward pass
 	batches         int64 // train-mode passes, PyTorch's num_batches_tracked
+	cm              bool  // channel-major activations (seq_norm_cm.go)
+	relu            bool  // a fused ReLU follows (channel-major only)
 }
 
 func newBNLayer[F float](bn batchNorm[F]) *bnLayer[F] {
@@ -89,6 +36,13 @@ func (l *bnLayer[F]) split(p []F) (gamma, beta []F) {
 func (l *bnLayer[F]) forward(_ *linalg[F], p, x []F, m int, y []F, train bool) {
 	gamma, beta := l.split(p)
 	l.train = train
+	if l.cm {
+		if train {
+			l.batches++
+		}
+		l.cmForward(p, x, m, y, train)
+		return
+	}
 	if train {
 		l.batches++
 		l.bn.forwardTrain(x, m, gamma, beta, y, l.mean, l.invStd, l.runMean, l.runVar)
@@ -97,13 +51,17 @@ func (l *bnLayer[F]) forward(_ *linalg[F], p, x []F, m int, y []F, train bool) {
 	l.bn.forwardEval(x, m, gamma, beta, l.runMean, l.runVar, y)
 }
 
-func (l *bnLayer[F]) backward(_ *linalg[F], p, x, _, dy []F, m int, g, dx []F) {
+func (l *bnLayer[F]) backward(_ *linalg[F], p, x, y, dy []F, m int, g, dx []F) {
 	gamma, _ := l.split(p)
 	if g == nil {
 		if l.scratch == nil {
 			l.scratch = make([]F, l.numParams())
 		}
 		g = l.scratch // only the input gradient is wanted
+	}
+	if l.cm {
+		l.cmBackward(p, x, y, dy, m, g, dx)
+		return
 	}
 	dgamma, dbeta := l.split(g)
 	if l.train {
@@ -136,7 +94,11 @@ func (l *bnLayer[F]) visit(m int, fn func(i, ch int, views [][]F), acts ...[]F) 
 }
 
 // rForward (eval mode): with x̂ = (x − μ)·is, R(y) = γ·is·R(x) + V_γ·x̂ + V_β.
-func (l *bnLayer[F]) rForward(_ *linalg[F], p, v, x, rx, _ []F, m int, ry []F) {
+func (l *bnLayer[F]) rForward(_ *linalg[F], p, v, x, rx, y []F, m int, ry []F) {
+	if l.cm {
+		l.cmRForward(p, v, x, rx, y, m, ry)
+		return
+	}
 	gamma, _ := l.split(p)
 	vg, vb := l.split(v)
 	l.visit(m, func(_, ch int, s [][]F) {
@@ -153,7 +115,11 @@ func (l *bnLayer[F]) rForward(_ *linalg[F], p, v, x, rx, _ []F, m int, ry []F) {
 
 // rBackward (eval mode): R(∂γ) = Σ R(dy)·x̂ + dy·is·R(x), R(∂β) = Σ R(dy),
 // R(dx) = (R(dy)·γ + dy·V_γ)·is.
-func (l *bnLayer[F]) rBackward(_ *linalg[F], p, v, x, rx, _, _, dy, rdy []F, m int, hv, rdx []F) {
+func (l *bnLayer[F]) rBackward(_ *linalg[F], p, v, x, rx, y, _, dy, rdy []F, m int, hv, rdx []F) {
+	if l.cm {
+		l.cmRBackward(p, v, x, rx, y, dy, rdy, m, hv, rdx)
+		return
+	}
 	gamma, _ := l.split(p)
 	vg, _ := l.split(v)
 	hg, hb := l.split(hv)
@@ -178,7 +144,11 @@ func (l *bnLayer[F]) rBackward(_ *linalg[F], p, v, x, rx, _, _, dy, rdy []F, m i
 }
 
 // sqNorms (eval mode): per row, Σ_ch (Σ dy·x̂)² + (Σ dy)².
-func (l *bnLayer[F]) sqNorms(_ *linalg[F], _, x, dy []F, m int, acc []float64) {
+func (l *bnLayer[F]) sqNorms(_ *linalg[F], _, x, y, dy []F, m int, acc []float64) {
+	if l.cm {
+		l.cmSqNorms(x, y, dy, m, acc)
+		return
+	}
 	l.visit(m, func(i, ch int, s [][]F) {
 		mu, is := l.evalStats(ch)
 		var g, b float64

@@ -1,0 +1,100 @@
+package kernels
+
+import "fmt"
+
+// AffineF64 sets y[j] = float32(float64(x[j])·scale + shift), the product
+// and the sum each rounded in float64 (not fused) and the result rounded
+// once to float32, and with relu then max(y[j], 0) as Go's max computes it
+// (NaN stays NaN, −0 becomes +0). The results are those of the Go loop bit
+// for bit: batch norm's forward pass, whose values must not change with
+// the path.
+func AffineF64(y, x []float32, scale, shift float64, relu bool) {
+	if len(y) < len(x) {
+		panic(fmt.Sprintf("kernels: AffineF64: len(y)=%d < len(x)=%d", len(y), len(x)))
+	}
+	n := 0
+	if useCopyAsm && useAsm && len(x) >= 8 {
+		n = len(x) &^ 7
+		r := 0
+		if relu {
+			r = 1
+		}
+		affineF64AVX512(&y[0], &x[0], n, scale, shift, r)
+	}
+	affineF64Go(y[n:len(x)], x[n:], scale, shift, relu)
+}
+
+func affineF64Go(y, x []float32, scale, shift float64, relu bool) {
+	y = y[:len(x)]
+	if relu {
+		for j, v := range x {
+			y[j] = max(float32(float64(v)*scale+shift), 0)
+		}
+		return
+	}
+	for j, v := range x {
+		y[j] = float32(float64(v)*scale + shift)
+	}
+}
+
+// Affine2F64 sets y[j] = float32(a·d[j] + b·x[j] + c), computed in float64
+// (the assembly fuses the multiply-adds, so the paths may differ in the
+// last bit of the float64 value): batch norm's input gradient.
+func Affine2F64(y, d, x []float32, a, b, c float64) {
+	if len(y) < len(d) || len(x) < len(d) {
+		panic(fmt.Sprintf("kernels: Affine2F64: len(y)=%d, len(x)=%d < len(d)=%d", len(y), len(x), len(d)))
+	}
+	n := 0
+	if useCopyAsm && useAsm && len(d) >= 8 {
+		n = len(d) &^ 7
+		affine2F64AVX512(&y[0], &d[0], &x[0], n, a, b, c)
+	}
+	affine2F64Go(y[n:len(d)], d[n:], x[n:len(d)], a, b, c)
+}
+
+func affine2F64Go(y, d, x []float32, a, b, c float64) {
+	y, x = y[:len(d)], x[:len(d)]
+	for j, v := range d {
+		y[j] = float32(a*float64(v) + b*float64(x[j]) + c)
+	}
+}
+
+// GradSums returns Σ d[j] and Σ d[j]·(x[j] − mu) in float64 (the assembly
+// in 16 interleaved partial sums, the Go loop in 4, so the paths differ in
+// rounding): batch norm's backward sums.
+func GradSums(d, x []float32, mu float64) (sumD, sumDX float64) {
+	if len(x) < len(d) {
+		panic(fmt.Sprintf("kernels: GradSums: len(x)=%d < len(d)=%d", len(x), len(d)))
+	}
+	n := 0
+	if useCopyAsm && useAsm && len(d) >= 16 {
+		n = len(d) &^ 15
+		sumD, sumDX = gradSumsAVX512(&d[0], &x[0], n, mu)
+	}
+	s, g := gradSumsGo(d[n:], x[n:len(d)], mu)
+	return sumD + s, sumDX + g
+}
+
+func gradSumsGo(dy, x []float32, mu float64) (sumD, sumDX float64) {
+	x = x[:len(dy)]
+	var s0, s1, s2, s3, g0, g1, g2, g3 float64
+	j := 0
+	for ; j+4 <= len(dy); j += 4 {
+		d, xs := dy[j:j+4:j+4], x[j:j+4:j+4]
+		d0, d1, d2, d3 := float64(d[0]), float64(d[1]), float64(d[2]), float64(d[3])
+		s0 += d0
+		s1 += d1
+		s2 += d2
+		s3 += d3
+		g0 += d0 * (float64(xs[0]) - mu)
+		g1 += d1 * (float64(xs[1]) - mu)
+		g2 += d2 * (float64(xs[2]) - mu)
+		g3 += d3 * (float64(xs[3]) - mu)
+	}
+	for ; j < len(dy); j++ {
+		d := float64(dy[j])
+		s0 += d
+		g0 += d * (float64(x[j]) - mu)
+	}
+	return (s0 + s1) + (s2 + s3), (g0 + g1) + (g2 + g3)
+}

@@ -1,0 +1,106 @@
+package kernels
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestAffineF64 checks AffineF64 on both paths bit for bit against the Go
+// expression, with and without the ReLU, over lengths around the vector
+// width and inputs that include NaNs, infinities, signed zeros and values
+// whose result rounds to −0 or overflows float32.
+func TestAffineF64(t *testing.T) {
+	forPaths(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(5, 6))
+		specials := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 0, float32(math.Copysign(0, -1)), 1e-30, -1e-30, 3e38, -3e38}
+		for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 100, 1000} {
+			for _, relu := range []bool{false, true} {
+				for _, ab := range [][2]float64{{1.5, -0.25}, {1e-20, 0}, {-3, 0}, {1e10, 1}} {
+					x := make([]float32, n)
+					for i := range x {
+						if r.IntN(4) == 0 {
+							x[i] = specials[r.IntN(len(specials))]
+						} else {
+							x[i] = float32(r.NormFloat64())
+						}
+					}
+					y := make([]float32, n+1)
+					y[n] = 42
+					AffineF64(y, x, ab[0], ab[1], relu)
+					for j, v := range x {
+						want := float32(float64(v)*ab[0] + ab[1])
+						if relu {
+							want = max(want, 0)
+						}
+						if math.Float32bits(y[j]) != math.Float32bits(want) {
+							t.Fatalf("n=%d relu=%v %v: y[%d] = %v (%#x), want %v (%#x)", n, relu, ab, j, y[j], math.Float32bits(y[j]), want, math.Float32bits(want))
+						}
+					}
+					if y[n] != 42 {
+						t.Fatalf("n=%d: wrote past x", n)
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestAffine2F64 checks Affine2F64 on both paths against the float64
+// expression, within a float32 rounding, over lengths around the vector
+// width, and that it writes nothing past len(d).
+func TestAffine2F64(t *testing.T) {
+	forPaths(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(7, 8))
+		for _, n := range []int{0, 1, 7, 8, 9, 16, 23, 1000} {
+			d, x := make([]float32, n), make([]float32, n+3)
+			for i := range d {
+				d[i] = float32(r.NormFloat64())
+			}
+			for i := range x {
+				x[i] = float32(r.NormFloat64())
+			}
+			y := make([]float32, n+1)
+			y[n] = 42
+			const a, b, c = 1.7, -0.3, 0.05
+			Affine2F64(y, d, x, a, b, c)
+			for j := range d {
+				want := a*float64(d[j]) + b*float64(x[j]) + c
+				if math.Abs(float64(y[j])-want) > 1e-7*(math.Abs(a*float64(d[j]))+math.Abs(b*float64(x[j]))+c) {
+					t.Fatalf("n=%d: y[%d] = %v, want %v", n, j, y[j], want)
+				}
+			}
+			if y[n] != 42 {
+				t.Fatalf("n=%d: wrote past d", n)
+			}
+		}
+	})
+}
+
+// TestGradSums checks GradSums on both paths against plain float64 sums,
+// over lengths around the unrolling.
+func TestGradSums(t *testing.T) {
+	forPaths(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(13, 14))
+		for _, n := range []int{0, 1, 3, 4, 5, 15, 16, 17, 31, 32, 33, 1000, 2352} {
+			d, x := make([]float32, n), make([]float32, n+2)
+			for i := range d {
+				d[i] = float32(r.NormFloat64())
+			}
+			for i := range x {
+				x[i] = float32(r.NormFloat64())
+			}
+			const mu = 0.3
+			var ws, wg, scale float64
+			for i := range d {
+				ws += float64(d[i])
+				wg += float64(d[i]) * (float64(x[i]) - mu)
+				scale += math.Abs(float64(d[i])) * (1 + math.Abs(float64(x[i])-mu))
+			}
+			s, g := GradSums(d, x, mu)
+			if math.Abs(s-ws) > 1e-14*scale || math.Abs(g-wg) > 1e-14*scale {
+				t.Fatalf("n=%d: %v, %v, want %v, %v", n, s, g, ws, wg)
+			}
+		}
+	})
+}

@@ -1,0 +1,43 @@
+//go:build !purego
+
+package kernels
+
+import "golang.org/x/sys/cpu"
+
+// useCopyAsm selects copyRunsAVX512 (with useAsm, which tests flip).
+var useCopyAsm = cpu.X86.HasAVX512F && cpu.X86.HasBMI2
+
+// copyRunsAVX512 is CopyRuns for arguments it has checked.
+//
+//go:noescape
+func copyRunsAVX512(dst *float32, dstStride int, src *float32, srcStride int, n, count int)
+
+// affineF64AVX512 is AffineF64 for n, a multiple of 8, elements; relu is
+// 0 or 1.
+//
+//go:noescape
+func affineF64AVX512(y, x *float32, n int, scale, shift float64, relu int)
+
+// affine2F64AVX512 is Affine2F64 for n, a multiple of 8, elements.
+//
+//go:noescape
+func affine2F64AVX512(y, d, x *float32, n int, a, b, c float64)
+
+// packTransAVX512 fills k rows of one panel: row p gets b[idx[c] + p] in
+// column c where bit c of the masks lo (columns 0…15) and hi (16…23) is
+// set, zero elsewhere.
+//
+//go:noescape
+func packTransAVX512(dst, b *float32, idx *int32, k int, lo, hi uint32)
+
+// maxPool2RowAVX512 runs MaxPool2Row 16 outputs at a time and returns how
+// many outputs it wrote: all n, or those before the first 16-output chunk
+// that holds a NaN, which the Go loop finishes.
+//
+//go:noescape
+func maxPool2RowAVX512(y *float32, am *int32, r0, r1 *float32, n, w, base int) int
+
+// gradSumsAVX512 is GradSums for n, a multiple of 16, elements.
+//
+//go:noescape
+func gradSumsAVX512(d, x *float32, n int, mu float64) (sumD, sumDX float64)

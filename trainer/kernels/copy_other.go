@@ -1,0 +1,29 @@
+//go:build !amd64 || purego
+
+package kernels
+
+var useCopyAsm = false
+
+func copyRunsAVX512(dst *float32, dstStride int, src *float32, srcStride int, n, count int) {
+	panic("unreachable")
+}
+
+func affineF64AVX512(y, x *float32, n int, scale, shift float64, relu int) {
+	panic("unreachable")
+}
+
+func affine2F64AVX512(y, d, x *float32, n int, a, b, c float64) {
+	panic("unreachable")
+}
+
+func packTransAVX512(dst, b *float32, idx *int32, k int, lo, hi uint32) {
+	panic("unreachable")
+}
+
+func maxPool2RowAVX512(y *float32, am *int32, r0, r1 *float32, n, w, base int) int {
+	panic("unreachable")
+}
+
+func gradSumsAVX512(d, x *float32, n int, mu float64) (sumD, sumDX float64) {
+	panic("unreachable")
+}

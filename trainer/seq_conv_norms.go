@@ -1,0 +1,61 @@
+package trainer
+
+// sqNorms computes each example's ‖∂W‖² = ‖dy_i·cols_iᵀ‖² either by
+// materialising that outC × inC·k·k matrix or by the ghost norm
+// ⟨cols_iᵀcols_i, dy_iᵀdy_i⟩ of two spatial×spatial Gram matrices,
+// whichever takes fewer multiplications for the layer's shape, plus
+// ‖∂b‖² = Σ_o (Σ_s dy_i[o][s])². Each example's products read its columns
+// of the batch's im2col matrix and of the channel-major dy in place, so
+// im2col runs once per group of examples, as in the other passes.
+func (l *convLayer[F]) sqNorms(la *linalg[F], _, x, _, dy []F, m int, acc []float64) {
+	c := l.c
+	patch, sp, n := c.patchLen(), l.spatial(), m*l.spatial()
+	ghost := l.useGhost()
+	var mat []F
+	if ghost {
+		if l.gram == nil {
+			l.gram = make([]F, 2*sp*sp)
+		}
+	} else {
+		mat = l.scratchOf(c.outC * patch)
+	}
+	l.groups(m, func(i0, g int) {
+		cols, ld := l.colsOf(x, i0, g, m, l.cols)
+		for j := range g {
+			i := i0 + j
+			ci, dyi := cols[j*sp:], dy[i*sp:]
+			var s float64
+			if ghost {
+				a, b := l.gram[:sp*sp], l.gram[sp*sp:]
+				la.gemm(true, false, sp, sp, patch, 1, ci, ld, ci, ld, 0, a, sp)
+				la.gemm(true, false, sp, sp, c.outC, 1, dyi, n, dyi, n, 0, b, sp)
+				for k, e := range a {
+					s += float64(e) * float64(b[k])
+				}
+			} else {
+				la.gemm(false, true, c.outC, patch, sp, 1, dyi, n, ci, ld, 0, mat, patch)
+				s = sumSq64(mat)
+			}
+			for o := range c.outC {
+				var bs float64
+				for _, e := range dy[(o*m+i)*sp : (o*m+i+1)*sp] {
+					bs += float64(e)
+				}
+				s += bs * bs
+			}
+			acc[i] += s
+		}
+	})
+}
+
+// useGhost reports whether the ghost norm, about spatial²·(inC·k·k + outC)
+// multiplications per example, is cheaper than materialising the weight
+// gradient, outC·inC·k·k·spatial.
+func (l *convLayer[F]) useGhost() bool {
+	if l.norm != 0 {
+		return l.norm > 0
+	}
+	c := l.c
+	spatial := c.outH * c.outW
+	return spatial*(c.patchLen()+c.outC) < c.outC*c.patchLen()
+}

@@ -1,0 +1,153 @@
+package trainer
+
+import "github.com/lssr/lssr/trainer/kernels"
+
+// poolLayer is a pool2d as a seqLayer on channel-major input (the conv
+// stack's layout, see convLayer): the c·m input planes of m examples,
+// channel ch of example i at plane ch·m + i. Its output is channel-major
+// too, or, for the last pool of the stack (flat), example-major (i, ch, h,
+// w): PyTorch's flatten order into the dense layers, so no separate
+// transpose is needed. argmax holds, for each output of the last forward
+// pass of up to rows examples, the index into the input of its maximum.
+type poolLayer[F float] struct {
+	p      pool2d[F]
+	flat   bool
+	argmax []int32
+}
+
+func newPoolLayer[F float](p pool2d[F], rows int, flat bool) *poolLayer[F] {
+	l := &poolLayer[F]{p: p, flat: flat}
+	if p.max {
+		l.argmax = make([]int32, rows*p.outLen())
+	}
+	return l
+}
+
+func (l *poolLayer[F]) outLen() int    { return l.p.outLen() }
+func (l *poolLayer[F]) numParams() int { return 0 }
+
+// outPlane is the output plane of input plane q = ch·m + i.
+func (l *poolLayer[F]) outPlane(q, m int) int {
+	if !l.flat {
+		return q
+	}
+	return (q%m)*l.p.c + q/m
+}
+
+func (l *poolLayer[F]) forward(_ *linalg[F], _, x []F, m int, y []F, _ bool) {
+	p := l.p
+	inHW, outHW := p.inH*p.inW, p.outH*p.outW
+	checkLen("poolLayer.forward", "x", x, m*p.inLen())
+	checkLen("poolLayer.forward", "y", y, m*p.outLen())
+	inv := 1 / F(p.p*p.p)
+	for q := range p.c * m {
+		xq := x[q*inHW : (q+1)*inHW]
+		o := l.outPlane(q, m) * outHW
+		if x32, ok := any(xq).([]float32); ok && p.max && p.p == 2 && p.stride == 2 {
+			max2x2(x32, q*inHW, p.inW, p.outH, p.outW, any(y[o:o+outHW]).([]float32), l.argmax[o:o+outHW])
+			continue
+		}
+		for oh := range p.outH {
+			for ow := range p.outW {
+				top := oh*p.stride*p.inW + ow*p.stride
+				if !p.max {
+					var s F
+					for ki := range p.p {
+						for _, v := range xq[top+ki*p.inW : top+ki*p.inW+p.p] {
+							s += v
+						}
+					}
+					y[o] = s * inv
+					o++
+					continue
+				}
+				best, at := xq[top], top
+				for ki := range p.p {
+					row := top + ki*p.inW
+					for j, v := range xq[row : row+p.p] {
+						// NaN compares false with everything: the second
+						// clause lets the first NaN win, as in PyTorch.
+						if v > best || (v != v && best == best) {
+							best, at = v, row+j
+						}
+					}
+				}
+				y[o], l.argmax[o] = best, int32(q*inHW+at)
+				o++
+			}
+		}
+	}
+}
+
+// max2x2 is the forward pass of a 2×2 max pool at stride 2 over one
+// float32 input plane xq (at offset base of the input), a row of outputs at
+// a time on kernels.MaxPool2Row: the same maxima and argmax as the general
+// loop — the first of the window's elements, in row order, greater than
+// those before it, or its first NaN — without a data-dependent branch.
+func max2x2(xq []float32, base, inW, outH, outW int, y []float32, am []int32) {
+	for oh := range outH {
+		kernels.MaxPool2Row(y[oh*outW:], am[oh*outW:], xq[2*oh*inW:], xq[(2*oh+1)*inW:], outW, inW, base+2*oh*inW)
+	}
+}
+
+func (l *poolLayer[F]) backward(_ *linalg[F], _, _, _, dy []F, m int, _, dx []F) {
+	if dx != nil {
+		l.spread(dy, m, dx)
+	}
+}
+
+// spread overwrites dx with the input gradient for output gradients dy:
+// max pooling routes each to its argmax, average pooling spreads it over
+// its window.
+func (l *poolLayer[F]) spread(dy []F, m int, dx []F) {
+	p := l.p
+	inHW, outHW := p.inH*p.inW, p.outH*p.outW
+	clear(dx[:m*p.inLen()])
+	if p.max {
+		for o, g := range dy[:m*p.outLen()] {
+			dx[l.argmax[o]] += g
+		}
+		return
+	}
+	inv := 1 / F(p.p*p.p)
+	for q := range p.c * m {
+		dxq := dx[q*inHW : (q+1)*inHW]
+		o := l.outPlane(q, m) * outHW
+		for oh := range p.outH {
+			for ow := range p.outW {
+				g := dy[o] * inv
+				o++
+				top := oh*p.stride*p.inW + ow*p.stride
+				for ki := range p.p {
+					row := dxq[top+ki*p.inW : top+ki*p.inW+p.p]
+					for j := range row {
+						row[j] += g
+					}
+				}
+			}
+		}
+	}
+}
+
+// rForward: pooling is linear once the max positions are fixed, so R(y)
+// pools R(x) through the same windows and positions.
+func (l *poolLayer[F]) rForward(la *linalg[F], _, _, _, rx, _ []F, m int, ry []F) {
+	switch {
+	case rx == nil:
+		clear(ry[:m*l.p.outLen()])
+	case l.p.max:
+		for o, at := range l.argmax[:m*l.p.outLen()] {
+			ry[o] = rx[at]
+		}
+	default:
+		l.forward(la, nil, rx, m, ry, false)
+	}
+}
+
+func (l *poolLayer[F]) rBackward(_ *linalg[F], _, _, _, _, _, _, _, rdy []F, m int, _, rdx []F) {
+	if rdx != nil {
+		l.spread(rdy, m, rdx)
+	}
+}
+
+func (l *poolLayer[F]) sqNorms(*linalg[F], []F, []F, []F, []F, int, []float64) {}
