@@ -11,7 +11,7 @@ import (
 // width and inputs that include NaNs, infinities, signed zeros and values
 // whose result rounds to −0 or overflows float32.
 func TestAffineF64(t *testing.T) {
-	forPaths(t, func(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(5, 6))
 		specials := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 0, float32(math.Copysign(0, -1)), 1e-30, -1e-30, 3e38, -3e38}
 		for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 100, 1000} {
@@ -50,7 +50,7 @@ func TestAffineF64(t *testing.T) {
 // expression, within a float32 rounding, over lengths around the vector
 // width, and that it writes nothing past len(d).
 func TestAffine2F64(t *testing.T) {
-	forPaths(t, func(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(7, 8))
 		for _, n := range []int{0, 1, 7, 8, 9, 16, 23, 1000} {
 			d, x := make([]float32, n), make([]float32, n+3)
@@ -80,7 +80,7 @@ func TestAffine2F64(t *testing.T) {
 // TestGradSums checks GradSums on both paths against plain float64 sums,
 // over lengths around the unrolling.
 func TestGradSums(t *testing.T) {
-	forPaths(t, func(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(13, 14))
 		for _, n := range []int{0, 1, 3, 4, 5, 15, 16, 17, 31, 32, 33, 1000, 2352} {
 			d, x := make([]float32, n), make([]float32, n+2)
@@ -103,4 +103,47 @@ func TestGradSums(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestAffineSameOnEveryPath: AffineF64, Affine2F64 and GradSums give the
+// same bits on every kernel path, so batch norm's numbers do not depend on
+// whether the AVX-512 routines ran.
+func TestAffineSameOnEveryPath(t *testing.T) {
+	type out struct {
+		y1, y2 []float32
+		s, g   float64
+	}
+	r := rand.New(rand.NewPCG(21, 22))
+	for _, n := range []int{1, 7, 8, 15, 16, 17, 47, 48, 100, 2352} {
+		d, x := make([]float32, n), make([]float32, n)
+		for i := range d {
+			d[i] = float32(r.NormFloat64() * 3)
+			x[i] = float32(r.NormFloat64())
+			if i%2 == 1 { // a·d + b·x + c cancels: the rounding of each step shows
+				x[i] = float32(-(0.713*float64(d[i]) + 0.0371) / -1.9)
+			}
+		}
+		var first *out
+		var firstPath string
+		for _, p := range paths() {
+			restore := usePath(p)
+			o := out{y1: make([]float32, n), y2: make([]float32, n)}
+			AffineF64(o.y1, x, 1.37, -0.21, true)
+			Affine2F64(o.y2, d, x, 0.713, -1.9, 0.0371)
+			o.s, o.g = GradSums(d, x, 0.123)
+			restore()
+			if first == nil {
+				first, firstPath = &o, p
+				continue
+			}
+			for j := range n {
+				if math.Float32bits(o.y1[j]) != math.Float32bits(first.y1[j]) || math.Float32bits(o.y2[j]) != math.Float32bits(first.y2[j]) {
+					t.Fatalf("n=%d: element %d differs between %s and %s", n, j, p, firstPath)
+				}
+			}
+			if math.Float64bits(o.s) != math.Float64bits(first.s) || math.Float64bits(o.g) != math.Float64bits(first.g) {
+				t.Fatalf("n=%d: GradSums %v, %v on %s but %v, %v on %s", n, o.s, o.g, p, first.s, first.g, firstPath)
+			}
+		}
+	}
 }

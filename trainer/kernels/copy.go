@@ -18,7 +18,7 @@ func CopyRuns(dst []float32, dstStride int, src []float32, srcStride int, n, cou
 		panic(fmt.Sprintf("kernels: CopyRuns: %d runs of %d need len(dst) ≥ %d, len(src) ≥ %d; have %d, %d",
 			count, n, (count-1)*dstStride+n, (count-1)*srcStride+n, len(dst), len(src)))
 	}
-	if useCopyAsm && useAsm {
+	if zmmExtras() {
 		copyRunsAVX512(&dst[0], dstStride, &src[0], srcStride, n, count)
 		return
 	}

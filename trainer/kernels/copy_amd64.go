@@ -4,8 +4,14 @@ package kernels
 
 import "golang.org/x/sys/cpu"
 
-// useCopyAsm selects copyRunsAVX512 (with useAsm, which tests flip).
-var useCopyAsm = cpu.X86.HasAVX512F && cpu.X86.HasBMI2
+// haveBMI2 reports whether the CPU has BMI2, whose mask arithmetic the
+// routines below use besides AVX-512.
+var haveBMI2 = cpu.X86.HasBMI2
+
+// zmmExtras reports whether the AVX-512 routines below run: on the avx512
+// path (which LSSR_KERNELS and tests switch) and with BMI2. Elsewhere their
+// Go loops run, with the same results bit for bit.
+func zmmExtras() bool { return useAsm && useZmm && haveBMI2 }
 
 // copyRunsAVX512 is CopyRuns for arguments it has checked.
 //

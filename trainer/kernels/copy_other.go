@@ -2,7 +2,8 @@
 
 package kernels
 
-var useCopyAsm = false
+// zmmExtras is false: this build has no assembly.
+func zmmExtras() bool { return false }
 
 func copyRunsAVX512(dst *float32, dstStride int, src *float32, srcStride int, n, count int) {
 	panic("unreachable")

@@ -11,7 +11,7 @@ import (
 // and that nothing outside the runs is written (sentinels) or read past
 // (the source ends right after the last run).
 func TestCopyRuns(t *testing.T) {
-	forPaths(t, func(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(3, 4))
 		for n := 1; n <= 32; n++ {
 			for _, s := range [][2]int{{24, 7}, {216, 900}, {n, n}, {33, 40}} {

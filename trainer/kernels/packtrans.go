@@ -19,7 +19,7 @@ func PackBTrans(dst []float32, k, n int, b []float32, ldb int) {
 		return
 	}
 	checkMatrix("B", b, n, k, ldb)
-	if !(useCopyAsm && useAsm) || int64(ldb)*int64(n) >= 1<<31 {
+	if !(zmmExtras()) || int64(ldb)*int64(n) >= 1<<31 {
 		PackB(dst, true, k, n, b, ldb)
 		return
 	}

@@ -10,7 +10,7 @@ import (
 // (itself tested against the reference loop), for widths around the panel
 // and its 16-lane half, including the padding columns' zeros.
 func TestPackBTrans(t *testing.T) {
-	forPaths(t, func(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(9, 10))
 		for _, n := range []int{1, 7, 8, 15, 16, 17, 23, 24, 25, 32, 48, 50} {
 			for _, k := range []int{1, 3, 24, 100} {

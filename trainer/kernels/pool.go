@@ -20,7 +20,7 @@ func MaxPool2Row(y []float32, am []int32, r0, r1 []float32, n, w, base int) {
 		panic(fmt.Sprintf("kernels: MaxPool2Row: n=%d w=%d: short slices (%d, %d, %d, %d)", n, w, len(y), len(am), len(r0), len(r1)))
 	}
 	done := 0
-	if useCopyAsm && useAsm {
+	if zmmExtras() {
 		done = maxPool2RowAVX512(&y[0], &am[0], &r0[0], &r1[0], n, w, base)
 	}
 	maxPool2RowGo(y[done:n], am[done:n], r0[2*done:2*n], r1[2*done:2*n], w, base+2*done)

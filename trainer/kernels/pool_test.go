@@ -14,7 +14,7 @@ import (
 // too, and that it writes nothing past n.
 func TestMaxPool2Row(t *testing.T) {
 	nan1, nan2 := math.Float32frombits(0x7fc00001), math.Float32frombits(0xffc00002)
-	forPaths(t, func(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(11, 12))
 		for _, n := range []int{1, 2, 7, 14, 15, 16, 17, 31, 32, 33, 40} {
 			for _, withNaN := range []bool{false, true} {
@@ -48,7 +48,7 @@ func TestMaxPool2Row(t *testing.T) {
 								t.Fatalf("output %d: %v at %d, want %v at %d", o, y[o], am[o], best, base+at)
 							}
 						}
-						if useAsm && useCopyAsm && !withNaN {
+						if zmmExtras() && !withNaN {
 							// The assembly must do NaN-free rows itself.
 							if done := maxPool2RowAVX512(&y[0], &am[0], &x[0], &x[w], n, w, base); done != n {
 								t.Fatalf("assembly did %d of %d outputs", done, n)
