@@ -233,7 +233,7 @@ func (ctx *Context) GemmPacked(transA bool, m, n, k int, alpha float32, a []floa
 						} else {
 							c0, c1 = &c[ic*ldc+jr], &c[ic*ldc+jr+NR]
 						}
-						gemmTilesAVX512(zRows/(2*MR), kc, &ap[0], &bpan[0], &bpan1[0], c0, c1, ldcT, bt, biasP, int(act), nr1)
+						gemmTilesAVX512(zRows/(2*MR), kc, &ap[0], &bpan[0], &bpan1[0], c0, c1, ldcT, bt, biasP, int(act), nr1, 4*MR, 4*MR*kc, 8*MR*kc)
 					}
 				}
 				if full := (mc - ir) / MR; useAsm && tilesKernel != nil && !direct && (nr == NR || nr <= 8) && full > 0 {

@@ -3,10 +3,14 @@
 #include "textflag.h"
 
 // gemmTilesAVX512 is the 8×48 zmm micro-kernel, run over a column of tiles.
-// Tile t multiplies two consecutive packed A micro-panels (2t and 2t+1,
-// kc×MR each, back to back: rows 8t…8t+7) by two consecutive packed B
+// Tile t multiplies 8 rows of A (8t…8t+7) by two consecutive packed B
 // micro-panels b0 and b1 (kc×NR each, any distance apart: columns jr…jr+47)
-// and stores C as act(acc + beta·C + bias). Every element of C is
+// and stores C as act(acc + beta·C + bias). A's rows are read as two groups
+// of MR consecutive floats per step of k: rows 0…3 of tile t at step p at
+// a + t·aTile + p·aStep bytes, rows 4…7 aPair bytes further. Packed A
+// micro-panels (2t and 2t+1, kc×MR each, back to back) have aStep = 16,
+// aPair = kc·16, aTile = 2·kc·16; Aᵀ stored k×m with stride lda, read in
+// place, has aStep = lda·4, aPair = 16, aTile = 32. Every element of C is
 // accumulated exactly as in gemmTilesAVX2: from +0, acc = fma(a_p, b_p, acc)
 // for p in order, then fma(beta, C, acc), then + bias, then max(0, ·) with
 // the same operand order, so the results are bit-identical.
@@ -25,6 +29,7 @@
 //   Z24..Z26  one row of the two B micro-panels (48 floats)
 //   Z27..Z31  elements of A, broadcast
 // Each step of k: 3 loads and an insert of B, 8 broadcasts of A, 24 FMAs.
+// R14 holds aStep, R15 the tile's first A address (ABI0 code may use both).
 
 #define K_CNT   CX
 #define UNROLL  BX
@@ -40,9 +45,11 @@
 #define TILES   R12
 #define ROW0    CX
 #define ROW1    BX
+#define ASTEP   R14
+#define ATILE   R15
 
-// func gemmTilesAVX512(tiles, k int, a, b0, b1, c0, c1 *float32, ldc int, beta float32, bias *float32, act, nr1 int)
-TEXT ·gemmTilesAVX512(SB), NOSPLIT, $0-96
+// func gemmTilesAVX512(tiles, k int, a, b0, b1, c0, c1 *float32, ldc int, beta float32, bias *float32, act, nr1, aStep, aPair, aTile int)
+TEXT ·gemmTilesAVX512(SB), NOSPLIT, $0-120
 	// Masks of panel 1's real columns: K1 = low min(nr1, 16) bits, K2 = low
 	// max(nr1−16, 0) bits.
 	MOVQ nr1+88(FP), BX
@@ -66,10 +73,8 @@ nr_hi:
 	KMOVW AX, K2
 
 	MOVQ tiles+0(FP), TILES
-	MOVQ a+16(FP), A0
-	MOVQ k+8(FP), A1
-	SHLQ $4, A1                       // kc·MR·4 bytes: one A micro-panel
-	ADDQ A0, A1
+	MOVQ a+16(FP), ATILE              // this tile's rows 0…3 at step 0
+	MOVQ aStep+96(FP), ASTEP
 	MOVQ c0+40(FP), C0
 	MOVQ c1+48(FP), C1
 	MOVQ ldc+56(FP), LDC
@@ -80,6 +85,9 @@ nr_hi:
 	JZ   done
 
 tile:
+	MOVQ ATILE, A0
+	MOVQ aPair+104(FP), A1
+	ADDQ A0, A1
 	MOVQ C0, ROW0
 	MOVQ C1, ROW1
 	PREFETCHT0 (ROW0)
@@ -218,71 +226,73 @@ loop4:                                // four steps of k per iteration
 	VMOVUPS 96(B1), Z25
 	VMOVUPS 160(B0), Y26
 	VINSERTF32X8 $1, 160(B1), Z26, Z26
-	VBROADCASTSS 16(A0), Z27
+	VBROADCASTSS 0(A0)(ASTEP*1), Z27
 	VFMADD231PS Z24, Z27, Z0
 	VFMADD231PS Z25, Z27, Z1
 	VFMADD231PS Z26, Z27, Z2
-	VBROADCASTSS 20(A0), Z28
+	VBROADCASTSS 4(A0)(ASTEP*1), Z28
 	VFMADD231PS Z24, Z28, Z3
 	VFMADD231PS Z25, Z28, Z4
 	VFMADD231PS Z26, Z28, Z5
-	VBROADCASTSS 24(A0), Z29
+	VBROADCASTSS 8(A0)(ASTEP*1), Z29
 	VFMADD231PS Z24, Z29, Z6
 	VFMADD231PS Z25, Z29, Z7
 	VFMADD231PS Z26, Z29, Z8
-	VBROADCASTSS 28(A0), Z30
+	VBROADCASTSS 12(A0)(ASTEP*1), Z30
 	VFMADD231PS Z24, Z30, Z9
 	VFMADD231PS Z25, Z30, Z10
 	VFMADD231PS Z26, Z30, Z11
-	VBROADCASTSS 16(A1), Z31
+	VBROADCASTSS 0(A1)(ASTEP*1), Z31
 	VFMADD231PS Z24, Z31, Z12
 	VFMADD231PS Z25, Z31, Z13
 	VFMADD231PS Z26, Z31, Z14
-	VBROADCASTSS 20(A1), Z27
+	VBROADCASTSS 4(A1)(ASTEP*1), Z27
 	VFMADD231PS Z24, Z27, Z15
 	VFMADD231PS Z25, Z27, Z16
 	VFMADD231PS Z26, Z27, Z17
-	VBROADCASTSS 24(A1), Z28
+	VBROADCASTSS 8(A1)(ASTEP*1), Z28
 	VFMADD231PS Z24, Z28, Z18
 	VFMADD231PS Z25, Z28, Z19
 	VFMADD231PS Z26, Z28, Z20
-	VBROADCASTSS 28(A1), Z29
+	VBROADCASTSS 12(A1)(ASTEP*1), Z29
 	VFMADD231PS Z24, Z29, Z21
 	VFMADD231PS Z25, Z29, Z22
 	VFMADD231PS Z26, Z29, Z23
+	LEAQ (A0)(ASTEP*2), A0              // two steps of k
+	LEAQ (A1)(ASTEP*2), A1
 	VMOVUPS 192(B0), Z24
 	VMOVUPS 192(B1), Z25
 	VMOVUPS 256(B0), Y26
 	VINSERTF32X8 $1, 256(B1), Z26, Z26
-	VBROADCASTSS 32(A0), Z27
+	VBROADCASTSS 0(A0), Z27
 	VFMADD231PS Z24, Z27, Z0
 	VFMADD231PS Z25, Z27, Z1
 	VFMADD231PS Z26, Z27, Z2
-	VBROADCASTSS 36(A0), Z28
+	VBROADCASTSS 4(A0), Z28
 	VFMADD231PS Z24, Z28, Z3
 	VFMADD231PS Z25, Z28, Z4
 	VFMADD231PS Z26, Z28, Z5
-	VBROADCASTSS 40(A0), Z29
+	VBROADCASTSS 8(A0), Z29
 	VFMADD231PS Z24, Z29, Z6
 	VFMADD231PS Z25, Z29, Z7
 	VFMADD231PS Z26, Z29, Z8
-	VBROADCASTSS 44(A0), Z30
+	VBROADCASTSS 12(A0), Z30
 	VFMADD231PS Z24, Z30, Z9
 	VFMADD231PS Z25, Z30, Z10
 	VFMADD231PS Z26, Z30, Z11
-	VBROADCASTSS 32(A1), Z31
+	VBROADCASTSS 0(A1), Z31
 	VFMADD231PS Z24, Z31, Z12
 	VFMADD231PS Z25, Z31, Z13
 	VFMADD231PS Z26, Z31, Z14
-	VBROADCASTSS 36(A1), Z27
+	VBROADCASTSS 4(A1), Z27
 	VFMADD231PS Z24, Z27, Z15
 	VFMADD231PS Z25, Z27, Z16
 	VFMADD231PS Z26, Z27, Z17
-	VBROADCASTSS 40(A1), Z28
+	VBROADCASTSS 8(A1), Z28
 	VFMADD231PS Z24, Z28, Z18
 	VFMADD231PS Z25, Z28, Z19
 	VFMADD231PS Z26, Z28, Z20
-	VBROADCASTSS 44(A1), Z29
+	VBROADCASTSS 12(A1), Z29
 	VFMADD231PS Z24, Z29, Z21
 	VFMADD231PS Z25, Z29, Z22
 	VFMADD231PS Z26, Z29, Z23
@@ -290,40 +300,40 @@ loop4:                                // four steps of k per iteration
 	VMOVUPS 288(B1), Z25
 	VMOVUPS 352(B0), Y26
 	VINSERTF32X8 $1, 352(B1), Z26, Z26
-	VBROADCASTSS 48(A0), Z27
+	VBROADCASTSS 0(A0)(ASTEP*1), Z27
 	VFMADD231PS Z24, Z27, Z0
 	VFMADD231PS Z25, Z27, Z1
 	VFMADD231PS Z26, Z27, Z2
-	VBROADCASTSS 52(A0), Z28
+	VBROADCASTSS 4(A0)(ASTEP*1), Z28
 	VFMADD231PS Z24, Z28, Z3
 	VFMADD231PS Z25, Z28, Z4
 	VFMADD231PS Z26, Z28, Z5
-	VBROADCASTSS 56(A0), Z29
+	VBROADCASTSS 8(A0)(ASTEP*1), Z29
 	VFMADD231PS Z24, Z29, Z6
 	VFMADD231PS Z25, Z29, Z7
 	VFMADD231PS Z26, Z29, Z8
-	VBROADCASTSS 60(A0), Z30
+	VBROADCASTSS 12(A0)(ASTEP*1), Z30
 	VFMADD231PS Z24, Z30, Z9
 	VFMADD231PS Z25, Z30, Z10
 	VFMADD231PS Z26, Z30, Z11
-	VBROADCASTSS 48(A1), Z31
+	VBROADCASTSS 0(A1)(ASTEP*1), Z31
 	VFMADD231PS Z24, Z31, Z12
 	VFMADD231PS Z25, Z31, Z13
 	VFMADD231PS Z26, Z31, Z14
-	VBROADCASTSS 52(A1), Z27
+	VBROADCASTSS 4(A1)(ASTEP*1), Z27
 	VFMADD231PS Z24, Z27, Z15
 	VFMADD231PS Z25, Z27, Z16
 	VFMADD231PS Z26, Z27, Z17
-	VBROADCASTSS 56(A1), Z28
+	VBROADCASTSS 8(A1)(ASTEP*1), Z28
 	VFMADD231PS Z24, Z28, Z18
 	VFMADD231PS Z25, Z28, Z19
 	VFMADD231PS Z26, Z28, Z20
-	VBROADCASTSS 60(A1), Z29
+	VBROADCASTSS 12(A1)(ASTEP*1), Z29
 	VFMADD231PS Z24, Z29, Z21
 	VFMADD231PS Z25, Z29, Z22
 	VFMADD231PS Z26, Z29, Z23
-	ADDQ $64, A0                      // 4 steps × MR floats
-	ADDQ $64, A1
+	LEAQ (A0)(ASTEP*2), A0
+	LEAQ (A1)(ASTEP*2), A1
 	ADDQ $384, B0                     // 4 steps × NR floats
 	ADDQ $384, B1
 	DECQ UNROLL
@@ -370,16 +380,15 @@ loop1:
 	VFMADD231PS Z24, Z29, Z21
 	VFMADD231PS Z25, Z29, Z22
 	VFMADD231PS Z26, Z29, Z23
-	ADDQ $16, A0
-	ADDQ $16, A1
+	ADDQ ASTEP, A0
+	ADDQ ASTEP, A1
 	ADDQ $96, B0
 	ADDQ $96, B1
 	DECQ K_CNT
 	JNZ  loop1
 
 epilogue:
-	// beta = 0 (either sign) must not read C. A1 now points at the next
-	// tile's first micro-panel, A0 at this tile's second.
+	// beta = 0 (either sign) must not read C.
 	MOVL beta+64(FP), BX
 	ANDL $0x7fffffff, BX
 	JZ   bias
@@ -578,11 +587,7 @@ store:
 	VMOVUPS Y23, K2, 64(ROW1)
 	LEAQ (C0)(LDC*8), C0              // next tile: 8 rows down
 	LEAQ (C1)(LDC*8), C1
-	MOVQ A1, A0                       // next pair of A micro-panels
-	MOVQ k+8(FP), BX
-	SHLQ $4, BX
-	ADDQ A0, BX
-	MOVQ BX, A1
+	ADDQ aTile+112(FP), ATILE         // next tile's rows of A
 	DECQ TILES
 	JNZ  tile
 
