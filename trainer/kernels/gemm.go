@@ -197,14 +197,15 @@ func (ctx *Context) GemmPacked(transA bool, m, n, k int, alpha float32, a []floa
 		if transA {
 			rs, ks = 4, lda*4
 		}
+		// On the AVX-512 path a stored Aᵀ (the weight update's activations)
+		// is read in place by the zmm kernel, whose 8 rows of a step of k are
+		// 8 consecutive floats there, when alpha is 1 and the panels of B
+		// pair up (no odd last panel needs the packed A): packing it cost
+		// more than reading it strided.
+		zDirect := zmm && !direct && transA && alpha == 1 && (n+NR-1)/NR%2 == 0
 		for ic := 0; ic < m; ic += mcb {
 			mc := min(mcb, m-ic)
 			ap := ctx.aBuf((mc + MR - 1) / MR * MR * kc)
-			if !direct {
-				packA(ap, transA, a, lda, ic, mc, pc, kc, alpha)
-			} else if tail := mc % MR; tail != 0 {
-				packA(ap[(mc/MR)*kc*MR:], transA, a, lda, ic+mc-tail, tail, pc, kc, alpha)
-			}
 			// On the AVX-512 path, panels of B go in pairs (a full one and the
 			// next, which may be narrow) through the 8×48 zmm kernel, for the
 			// first zRows rows of the block; an odd last panel and the rows
@@ -212,6 +213,23 @@ func (ctx *Context) GemmPacked(transA bool, m, n, k int, alpha float32, a []floa
 			zRows := 0
 			if zmm && !direct {
 				zRows = mc / (2 * MR) * (2 * MR)
+			}
+			switch {
+			case zDirect:
+				if zRows < mc {
+					packA(ap[(zRows/MR)*kc*MR:], transA, a, lda, ic+zRows, mc-zRows, pc, kc, alpha)
+				}
+			case !direct:
+				packA(ap, transA, a, lda, ic, mc, pc, kc, alpha)
+			default:
+				if tail := mc % MR; tail != 0 {
+					packA(ap[(mc/MR)*kc*MR:], transA, a, lda, ic+mc-tail, tail, pc, kc, alpha)
+				}
+			}
+			// The zmm kernel's A: packed micro-panel pairs, or Aᵀ in place.
+			zA, aStep, aPair, aTile := &ap[0], 4*MR, 4*MR*kc, 8*MR*kc
+			if zDirect && zRows > 0 {
+				zA, aStep, aPair, aTile = &a[pc*lda+ic], 4*lda, 4*MR, 8*MR
 			}
 			for jr := 0; jr < n; jr += NR {
 				nr := min(NR, n-jr)
@@ -233,7 +251,7 @@ func (ctx *Context) GemmPacked(transA bool, m, n, k int, alpha float32, a []floa
 						} else {
 							c0, c1 = &c[ic*ldc+jr], &c[ic*ldc+jr+NR]
 						}
-						gemmTilesAVX512(zRows/(2*MR), kc, &ap[0], &bpan[0], &bpan1[0], c0, c1, ldcT, bt, biasP, int(act), nr1, 4*MR, 4*MR*kc, 8*MR*kc)
+						gemmTilesAVX512(zRows/(2*MR), kc, zA, &bpan[0], &bpan1[0], c0, c1, ldcT, bt, biasP, int(act), nr1, aStep, aPair, aTile)
 					}
 				}
 				if full := (mc - ir) / MR; useAsm && tilesKernel != nil && !direct && (nr == NR || nr <= 8) && full > 0 {
