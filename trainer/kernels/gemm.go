@@ -347,7 +347,9 @@ func storeRow(c, t []float32, beta float32, bias []float32, act Act) {
 	for j := range c {
 		v := t[j]
 		if beta != 0 {
-			v += beta * c[j]
+			// Rounded before the add, never fused into an FMA (whatever
+			// GOAMD64 allows): the zmm kernels repeat this bit for bit.
+			v += float32(beta * c[j])
 		}
 		if bias != nil {
 			v += bias[j]
