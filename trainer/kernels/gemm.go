@@ -254,6 +254,24 @@ func (ctx *Context) GemmPacked(transA bool, m, n, k int, alpha float32, a []floa
 						gemmTilesAVX512(zRows/(2*MR), kc, zA, &bpan[0], &bpan1[0], c0, c1, ldcT, bt, biasP, int(act), nr1, aStep, aPair, aTile)
 					}
 				}
+				// The output layer (one panel of at most 16 columns, A read
+				// in place) goes through a zmm kernel, 16 rows per tile, one
+				// register per row.
+				if t16 := (mc - ir) / 16; zmm && direct && nr <= 16 && t16 > 0 {
+					var cPtr *float32
+					ldcT := ldc
+					if cPanels {
+						cPtr, ldcT = &c[(jr/NR)*m*NR+(ic+ir)*NR], NR
+					} else {
+						cPtr = &c[(ic+ir)*ldc+jr]
+					}
+					var biasN *float32
+					if bias != nil {
+						biasN = &bias[jr]
+					}
+					gemmStridedAVX512(t16, kc, aAt(a, lda, transA, ic+ir, pc), rs, ks, &bpan[0], cPtr, ldcT, bt, biasN, int(act), nr)
+					ir += t16 * 16
+				}
 				if full := (mc - ir) / MR; useAsm && tilesKernel != nil && !direct && (nr == NR || nr <= 8) && full > 0 {
 					var cPtr *float32
 					ldcT := ldc

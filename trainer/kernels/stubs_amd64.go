@@ -221,6 +221,16 @@ func fmaPeakAVX512(iters int)
 //go:noescape
 func gemmTilesAVX512(tiles, k int, a, b0, b1, c0, c1 *float32, ldc int, beta float32, bias *float32, act, nr1, aStep, aPair, aTile int)
 
+// gemmStridedAVX512 is the zmm kernel for products of at most 16 columns
+// (nr ≤ 16): tiles groups of 16 rows of A read in place (A(r, p) at
+// a + r·rs + p·ks bytes) against one B micro-panel, storing the nr columns
+// of C with the epilogue of storeRow (see gemm_strided_avx512_amd64.s). Its
+// results are bit-identical to the AVX2 path's for those tiles
+// (gemmKernelStridedAVX2 into the edge tile, then storeEdge).
+//
+//go:noescape
+func gemmStridedAVX512(tiles, k int, a *float32, rs, ks int, b, c *float32, ldc int, beta float32, bias *float32, act, nr int)
+
 // dirtyUpperZmm sets Z0..Z3 and returns without VZEROUPPER; it exists only
 // for BenchmarkScalarAfterKernel, to show what a kernel missing VZEROUPPER
 // would cost the scalar code after it.

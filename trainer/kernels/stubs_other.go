@@ -40,6 +40,10 @@ func gemmTilesAVX512(tiles, k int, a, b0, b1, c0, c1 *float32, ldc int, beta flo
 	panic("unreachable")
 }
 
+func gemmStridedAVX512(tiles, k int, a *float32, rs, ks int, b, c *float32, ldc int, beta float32, bias *float32, act, nr int) {
+	panic("unreachable")
+}
+
 func axpyAVX512(alpha float32, x, y *float32, n int)                   { panic("unreachable") }
 func reluGradAVX512(d, h *float32, n int)                              { panic("unreachable") }
 func tanhGradAVX512(d, h *float32, n int)                              { panic("unreachable") }
