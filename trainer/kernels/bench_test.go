@@ -197,7 +197,7 @@ func BenchmarkMicroKernel(b *testing.B) {
 			benchPaths(b, func(b *testing.B, p string) {
 				if p == PathAVX512 {
 					for b.Loop() {
-						gemmTilesAVX512(1, kc, &a[0], &bp[0], &bp[NR*kc], &c[0], &c[NR], 2*NR, 1, nil, 0, NR)
+						gemmTilesAVX512(1, kc, &a[0], &bp[0], &bp[NR*kc], &c[0], &c[NR], 2*NR, 1, nil, 0, NR, 4*MR, 4*MR*kc, 8*MR*kc)
 					}
 					reportGFLOPs(b, p, 2*float64(4*MR*NR*kc))
 					return

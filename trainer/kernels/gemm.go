@@ -197,14 +197,15 @@ func (ctx *Context) GemmPacked(transA bool, m, n, k int, alpha float32, a []floa
 		if transA {
 			rs, ks = 4, lda*4
 		}
+		// On the AVX-512 path a stored Aᵀ (the weight update's activations)
+		// is read in place by the zmm kernel, whose 8 rows of a step of k are
+		// 8 consecutive floats there, when alpha is 1 and the panels of B
+		// pair up (no odd last panel needs the packed A): packing it cost
+		// more than reading it strided.
+		zDirect := zmm && !direct && transA && alpha == 1 && (n+NR-1)/NR%2 == 0
 		for ic := 0; ic < m; ic += mcb {
 			mc := min(mcb, m-ic)
 			ap := ctx.aBuf((mc + MR - 1) / MR * MR * kc)
-			if !direct {
-				packA(ap, transA, a, lda, ic, mc, pc, kc, alpha)
-			} else if tail := mc % MR; tail != 0 {
-				packA(ap[(mc/MR)*kc*MR:], transA, a, lda, ic+mc-tail, tail, pc, kc, alpha)
-			}
 			// On the AVX-512 path, panels of B go in pairs (a full one and the
 			// next, which may be narrow) through the 8×48 zmm kernel, for the
 			// first zRows rows of the block; an odd last panel and the rows
@@ -212,6 +213,23 @@ func (ctx *Context) GemmPacked(transA bool, m, n, k int, alpha float32, a []floa
 			zRows := 0
 			if zmm && !direct {
 				zRows = mc / (2 * MR) * (2 * MR)
+			}
+			switch {
+			case zDirect:
+				if zRows < mc {
+					packA(ap[(zRows/MR)*kc*MR:], transA, a, lda, ic+zRows, mc-zRows, pc, kc, alpha)
+				}
+			case !direct:
+				packA(ap, transA, a, lda, ic, mc, pc, kc, alpha)
+			default:
+				if tail := mc % MR; tail != 0 {
+					packA(ap[(mc/MR)*kc*MR:], transA, a, lda, ic+mc-tail, tail, pc, kc, alpha)
+				}
+			}
+			// The zmm kernel's A: packed micro-panel pairs, or Aᵀ in place.
+			zA, aStep, aPair, aTile := &ap[0], 4*MR, 4*MR*kc, 8*MR*kc
+			if zDirect && zRows > 0 {
+				zA, aStep, aPair, aTile = &a[pc*lda+ic], 4*lda, 4*MR, 8*MR
 			}
 			for jr := 0; jr < n; jr += NR {
 				nr := min(NR, n-jr)
@@ -233,8 +251,26 @@ func (ctx *Context) GemmPacked(transA bool, m, n, k int, alpha float32, a []floa
 						} else {
 							c0, c1 = &c[ic*ldc+jr], &c[ic*ldc+jr+NR]
 						}
-						gemmTilesAVX512(zRows/(2*MR), kc, &ap[0], &bpan[0], &bpan1[0], c0, c1, ldcT, bt, biasP, int(act), nr1)
+						gemmTilesAVX512(zRows/(2*MR), kc, zA, &bpan[0], &bpan1[0], c0, c1, ldcT, bt, biasP, int(act), nr1, aStep, aPair, aTile)
 					}
+				}
+				// The output layer (one panel of at most 16 columns, A read
+				// in place) goes through a zmm kernel, 16 rows per tile, one
+				// register per row.
+				if t16 := (mc - ir) / 16; zmm && direct && nr <= 16 && t16 > 0 {
+					var cPtr *float32
+					ldcT := ldc
+					if cPanels {
+						cPtr, ldcT = &c[(jr/NR)*m*NR+(ic+ir)*NR], NR
+					} else {
+						cPtr = &c[(ic+ir)*ldc+jr]
+					}
+					var biasN *float32
+					if bias != nil {
+						biasN = &bias[jr]
+					}
+					gemmStridedAVX512(t16, kc, aAt(a, lda, transA, ic+ir, pc), rs, ks, &bpan[0], cPtr, ldcT, bt, biasN, int(act), nr)
+					ir += t16 * 16
 				}
 				if full := (mc - ir) / MR; useAsm && tilesKernel != nil && !direct && (nr == NR || nr <= 8) && full > 0 {
 					var cPtr *float32
@@ -329,7 +365,9 @@ func storeRow(c, t []float32, beta float32, bias []float32, act Act) {
 	for j := range c {
 		v := t[j]
 		if beta != 0 {
-			v += beta * c[j]
+			// Rounded before the add, never fused into an FMA (whatever
+			// GOAMD64 allows): the zmm kernels repeat this bit for bit.
+			v += float32(beta * c[j])
 		}
 		if bias != nil {
 			v += bias[j]

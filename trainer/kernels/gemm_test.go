@@ -215,7 +215,7 @@ func TestGemmPackedCombos(t *testing.T) {
 		r := rand.New(rand.NewPCG(23, 24))
 		ctx := new(Context)
 		i := 0
-		for _, sh := range [][3]int{{8, 512, 784}, {13, 35, 300}, {64, 48, 8}, {3, 5, 2}} {
+		for _, sh := range [][3]int{{8, 512, 784}, {13, 35, 300}, {64, 48, 8}, {3, 5, 2}, {50, 10, 300}, {128, 10, 512}, {512, 16, 40}} {
 			for _, tA := range []bool{false, true} {
 				for _, cP := range []bool{false, true} {
 					for _, bias := range []bool{false, true} {

@@ -3,10 +3,14 @@
 #include "textflag.h"
 
 // gemmTilesAVX512 is the 8×48 zmm micro-kernel, run over a column of tiles.
-// Tile t multiplies two consecutive packed A micro-panels (2t and 2t+1,
-// kc×MR each, back to back: rows 8t…8t+7) by two consecutive packed B
+// Tile t multiplies 8 rows of A (8t…8t+7) by two consecutive packed B
 // micro-panels b0 and b1 (kc×NR each, any distance apart: columns jr…jr+47)
-// and stores C as act(acc + beta·C + bias). Every element of C is
+// and stores C as act(acc + beta·C + bias). A's rows are read as two groups
+// of MR consecutive floats per step of k: rows 0…3 of tile t at step p at
+// a + t·aTile + p·aStep bytes, rows 4…7 aPair bytes further. Packed A
+// micro-panels (2t and 2t+1, kc×MR each, back to back) have aStep = 16,
+// aPair = kc·16, aTile = 2·kc·16; Aᵀ stored k×m with stride lda, read in
+// place, has aStep = lda·4, aPair = 16, aTile = 32. Every element of C is
 // accumulated exactly as in gemmTilesAVX2: from +0, acc = fma(a_p, b_p, acc)
 // for p in order, then fma(beta, C, acc), then + bias, then max(0, ·) with
 // the same operand order, so the results are bit-identical.
@@ -18,13 +22,16 @@
 // same code stores into row-major C (c1 = c0 + 24) and into C in panel
 // layout (c1 = c0 + m·24). Panel 1 may be the last, narrow panel of B: only
 // its first nr1 (1…24) columns of C and bias are read or written, through
-// the masks K1 (columns 0…15) and K2 (columns 16…23).
+// the masks K1 (columns 0…15) and K2 (columns 16…23). For 9 ≤ nr1 ≤ 23 the
+// AVX2 path finishes that panel in Go (storeRow: beta·C rounded, then
+// added), so this kernel does the same for its columns.
 //
 // Register use:
 //   Z0..Z23   the 8×48 tile of C: row r in Z(3r), Z(3r+1), Z(3r+2)
 //   Z24..Z26  one row of the two B micro-panels (48 floats)
 //   Z27..Z31  elements of A, broadcast
 // Each step of k: 3 loads and an insert of B, 8 broadcasts of A, 24 FMAs.
+// R14 holds aStep, R15 the tile's first A address (ABI0 code may use both).
 
 #define K_CNT   CX
 #define UNROLL  BX
@@ -40,9 +47,11 @@
 #define TILES   R12
 #define ROW0    CX
 #define ROW1    BX
+#define ASTEP   R14
+#define ATILE   R15
 
-// func gemmTilesAVX512(tiles, k int, a, b0, b1, c0, c1 *float32, ldc int, beta float32, bias *float32, act, nr1 int)
-TEXT ·gemmTilesAVX512(SB), NOSPLIT, $0-96
+// func gemmTilesAVX512(tiles, k int, a, b0, b1, c0, c1 *float32, ldc int, beta float32, bias *float32, act, nr1, aStep, aPair, aTile int)
+TEXT ·gemmTilesAVX512(SB), NOSPLIT, $0-120
 	// Masks of panel 1's real columns: K1 = low min(nr1, 16) bits, K2 = low
 	// max(nr1−16, 0) bits.
 	MOVQ nr1+88(FP), BX
@@ -66,10 +75,8 @@ nr_hi:
 	KMOVW AX, K2
 
 	MOVQ tiles+0(FP), TILES
-	MOVQ a+16(FP), A0
-	MOVQ k+8(FP), A1
-	SHLQ $4, A1                       // kc·MR·4 bytes: one A micro-panel
-	ADDQ A0, A1
+	MOVQ a+16(FP), ATILE              // this tile's rows 0…3 at step 0
+	MOVQ aStep+96(FP), ASTEP
 	MOVQ c0+40(FP), C0
 	MOVQ c1+48(FP), C1
 	MOVQ ldc+56(FP), LDC
@@ -80,6 +87,9 @@ nr_hi:
 	JZ   done
 
 tile:
+	MOVQ ATILE, A0
+	MOVQ aPair+104(FP), A1
+	ADDQ A0, A1
 	MOVQ C0, ROW0
 	MOVQ C1, ROW1
 	PREFETCHT0 (ROW0)
@@ -218,71 +228,73 @@ loop4:                                // four steps of k per iteration
 	VMOVUPS 96(B1), Z25
 	VMOVUPS 160(B0), Y26
 	VINSERTF32X8 $1, 160(B1), Z26, Z26
-	VBROADCASTSS 16(A0), Z27
+	VBROADCASTSS 0(A0)(ASTEP*1), Z27
 	VFMADD231PS Z24, Z27, Z0
 	VFMADD231PS Z25, Z27, Z1
 	VFMADD231PS Z26, Z27, Z2
-	VBROADCASTSS 20(A0), Z28
+	VBROADCASTSS 4(A0)(ASTEP*1), Z28
 	VFMADD231PS Z24, Z28, Z3
 	VFMADD231PS Z25, Z28, Z4
 	VFMADD231PS Z26, Z28, Z5
-	VBROADCASTSS 24(A0), Z29
+	VBROADCASTSS 8(A0)(ASTEP*1), Z29
 	VFMADD231PS Z24, Z29, Z6
 	VFMADD231PS Z25, Z29, Z7
 	VFMADD231PS Z26, Z29, Z8
-	VBROADCASTSS 28(A0), Z30
+	VBROADCASTSS 12(A0)(ASTEP*1), Z30
 	VFMADD231PS Z24, Z30, Z9
 	VFMADD231PS Z25, Z30, Z10
 	VFMADD231PS Z26, Z30, Z11
-	VBROADCASTSS 16(A1), Z31
+	VBROADCASTSS 0(A1)(ASTEP*1), Z31
 	VFMADD231PS Z24, Z31, Z12
 	VFMADD231PS Z25, Z31, Z13
 	VFMADD231PS Z26, Z31, Z14
-	VBROADCASTSS 20(A1), Z27
+	VBROADCASTSS 4(A1)(ASTEP*1), Z27
 	VFMADD231PS Z24, Z27, Z15
 	VFMADD231PS Z25, Z27, Z16
 	VFMADD231PS Z26, Z27, Z17
-	VBROADCASTSS 24(A1), Z28
+	VBROADCASTSS 8(A1)(ASTEP*1), Z28
 	VFMADD231PS Z24, Z28, Z18
 	VFMADD231PS Z25, Z28, Z19
 	VFMADD231PS Z26, Z28, Z20
-	VBROADCASTSS 28(A1), Z29
+	VBROADCASTSS 12(A1)(ASTEP*1), Z29
 	VFMADD231PS Z24, Z29, Z21
 	VFMADD231PS Z25, Z29, Z22
 	VFMADD231PS Z26, Z29, Z23
+	LEAQ (A0)(ASTEP*2), A0              // two steps of k
+	LEAQ (A1)(ASTEP*2), A1
 	VMOVUPS 192(B0), Z24
 	VMOVUPS 192(B1), Z25
 	VMOVUPS 256(B0), Y26
 	VINSERTF32X8 $1, 256(B1), Z26, Z26
-	VBROADCASTSS 32(A0), Z27
+	VBROADCASTSS 0(A0), Z27
 	VFMADD231PS Z24, Z27, Z0
 	VFMADD231PS Z25, Z27, Z1
 	VFMADD231PS Z26, Z27, Z2
-	VBROADCASTSS 36(A0), Z28
+	VBROADCASTSS 4(A0), Z28
 	VFMADD231PS Z24, Z28, Z3
 	VFMADD231PS Z25, Z28, Z4
 	VFMADD231PS Z26, Z28, Z5
-	VBROADCASTSS 40(A0), Z29
+	VBROADCASTSS 8(A0), Z29
 	VFMADD231PS Z24, Z29, Z6
 	VFMADD231PS Z25, Z29, Z7
 	VFMADD231PS Z26, Z29, Z8
-	VBROADCASTSS 44(A0), Z30
+	VBROADCASTSS 12(A0), Z30
 	VFMADD231PS Z24, Z30, Z9
 	VFMADD231PS Z25, Z30, Z10
 	VFMADD231PS Z26, Z30, Z11
-	VBROADCASTSS 32(A1), Z31
+	VBROADCASTSS 0(A1), Z31
 	VFMADD231PS Z24, Z31, Z12
 	VFMADD231PS Z25, Z31, Z13
 	VFMADD231PS Z26, Z31, Z14
-	VBROADCASTSS 36(A1), Z27
+	VBROADCASTSS 4(A1), Z27
 	VFMADD231PS Z24, Z27, Z15
 	VFMADD231PS Z25, Z27, Z16
 	VFMADD231PS Z26, Z27, Z17
-	VBROADCASTSS 40(A1), Z28
+	VBROADCASTSS 8(A1), Z28
 	VFMADD231PS Z24, Z28, Z18
 	VFMADD231PS Z25, Z28, Z19
 	VFMADD231PS Z26, Z28, Z20
-	VBROADCASTSS 44(A1), Z29
+	VBROADCASTSS 12(A1), Z29
 	VFMADD231PS Z24, Z29, Z21
 	VFMADD231PS Z25, Z29, Z22
 	VFMADD231PS Z26, Z29, Z23
@@ -290,40 +302,40 @@ loop4:                                // four steps of k per iteration
 	VMOVUPS 288(B1), Z25
 	VMOVUPS 352(B0), Y26
 	VINSERTF32X8 $1, 352(B1), Z26, Z26
-	VBROADCASTSS 48(A0), Z27
+	VBROADCASTSS 0(A0)(ASTEP*1), Z27
 	VFMADD231PS Z24, Z27, Z0
 	VFMADD231PS Z25, Z27, Z1
 	VFMADD231PS Z26, Z27, Z2
-	VBROADCASTSS 52(A0), Z28
+	VBROADCASTSS 4(A0)(ASTEP*1), Z28
 	VFMADD231PS Z24, Z28, Z3
 	VFMADD231PS Z25, Z28, Z4
 	VFMADD231PS Z26, Z28, Z5
-	VBROADCASTSS 56(A0), Z29
+	VBROADCASTSS 8(A0)(ASTEP*1), Z29
 	VFMADD231PS Z24, Z29, Z6
 	VFMADD231PS Z25, Z29, Z7
 	VFMADD231PS Z26, Z29, Z8
-	VBROADCASTSS 60(A0), Z30
+	VBROADCASTSS 12(A0)(ASTEP*1), Z30
 	VFMADD231PS Z24, Z30, Z9
 	VFMADD231PS Z25, Z30, Z10
 	VFMADD231PS Z26, Z30, Z11
-	VBROADCASTSS 48(A1), Z31
+	VBROADCASTSS 0(A1)(ASTEP*1), Z31
 	VFMADD231PS Z24, Z31, Z12
 	VFMADD231PS Z25, Z31, Z13
 	VFMADD231PS Z26, Z31, Z14
-	VBROADCASTSS 52(A1), Z27
+	VBROADCASTSS 4(A1)(ASTEP*1), Z27
 	VFMADD231PS Z24, Z27, Z15
 	VFMADD231PS Z25, Z27, Z16
 	VFMADD231PS Z26, Z27, Z17
-	VBROADCASTSS 56(A1), Z28
+	VBROADCASTSS 8(A1)(ASTEP*1), Z28
 	VFMADD231PS Z24, Z28, Z18
 	VFMADD231PS Z25, Z28, Z19
 	VFMADD231PS Z26, Z28, Z20
-	VBROADCASTSS 60(A1), Z29
+	VBROADCASTSS 12(A1)(ASTEP*1), Z29
 	VFMADD231PS Z24, Z29, Z21
 	VFMADD231PS Z25, Z29, Z22
 	VFMADD231PS Z26, Z29, Z23
-	ADDQ $64, A0                      // 4 steps × MR floats
-	ADDQ $64, A1
+	LEAQ (A0)(ASTEP*2), A0
+	LEAQ (A1)(ASTEP*2), A1
 	ADDQ $384, B0                     // 4 steps × NR floats
 	ADDQ $384, B1
 	DECQ UNROLL
@@ -370,22 +382,130 @@ loop1:
 	VFMADD231PS Z24, Z29, Z21
 	VFMADD231PS Z25, Z29, Z22
 	VFMADD231PS Z26, Z29, Z23
-	ADDQ $16, A0
-	ADDQ $16, A1
+	ADDQ ASTEP, A0
+	ADDQ ASTEP, A1
 	ADDQ $96, B0
 	ADDQ $96, B1
 	DECQ K_CNT
 	JNZ  loop1
 
 epilogue:
-	// beta = 0 (either sign) must not read C. A1 now points at the next
-	// tile's first micro-panel, A0 at this tile's second.
+	// beta = 0 (either sign) must not read C.
 	MOVL beta+64(FP), BX
 	ANDL $0x7fffffff, BX
 	JZ   bias
 	VBROADCASTSS beta+64(FP), Z24
 	MOVQ C0, ROW0
 	MOVQ C1, ROW1
+	// A narrow panel 1 of 9…23 columns is an edge tile on the AVX2 path,
+	// finished by storeRow as acc + round(beta·C): do the same for its
+	// columns (K3 = low half, K4 = high half of the shared register).
+	MOVQ nr1+88(FP), AX
+	CMPQ AX, $8
+	JLE  fusedbeta
+	CMPQ AX, $24
+	JGE  fusedbeta
+	MOVL $0x00ff, AX
+	KMOVW AX, K3
+	MOVL $0xff00, AX
+	KMOVW AX, K4
+	VFMADD231PS (ROW0), Z24, Z0
+	VMOVUPS.Z (ROW1), K1, Z25
+	VMULPS Z25, Z24, Z25
+	VADDPS Z25, Z1, Z1
+	VMOVUPS.Z 64(ROW1), K2, Y27
+	VMOVUPS 64(ROW0), Y26
+	VINSERTF32X8 $1, Y27, Z26, Z26
+	VMULPS Z26, Z24, Z27
+	VFMADD231PS Z26, Z24, K3, Z2
+	VADDPS Z27, Z2, K4, Z2
+	ADDQ LDC, ROW0
+	ADDQ LDC, ROW1
+	VFMADD231PS (ROW0), Z24, Z3
+	VMOVUPS.Z (ROW1), K1, Z25
+	VMULPS Z25, Z24, Z25
+	VADDPS Z25, Z4, Z4
+	VMOVUPS.Z 64(ROW1), K2, Y27
+	VMOVUPS 64(ROW0), Y26
+	VINSERTF32X8 $1, Y27, Z26, Z26
+	VMULPS Z26, Z24, Z27
+	VFMADD231PS Z26, Z24, K3, Z5
+	VADDPS Z27, Z5, K4, Z5
+	ADDQ LDC, ROW0
+	ADDQ LDC, ROW1
+	VFMADD231PS (ROW0), Z24, Z6
+	VMOVUPS.Z (ROW1), K1, Z25
+	VMULPS Z25, Z24, Z25
+	VADDPS Z25, Z7, Z7
+	VMOVUPS.Z 64(ROW1), K2, Y27
+	VMOVUPS 64(ROW0), Y26
+	VINSERTF32X8 $1, Y27, Z26, Z26
+	VMULPS Z26, Z24, Z27
+	VFMADD231PS Z26, Z24, K3, Z8
+	VADDPS Z27, Z8, K4, Z8
+	ADDQ LDC, ROW0
+	ADDQ LDC, ROW1
+	VFMADD231PS (ROW0), Z24, Z9
+	VMOVUPS.Z (ROW1), K1, Z25
+	VMULPS Z25, Z24, Z25
+	VADDPS Z25, Z10, Z10
+	VMOVUPS.Z 64(ROW1), K2, Y27
+	VMOVUPS 64(ROW0), Y26
+	VINSERTF32X8 $1, Y27, Z26, Z26
+	VMULPS Z26, Z24, Z27
+	VFMADD231PS Z26, Z24, K3, Z11
+	VADDPS Z27, Z11, K4, Z11
+	ADDQ LDC, ROW0
+	ADDQ LDC, ROW1
+	VFMADD231PS (ROW0), Z24, Z12
+	VMOVUPS.Z (ROW1), K1, Z25
+	VMULPS Z25, Z24, Z25
+	VADDPS Z25, Z13, Z13
+	VMOVUPS.Z 64(ROW1), K2, Y27
+	VMOVUPS 64(ROW0), Y26
+	VINSERTF32X8 $1, Y27, Z26, Z26
+	VMULPS Z26, Z24, Z27
+	VFMADD231PS Z26, Z24, K3, Z14
+	VADDPS Z27, Z14, K4, Z14
+	ADDQ LDC, ROW0
+	ADDQ LDC, ROW1
+	VFMADD231PS (ROW0), Z24, Z15
+	VMOVUPS.Z (ROW1), K1, Z25
+	VMULPS Z25, Z24, Z25
+	VADDPS Z25, Z16, Z16
+	VMOVUPS.Z 64(ROW1), K2, Y27
+	VMOVUPS 64(ROW0), Y26
+	VINSERTF32X8 $1, Y27, Z26, Z26
+	VMULPS Z26, Z24, Z27
+	VFMADD231PS Z26, Z24, K3, Z17
+	VADDPS Z27, Z17, K4, Z17
+	ADDQ LDC, ROW0
+	ADDQ LDC, ROW1
+	VFMADD231PS (ROW0), Z24, Z18
+	VMOVUPS.Z (ROW1), K1, Z25
+	VMULPS Z25, Z24, Z25
+	VADDPS Z25, Z19, Z19
+	VMOVUPS.Z 64(ROW1), K2, Y27
+	VMOVUPS 64(ROW0), Y26
+	VINSERTF32X8 $1, Y27, Z26, Z26
+	VMULPS Z26, Z24, Z27
+	VFMADD231PS Z26, Z24, K3, Z20
+	VADDPS Z27, Z20, K4, Z20
+	ADDQ LDC, ROW0
+	ADDQ LDC, ROW1
+	VFMADD231PS (ROW0), Z24, Z21
+	VMOVUPS.Z (ROW1), K1, Z25
+	VMULPS Z25, Z24, Z25
+	VADDPS Z25, Z22, Z22
+	VMOVUPS.Z 64(ROW1), K2, Y27
+	VMOVUPS 64(ROW0), Y26
+	VINSERTF32X8 $1, Y27, Z26, Z26
+	VMULPS Z26, Z24, Z27
+	VFMADD231PS Z26, Z24, K3, Z23
+	VADDPS Z27, Z23, K4, Z23
+	JMP  bias
+
+fusedbeta:
 	VFMADD231PS (ROW0), Z24, Z0
 	VMOVUPS.Z (ROW1), K1, Z25
 	VFMADD231PS Z25, Z24, Z1
@@ -578,11 +698,7 @@ store:
 	VMOVUPS Y23, K2, 64(ROW1)
 	LEAQ (C0)(LDC*8), C0              // next tile: 8 rows down
 	LEAQ (C1)(LDC*8), C1
-	MOVQ A1, A0                       // next pair of A micro-panels
-	MOVQ k+8(FP), BX
-	SHLQ $4, BX
-	ADDQ A0, BX
-	MOVQ BX, A1
+	ADDQ aTile+112(FP), ATILE         // next tile's rows of A
 	DECQ TILES
 	JNZ  tile
 

@@ -11,9 +11,11 @@ import (
 // bit-identical to the AVX2 path's: every element of C is accumulated with
 // the same FMAs in the same order and goes through the same epilogue. Shapes
 // sweep m, n and k over 1…70 (full and edge tiles, odd panel counts, narrow
-// last panels), and larger ones cross the K and M block boundaries; each
-// runs with and without transA, cPanels, bias and ReLU, for beta 0, 1 and
-// 0.5, with NaN, infinities and signed zeros planted in A and C.
+// last panels, the 16-row tiles of the ≤ 16-column kernel at n = 10), and
+// larger ones cross the K and M block boundaries; each runs with and without
+// transA, cPanels, bias and ReLU, for beta 0, 1 and 0.3 (inexact, so that
+// beta·C fused into an FMA or rounded first would differ), with NaN,
+// infinities and signed zeros planted in A and C.
 func TestAVX512MatchesAVX2(t *testing.T) {
 	if !haveZmm {
 		t.Skip("no AVX-512 on this CPU or build")
@@ -22,10 +24,11 @@ func TestAVX512MatchesAVX2(t *testing.T) {
 	var shapes [][3]int
 	for x := 1; x <= 70; x++ {
 		shapes = append(shapes, [3]int{x, 48, 9}, [3]int{x, 70, 13}, [3]int{8, x, 17},
-			[3]int{16, x, 5}, [3]int{9, 50, x}, [3]int{x, x, x})
+			[3]int{16, x, 5}, [3]int{9, 50, x}, [3]int{x, x, x}, [3]int{x, 10, 9})
 	}
 	shapes = append(shapes, [3]int{784, 512, 8}, [3]int{8, 512, 784}, [3]int{784, 512, 300},
-		[3]int{131, 517, 263}, [3]int{600, 100, 600}, [3]int{24, 72, 3}, [3]int{1000, 49, 90})
+		[3]int{131, 517, 263}, [3]int{600, 100, 600}, [3]int{24, 72, 3}, [3]int{1000, 49, 90},
+		[3]int{17, 9, 260}, [3]int{33, 16, 70}, [3]int{128, 10, 512}, [3]int{512, 10, 128}, [3]int{70, 13, 300})
 	ctx := new(Context)
 	i := 0
 	for _, sh := range shapes {
@@ -37,7 +40,7 @@ func TestAVX512MatchesAVX2(t *testing.T) {
 					if sh[0]*sh[1]*sh[2] > 40000 && combo != i%12 {
 						continue
 					}
-					beta := []float32{0, 1, 0.5}[combo%3]
+					beta := []float32{0, 1, 0.3}[combo%3]
 					pc := packedCase{tA, cP, sh[0], sh[1], sh[2], 1, beta, combo/3%2 == 1, Act(combo / 6)}
 					if i%7 == 3 {
 						pc.alpha = -0.75

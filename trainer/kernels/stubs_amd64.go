@@ -210,15 +210,26 @@ func fmaPeakAVX2(iters int)
 //go:noescape
 func fmaPeakAVX512(iters int)
 
-// gemmTilesAVX512 is the 8×48 zmm micro-kernel run over tiles pairs of
-// consecutive packed A micro-panels against the two B micro-panels b0 and
+// gemmTilesAVX512 is the 8×48 zmm micro-kernel run over tiles groups of 8
+// rows of A (pairs of packed A micro-panels, or Aᵀ read in place: aStep,
+// aPair and aTile give the layout) against the two B micro-panels b0 and
 // b1, C moving 8 rows per tile; c0 and c1 point at C's columns of the two
 // panels, and only the first nr1 columns of panel 1 are stored (see
 // gemm_tiles_avx512_amd64.s). Its results are bit-identical to two
 // gemmTilesAVX2 calls per panel.
 //
 //go:noescape
-func gemmTilesAVX512(tiles, k int, a, b0, b1, c0, c1 *float32, ldc int, beta float32, bias *float32, act, nr1 int)
+func gemmTilesAVX512(tiles, k int, a, b0, b1, c0, c1 *float32, ldc int, beta float32, bias *float32, act, nr1, aStep, aPair, aTile int)
+
+// gemmStridedAVX512 is the zmm kernel for products of at most 16 columns
+// (nr ≤ 16): tiles groups of 16 rows of A read in place (A(r, p) at
+// a + r·rs + p·ks bytes) against one B micro-panel, storing the nr columns
+// of C with the epilogue of storeRow (see gemm_strided_avx512_amd64.s). Its
+// results are bit-identical to the AVX2 path's for those tiles
+// (gemmKernelStridedAVX2 into the edge tile, then storeEdge).
+//
+//go:noescape
+func gemmStridedAVX512(tiles, k int, a *float32, rs, ks int, b, c *float32, ldc int, beta float32, bias *float32, act, nr int)
 
 // dirtyUpperZmm sets Z0..Z3 and returns without VZEROUPPER; it exists only
 // for BenchmarkScalarAfterKernel, to show what a kernel missing VZEROUPPER

@@ -36,7 +36,11 @@ func sumSquares64AVX2(x *float32, n int) float64                     { panic("un
 func addTo64AVX2(dst *float64, src *float32, n int)                  { panic("unreachable") }
 func colSumsAVX2(beta float32, dst, x *float32, rows, cols, ldx int) { panic("unreachable") }
 
-func gemmTilesAVX512(tiles, k int, a, b0, b1, c0, c1 *float32, ldc int, beta float32, bias *float32, act, nr1 int) {
+func gemmTilesAVX512(tiles, k int, a, b0, b1, c0, c1 *float32, ldc int, beta float32, bias *float32, act, nr1, aStep, aPair, aTile int) {
+	panic("unreachable")
+}
+
+func gemmStridedAVX512(tiles, k int, a *float32, rs, ks int, b, c *float32, ldc int, beta float32, bias *float32, act, nr int) {
 	panic("unreachable")
 }
 

@@ -59,7 +59,12 @@ func BenchmarkScalarAfterKernel(b *testing.B) {
 			name string
 			call func()
 		}{
-			{"gemmTilesAVX512", func() { gemmTilesAVX512(1, 8, &a[0], &bp[0], &bp[NR*8], &c[0], &c[NR], 2*NR, 0, nil, 0, NR) }},
+			{"gemmTilesAVX512", func() {
+				gemmTilesAVX512(1, 8, &a[0], &bp[0], &bp[NR*8], &c[0], &c[NR], 2*NR, 0, nil, 0, NR, 4*MR, 4*MR*8, 8*MR*8)
+			}},
+			{"gemmStridedAVX512", func() { // 16 rows of Aᵀ with 4 columns, k = 4
+				gemmStridedAVX512(1, 4, &a[0], 4, 16*4, &bp[0], &c[0], 16, 0, nil, 0, 10)
+			}},
 			{"clean", cleanUpperZmm},
 			{"dirty", dirtyUpperZmm},
 		}...)
