@@ -200,10 +200,10 @@ torch_rates() {
 }
 # flops_per_example of each workload, from torch's output: "work flops".
 flops() { awk '$1 ~ /^work=/ { for (i = 2; i <= NF; i++) if ($i ~ /^flops_per_example=/) print substr($1, 6), substr($i, 19) + 0 }' "$@" | sort -u; }
-# Peak GFLOP/s of a vector width (ymm or zmm) in raw BenchmarkPeak output;
-# the AVX2-only BenchmarkPeak (no sub-benchmarks) is ymm.
+# Peak GFLOP/s of a vector width (ymm or zmm) in raw BenchmarkPeak output:
+# the avx2 path's is ymm, the avx512 path's zmm.
 peaks() {
-	awk '$1 ~ /^BenchmarkPeak/ { w = "ymm"; if ($1 ~ /zmm/) w = "zmm"; else if ($1 !~ /ymm/ && $1 ~ /\//) next
+	awk '$1 ~ /^BenchmarkPeak\/path=avx(2|512)/ { w = ($1 ~ /avx512/) ? "zmm" : "ymm"
 		for (i = 2; i < NF; i++) if ($(i+1) == "GFLOP/s") print w, $i + 0 }' "$@"
 }
 rates_line() { awk '{ printf " %s:%d:%.0f", $1, $2, $3 }'; }
