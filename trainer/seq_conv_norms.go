@@ -16,7 +16,7 @@ func (l *convLayer[F]) sqNorms(la *linalg[F], _, x, _, dy []F, m int, acc []floa
 		if l.gram == nil {
 			l.gram = make([]F, 2*sp*sp)
 		}
-	} else {
+	} else if l.dyp == nil {
 		mat = l.scratchOf(c.outC * patch)
 	}
 	l.groups(m, func(i0, g int) {
@@ -32,6 +32,12 @@ func (l *convLayer[F]) sqNorms(la *linalg[F], _, x, _, dy []F, m int, acc []floa
 				for k, e := range a {
 					s += float64(e) * float64(b[k])
 				}
+			} else if l.dyp != nil {
+				// As weightGradT, transposed: only dy_i is packed, the
+				// example's columns are read in place. The padding columns
+				// of gwT (outC < NR) come out zero and add nothing.
+				l.weightGradT(la, ci, ld, dyi, n, 1, 0)
+				s = sumSq64(l.gwT[:patch*l.gwLd()])
 			} else {
 				la.gemm(false, true, c.outC, patch, sp, 1, dyi, n, ci, ld, 0, mat, patch)
 				s = sumSq64(mat)
