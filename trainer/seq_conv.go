@@ -183,8 +183,13 @@ func (l *convLayer[F]) weightGradT(la *linalg[F], cols []F, ld int, dy []F, ldy,
 // gwLd is the width of l.gwT: outC, or a whole panel (NR) when outC is
 // narrower. The product then fills the panel's zero padding columns too —
 // the kernel computes them anyway — and stores whole tiles straight into
-// gwT instead of each through the edge-tile scratch.
+// gwT instead of each through the edge-tile scratch. On the avx512 path
+// outC ≤ 16 stays outC wide: its zmm kernel for such products stores
+// masked rows, with no scratch. (The values are the same either way.)
 func (l *convLayer[F]) gwLd() int {
+	if l.c.outC <= 16 && kernels.Path() == kernels.PathAVX512 {
+		return l.c.outC
+	}
 	if l.c.outC < kernels.NR {
 		return kernels.NR
 	}
