@@ -34,10 +34,14 @@ func (l *convLayer[F]) sqNorms(la *linalg[F], _, x, _, dy []F, m int, acc []floa
 				}
 			} else if l.dyp != nil {
 				// As weightGradT, transposed: only dy_i is packed, the
-				// example's columns are read in place. The padding columns
-				// of gwT (outC < NR) come out zero and add nothing.
+				// example's columns are read in place. Summed a row of outC
+				// at a time, so that the sum does not depend on gwT's width,
+				// which differs between kernel paths.
 				l.weightGradT(la, ci, ld, dyi, n, 1, 0)
-				s = sumSq64(l.gwT[:patch*l.gwLd()])
+				ldw := l.gwLd()
+				for r := range patch {
+					s += sumSq64(l.gwT[r*ldw : r*ldw+c.outC])
+				}
 			} else {
 				la.gemm(false, true, c.outC, patch, sp, 1, dyi, n, ci, ld, 0, mat, patch)
 				s = sumSq64(mat)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,5 +39,51 @@ func TestKernelPathForcedByEnv(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(fresh, "lssr.db")); !os.IsNotExist(err) {
 		t.Errorf("a refused command wrote a database: %v", err)
+	}
+}
+
+// TestAssemblyPathsGiveTheSameNumbers: a CNN with batch norm trained and
+// measured (ρ, curvature) with LSSR_KERNELS=avx512 and with avx2 exports the
+// same numbers bit for bit, the kernel path in provenance aside; so sweeps
+// that mix AVX-512 and AVX2 machines pool exact seeds.
+func TestAssemblyPathsGiveTheSameNumbers(t *testing.T) {
+	if kernels.PeakGFLOPS(kernels.PathAVX512) == 0 {
+		t.Skip("no AVX-512 on this CPU")
+	}
+	spec := `name: paths
+dataset: {name: mnist, n: 96, test_n: 64}
+model: {kind: cnn, channels: [4, 8], batch_norm: true, hidden: [16]}
+loss: cross-entropy
+training: {epochs: 2, sampling: without, measure_every: 1, curvature_every: 2}
+grid: {batch_sizes: [16, 32], learning_rates: [0.1], seeds: [0]}
+workers: 1
+`
+	var exports [2][]map[string]any
+	for i, p := range []string{kernels.PathAVX512, kernels.PathAVX2} {
+		dir := t.TempDir()
+		testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), spec)
+		env := []string{kernels.EnvVar + "=" + p}
+		if r := runWithEnv(t, dir, env, "sweep", "run", "--plain", "s.yaml"); r.code != 0 {
+			t.Fatalf("run on %s: exit %d: %s", p, r.code, r.stderr)
+		}
+		r := runWithEnv(t, dir, env, "sweep", "export", "paths", "--format", "json")
+		if err := json.Unmarshal([]byte(r.stdout), &exports[i]); err != nil || len(exports[i]) != 2 {
+			t.Fatalf("export on %s: %v: %s", p, err, r.stdout)
+		}
+		for _, row := range exports[i] {
+			if prov, _ := row["provenance"].(map[string]any); prov["kernel_path"] != p {
+				t.Errorf("job on %s records kernel path %v", p, prov["kernel_path"])
+			}
+			if row["state"] != "done" || row["rho"] == nil {
+				t.Errorf("job on %s: state %v, rho %v", p, row["state"], row["rho"])
+			}
+			delete(row, "provenance")
+			delete(row, "seconds")
+		}
+	}
+	a, _ := json.Marshal(exports[0])
+	b, _ := json.Marshal(exports[1])
+	if string(a) != string(b) {
+		t.Errorf("avx512 and avx2 exports differ:\n%s\n%s", a, b)
 	}
 }
