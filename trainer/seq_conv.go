@@ -21,17 +21,18 @@ import "github.com/lssr/lssr/trainer/kernels"
 // each one product per group.
 type convLayer[F float] struct {
 	c           conv2d[F]
-	inCM        bool // the input is channel-major (else example-major, (i, ch, h, w))
-	group       int  // examples per im2col group
-	cols, rcols []F  // one group's im2col matrices (float32: in panel layout in the forward passes)
-	dyp         []F  // float32: one group's ∂Yᵀ in panel layout, B of the weight-gradient product
-	gwT         []F  // float32: the weight gradient transposed, patchLen × gwLd (see gwLd)
-	padded      []F  // float32: one group's inputs zero-padded (see packedCols)
-	tcols       []F  // float32: one group's im2col matrix of ∂Y for tconv, in panel layout
-	tpadded     []F  // float32: one group's ∂Y zero-padded for tconv
-	wT          []F  // float32: the weights of tconv
-	gram        []F  // ghost-norm scratch: two spatial×spatial Gram matrices
-	scratch     []F  // a parameter gradient nobody reads, or one example's weight gradient
+	inCM        bool         // the input is channel-major (else example-major, (i, ch, h, w))
+	group       int          // examples per im2col group
+	cols, rcols []F          // one group's im2col matrices (float32: in panel layout in the forward passes)
+	dyp         []F          // float32: one group's ∂Yᵀ in panel layout, B of the weight-gradient product
+	gwT         []F          // float32: the weight gradient transposed, patchLen × gwLd (see gwLd)
+	padded      []F          // float32: one group's inputs zero-padded (see packedCols)
+	tcols       []F          // float32: one group's im2col matrix of ∂Y for tconv, in panel layout
+	tpadded     []F          // float32: one group's ∂Y zero-padded for tconv
+	wT          []F          // float32: the weights of tconv
+	gram        []F          // ghost-norm scratch: two spatial×spatial Gram matrices
+	fwdIC, tIC  implicitConv // the forward's and tconv's implicit GEMMs (see implicit)
+	scratch     []F          // a parameter gradient nobody reads, or one example's weight gradient
 	// norm overrides the choice of per-example norm method in tests:
 	// 0 picks the cheaper, +1 forces the ghost norm, −1 materialising.
 	norm int
@@ -67,6 +68,9 @@ func newConvLayer[F float](c conv2d[F], rows int, inCM bool) *convLayer[F] {
 	if c.stride == 1 && c.pad > 0 {
 		l.padded = make([]F, l.group*c.inC*(c.inH+2*c.pad)*(c.inW+2*c.pad))
 	}
+	if l.implicit(&la) {
+		l.prepareImplicit(rows)
+	}
 	if l.transposed(&la) {
 		tc := l.tconv()
 		l.tcols = makeFloats[F](kernels.PackedLen(tc.patchLen(), l.group*c.inH*c.inW))
@@ -82,6 +86,16 @@ func newConvLayer[F float](c conv2d[F], rows int, inCM bool) *convLayer[F] {
 // is read in place as A. Only float32 products run so; float64 ones (the
 // reference) and 1×1 layers keep the plain products.
 func (l *convLayer[F]) packed(la *linalg[F]) bool { return la.packs() && !l.direct() }
+
+// inStrides returns where the input's planes lie for m examples: example
+// i's channel ch at i·ex + ch·ch.
+func (l *convLayer[F]) inStrides(m int) (ex, ch int) {
+	inHW := l.c.inH * l.c.inW
+	if l.inCM {
+		return inHW, m * inHW
+	}
+	return l.c.inLen(), inHW
+}
 
 // packedColsOf builds the im2col matrix of examples [i0, i0+g) of the m
 // rows of x in buf, in panel layout.
@@ -303,6 +317,12 @@ func (l *convLayer[F]) dcolsOf(dx []F, i0, g, m int) ([]F, int) {
 func (l *convLayer[F]) forward(la *linalg[F], p, x []F, m int, y []F, _ bool) {
 	w, b := l.split(p)
 	c, sp := l.c, l.spatial()
+	if l.implicit(la) {
+		ex, ch := l.inStrides(m)
+		convImplicit(la, c, &l.fwdIC, w, x, ex, ch, m, &l.padded, 0, y, m*sp)
+		addPlanes(y, b, m*sp)
+		return
+	}
 	packed := l.packed(la)
 	l.groups(m, func(i0, g int) {
 		if packed {
@@ -332,6 +352,15 @@ func (l *convLayer[F]) backward(la *linalg[F], p, x, _, dy []F, m int, g, dx []F
 	tr := dx != nil && l.transposed(la)
 	var tc conv2d[F]
 	inHW := c.inH * c.inW
+	if tr && l.implicit(la) {
+		// The input gradient in one implicit GEMM over the whole batch (see
+		// the loop below for what it computes); the loop then does the
+		// weight gradient only.
+		tc = l.tconv()
+		l.flipWeights(w)
+		convImplicit(la, tc, &l.tIC, l.wT, dy, sp, n, m, &l.tpadded, 0, dx, m*inHW)
+		dx, tr = nil, false
+	}
 	if tr {
 		tc = l.tconv()
 		l.flipWeights(w)
@@ -387,6 +416,15 @@ func (l *convLayer[F]) rForward(la *linalg[F], p, v, x, rx, _ []F, m int, ry []F
 	w, _ := l.split(p)
 	vw, vb := l.split(v)
 	c, sp, patch := l.c, l.spatial(), l.c.patchLen()
+	if l.implicit(la) {
+		ex, ch := l.inStrides(m)
+		convImplicit(la, c, &l.fwdIC, vw, x, ex, ch, m, &l.padded, 0, ry, m*sp)
+		if rx != nil {
+			convImplicit(la, c, &l.fwdIC, w, rx, ex, ch, m, &l.padded, 1, ry, m*sp)
+		}
+		addPlanes(ry, vb, m*sp)
+		return
+	}
 	packed := l.packed(la)
 	l.groups(m, func(i0, g int) {
 		if packed {

@@ -51,6 +51,8 @@ type Context struct {
 	apack []float32           // packed alpha·op(A) block, 64-byte aligned
 	bpack []float32           // packed op(B) for Gemm, 64-byte aligned
 	tile  [MR*NR + 16]float32 // edge tiles are computed here, then copied
+	// slotTail holds ConvIndirect's last, incomplete triple of slots.
+	slotTail [3]ConvSlot
 }
 
 func (ctx *Context) aBuf(n int) []float32 {

@@ -1,0 +1,131 @@
+package trainer
+
+import "github.com/lssr/lssr/trainer/kernels"
+
+// implicitBudget is the most floats one group's zero-bordered input planes
+// take in an implicit convolution: 256 KiB of float32, a quarter of L2, so
+// that each group is padded and then convolved while it is in cache.
+const implicitBudget = 1 << 16
+
+// implicitConv holds what kernels.ConvIndirect reads a convolution's input
+// by, for groups of up to g examples: each patch element's offset (koff)
+// and each output row segment of up to 16 positions (slots, perEx per
+// example, example by example). It depends only on the geometry and the
+// input's strides, so it is built once per layer and pass.
+type implicitConv struct {
+	koff               []int32
+	slots              []kernels.ConvSlot
+	g, perEx           int
+	exStride, chStride int // of the planes the slots read
+	rowStride          int
+}
+
+// implicit reports whether the layer's forward products and its input
+// gradient run as implicit GEMMs (kernels.ConvIndirect) over the
+// zero-bordered input planes instead of products with an im2col matrix:
+// where ConvIndirect is fast (the avx512 path), for float32 and stride 1.
+// Their sums are bit for bit those of the im2col products.
+func (l *convLayer[F]) implicit(la *linalg[F]) bool {
+	return l.packed(la) && l.c.stride == 1 && kernels.ConvIndirectFast()
+}
+
+// implicitGroup is how many examples of c one group of an implicit
+// convolution takes, of m.
+func implicitGroup[F float](c conv2d[F], m int) int {
+	hp, wp := c.inH+2*c.pad, c.inW+2*c.pad
+	return max(1, min(m, implicitBudget/(c.inC*hp*wp)))
+}
+
+// prepareImplicit builds the layer's implicit GEMMs for batches of rows
+// examples and sizes the padded planes they read, so that a training step
+// allocates nothing from the first one on.
+func (l *convLayer[F]) prepareImplicit(rows int) {
+	c := l.c
+	ex, ch := l.inStrides(rows)
+	if c.pad > 0 {
+		ex, ch = paddedLen(c), (c.inH+2*c.pad)*(c.inW+2*c.pad)
+		l.padded = growFloats(l.padded, implicitGroup(c, rows)*ex)
+	}
+	l.fwdIC.build(c.k, c.outC, c.inC, c.outH, c.outW, implicitGroup(c, rows), ex, ch, inRowStride(c))
+	if !l.transposed(new(linalg[F])) {
+		return
+	}
+	tc := l.tconv()
+	l.tpadded = growFloats(l.tpadded, implicitGroup(tc, rows)*paddedLen(tc))
+	l.tIC.build(tc.k, tc.outC, tc.inC, tc.outH, tc.outW, implicitGroup(tc, rows), paddedLen(tc), (tc.inH+2*tc.pad)*(tc.inW+2*tc.pad), inRowStride(tc))
+}
+
+// paddedLen is the length of one example's zero-bordered input planes.
+func paddedLen[F float](c conv2d[F]) int { return c.inC * (c.inH + 2*c.pad) * (c.inW + 2*c.pad) }
+
+// inRowStride is the distance between rows of the planes an implicit
+// convolution reads: the zero-bordered ones when c pads.
+func inRowStride[F float](c conv2d[F]) int { return c.inW + 2*c.pad }
+
+// growFloats returns buf if it holds n values, else a new zeroed slice of n.
+func growFloats[F float](buf []F, n int) []F {
+	if len(buf) >= n {
+		return buf
+	}
+	return make([]F, n)
+}
+
+// build fills ic for c, groups of g examples and input planes with the
+// given strides (rowStride between rows of a plane) unless it already
+// holds them.
+func (ic *implicitConv) build(k, outC, inC, outH, outW, g, exStride, chStride, rowStride int) {
+	if ic.g == g && ic.exStride == exStride && ic.chStride == chStride && ic.rowStride == rowStride && len(ic.koff) == inC*k*k {
+		return
+	}
+	ic.g, ic.exStride, ic.chStride, ic.rowStride = g, exStride, chStride, rowStride
+	ic.koff = ic.koff[:0]
+	for ch := range inC {
+		for ki := range k {
+			for kj := range k {
+				ic.koff = append(ic.koff, int32(ch*chStride+ki*rowStride+kj))
+			}
+		}
+	}
+	ic.perEx = outH * ((outW + 15) / 16)
+	ic.slots = ic.slots[:0]
+	for e := range g {
+		for h := range outH {
+			for x0 := 0; x0 < outW; x0 += 16 {
+				ic.slots = append(ic.slots, kernels.ConvSlot{
+					In:   int32(e*exStride + h*rowStride + x0),
+					Out:  int32((e*outH+h)*outW + x0),
+					Mask: 1<<min(16, outW-x0) - 1,
+				})
+			}
+		}
+	}
+}
+
+// convImplicit sets (beta 0) or adds to (beta 1) y, channel-major with row
+// stride ldy, the stride-1 convolution c (without bias) of the m examples
+// of x, example i's channel ch at x[i·exStride + ch·chStride:], with the
+// weights w (outC × patchLen). A group of examples at a time, it copies
+// their planes into the zero-bordered planes of *padded when c pads, and
+// multiplies the weights by the im2col matrix of those planes as
+// kernels.ConvIndirect reads it in place.
+func convImplicit[F float](la *linalg[F], c conv2d[F], ic *implicitConv, w, x []F, exStride, chStride, m int, padded *[]F, beta F, y []F, ldy int) {
+	if m == 0 {
+		return
+	}
+	gI := implicitGroup(c, m)
+	ex, ch := exStride, chStride
+	if c.pad > 0 {
+		ex, ch = paddedLen(c), (c.inH+2*c.pad)*(c.inW+2*c.pad)
+	}
+	ic.build(c.k, c.outC, c.inC, c.outH, c.outW, gI, ex, ch, inRowStride(c))
+	sp, patch := c.outH*c.outW, c.patchLen()
+	for i0 := 0; i0 < m; i0 += gI {
+		g := min(gI, m-i0)
+		in := x[i0*exStride:]
+		if c.pad > 0 {
+			_, in = padInputs(c, in, exStride, chStride, g, padded)
+		}
+		la.k.ConvIndirect(c.outC, patch, any(w).([]float32), patch, ic.koff, any(in).([]float32),
+			ic.slots[:g*ic.perEx], float32(beta), any(y[i0*sp:]).([]float32), ldy)
+	}
+}

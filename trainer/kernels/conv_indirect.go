@@ -1,0 +1,181 @@
+package kernels
+
+import (
+	"fmt"
+	"math/bits"
+	"unsafe"
+)
+
+// ConvSlot is one vector of ConvIndirect's output: up to 16 consecutive
+// columns of C from Out on (offsets in floats, row 0), read from B at In
+// plus each step's offset. Only the columns j whose bit j of Mask is set
+// are read and written; a slot with Mask 0 does nothing.
+type ConvSlot struct {
+	In, Out int32
+	Mask    uint32
+}
+
+// convChunk is how many tiles (three slots each) ConvIndirect runs against
+// every row block and K block before moving on: their B rows, a few output
+// rows of each input channel, stay in L1 between row blocks.
+const convChunk = 4
+
+// ConvIndirectFast reports whether ConvIndirect runs in assembly (the
+// avx512 path). Elsewhere it runs a Go loop, correct but slow: callers with
+// a faster way there (im2col and GemmPacked) should take it.
+func ConvIndirectFast() bool { return useAsm && useZmm }
+
+// ConvIndirect computes, for each row r < m and each slot s, the columns j
+// of s.Mask:
+//
+//	C[r·ldc + s.Out + j] = Σ_p A[r·lda + p] · B[koff[p] + s.In + j]  (+ C when beta is 1)
+//
+// the product of A (m×k) with a matrix whose column s.Out+j, row p, is
+// B[koff[p] + s.In + j]: an im2col matrix read where it lies (koff holds
+// each patch element's offset, a slot one output row segment), so a
+// convolution needs no im2col copy. beta must be 0 (C is not read) or 1.
+//
+// The sums are GemmPacked's, bit for bit, with that matrix packed as B on
+// the same path: the same K blocks, each summed from +0 by fused
+// multiply-adds in order, then added to C. ConvIndirect allocates nothing
+// once ctx's buffers have grown.
+func (ctx *Context) ConvIndirect(m, k int, a []float32, lda int, koff []int32, b []float32, slots []ConvSlot, beta float32, c []float32, ldc int) {
+	checkConvIndirect(m, k, a, lda, koff, b, slots, beta, c, ldc)
+	if m == 0 || len(slots) == 0 {
+		return
+	}
+	if k == 0 {
+		if beta == 0 {
+			for r := range m {
+				for _, s := range slots {
+					forLanes(s.Mask, func(j int) { c[r*ldc+int(s.Out)+j] = 0 })
+				}
+			}
+		}
+		return
+	}
+	if !ConvIndirectFast() {
+		convIndirectGo(m, k, a, lda, koff, b, slots, beta, c, ldc)
+		return
+	}
+	mp := (m + 2*MR - 1) / (2 * MR)
+	ap := ctx.aBuf(mp * k * 2 * MR)
+	for mb := range mp {
+		panel := ap[mb*k*2*MR : (mb+1)*k*2*MR]
+		for r := range 2 * MR {
+			row := mb*2*MR + r
+			if row >= m {
+				for p := range k {
+					panel[p*2*MR+r] = 0
+				}
+				continue
+			}
+			for p, v := range a[row*lda : row*lda+k] {
+				panel[p*2*MR+r] = v
+			}
+		}
+	}
+	nkb := (k + kcMax - 1) / kcMax
+	kcb := (k + nkb - 1) / nkb
+	full := len(slots) / 3 * 3
+	if full < len(slots) {
+		ctx.slotTail = [3]ConvSlot{}
+		copy(ctx.slotTail[:], slots[full:])
+	}
+	c0 := unsafe.Pointer(&c[0])
+	run := func(tiles int, sp *ConvSlot) {
+		for mb := range mp {
+			rows := min(2*MR, m-mb*2*MR)
+			cb := (*float32)(unsafe.Add(c0, mb*2*MR*ldc*4))
+			for pc := 0; pc < k; pc += kcb {
+				kc := min(kcb, k-pc)
+				bt := int(beta)
+				if pc > 0 {
+					bt = 1
+				}
+				convTilesAVX512(tiles, kc, &ap[(mb*k+pc)*2*MR], &koff[pc], &b[0], sp, cb, ldc, rows, bt)
+			}
+		}
+	}
+	for s0 := 0; s0 < full; s0 += convChunk * 3 {
+		run((min(s0+convChunk*3, full)-s0)/3, &slots[s0])
+	}
+	if full < len(slots) {
+		run(1, &ctx.slotTail[0])
+	}
+}
+
+// forLanes calls fn for each set bit j of mask.
+func forLanes(mask uint32, fn func(j int)) {
+	for mask != 0 {
+		j := bits.TrailingZeros32(mask)
+		fn(j)
+		mask &= mask - 1
+	}
+}
+
+// checkConvIndirect panics, naming the argument, unless every element
+// ConvIndirect would read or write lies inside its slice.
+func checkConvIndirect(m, k int, a []float32, lda int, koff []int32, b []float32, slots []ConvSlot, beta float32, c []float32, ldc int) {
+	switch {
+	case m < 0 || k < 0:
+		panic(fmt.Sprintf("kernels: ConvIndirect: negative shape m=%d k=%d", m, k))
+	case beta != 0 && beta != 1:
+		panic(fmt.Sprintf("kernels: ConvIndirect: beta=%v is neither 0 nor 1", beta))
+	case len(koff) < k:
+		panic(fmt.Sprintf("kernels: ConvIndirect: len(koff)=%d < k=%d", len(koff), k))
+	}
+	if m == 0 {
+		return
+	}
+	checkMatrix("A", a, m, k, lda)
+	lo, hi := 0, 0
+	for p, o := range koff[:k] {
+		if p == 0 || int(o) < lo {
+			lo = int(o)
+		}
+		if p == 0 || int(o) > hi {
+			hi = int(o)
+		}
+	}
+	for i, s := range slots {
+		if s.Mask == 0 {
+			continue
+		}
+		if s.Mask>>16 != 0 {
+			panic(fmt.Sprintf("kernels: ConvIndirect: slot %d: mask %#x is wider than 16 lanes", i, s.Mask))
+		}
+		last := 31 - bits.LeadingZeros32(s.Mask)
+		first := bits.TrailingZeros32(s.Mask)
+		if k > 0 && (int(s.In)+lo+first < 0 || int(s.In)+hi+last >= len(b)) {
+			panic(fmt.Sprintf("kernels: ConvIndirect: slot %d reads B[%d…%d], len(B)=%d", i, int(s.In)+lo+first, int(s.In)+hi+last, len(b)))
+		}
+		if end := int(s.Out) + (m-1)*ldc + last; int(s.Out)+first < 0 || end >= len(c) {
+			panic(fmt.Sprintf("kernels: ConvIndirect: slot %d writes C[%d…%d], len(C)=%d", i, int(s.Out)+first, end, len(c)))
+		}
+	}
+}
+
+// convIndirectGo is ConvIndirect in Go, in the same K blocks.
+func convIndirectGo(m, k int, a []float32, lda int, koff []int32, b []float32, slots []ConvSlot, beta float32, c []float32, ldc int) {
+	nkb := (k + kcMax - 1) / kcMax
+	kcb := (k + nkb - 1) / nkb
+	for r := range m {
+		row := a[r*lda : r*lda+k]
+		for _, s := range slots {
+			forLanes(s.Mask, func(j int) {
+				ci := r*ldc + int(s.Out) + j
+				for pc := 0; pc < k; pc += kcb {
+					var acc float32
+					for p := pc; p < min(pc+kcb, k); p++ {
+						acc += row[p] * b[int(koff[p])+int(s.In)+j]
+					}
+					if pc > 0 || beta != 0 {
+						acc += c[ci]
+					}
+					c[ci] = acc
+				}
+			})
+		}
+	}
+}

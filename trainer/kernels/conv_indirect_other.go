@@ -1,0 +1,7 @@
+//go:build !amd64 || purego
+
+package kernels
+
+func convTilesAVX512(tiles, kc int, a *float32, koff *int32, b *float32, slots *ConvSlot, c *float32, ldc, rows, beta int) {
+	panic("unreachable")
+}
