@@ -47,12 +47,60 @@ func (l *convLayer[F]) prepareImplicit(rows int) {
 		l.padded = growFloats(l.padded, implicitGroup(c, rows)*ex)
 	}
 	l.fwdIC.build(c.k, c.outC, c.inC, c.outH, c.outW, implicitGroup(c, rows), ex, ch, inRowStride(c))
+	l.gradKoff = make([]int32, 0, c.patchLen())
+	l.gradRuns = make([]kernels.ConvRun, 0, l.group*c.outH)
 	if !l.transposed(new(linalg[F])) {
 		return
 	}
 	tc := l.tconv()
 	l.tpadded = growFloats(l.tpadded, implicitGroup(tc, rows)*paddedLen(tc))
 	l.tIC.build(tc.k, tc.outC, tc.inC, tc.outH, tc.outW, implicitGroup(tc, rows), paddedLen(tc), (tc.inH+2*tc.pad)*(tc.inW+2*tc.pad), inRowStride(tc))
+}
+
+// patchOffsets appends to dst each patch element's offset in input planes
+// with the given channel and row strides, in im2col's row order.
+func patchOffsets(dst []int32, inC, k, chStride, rowStride int) []int32 {
+	for ch := range inC {
+		for ki := range k {
+			for kj := range k {
+				dst = append(dst, int32(ch*chStride+ki*rowStride+kj))
+			}
+		}
+	}
+	return dst
+}
+
+// implicitGrad reports whether the weight gradient runs as
+// kernels.ConvGradT, the group's im2col matrix read in place, rather than
+// as a product with it (weightGradT): where the forward runs implicitly and
+// ConvGradT takes outC columns as wide as l.gwT. The sums are the same.
+func (l *convLayer[F]) implicitGrad(la *linalg[F]) bool {
+	return l.implicit(la) && kernels.ConvGradTFits(l.c.outC) && l.gwLd() == l.c.outC
+}
+
+// weightGradImplicit is weightGradT for examples [i0, i0+g) of the m of
+// x, with dy their output gradient (row stride ldy): it pads their input
+// planes when the layer pads, packs ∂Yᵀ and lets kernels.ConvGradT read
+// the im2col matrix from the planes, run by output row.
+func (l *convLayer[F]) weightGradImplicit(la *linalg[F], x []F, i0, g, m int, dy []F, ldy int, beta F) {
+	c := l.c
+	ex, ch := l.inStrides(m)
+	in, row := x[i0*ex:], c.inW
+	if c.pad > 0 {
+		_, in = padInputs(c, in, ex, ch, g, &l.padded)
+		ex, ch, row = paddedLen(c), (c.inH+2*c.pad)*(c.inW+2*c.pad), inRowStride(c)
+	}
+	l.gradKoff = patchOffsets(l.gradKoff[:0], c.inC, c.k, ch, row)
+	l.gradRuns = l.gradRuns[:0]
+	for e := range g {
+		for h := range c.outH {
+			l.gradRuns = append(l.gradRuns, kernels.ConvRun{Pos: int32(e*ex + h*row), Len: int32(c.outW)})
+		}
+	}
+	sp := l.spatial()
+	la.packB(l.dyp, true, g*sp, c.outC, dy, ldy)
+	la.k.ConvGradT(c.patchLen(), c.outC, g*sp, l.gradKoff, any(in).([]float32), l.gradRuns,
+		any(l.dyp).([]float32), float32(beta), any(l.gwT).([]float32), l.gwLd())
 }
 
 // paddedLen is the length of one example's zero-bordered input planes.
@@ -78,14 +126,7 @@ func (ic *implicitConv) build(k, outC, inC, outH, outW, g, exStride, chStride, r
 		return
 	}
 	ic.g, ic.exStride, ic.chStride, ic.rowStride = g, exStride, chStride, rowStride
-	ic.koff = ic.koff[:0]
-	for ch := range inC {
-		for ki := range k {
-			for kj := range k {
-				ic.koff = append(ic.koff, int32(ch*chStride+ki*rowStride+kj))
-			}
-		}
-	}
+	ic.koff = patchOffsets(ic.koff[:0], inC, k, chStride, rowStride)
 	ic.perEx = outH * ((outW + 15) / 16)
 	ic.slots = ic.slots[:0]
 	for e := range g {

@@ -21,18 +21,20 @@ import "github.com/lssr/lssr/trainer/kernels"
 // each one product per group.
 type convLayer[F float] struct {
 	c           conv2d[F]
-	inCM        bool         // the input is channel-major (else example-major, (i, ch, h, w))
-	group       int          // examples per im2col group
-	cols, rcols []F          // one group's im2col matrices (float32: in panel layout in the forward passes)
-	dyp         []F          // float32: one group's ∂Yᵀ in panel layout, B of the weight-gradient product
-	gwT         []F          // float32: the weight gradient transposed, patchLen × gwLd (see gwLd)
-	padded      []F          // float32: one group's inputs zero-padded (see packedCols)
-	tcols       []F          // float32: one group's im2col matrix of ∂Y for tconv, in panel layout
-	tpadded     []F          // float32: one group's ∂Y zero-padded for tconv
-	wT          []F          // float32: the weights of tconv
-	gram        []F          // ghost-norm scratch: two spatial×spatial Gram matrices
-	fwdIC, tIC  implicitConv // the forward's and tconv's implicit GEMMs (see implicit)
-	scratch     []F          // a parameter gradient nobody reads, or one example's weight gradient
+	inCM        bool              // the input is channel-major (else example-major, (i, ch, h, w))
+	group       int               // examples per im2col group
+	cols, rcols []F               // one group's im2col matrices (float32: in panel layout in the forward passes)
+	dyp         []F               // float32: one group's ∂Yᵀ in panel layout, B of the weight-gradient product
+	gwT         []F               // float32: the weight gradient transposed, patchLen × gwLd (see gwLd)
+	padded      []F               // float32: one group's inputs zero-padded (see packedCols)
+	tcols       []F               // float32: one group's im2col matrix of ∂Y for tconv, in panel layout
+	tpadded     []F               // float32: one group's ∂Y zero-padded for tconv
+	wT          []F               // float32: the weights of tconv
+	gram        []F               // ghost-norm scratch: two spatial×spatial Gram matrices
+	fwdIC, tIC  implicitConv      // the forward's and tconv's implicit GEMMs (see implicit)
+	gradKoff    []int32           // weightGradImplicit's patch offsets
+	gradRuns    []kernels.ConvRun // and runs of output positions
+	scratch     []F               // a parameter gradient nobody reads, or one example's weight gradient
 	// norm overrides the choice of per-example norm method in tests:
 	// 0 picks the cheaper, +1 forces the ghost norm, −1 materialising.
 	norm int
@@ -349,6 +351,7 @@ func (l *convLayer[F]) backward(la *linalg[F], p, x, _, dy []F, m int, g, dx []F
 	}
 	planeSums(gb, dy, m, sp)
 	packed := l.packed(la)
+	implicitGrad := l.implicitGrad(la)
 	tr := dx != nil && l.transposed(la)
 	var tc conv2d[F]
 	inHW := c.inH * c.inW
@@ -373,10 +376,14 @@ func (l *convLayer[F]) backward(la *linalg[F], p, x, _, dy []F, m int, g, dx []F
 		if i0 > 0 {
 			beta = 1
 		}
-		cols, ld := l.colsOf(x, i0, gr, m, l.cols)
-		if packed {
+		switch {
+		case implicitGrad:
+			l.weightGradImplicit(la, x, i0, gr, m, dy[i0*sp:], n, beta)
+		case packed:
+			cols, ld := l.colsOf(x, i0, gr, m, l.cols)
 			l.weightGradT(la, cols, ld, dy[i0*sp:], n, gr, beta)
-		} else {
+		default:
+			cols, ld := l.colsOf(x, i0, gr, m, l.cols)
 			la.gemm(false, true, c.outC, patch, gr*sp, 1, dy[i0*sp:], n, cols, ld, beta, gw, patch)
 		}
 		if dx == nil {

@@ -9,3 +9,32 @@ package kernels
 //
 //go:noescape
 func convTilesAVX512(tiles, kc int, a *float32, koff *int32, b *float32, slots *ConvSlot, c *float32, ldc, rows, beta int)
+
+// convGradTAVX512 runs convGradTAVX512N for N = nv, 1…4.
+func convGradTAVX512(nv int, x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, pstride int, c *float32, ldc, rows, mask, beta int) {
+	switch nv {
+	case 1:
+		convGradTAVX5121(x, offs, runs, nruns, b, pstride, c, ldc, rows, mask, beta)
+	case 2:
+		convGradTAVX5122(x, offs, runs, nruns, b, pstride, c, ldc, rows, mask, beta)
+	case 3:
+		convGradTAVX5123(x, offs, runs, nruns, b, pstride, c, ldc, rows, mask, beta)
+	default:
+		convGradTAVX5124(x, offs, runs, nruns, b, pstride, c, ldc, rows, mask, beta)
+	}
+}
+
+// convGradTAVX512N is ConvGradT's micro-kernel for N zmm vectors of
+// columns over one K block (see conv_wgrad_avx512_amd64.s).
+//
+//go:noescape
+func convGradTAVX5121(x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, pstride int, c *float32, ldc, rows, mask, beta int)
+
+//go:noescape
+func convGradTAVX5122(x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, pstride int, c *float32, ldc, rows, mask, beta int)
+
+//go:noescape
+func convGradTAVX5123(x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, pstride int, c *float32, ldc, rows, mask, beta int)
+
+//go:noescape
+func convGradTAVX5124(x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, pstride int, c *float32, ldc, rows, mask, beta int)

@@ -201,3 +201,56 @@ func TestConvIndirectPanics(t *testing.T) {
 		})
 	}
 }
+
+// TestConvGradT checks ConvGradT bit for bit (NaNs as NaNs) against
+// GemmPacked with the im2col matrix materialised as A, over convolution
+// geometries, widths of one to four vectors and K blocks, and that it runs
+// only where ConvGradTFits says so.
+func TestConvGradT(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		if !ConvGradTFits(16) {
+			if Path() == PathAVX512 {
+				t.Fatal("ConvGradTFits is false on the avx512 path")
+			}
+			t.Skip("ConvGradT runs only on the avx512 path")
+		}
+		r := rand.New(rand.NewPCG(9, 10))
+		ctx := new(Context)
+		for i, cc := range convCases() {
+			p := newConvProblem(r, cc)
+			hp, wp := cc.h+2*cc.pad, cc.w+2*cc.pad
+			oh, ow := hp-cc.k+1, wp-cc.k+1
+			var runs []ConvRun
+			for e := range cc.g {
+				for y := range oh {
+					runs = append(runs, ConvRun{int32(e*cc.inC*hp*wp + y*wp), int32(ow)})
+				}
+			}
+			for _, n := range []int{1, 5, 16, 25, 32, 40, 48, 64} {
+				if (i+n)%3 != 0 && n != 32 && n != 16 {
+					continue
+				}
+				bm := make([]float32, p.n*n)
+				for j := range bm {
+					bm[j] = float32(r.NormFloat64())
+				}
+				bp := MakePacked(p.n, n)
+				PackB(bp, false, p.n, n, bm, n)
+				ldc := n + 2
+				c := make([]float32, p.kk*ldc)
+				for j := range c {
+					c[j] = float32(r.NormFloat64())
+				}
+				want := append([]float32(nil), c...)
+				ctx.ConvGradT(p.kk, n, p.n, p.koff, p.b, runs, bp, cc.beta, c, ldc)
+				ctx.GemmPacked(false, p.kk, n, p.n, 1, p.cols, p.n, bp, cc.beta, want, ldc, false, Epilogue{})
+				for j := range c {
+					same := math.Float32bits(c[j]) == math.Float32bits(want[j]) || c[j] != c[j] && want[j] != want[j]
+					if !same {
+						t.Fatalf("%v/n=%d: C[%d] (row %d, column %d) = %v, GemmPacked gives %v", cc, n, j, j/ldc, j%ldc, c[j], want[j])
+					}
+				}
+			}
+		}
+	})
+}

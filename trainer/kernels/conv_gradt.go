@@ -1,0 +1,128 @@
+package kernels
+
+import (
+	"fmt"
+	"unsafe"
+)
+
+// ConvRun is a run of consecutive columns of an implicit im2col matrix as
+// ConvGradT reads it: Len positions from Pos on.
+type ConvRun struct{ Pos, Len int32 }
+
+// ConvGradTFits reports whether ConvGradT runs in assembly for products n
+// columns wide: on the avx512 path, for n ≤ 16 or 24 < n ≤ 64.
+func ConvGradTFits(n int) bool {
+	return useAsm && useZmm && n > 0 && n <= 64 && (n <= 16 || n > 24)
+}
+
+// ConvGradT computes C = A·Bp + beta·C (C m×n, row stride ldc; beta 0 or
+// 1, 0 not reading C) where Bp is a k×n matrix in panel layout (see
+// GemmPacked) and A, m×k, is an im2col matrix read where it lies: its
+// element (r, p) is x[koff[r] + pos(p)], the positions pos(0…k−1) running
+// through runs in order. It is the weight gradient of a convolution,
+// transposed: A the im2col matrix of the input planes, Bp the output
+// gradient packed transposed.
+//
+// The sums are GemmPacked's on the same path, bit for bit, with A
+// materialised: the same K blocks, each from +0 by fused multiply-adds in
+// order, then added to C. ConvGradTFits(n) must hold. It allocates nothing
+// once ctx's buffers have grown.
+func (ctx *Context) ConvGradT(m, n, k int, koff []int32, x []float32, runs []ConvRun, bp []float32, beta float32, c []float32, ldc int) {
+	checkConvGradT(m, n, k, koff, x, runs, bp, beta, c, ldc)
+	if m == 0 {
+		return
+	}
+	if k == 0 {
+		if beta == 0 {
+			for r := range m {
+				clear(c[r*ldc : r*ldc+n])
+			}
+		}
+		return
+	}
+	nv := (n + 15) / 16
+	rt := 8
+	if nv == 4 {
+		rt = 6
+	}
+	mask := 1<<(n-16*(nv-1)) - 1
+	nkb := (k + kcMax - 1) / kcMax
+	kcb := (k + nkb - 1) / nkb
+	pstride := k * NR * 4
+	ri, rOff := 0, 0 // the run and position within it where the block starts
+	for pc := 0; pc < k; pc += kcb {
+		kc := min(kcb, k-pc)
+		// The block's runs: the rest of run ri, whole runs, a part of one.
+		blk := ctx.runBuf[:0]
+		for left := kc; left > 0; {
+			take := min(left, int(runs[ri].Len)-rOff)
+			blk = append(blk, ConvRun{runs[ri].Pos + int32(rOff), int32(take)})
+			left -= take
+			rOff += take
+			if rOff == int(runs[ri].Len) {
+				ri, rOff = ri+1, 0
+			}
+		}
+		ctx.runBuf = blk
+		bt := int(beta)
+		if pc > 0 {
+			bt = 1
+		}
+		b := &bp[pc*NR]
+		for r0 := 0; r0 < m; r0 += rt {
+			rows := min(rt, m-r0)
+			var offs [8]int32
+			for r := range rt {
+				offs[r] = koff[r0+min(r, rows-1)]
+			}
+			cp := (*float32)(unsafe.Add(unsafe.Pointer(&c[0]), r0*ldc*4))
+			convGradTAVX512(nv, &x[0], &offs[0], &blk[0], len(blk), b, pstride, cp, ldc, rows, mask, bt)
+		}
+	}
+}
+
+// checkConvGradT panics, naming the argument, unless every element
+// ConvGradT would read or write lies inside its slice.
+func checkConvGradT(m, n, k int, koff []int32, x []float32, runs []ConvRun, bp []float32, beta float32, c []float32, ldc int) {
+	switch {
+	case m < 0 || k < 0:
+		panic(fmt.Sprintf("kernels: ConvGradT: negative shape m=%d k=%d", m, k))
+	case !ConvGradTFits(n):
+		panic(fmt.Sprintf("kernels: ConvGradT: n=%d: ConvGradTFits is false", n))
+	case beta != 0 && beta != 1:
+		panic(fmt.Sprintf("kernels: ConvGradT: beta=%v is neither 0 nor 1", beta))
+	case len(koff) < m:
+		panic(fmt.Sprintf("kernels: ConvGradT: len(koff)=%d < m=%d", len(koff), m))
+	case len(bp) < PackedLen(k, n):
+		panic(fmt.Sprintf("kernels: ConvGradT: len(Bp)=%d < %d", len(bp), PackedLen(k, n)))
+	}
+	if m == 0 {
+		return
+	}
+	checkMatrix("C", c, m, n, ldc)
+	total, lo, hi := 0, 0, -1
+	for i, r := range runs {
+		if r.Len < 0 {
+			panic(fmt.Sprintf("kernels: ConvGradT: run %d has length %d", i, r.Len))
+		}
+		if r.Len == 0 {
+			continue
+		}
+		if hi < lo || int(r.Pos) < lo {
+			lo = int(r.Pos)
+		}
+		hi = max(hi, int(r.Pos+r.Len-1))
+		total += int(r.Len)
+	}
+	if total != k {
+		panic(fmt.Sprintf("kernels: ConvGradT: the runs hold %d positions, k=%d", total, k))
+	}
+	if k == 0 {
+		return
+	}
+	for r, o := range koff[:m] {
+		if int(o)+lo < 0 || int(o)+hi >= len(x) {
+			panic(fmt.Sprintf("kernels: ConvGradT: row %d reads x[%d…%d], len(x)=%d", r, int(o)+lo, int(o)+hi, len(x)))
+		}
+	}
+}
