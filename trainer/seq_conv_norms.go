@@ -19,6 +19,20 @@ func (l *convLayer[F]) sqNorms(la *linalg[F], _, x, _, dy []F, m int, acc []floa
 	} else if l.dyp == nil {
 		mat = l.scratchOf(c.outC * patch)
 	}
+	if !ghost && l.dyp != nil && l.implicitGrad(la) {
+		// As below, with the example's im2col matrix read from its
+		// zero-bordered planes (weightGradImplicit: the same sums).
+		ldw := l.gwLd()
+		for i := range m {
+			l.weightGradImplicit(la, x, i, 1, m, dy[i*sp:], n, 0)
+			var s float64
+			for r := range patch {
+				s += sumSq64(l.gwT[r*ldw : r*ldw+c.outC])
+			}
+			acc[i] += addBiasSqNorm(s, dy, i, m, sp, c.outC)
+		}
+		return
+	}
 	l.groups(m, func(i0, g int) {
 		cols, ld := l.colsOf(x, i0, g, m, l.cols)
 		for j := range g {
@@ -46,16 +60,32 @@ func (l *convLayer[F]) sqNorms(la *linalg[F], _, x, _, dy []F, m int, acc []floa
 				la.gemm(false, true, c.outC, patch, sp, 1, dyi, n, ci, ld, 0, mat, patch)
 				s = sumSq64(mat)
 			}
-			for o := range c.outC {
-				var bs float64
-				for _, e := range dy[(o*m+i)*sp : (o*m+i+1)*sp] {
-					bs += float64(e)
-				}
-				s += bs * bs
-			}
-			acc[i] += s
+			acc[i] += addBiasSqNorm(s, dy, i, m, sp, c.outC)
 		}
 	})
+}
+
+// addBiasSqNorm adds to s, term by term in channel order, ‖∂b‖² of example
+// i: Σ_o (Σ_s dy_i[o][s])², each channel's sum in order in float64, four
+// channels' sums interleaved (sums4).
+func addBiasSqNorm[F float](s float64, dy []F, i, m, sp, outC int) float64 {
+	plane := func(o int) []F { return dy[(o*m+i)*sp : (o*m+i+1)*sp] }
+	o := 0
+	for ; o+4 <= outC; o += 4 {
+		b0, b1, b2, b3 := sums4[float64](plane(o), plane(o+1), plane(o+2), plane(o+3))
+		s += b0 * b0
+		s += b1 * b1
+		s += b2 * b2
+		s += b3 * b3
+	}
+	for ; o < outC; o++ {
+		var bs float64
+		for _, e := range plane(o) {
+			bs += float64(e)
+		}
+		s += bs * bs
+	}
+	return s
 }
 
 // useGhost reports whether the ghost norm, about spatial²·(inC·k·k + outC)

@@ -156,6 +156,12 @@ func (l *bnLayer[F]) cmBackward(p, x, y, dy []F, m int, g, dx []F) {
 		dxc := l.cmChannel(dx, m, ch)
 		scale := float64(gamma[ch]) * is
 		if !l.train {
+			if d32, ok := any(dyc).([]float32); ok {
+				// d·scale + (−0) is d·scale, −0 included, rounded as
+				// float64 then float32 as in the loop below.
+				kernels.AffineF64(any(dxc).([]float32), d32, scale, math.Copysign(0, -1), false)
+				continue
+			}
 			for j, d := range dyc {
 				dxc[j] = F(float64(d) * scale)
 			}
@@ -264,13 +270,34 @@ func (l *bnLayer[F]) cmRBackward(p, v, x, rx, y, dy, rdy []F, m int, hv, rdx []F
 	}
 }
 
-// cmSqNorms (eval mode): per example, Σ_ch (Σ ∂z·x̂)² + (Σ ∂z)².
+// cmSqNorms (eval mode): per example, Σ_ch (Σ ∂z·x̂)² + (Σ ∂z)². Four
+// examples' sums run interleaved, each in order as alone (see sums4).
 func (l *bnLayer[F]) cmSqNorms(x, y, dy []F, m int, acc []float64) {
 	hw := l.bn.hw
 	for ch := range l.bn.c {
 		mu, is := l.evalStats(ch)
 		xc, dyc := l.cmChannel(x, m, ch), l.cmGrad(y, dy, m, ch)
-		for i := range m {
+		i := 0
+		for ; i+4 <= m; i += 4 {
+			var g, b [4]float64
+			x0, x1, x2, x3 := xc[i*hw:(i+1)*hw], xc[(i+1)*hw:(i+2)*hw], xc[(i+2)*hw:(i+3)*hw], xc[(i+3)*hw:(i+4)*hw]
+			d0, d1, d2, d3 := dyc[i*hw:(i+1)*hw], dyc[(i+1)*hw:(i+2)*hw], dyc[(i+2)*hw:(i+3)*hw], dyc[(i+3)*hw:(i+4)*hw]
+			for j := range hw {
+				e0, e1, e2, e3 := float64(d0[j]), float64(d1[j]), float64(d2[j]), float64(d3[j])
+				g[0] += e0 * (float64(x0[j]) - mu) * is
+				g[1] += e1 * (float64(x1[j]) - mu) * is
+				g[2] += e2 * (float64(x2[j]) - mu) * is
+				g[3] += e3 * (float64(x3[j]) - mu) * is
+				b[0] += e0
+				b[1] += e1
+				b[2] += e2
+				b[3] += e3
+			}
+			for k := range 4 {
+				acc[i+k] += g[k]*g[k] + b[k]*b[k]
+			}
+		}
+		for ; i < m; i++ {
 			var g, b float64
 			for j := i * hw; j < (i+1)*hw; j++ {
 				d := float64(dyc[j])
