@@ -36,6 +36,12 @@ func affine2F64AVX512(y, d, x *float32, n int, a, b, c float64)
 //go:noescape
 func packTransAVX512(dst, b *float32, idx *int32, k int, lo, hi uint32)
 
+// packTrans8AVX512 fills kb blocks of 8 rows of one panel whose columns
+// are groups (1…3) of 8 rows of b (stride ldb), zeroing the other columns.
+//
+//go:noescape
+func packTrans8AVX512(dst, b *float32, ldb, kb, groups int)
+
 // maxPool2RowAVX512 runs MaxPool2Row 16 outputs at a time and returns how
 // many outputs it wrote: all n, or those before the first 16-output chunk
 // that holds a NaN, which the Go loop finishes.

@@ -21,6 +21,10 @@ func packTransAVX512(dst, b *float32, idx *int32, k int, lo, hi uint32) {
 	panic("unreachable")
 }
 
+func packTrans8AVX512(dst, b *float32, ldb, kb, groups int) {
+	panic("unreachable")
+}
+
 func maxPool2RowAVX512(y *float32, am *int32, r0, r1 *float32, n, w, base int) int {
 	panic("unreachable")
 }

@@ -12,8 +12,8 @@ import (
 func TestPackBTrans(t *testing.T) {
 	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(9, 10))
-		for _, n := range []int{1, 7, 8, 15, 16, 17, 23, 24, 25, 32, 48, 50} {
-			for _, k := range []int{1, 3, 24, 100} {
+		for _, n := range []int{1, 7, 8, 15, 16, 17, 23, 24, 25, 32, 40, 48, 50, 64} {
+			for _, k := range []int{1, 3, 7, 8, 9, 16, 24, 100, 196} {
 				t.Run(fmt.Sprintf("k=%d/n=%d", k, n), func(t *testing.T) {
 					ldb := k + 5
 					b := make([]float32, (n-1)*ldb+k)
