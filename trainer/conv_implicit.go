@@ -9,7 +9,7 @@ const implicitBudget = 1 << 16
 
 // implicitConv holds what kernels.ConvIndirect reads a convolution's input
 // by, for groups of up to g examples: each patch element's offset (koff)
-// and each output row segment of up to 16 positions (slots, perEx per
+// and each output row segment of up to 8 or 16 positions (slots, perEx per
 // example, example by example). It depends only on the geometry and the
 // input's strides, so it is built once per layer and pass.
 type implicitConv struct {
@@ -18,15 +18,24 @@ type implicitConv struct {
 	g, perEx           int
 	exStride, chStride int // of the planes the slots read
 	rowStride          int
+	width              int // the slots' width: kernels.ConvSlotWidth
 }
 
 // implicit reports whether the layer's forward products and its input
 // gradient run as implicit GEMMs (kernels.ConvIndirect) over the
 // zero-bordered input planes instead of products with an im2col matrix:
-// where ConvIndirect is fast (the avx512 path), for float32 and stride 1.
+// where ConvIndirect is fast (the assembly paths), for float32 and stride 1.
 // Their sums are bit for bit those of the im2col products.
 func (l *convLayer[F]) implicit(la *linalg[F]) bool {
-	return l.packed(la) && l.c.stride == 1 && kernels.ConvIndirectFast()
+	// Where ConvIndirect reads past a row (avx2), only padded planes,
+	// which have room after them, are read so.
+	return l.packed(la) && l.c.stride == 1 && kernels.ConvIndirectFast() && (l.c.pad > 0 || kernels.ConvSlack() == 0)
+}
+
+// implicitT reports whether the input gradient, the transposed convolution
+// tconv, runs as an implicit GEMM too: as implicit, for tconv's padding.
+func (l *convLayer[F]) implicitT(la *linalg[F]) bool {
+	return l.implicit(la) && (l.c.k-1-l.c.pad > 0 || kernels.ConvSlack() == 0)
 }
 
 // implicitGroup is how many examples of c one group of an implicit
@@ -44,7 +53,7 @@ func (l *convLayer[F]) prepareImplicit(rows int) {
 	ex, ch := l.inStrides(rows)
 	if c.pad > 0 {
 		ex, ch = paddedLen(c), (c.inH+2*c.pad)*(c.inW+2*c.pad)
-		l.padded = growFloats(l.padded, implicitGroup(c, rows)*ex)
+		l.padded = growFloats(l.padded, implicitGroup(c, rows)*ex+kernels.ConvSlack())
 	}
 	l.fwdIC.build(c.k, c.outC, c.inC, c.outH, c.outW, implicitGroup(c, rows), ex, ch, inRowStride(c))
 	l.gradKoff = make([]int32, 0, c.patchLen())
@@ -53,7 +62,7 @@ func (l *convLayer[F]) prepareImplicit(rows int) {
 		return
 	}
 	tc := l.tconv()
-	l.tpadded = growFloats(l.tpadded, implicitGroup(tc, rows)*paddedLen(tc))
+	l.tpadded = growFloats(l.tpadded, implicitGroup(tc, rows)*paddedLen(tc)+kernels.ConvSlack())
 	l.tIC.build(tc.k, tc.outC, tc.inC, tc.outH, tc.outW, implicitGroup(tc, rows), paddedLen(tc), (tc.inH+2*tc.pad)*(tc.inW+2*tc.pad), inRowStride(tc))
 }
 
@@ -122,20 +131,22 @@ func growFloats[F float](buf []F, n int) []F {
 // given strides (rowStride between rows of a plane) unless it already
 // holds them.
 func (ic *implicitConv) build(k, outC, inC, outH, outW, g, exStride, chStride, rowStride int) {
-	if ic.g == g && ic.exStride == exStride && ic.chStride == chStride && ic.rowStride == rowStride && len(ic.koff) == inC*k*k {
+	if ic.g == g && ic.exStride == exStride && ic.chStride == chStride && ic.rowStride == rowStride && len(ic.koff) == inC*k*k && ic.width == kernels.ConvSlotWidth() {
 		return
 	}
 	ic.g, ic.exStride, ic.chStride, ic.rowStride = g, exStride, chStride, rowStride
+	ic.width = kernels.ConvSlotWidth()
 	ic.koff = patchOffsets(ic.koff[:0], inC, k, chStride, rowStride)
-	ic.perEx = outH * ((outW + 15) / 16)
+	sw := kernels.ConvSlotWidth()
+	ic.perEx = outH * ((outW + sw - 1) / sw)
 	ic.slots = ic.slots[:0]
 	for e := range g {
 		for h := range outH {
-			for x0 := 0; x0 < outW; x0 += 16 {
+			for x0 := 0; x0 < outW; x0 += sw {
 				ic.slots = append(ic.slots, kernels.ConvSlot{
 					In:   int32(e*exStride + h*rowStride + x0),
 					Out:  int32((e*outH+h)*outW + x0),
-					Mask: 1<<min(16, outW-x0) - 1,
+					Mask: 1<<min(sw, outW-x0) - 1,
 				})
 			}
 		}

@@ -68,7 +68,7 @@ func newConvLayer[F float](c conv2d[F], rows int, inCM bool) *convLayer[F] {
 	// The buffers the passes would otherwise allocate on first use, so that
 	// a training step allocates nothing from the first one on.
 	if c.stride == 1 && c.pad > 0 {
-		l.padded = make([]F, l.group*c.inC*(c.inH+2*c.pad)*(c.inW+2*c.pad))
+		l.padded = make([]F, l.group*c.inC*(c.inH+2*c.pad)*(c.inW+2*c.pad)+kernels.ConvSlack())
 	}
 	if l.implicit(&la) {
 		l.prepareImplicit(rows)
@@ -76,7 +76,7 @@ func newConvLayer[F float](c conv2d[F], rows int, inCM bool) *convLayer[F] {
 	if l.transposed(&la) {
 		tc := l.tconv()
 		l.tcols = makeFloats[F](kernels.PackedLen(tc.patchLen(), l.group*c.inH*c.inW))
-		l.tpadded = make([]F, l.group*tc.inC*(tc.inH+2*tc.pad)*(tc.inW+2*tc.pad))
+		l.tpadded = make([]F, l.group*tc.inC*(tc.inH+2*tc.pad)*(tc.inW+2*tc.pad)+kernels.ConvSlack())
 		l.wT = make([]F, c.weightLen())
 	}
 	return l
@@ -133,8 +133,9 @@ func padInputs[F float](c conv2d[F], x []F, exStride, chStride, g int, padded *[
 	pc := c
 	pc.inH, pc.inW, pc.pad = c.inH+2*c.pad, c.inW+2*c.pad, 0
 	ph, pw := pc.inH, pc.inW
-	if len(*padded) < g*pc.inLen() {
-		*padded = make([]F, g*pc.inLen())
+	// With room after the planes for kernels.ConvIndirect's whole-vector reads.
+	if need := g*pc.inLen() + kernels.ConvSlack(); len(*padded) < need {
+		*padded = make([]F, need)
 	}
 	p := *padded
 	for i := range g {
@@ -355,7 +356,7 @@ func (l *convLayer[F]) backward(la *linalg[F], p, x, _, dy []F, m int, g, dx []F
 	tr := dx != nil && l.transposed(la)
 	var tc conv2d[F]
 	inHW := c.inH * c.inW
-	if tr && l.implicit(la) {
+	if tr && l.implicitT(la) {
 		// The input gradient in one implicit GEMM over the whole batch (see
 		// the loop below for what it computes); the loop then does the
 		// weight gradient only.

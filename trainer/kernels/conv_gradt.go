@@ -10,9 +10,13 @@ import (
 type ConvRun struct{ Pos, Len int32 }
 
 // ConvGradTFits reports whether ConvGradT runs in assembly for products n
-// columns wide: on the avx512 path, for n ≤ 16 or 24 < n ≤ 64.
+// columns wide: on the avx2 path for any n, on the avx512 path for n ≤ 16
+// or 24 < n ≤ 64.
 func ConvGradTFits(n int) bool {
-	return useAsm && useZmm && n > 0 && n <= 64 && (n <= 16 || n > 24)
+	if useAsm && !useZmm {
+		return n > 0
+	}
+	return useAsm && n > 0 && n <= 64 && (n <= 16 || n > 24)
 }
 
 // ConvGradT computes C = A·Bp + beta·C (C m×n, row stride ldc; beta 0 or
@@ -68,6 +72,10 @@ func (ctx *Context) ConvGradT(m, n, k int, koff []int32, x []float32, runs []Con
 		if pc > 0 {
 			bt = 1
 		}
+		if !useZmm {
+			ctx.convGradTAVX2(m, n, k, pc, koff, x, blk, bp, bt, c, ldc)
+			continue
+		}
 		b := &bp[pc*NR]
 		for r0 := 0; r0 < m; r0 += rt {
 			rows := min(rt, m-r0)
@@ -77,6 +85,27 @@ func (ctx *Context) ConvGradT(m, n, k int, koff []int32, x []float32, runs []Con
 			}
 			cp := (*float32)(unsafe.Add(unsafe.Pointer(&c[0]), r0*ldc*4))
 			convGradTAVX512(nv, &x[0], &offs[0], &blk[0], len(blk), b, pstride, cp, ldc, rows, mask, bt)
+		}
+	}
+}
+
+// convGradTAVX2 runs ConvGradT's K block from row pc of Bp on the avx2
+// path: 4 rows of C at a time, a panel of 24 columns (up to three ymm
+// vectors) at a time.
+func (ctx *Context) convGradTAVX2(m, n, k, pc int, koff []int32, x []float32, blk []ConvRun, bp []float32, beta int, c []float32, ldc int) {
+	for j0 := 0; j0 < n; j0 += NR {
+		nr := min(NR, n-j0)
+		nv := (nr + 7) / 8
+		mask := 1<<(nr-8*(nv-1)) - 1
+		b := &bp[(j0/NR)*k*NR+pc*NR]
+		for r0 := 0; r0 < m; r0 += MR {
+			rows := min(MR, m-r0)
+			var offs [MR]int32
+			for r := range MR {
+				offs[r] = koff[r0+min(r, rows-1)]
+			}
+			cp := (*float32)(unsafe.Add(unsafe.Pointer(&c[0]), (r0*ldc+j0)*4))
+			convGradTAVX2N(nv, &x[0], &offs[0], &blk[0], len(blk), b, cp, ldc, rows, mask, beta, &laneMasks[0][0])
 		}
 	}
 }

@@ -21,9 +21,39 @@ type ConvSlot struct {
 const convChunk = 4
 
 // ConvIndirectFast reports whether ConvIndirect runs in assembly (the
-// avx512 path). Elsewhere it runs a Go loop, correct but slow: callers with
-// a faster way there (im2col and GemmPacked) should take it.
-func ConvIndirectFast() bool { return useAsm && useZmm }
+// avx512 and avx2 paths). Elsewhere it runs a Go loop, correct but slow:
+// callers with a faster way there (im2col and GemmPacked) should take it.
+func ConvIndirectFast() bool { return useAsm }
+
+// ConvSlotWidth is the most columns a ConvSlot should hold on the path in
+// use: 16 on avx512 (a zmm vector), else 8 (a ymm one).
+func ConvSlotWidth() int {
+	if useAsm && useZmm {
+		return 16
+	}
+	return 8
+}
+
+// ConvSlack is how many floats past a slot's last column ConvIndirect may
+// read from B on the path in use: on avx2 it reads whole 8-lane vectors,
+// so B needs that much room after the last slot's columns (the values read
+// there do not matter); elsewhere 0.
+func ConvSlack() int {
+	if useAsm && !useZmm {
+		return 7
+	}
+	return 0
+}
+
+// laneMasks[n] is the AVX2 lane mask of the first n of 8 lanes.
+var laneMasks = func() (t [9][8]int32) {
+	for n := range t {
+		for j := range n {
+			t[n][j] = -1
+		}
+	}
+	return t
+}()
 
 // ConvIndirect computes, for each row r < m and each slot s, the columns j
 // of s.Mask:
@@ -58,20 +88,24 @@ func (ctx *Context) ConvIndirect(m, k int, a []float32, lda int, koff []int32, b
 		convIndirectGo(m, k, a, lda, koff, b, slots, beta, c, ldc)
 		return
 	}
-	mp := (m + 2*MR - 1) / (2 * MR)
-	ap := ctx.aBuf(mp * k * 2 * MR)
+	mr := MR // rows per tile: 4 on avx2, 8 on avx512
+	if useZmm {
+		mr = 2 * MR
+	}
+	mp := (m + mr - 1) / mr
+	ap := ctx.aBuf(mp * k * mr)
 	for mb := range mp {
-		panel := ap[mb*k*2*MR : (mb+1)*k*2*MR]
-		for r := range 2 * MR {
-			row := mb*2*MR + r
+		panel := ap[mb*k*mr : (mb+1)*k*mr]
+		for r := range mr {
+			row := mb*mr + r
 			if row >= m {
 				for p := range k {
-					panel[p*2*MR+r] = 0
+					panel[p*mr+r] = 0
 				}
 				continue
 			}
 			for p, v := range a[row*lda : row*lda+k] {
-				panel[p*2*MR+r] = v
+				panel[p*mr+r] = v
 			}
 		}
 	}
@@ -85,15 +119,19 @@ func (ctx *Context) ConvIndirect(m, k int, a []float32, lda int, koff []int32, b
 	c0 := unsafe.Pointer(&c[0])
 	run := func(tiles int, sp *ConvSlot) {
 		for mb := range mp {
-			rows := min(2*MR, m-mb*2*MR)
-			cb := (*float32)(unsafe.Add(c0, mb*2*MR*ldc*4))
+			rows := min(mr, m-mb*mr)
+			cb := (*float32)(unsafe.Add(c0, mb*mr*ldc*4))
 			for pc := 0; pc < k; pc += kcb {
 				kc := min(kcb, k-pc)
 				bt := int(beta)
 				if pc > 0 {
 					bt = 1
 				}
-				convTilesAVX512(tiles, kc, &ap[(mb*k+pc)*2*MR], &koff[pc], &b[0], sp, cb, ldc, rows, bt)
+				if useZmm {
+					convTilesAVX512(tiles, kc, &ap[(mb*k+pc)*mr], &koff[pc], &b[0], sp, cb, ldc, rows, bt)
+				} else {
+					convTilesAVX2(tiles, kc, &ap[(mb*k+pc)*mr], &koff[pc], &b[0], sp, cb, ldc, rows, bt, &laneMasks[0][0])
+				}
 			}
 		}
 	}
@@ -138,17 +176,19 @@ func checkConvIndirect(m, k int, a []float32, lda int, koff []int32, b []float32
 			hi = int(o)
 		}
 	}
+	width, slack := ConvSlotWidth(), ConvSlack()
 	for i, s := range slots {
 		if s.Mask == 0 {
 			continue
 		}
-		if s.Mask>>16 != 0 {
-			panic(fmt.Sprintf("kernels: ConvIndirect: slot %d: mask %#x is wider than 16 lanes", i, s.Mask))
+		if s.Mask>>width != 0 || slack > 0 && s.Mask&(s.Mask+1) != 0 {
+			panic(fmt.Sprintf("kernels: ConvIndirect: slot %d: mask %#x is not %d lanes wide (or, on avx2, not the low ones)", i, s.Mask, width))
 		}
 		last := 31 - bits.LeadingZeros32(s.Mask)
 		first := bits.TrailingZeros32(s.Mask)
-		if k > 0 && (int(s.In)+lo+first < 0 || int(s.In)+hi+last >= len(b)) {
-			panic(fmt.Sprintf("kernels: ConvIndirect: slot %d reads B[%d…%d], len(B)=%d", i, int(s.In)+lo+first, int(s.In)+hi+last, len(b)))
+		read := max(last, slack)
+		if k > 0 && (int(s.In)+lo+first < 0 || int(s.In)+hi+read >= len(b)) {
+			panic(fmt.Sprintf("kernels: ConvIndirect: slot %d reads B[%d…%d], len(B)=%d", i, int(s.In)+lo+first, int(s.In)+hi+read, len(b)))
 		}
 		if end := int(s.Out) + (m-1)*ldc + last; int(s.Out)+first < 0 || end >= len(c) {
 			panic(fmt.Sprintf("kernels: ConvIndirect: slot %d writes C[%d…%d], len(C)=%d", i, int(s.Out)+first, end, len(c)))

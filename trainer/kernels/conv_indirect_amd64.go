@@ -38,3 +38,33 @@ func convGradTAVX5123(x *float32, offs *int32, runs *ConvRun, nruns int, b *floa
 
 //go:noescape
 func convGradTAVX5124(x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, pstride int, c *float32, ldc, rows, mask, beta int)
+
+// convTilesAVX2 is convTilesAVX512 on the avx2 path: 4 rows by three slots
+// of 8 columns a tile; masks is laneMasks.
+//
+//go:noescape
+func convTilesAVX2(tiles, kc int, a *float32, koff *int32, b *float32, slots *ConvSlot, c *float32, ldc, rows, beta int, masks *int32)
+
+// convGradTAVX2N runs convGradTAVX2N for N = nv, 1…3.
+func convGradTAVX2N(nv int, x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, c *float32, ldc, rows, mask, beta int, masks *int32) {
+	switch nv {
+	case 1:
+		convGradTAVX21(x, offs, runs, nruns, b, c, ldc, rows, mask, beta, masks)
+	case 2:
+		convGradTAVX22(x, offs, runs, nruns, b, c, ldc, rows, mask, beta, masks)
+	default:
+		convGradTAVX23(x, offs, runs, nruns, b, c, ldc, rows, mask, beta, masks)
+	}
+}
+
+// convGradTAVX2N is ConvGradT's micro-kernel on the avx2 path for N ymm
+// vectors of one panel's columns (see conv_indirect_avx2_amd64.s).
+//
+//go:noescape
+func convGradTAVX21(x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, c *float32, ldc, rows, mask, beta int, masks *int32)
+
+//go:noescape
+func convGradTAVX22(x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, c *float32, ldc, rows, mask, beta int, masks *int32)
+
+//go:noescape
+func convGradTAVX23(x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, c *float32, ldc, rows, mask, beta int, masks *int32)
