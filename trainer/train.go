@@ -48,7 +48,7 @@ func parseJob(job lssr.Job, data *dataset.Data) (config, error) {
 	cfg.layered = job.Model.Kind != lssr.ModelMLP || job.Model.BatchNorm || len(job.Model.Channels) > 0
 	if cfg.layered {
 		// Building the network checks the spec against the data's shape.
-		if _, err := newSeqNet[float32](job.Model, data.Shape, data.Dim, data.Classes, crossEntropy, 1, newRand(0, 0)); err != nil {
+		if _, err := seqLayers[float32](job.Model, data.Shape, data.Dim, data.Classes, crossEntropy, 1); err != nil {
 			return config{}, err
 		}
 	}
@@ -172,6 +172,14 @@ func newRun(cfg config, data *dataset.Data) *run {
 	return r
 }
 
+// release hands the network's buffers to the next run's (see
+// spareBuffers); r must not be used after.
+func (r *run) release() {
+	if net, ok := r.net.(*seqNet[float32]); ok {
+		net.releaseBuffers()
+	}
+}
+
 // stepsPerEpoch is floor(n/b), at least 1.
 func (r *run) stepsPerEpoch() int {
 	return max(1, r.data.Train.N/r.cfg.batchSize)
@@ -267,11 +275,13 @@ func Train(ctx context.Context, job lssr.Job, data *dataset.Data, progress func(
 		return lssr.Result{}, err
 	}
 	r := newRun(cfg, data)
+	defer func() { r.release() }() // the r of the moment: a restore may replace it
 	var res lssr.Result
 	if job.Resume != nil {
 		if res, err = r.restore(job, job.Resume); err != nil {
 			// A damaged or foreign checkpoint costs time, not correctness:
 			// start afresh.
+			r.release()
 			r, res = newRun(cfg, data), lssr.Result{}
 		} else {
 			res.ResumedFrom = res.Epochs
