@@ -155,8 +155,11 @@ func (net *seqNet[F]) alloc() {
 	}
 	if !net.takeSpareBuffers(lens) {
 		for _, n := range lens {
-			net.acts = append(net.acts, make([]F, n))
-			net.ds = append(net.ds, make([]F, n))
+			a, d := make([]F, n), make([]F, n)
+			adviseHugePages(a)
+			adviseHugePages(d)
+			net.acts = append(net.acts, a)
+			net.ds = append(net.ds, d)
 		}
 	}
 	net.params, net.grads = make([]F, size), make([]F, size)
