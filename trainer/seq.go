@@ -278,11 +278,12 @@ func (net *seqNet[F]) gradient(x []float32, y []uint8, m int) (loss float64, cor
 // spareBuffers holds the activation and gradient buffers (acts and ds) of
 // the last float32 seqNet that Train finished with, for the next network
 // of the same layer output sizes. Train's CNNs keep these buffers for a
-// chunk of evalChunk examples per layer, about 170 MB for the [16, 32] CNN
+// chunk of evalChunk examples per layer, about 165 MB for the [16, 32] CNN
 // on 28×28 images: made afresh for every job, the operating system hands
 // them out page by page as the first passes touch them (about 40,000 page
-// faults, a third of a second of an n = 2048 job here), and the garbage
-// collector runs for them. A worker process trains job after job on the
+// faults, which made the initial pass and the ρ pass of an n = 2048 job
+// 0.2–0.3 s slower each on the machine this was measured on), and the
+// garbage collector runs for them. A worker process trains job after job on the
 // same shape, so it makes them once.
 var spareBuffers struct {
 	sync.Mutex
