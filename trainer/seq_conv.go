@@ -18,7 +18,10 @@ import "github.com/lssr/lssr/trainer/kernels"
 //	weights:  ∂W = Σ_groups ∂Y·colsᵀ
 //	input:    ∂x = col2im(Wᵀ·∂Y)
 //
-// each one product per group.
+// each one product per group. On the assembly paths, at stride 1, no pass
+// builds cols: the products read it from the zero-bordered input planes
+// where it lies (implicit GEMM, see implicit and conv_implicit.go), in the
+// same order, so with the same bits.
 type convLayer[F float] struct {
 	c           conv2d[F]
 	inCM        bool              // the input is channel-major (else example-major, (i, ch, h, w))

@@ -16,13 +16,17 @@ func AffineF64(y, x []float32, scale, shift float64, relu bool) {
 		panic(fmt.Sprintf("kernels: AffineF64: len(y)=%d < len(x)=%d", len(y), len(x)))
 	}
 	n := 0
-	if zmmExtras() && len(x) >= 8 {
+	r := 0
+	if relu {
+		r = 1
+	}
+	switch {
+	case zmmExtras() && len(x) >= 8:
 		n = len(x) &^ 7
-		r := 0
-		if relu {
-			r = 1
-		}
 		affineF64AVX512(&y[0], &x[0], n, scale, shift, r)
+	case avx2Extras() && len(x) >= 4:
+		n = len(x) &^ 3
+		affineF64AVX2(&y[0], &x[0], n, scale, shift, r)
 	}
 	affineF64Go(y[n:len(x)], x[n:], scale, shift, relu)
 }
@@ -50,9 +54,13 @@ func Affine2F64(y, d, x []float32, a, b, c float64) {
 		panic(fmt.Sprintf("kernels: Affine2F64: len(y)=%d, len(x)=%d < len(d)=%d", len(y), len(x), len(d)))
 	}
 	n := 0
-	if zmmExtras() && len(d) >= 8 {
+	switch {
+	case zmmExtras() && len(d) >= 8:
 		n = len(d) &^ 7
 		affine2F64AVX512(&y[0], &d[0], &x[0], n, a, b, c)
+	case avx2Extras() && len(d) >= 4:
+		n = len(d) &^ 3
+		affine2F64AVX2(&y[0], &d[0], &x[0], n, a, b, c)
 	}
 	affine2F64Go(y[n:len(d)], d[n:], x[n:len(d)], a, b, c)
 }
@@ -76,9 +84,12 @@ func GradSums(d, x []float32, mu float64) (sumD, sumDX float64) {
 	}
 	n := len(d) &^ 15
 	if n > 0 {
-		if zmmExtras() {
+		switch {
+		case zmmExtras():
 			sumD, sumDX = gradSumsAVX512(&d[0], &x[0], n, mu)
-		} else {
+		case avx2Extras():
+			sumD, sumDX = gradSumsAVX2(&d[0], &x[0], n, mu)
+		default:
 			sumD, sumDX = gradSums16Go(d[:n], x[:n], mu)
 		}
 	}

@@ -114,14 +114,25 @@ func TestAffineSameOnEveryPath(t *testing.T) {
 		s, g   float64
 	}
 	r := rand.New(rand.NewPCG(21, 22))
-	for _, n := range []int{1, 7, 8, 15, 16, 17, 47, 48, 100, 2352} {
+	for _, n := range []int{1, 7, 8, 15, 16, 17, 47, 48, 100, 2352, -2352} {
+		spread := n < 0 // magnitudes over 2^±60: float64 partial sums of d round too
+		n = max(n, -n)
 		d, x := make([]float32, n), make([]float32, n)
 		for i := range d {
 			d[i] = float32(r.NormFloat64() * 3)
+			if spread {
+				d[i] = float32(math.Ldexp(float64(d[i]), r.IntN(121)-60))
+			}
 			x[i] = float32(r.NormFloat64())
 			if i%2 == 1 { // a·d + b·x + c cancels: the rounding of each step shows
 				x[i] = float32(-(0.713*float64(d[i]) + 0.0371) / -1.9)
 			}
+		}
+		if n == 16 {
+			// Partial sums ±2^60 and 1 in lanes 0, 8, 4, 12: their fold
+			// gives 2 only in the documented order (halves first).
+			clear(d)
+			d[0], d[8], d[4], d[12] = 0x1p60, -0x1p60, 1, 1
 		}
 		var first *out
 		var firstPath string

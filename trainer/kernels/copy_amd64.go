@@ -13,6 +13,28 @@ var haveBMI2 = cpu.X86.HasBMI2
 // Go loops run, with the same results bit for bit.
 func zmmExtras() bool { return useAsm && useZmm && haveBMI2 }
 
+// avx2Extras reports whether the AVX2 versions of the routines below run:
+// on the avx2 path (the avx512 path runs theirs, see zmmExtras).
+func avx2Extras() bool { return useAsm && !useZmm }
+
+// affineF64AVX2 is AffineF64 on the avx2 path for n, a multiple of 4,
+// elements; relu is 0 or 1.
+//
+//go:noescape
+func affineF64AVX2(y, x *float32, n int, scale, shift float64, relu int)
+
+// affine2F64AVX2 is Affine2F64 on the avx2 path for n, a multiple of 4,
+// elements.
+//
+//go:noescape
+func affine2F64AVX2(y, d, x *float32, n int, a, b, c float64)
+
+// gradSumsAVX2 is GradSums on the avx2 path for n, a multiple of 16,
+// elements.
+//
+//go:noescape
+func gradSumsAVX2(d, x *float32, n int, mu float64) (sumD, sumDX float64)
+
 // copyRunsAVX512 is CopyRuns for arguments it has checked.
 //
 //go:noescape
