@@ -92,13 +92,29 @@ func (l *convLayer[F]) implicitGrad(la *linalg[F]) bool {
 // planes when the layer pads, packs ∂Yᵀ and lets kernels.ConvGradT read
 // the im2col matrix from the planes, run by output row.
 func (l *convLayer[F]) weightGradImplicit(la *linalg[F], x []F, i0, g, m int, dy []F, ldy int, beta F) {
+	in, ex, ch, row := l.planesOf(x, i0, g, m)
+	l.weightGradPlanes(la, in, ex, ch, row, g, dy, ldy, beta)
+}
+
+// planesOf returns the input planes of examples [i0, i0+g) of the m of x
+// as the implicit products read them, with their example, channel and row
+// strides: copied into the zero-bordered planes of l.padded when the
+// layer pads, else x itself.
+func (l *convLayer[F]) planesOf(x []F, i0, g, m int) (in []F, ex, ch, row int) {
 	c := l.c
-	ex, ch := l.inStrides(m)
-	in, row := x[i0*ex:], c.inW
+	ex, ch = l.inStrides(m)
+	in, row = x[i0*ex:], c.inW
 	if c.pad > 0 {
 		_, in = padInputs(c, in, ex, ch, g, &l.padded)
 		ex, ch, row = paddedLen(c), (c.inH+2*c.pad)*(c.inW+2*c.pad), inRowStride(c)
 	}
+	return in, ex, ch, row
+}
+
+// weightGradPlanes is weightGradImplicit for g examples whose input planes
+// are in (strides ex, ch, row, as planesOf returns them).
+func (l *convLayer[F]) weightGradPlanes(la *linalg[F], in []F, ex, ch, row, g int, dy []F, ldy int, beta F) {
+	c := l.c
 	l.gradKoff = patchOffsets(l.gradKoff[:0], c.inC, c.k, ch, row)
 	l.gradRuns = l.gradRuns[:0]
 	for e := range g {

@@ -22,14 +22,21 @@ func (l *convLayer[F]) sqNorms(la *linalg[F], _, x, _, dy []F, m int, acc []floa
 	if !ghost && l.dyp != nil && l.implicitGrad(la) {
 		// As below, with the example's im2col matrix read from its
 		// zero-bordered planes (weightGradImplicit: the same sums).
+		// The planes are padded a group at a time, not once per example.
 		ldw := l.gwLd()
-		for i := range m {
-			l.weightGradImplicit(la, x, i, 1, m, dy[i*sp:], n, 0)
-			var s float64
-			for r := range patch {
-				s += sumSq64(l.gwT[r*ldw : r*ldw+c.outC])
+		gI := implicitGroup(c, m)
+		for i0 := 0; i0 < m; i0 += gI {
+			g := min(gI, m-i0)
+			in, ex, ch, row := l.planesOf(x, i0, g, m)
+			for e := range g {
+				i := i0 + e
+				l.weightGradPlanes(la, in[e*ex:], ex, ch, row, 1, dy[i*sp:], n, 0)
+				var s float64
+				for r := range patch {
+					s += sumSq64(l.gwT[r*ldw : r*ldw+c.outC])
+				}
+				acc[i] += addBiasSqNorm(s, dy, i, m, sp, c.outC)
 			}
-			acc[i] += addBiasSqNorm(s, dy, i, m, sp, c.outC)
 		}
 		return
 	}
