@@ -1,0 +1,135 @@
+"""Writes conv_wgrad_avx512_amd64.s: ConvGradT's AVX-512 micro-kernels (convGradTAVX512N, N = 1…4).
+
+The assembly is unrolled, so it is generated: edit this script, run
+`go generate ./trainer/kernels` (python3 asmgen/conv_wgrad_avx512.py DIR writes into DIR,
+the package folder by default), and TestGeneratedAssembly checks that the
+committed file is this script's output.
+"""
+import os
+import sys
+
+
+def write(name, out):
+    d = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
+    with open(os.path.join(d, name), 'w') as f:
+        f.write(''.join(out))
+
+
+out = []
+w = out.append
+w('''//go:build !purego
+
+#include "textflag.h"
+
+// convGradTAVX512N (N = 1…4 zmm vectors, 16N ≥ n columns) is the
+// micro-kernel of ConvGradT: R rows (8, or 6 for N = 4) of C = A·Bp over one
+// K block, A read where it lies. Row r of A at position p is
+// x[offs[r] + pos(p)], where the block's positions run through runs
+// (int32 pairs: first pos, count) in order; Bp is GemmPacked's panel layout
+// (24 columns a panel, panel stride pstride bytes), b pointing at the
+// block's first row of panel 0. Vector v holds columns 16v…16v+15: two
+// 8-column halves, each inside one panel.
+//
+// Each element is accumulated as GemmPacked's kernels accumulate it, so the
+// bits are the same: from +0, acc = fma(a_p, b_p, acc) for p in order, then
+// acc + C when beta is 1 (beta 0 does not read C). Only rows < rows and, in
+// the last vector, the columns of mask are stored.
+//
+// Register use: Z0…Z23 accumulators (row r, vector v in Z(N·r+v)), Z24…Z27
+// a row of Bp, Z28…Z31 broadcasts; the row pointers of A in AX, BX, CX,
+// DX, SI, DI, R8, R9; R10 the position, R11 the count, R12 the runs,
+// R13 Bp's row, R14 runs left, R15 the panel stride.
+''')
+A = ['AX', 'BX', 'CX', 'DX', 'SI', 'DI', 'R8', 'R9']
+
+def halves(v):
+    # column ranges lo = 16v..16v+7, hi = 16v+8..16v+15 -> (panel, col offset in panel)
+    res = []
+    for c in (16*v, 16*v+8):
+        res.append((c // 24, c % 24))
+    return res
+
+def load_b(v, z):
+    (p0, c0), (p1, c1) = halves(v)
+    def addr(p, c):
+        base = '(R13)' if p == 0 else ('(R13)(R15*1)' if p == 1 else '(R13)(R15*2)')
+        return f'{4*c}{base}' if c else base
+    if p0 == p1:
+        w(f'\tVMOVUPS {addr(p0, c0)}, Z{z}\n')
+    else:
+        w(f'\tVMOVUPS {addr(p0, c0)}, Y{z}\n')
+        w(f'\tVINSERTF32X8 $1, {addr(p1, c1)}, Z{z}, Z{z}\n')
+
+for N in (1, 2, 3, 4):
+    R = 8 if N <= 3 else 6
+    w(f'''
+// func convGradTAVX512{N}(x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, pstride int, c *float32, ldc, rows, mask, beta int)
+TEXT ·convGradTAVX512{N}(SB), NOSPLIT, $0-88
+	MOVQ x+0(FP), R10
+	MOVQ offs+8(FP), R11
+''')
+    for r in range(R):
+        w(f'\tMOVLQSX {4*r}(R11), R12\n\tLEAQ (R10)(R12*4), {A[r]}\n')
+    w('''	MOVQ runs+16(FP), R12
+	MOVQ nruns+24(FP), R14
+	MOVQ b+32(FP), R13
+	MOVQ pstride+40(FP), R15
+''')
+    for i in range(R*N):
+        w(f'\tVPXORD Z{i}, Z{i}, Z{i}\n')
+    w(f'''	TESTQ R14, R14
+	JLE  store{N}
+
+run{N}:
+	MOVLQSX 0(R12), R10
+	MOVLQSX 4(R12), R11
+	TESTQ R11, R11
+	JLE  nextrun{N}
+
+	PCALIGN $32
+step{N}:
+''')
+    for v in range(N):
+        load_b(v, 24+v)
+    bt = [28, 29, 30, 31]
+    for r in range(R):
+        z = bt[r % 4]
+        w(f'\tVBROADCASTSS ({A[r]})(R10*4), Z{z}\n')
+        for v in range(N):
+            w(f'\tVFMADD231PS Z{24+v}, Z{z}, Z{N*r+v}\n')
+    w(f'''	INCQ R10
+	ADDQ $96, R13
+	DECQ R11
+	JNZ  step{N}
+
+nextrun{N}:
+	ADDQ $8, R12
+	DECQ R14
+	JNZ  run{N}
+
+store{N}:
+	MOVQ mask+72(FP), AX
+	KMOVW AX, K1
+	MOVQ c+48(FP), SI
+	MOVQ ldc+56(FP), DI
+	SHLQ $2, DI
+	MOVQ rows+64(FP), CX
+	MOVQ beta+80(FP), DX
+''')
+    for r in range(R):
+        for v in range(N):
+            last = v == N-1
+            k = ', K1' if last else ''
+            kz = '.Z' if last else ''
+            w(f'\tTESTQ DX, DX\n\tJZ   3(PC)\n')
+            w(f'\tVMOVUPS{kz} {64*v}(SI){k}, Z24\n')
+            w(f'\tVADDPS Z24, Z{N*r+v}, Z{N*r+v}\n')
+            w(f'\tVMOVUPS Z{N*r+v}{k}, {64*v}(SI)\n')
+        if r < R-1:
+            w(f'\tDECQ CX\n\tJZ   done{N}\n\tADDQ DI, SI\n')
+    w(f'''
+done{N}:
+	VZEROUPPER
+	RET
+''')
+write('conv_wgrad_avx512_amd64.s', out)
