@@ -150,10 +150,9 @@ func (ic *implicitConv) build(k, outC, inC, outH, outW, g, exStride, chStride, r
 	if ic.g == g && ic.exStride == exStride && ic.chStride == chStride && ic.rowStride == rowStride && len(ic.koff) == inC*k*k && ic.width == kernels.ConvSlotWidth() {
 		return
 	}
-	ic.g, ic.exStride, ic.chStride, ic.rowStride = g, exStride, chStride, rowStride
-	ic.width = kernels.ConvSlotWidth()
-	ic.koff = patchOffsets(ic.koff[:0], inC, k, chStride, rowStride)
 	sw := kernels.ConvSlotWidth()
+	ic.g, ic.exStride, ic.chStride, ic.rowStride, ic.width = g, exStride, chStride, rowStride, sw
+	ic.koff = patchOffsets(ic.koff[:0], inC, k, chStride, rowStride)
 	ic.perEx = outH * ((outW + sw - 1) / sw)
 	ic.slots = ic.slots[:0]
 	for e := range g {
