@@ -102,13 +102,19 @@ func (l *poolLayer[F]) backward(_ *linalg[F], _, _, _, dy []F, m int, _, dx []F)
 func (l *poolLayer[F]) spread(dy []F, m int, dx []F) {
 	p := l.p
 	inHW, outHW := p.inH*p.inW, p.outH*p.outW
-	clear(dx[:m*p.inLen()])
 	if p.max {
-		for o, g := range dy[:m*p.outLen()] {
-			dx[l.argmax[o]] += g
+		// A plane at a time, cleared and then added to while it is in
+		// cache: each output's argmax lies in its input plane.
+		for q := range p.c * m {
+			clear(dx[q*inHW : (q+1)*inHW])
+			o := l.outPlane(q, m) * outHW
+			for k, g := range dy[o : o+outHW] {
+				dx[l.argmax[o+k]] += g
+			}
 		}
 		return
 	}
+	clear(dx[:m*p.inLen()])
 	inv := 1 / F(p.p*p.p)
 	for q := range p.c * m {
 		dxq := dx[q*inHW : (q+1)*inHW]
