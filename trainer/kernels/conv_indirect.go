@@ -65,14 +65,14 @@ var laneMasks = func() (t [9][8]int32) {
 // each patch element's offset, a slot one output row segment), so a
 // convolution needs no im2col copy. beta must be 0 (C is not read) or 1.
 //
-// The sums are GemmPacked's, bit for bit, with that matrix packed as B on
-// the same path: the same K blocks, each summed from +0 by fused
-// multiply-adds in order, then added to C. ConvIndirect allocates nothing
+// On the assembly paths the sums are GemmPacked's, bit for bit, with that
+// matrix packed as B: the same K blocks, each summed from +0 by fused
+// multiply-adds in order, then added to C. The Go loop of the other path
+// sums in the same order without fusing. ConvIndirect allocates nothing
 // once ctx's buffers have grown.
 func (ctx *Context) ConvIndirect(m, k int, a []float32, lda int, koff []int32, b []float32, slots []ConvSlot, beta float32, c []float32, ldc int) {
-	checkConvIndirect(m, k, a, lda, koff, b, slots, beta, c, ldc)
-	if m == 0 || len(slots) == 0 {
-		return
+	if !checkConvIndirect(m, k, a, lda, koff, b, slots, beta, c, ldc) {
+		return // no row or no lane: nothing to read or write
 	}
 	if k == 0 {
 		if beta == 0 {
@@ -153,8 +153,9 @@ func forLanes(mask uint32, fn func(j int)) {
 }
 
 // checkConvIndirect panics, naming the argument, unless every element
-// ConvIndirect would read or write lies inside its slice.
-func checkConvIndirect(m, k int, a []float32, lda int, koff []int32, b []float32, slots []ConvSlot, beta float32, c []float32, ldc int) {
+// ConvIndirect would read or write lies inside its slice, and reports
+// whether there is any (a row and a slot with a lane).
+func checkConvIndirect(m, k int, a []float32, lda int, koff []int32, b []float32, slots []ConvSlot, beta float32, c []float32, ldc int) bool {
 	switch {
 	case m < 0 || k < 0:
 		panic(fmt.Sprintf("kernels: ConvIndirect: negative shape m=%d k=%d", m, k))
@@ -164,7 +165,7 @@ func checkConvIndirect(m, k int, a []float32, lda int, koff []int32, b []float32
 		panic(fmt.Sprintf("kernels: ConvIndirect: len(koff)=%d < k=%d", len(koff), k))
 	}
 	if m == 0 {
-		return
+		return false
 	}
 	checkMatrix("A", a, m, k, lda)
 	lo, hi := 0, 0
@@ -177,10 +178,12 @@ func checkConvIndirect(m, k int, a []float32, lda int, koff []int32, b []float32
 		}
 	}
 	width, slack := ConvSlotWidth(), ConvSlack()
+	live := false
 	for i, s := range slots {
 		if s.Mask == 0 {
 			continue
 		}
+		live = true
 		if s.Mask>>width != 0 || slack > 0 && s.Mask&(s.Mask+1) != 0 {
 			panic(fmt.Sprintf("kernels: ConvIndirect: slot %d: mask %#x is not %d lanes wide (or, on avx2, not the low ones)", i, s.Mask, width))
 		}
@@ -194,6 +197,7 @@ func checkConvIndirect(m, k int, a []float32, lda int, koff []int32, b []float32
 			panic(fmt.Sprintf("kernels: ConvIndirect: slot %d writes C[%d…%d], len(C)=%d", i, int(s.Out)+first, end, len(c)))
 		}
 	}
+	return live
 }
 
 // convIndirectGo is ConvIndirect in Go, in the same K blocks.

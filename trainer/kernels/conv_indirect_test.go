@@ -261,3 +261,15 @@ func TestConvGradT(t *testing.T) {
 		}
 	})
 }
+
+// TestConvIndirectNoLanes: slots without lanes read and write nothing, even
+// where their offsets lie outside B and C.
+func TestConvIndirectNoLanes(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		b, c, a := make([]float32, 8), []float32{1, 2, 3, 4}, make([]float32, 3*4)
+		new(Context).ConvIndirect(3, 4, a, 4, []int32{0, 1, 2, 3}, b, []ConvSlot{{In: 1000, Out: 1000}, {In: -5, Out: -5}}, 0, c, 100)
+		if c[0] != 1 || c[1] != 2 || c[2] != 3 || c[3] != 4 {
+			t.Errorf("C = %v, want it untouched", c)
+		}
+	})
+}
