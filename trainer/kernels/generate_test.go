@@ -23,8 +23,11 @@ func TestGeneratedAssembly(t *testing.T) {
 		t.Fatalf("no generator scripts in asmgen (%v)", err)
 	}
 	for _, s := range scripts {
+		if strings.HasPrefix(filepath.Base(s), "_") {
+			continue // a module the scripts share
+		}
 		dir := t.TempDir()
-		if out, err := exec.Command(py, s, dir).CombinedOutput(); err != nil {
+		if out, err := exec.Command(py, "-B", s, dir).CombinedOutput(); err != nil {
 			t.Fatalf("%s: %v\n%s", s, err, out)
 		}
 		files, _ := filepath.Glob(filepath.Join(dir, "*.s"))

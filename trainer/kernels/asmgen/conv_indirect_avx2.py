@@ -1,18 +1,11 @@
 """Writes conv_indirect_avx2_amd64.s: the AVX2 micro-kernels of ConvIndirect and ConvGradT.
 
 The assembly is unrolled, so it is generated: edit this script, run
-`go generate ./trainer/kernels` (python3 asmgen/conv_indirect_avx2.py DIR writes into DIR,
+`go generate ./trainer/kernels` (python3 -B asmgen/conv_indirect_avx2.py DIR writes into DIR,
 the package folder by default), and TestGeneratedAssembly checks that the
 committed file is this script's output.
 """
-import os
-import sys
-
-
-def write(name, out):
-    d = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
-    with open(os.path.join(d, name), 'w') as f:
-        f.write(''.join(out))
+from _asmfile import write
 
 
 out=[]; w=out.append
