@@ -1,13 +1,14 @@
 //go:build !purego
 
 #include "textflag.h"
+#include "transpose8x8.h"
 
 // func packTrans8AVX512(dst, b *float32, ldb, kb, groups int)
 //
 // PackBTrans of one panel whose columns come in groups (1…3) of 8, for kb
 // blocks of 8 rows: block i, group g takes rows 8i…8i+7 of the b rows
-// 8g…8g+7 (stride ldb floats), transposes them in registers (unpack pairs,
-// shuffle quads, swap 128-bit halves) and stores them as columns 8g…8g+7
+// 8g…8g+7 (stride ldb floats), transposes them in registers (TRANSPOSE_8X8 of
+// transpose8x8.h) and stores them as columns 8g…8g+7
 // of panel rows 8i…8i+7 (96 bytes each). Columns of the groups past groups
 // are stored as zeros. A copy: every value is moved unchanged.
 TEXT ·packTrans8AVX512(SB), NOSPLIT, $0-40
@@ -39,30 +40,7 @@ group:
 	VMOVUPS (R12)(R8*1), Y5
 	VMOVUPS (R12)(R8*2), Y6
 	VMOVUPS (R12)(R9*1), Y7
-	VUNPCKLPS Y1, Y0, Y8
-	VUNPCKHPS Y1, Y0, Y9
-	VUNPCKLPS Y3, Y2, Y10
-	VUNPCKHPS Y3, Y2, Y11
-	VUNPCKLPS Y5, Y4, Y12
-	VUNPCKHPS Y5, Y4, Y13
-	VUNPCKLPS Y7, Y6, Y14
-	VUNPCKHPS Y7, Y6, Y15
-	VSHUFPS $0x44, Y10, Y8, Y0
-	VSHUFPS $0xEE, Y10, Y8, Y1
-	VSHUFPS $0x44, Y11, Y9, Y2
-	VSHUFPS $0xEE, Y11, Y9, Y3
-	VSHUFPS $0x44, Y14, Y12, Y4
-	VSHUFPS $0xEE, Y14, Y12, Y5
-	VSHUFPS $0x44, Y15, Y13, Y6
-	VSHUFPS $0xEE, Y15, Y13, Y7
-	VPERM2F128 $0x20, Y4, Y0, Y8
-	VPERM2F128 $0x31, Y4, Y0, Y12
-	VPERM2F128 $0x20, Y5, Y1, Y9
-	VPERM2F128 $0x31, Y5, Y1, Y13
-	VPERM2F128 $0x20, Y6, Y2, Y10
-	VPERM2F128 $0x31, Y6, Y2, Y14
-	VPERM2F128 $0x20, Y7, Y3, Y11
-	VPERM2F128 $0x31, Y7, Y3, Y15
+	TRANSPOSE_8X8
 	VMOVUPS Y8, 0(DX)
 	VMOVUPS Y9, 96(DX)
 	VMOVUPS Y10, 192(DX)
