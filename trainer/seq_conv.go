@@ -488,12 +488,22 @@ func (l *convLayer[F]) rBackward(la *linalg[F], p, v, x, rx, _, _, dy, rdy []F, 
 // planeSums sets dst[o] to the sum of channel o's values of m examples in
 // the channel-major dy, summing each example's spatial values in F and
 // adding those up in order, as the per-example bias gradients add up.
-// Four examples' sums run interleaved (sums4), each still in order.
+// Eight (float32: kernels.RowSums) or four (sums4) examples' sums run side
+// by side, each still in order.
 func planeSums[F float](dst, dy []F, m, spatial int) {
 	for o := range dst {
 		var acc F
 		plane := func(i int) []F { return dy[(o*m+i)*spatial : (o*m+i+1)*spatial] }
 		i := 0
+		if d32, ok := any(dy).([]float32); ok {
+			for ; i+8 <= m; i += 8 {
+				var s [8]float32
+				kernels.RowSums(&s, d32[(o*m+i)*spatial:(o*m+i+8)*spatial], spatial, spatial)
+				for _, v := range s {
+					acc += F(v)
+				}
+			}
+		}
 		for ; i+4 <= m; i += 4 {
 			s0, s1, s2, s3 := sums4[F](plane(i), plane(i+1), plane(i+2), plane(i+3))
 			acc += s0

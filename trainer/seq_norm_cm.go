@@ -70,16 +70,40 @@ func (l *bnLayer[F]) cmForward(p, x []F, m int, y []F, train bool) {
 	if train && n < 2 {
 		l.bn.forwardTrain(x, m, gamma, beta, y, l.mean, l.invStd, l.runMean, l.runVar) // panics
 	}
-	for ch0 := 0; ch0 < bn.c; ch0 += 4 {
-		if !train {
-			for ch := ch0; ch < min(ch0+4, bn.c); ch++ {
-				mu, is := l.evalStats(ch)
-				scale := float64(gamma[ch]) * is
-				l.cmAffine(l.cmChannel(x, m, ch), l.cmChannel(y, m, ch), scale, float64(beta[ch])-mu*scale)
-			}
+	if !train {
+		for ch := range bn.c {
+			mu, is := l.evalStats(ch)
+			scale := float64(gamma[ch]) * is
+			l.cmAffine(l.cmChannel(x, m, ch), l.cmChannel(y, m, ch), scale, float64(beta[ch])-mu*scale)
+		}
+		return
+	}
+	for ch0 := 0; ch0 < bn.c; {
+		if x32, ok := any(x).([]float32); ok && ch0+8 <= bn.c {
+			l.cmForward8(gamma, beta, x32, y, m, ch0)
+			ch0 += 8
 			continue
 		}
 		l.cmForward4(gamma, beta, x, y, m, ch0)
+		ch0 += 4
+	}
+}
+
+// cmForward8 is cmForward in train mode for the float32 channels
+// ch0…ch0+7: each channel's sums run in order as in cmForward4, eight
+// channels side by side in the vector kernels (kernels.RowSumsF64,
+// kernels.RowSqDevsF64), so the statistics are the same bits.
+func (l *bnLayer[F]) cmForward8(gamma, beta []F, x []float32, y []F, m, ch0 int) {
+	n := m * l.bn.hw
+	var s, mus, q [8]float64
+	xs := x[ch0*n : (ch0+8)*n]
+	kernels.RowSumsF64(&s, xs, n, n)
+	for k, v := range s {
+		mus[k] = v / float64(n)
+	}
+	kernels.RowSqDevsF64(&q, xs, n, n, &mus)
+	for k := range 8 {
+		l.cmNormalise(gamma, beta, any(x).([]F), y, m, ch0+k, mus[k], q[k])
 	}
 }
 
@@ -108,27 +132,35 @@ func (l *bnLayer[F]) cmForward4(gamma, beta, x, y []F, m, ch0 int) {
 	var q0, q1, q2, q3 float64
 	for j, v := range x0 {
 		d0 := float64(v) - mus[0]
-		q0 += d0 * d0
+		q0 += float64(d0 * d0) // no fused multiply-add, as RowSqDevsF64
 		d1 := float64(x1[j]) - mus[1]
-		q1 += d1 * d1
+		q1 += float64(d1 * d1) // no fused multiply-add, as RowSqDevsF64
 		d2 := float64(x2[j]) - mus[2]
-		q2 += d2 * d2
+		q2 += float64(d2 * d2) // no fused multiply-add, as RowSqDevsF64
 		d3 := float64(x3[j]) - mus[3]
-		q3 += d3 * d3
+		q3 += float64(d3 * d3) // no fused multiply-add, as RowSqDevsF64
 	}
 	sss := [4]float64{q0, q1, q2, q3}
 	for k := range min(4, bn.c-ch0) {
-		ch, mu, ss := ch0+k, mus[k], sss[k]
-		xc := xs[k]
-		variance := ss / float64(n)
-		is := 1 / math.Sqrt(variance+bn.eps)
-		l.mean[ch], l.invStd[ch] = mu, is
-		scale := float64(gamma[ch]) * is
-		l.cmAffine(xc, l.cmChannel(y, m, ch), scale, float64(beta[ch])-mu*scale)
-		unbiased := variance * float64(n) / float64(n-1)
-		l.runMean[ch] = F((1-bn.momentum)*float64(l.runMean[ch]) + bn.momentum*mu)
-		l.runVar[ch] = F((1-bn.momentum)*float64(l.runVar[ch]) + bn.momentum*unbiased)
+		l.cmNormalise(gamma, beta, x, y, m, ch0+k, mus[k], sss[k])
 	}
+}
+
+// cmNormalise finishes channel ch's train-mode forward pass from its batch
+// mean mu and sum of squared deviations ss: it keeps the statistics,
+// writes the normalised (and fused ReLU) output and updates the running
+// statistics.
+func (l *bnLayer[F]) cmNormalise(gamma, beta, x, y []F, m, ch int, mu, ss float64) {
+	bn := l.bn
+	n := m * bn.hw
+	variance := ss / float64(n)
+	is := 1 / math.Sqrt(variance+bn.eps)
+	l.mean[ch], l.invStd[ch] = mu, is
+	scale := float64(gamma[ch]) * is
+	l.cmAffine(l.cmChannel(x, m, ch), l.cmChannel(y, m, ch), scale, float64(beta[ch])-mu*scale)
+	unbiased := variance * float64(n) / float64(n-1)
+	l.runMean[ch] = F((1-bn.momentum)*float64(l.runMean[ch]) + bn.momentum*mu)
+	l.runVar[ch] = F((1-bn.momentum)*float64(l.runVar[ch]) + bn.momentum*unbiased)
 }
 
 // cmStats returns channel ch's μ and 1/√(σ² + ε) of the last forward pass:
