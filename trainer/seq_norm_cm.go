@@ -178,8 +178,7 @@ func (l *bnLayer[F]) cmBackward(p, x, y, dy []F, m int, g, dx []F) {
 	n := float64(m * l.bn.hw)
 	for ch := range l.bn.c {
 		mu, is := l.cmStats(ch)
-		xc, dyc := l.cmChannel(x, m, ch), l.cmGrad(y, dy, m, ch)
-		sumDy, sumDyXc := cmGradSums(xc, dyc, mu)
+		xc, dyc, sumDy, sumDyXc := l.cmGradAndSums(x, y, dy, m, ch, mu)
 		sumDyXhat := sumDyXc * is
 		dgamma[ch], dbeta[ch] = F(sumDyXhat), F(sumDy)
 		if dx == nil {
@@ -210,6 +209,21 @@ func (l *bnLayer[F]) cmBackward(p, x, y, dy []F, m int, g, dx []F) {
 			dxc[j] = F(scale * (float64(d) - meanDy - (float64(xc[j])-mu)*c1))
 		}
 	}
+}
+
+// cmGradAndSums returns channel ch's runs of x and of dy, the latter
+// masked by the fused ReLU (as cmGrad), and the sums of cmGradSums over
+// them; for float32 with the ReLU, the mask and the sums are one pass over
+// dy (kernels.GradSumsReLU), with the same results.
+func (l *bnLayer[F]) cmGradAndSums(x, y, dy []F, m, ch int, mu float64) (xc, dyc []F, sumDy, sumDyXc float64) {
+	xc = l.cmChannel(x, m, ch)
+	if d32, ok := any(l.cmChannel(dy, m, ch)).([]float32); ok && l.relu {
+		sumDy, sumDyXc = kernels.GradSumsReLU(d32, any(l.cmChannel(y, m, ch)).([]float32), any(xc).([]float32), mu)
+		return xc, l.cmChannel(dy, m, ch), sumDy, sumDyXc
+	}
+	dyc = l.cmGrad(y, dy, m, ch)
+	sumDy, sumDyXc = cmGradSums(xc, dyc, mu)
+	return xc, dyc, sumDy, sumDyXc
 }
 
 // cmGradSums returns Σ dy and Σ dy·(x − μ) over a channel in float64,

@@ -1,0 +1,136 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// GradSumsReLU's kernels: gradSumsAVX512 and gradSumsAVX2 with the ReLU
+// mask of ReLUGrad applied to each block of 16 elements of d first (d
+// zeroed, and stored back, where 0 < h is false: h not positive, or NaN),
+// so that batch norm's backward reads and writes d once rather than twice.
+// The sums are those of the two kernels run one after the other, bit for
+// bit.
+
+// func gradSumsReLUAVX512(d, h, x *float32, n int, mu float64) (sumD, sumDX float64)
+TEXT ·gradSumsReLUAVX512(SB), NOSPLIT, $0-56
+	MOVQ d+0(FP), SI
+	MOVQ h+8(FP), R9
+	MOVQ x+16(FP), R8
+	MOVQ n+24(FP), CX
+	VBROADCASTSD mu+32(FP), Z7
+	VXORPD Z0, Z0, Z0
+	VXORPD Z1, Z1, Z1
+	VXORPD Z2, Z2, Z2
+	VXORPD Z3, Z3, Z3
+	VPXORD Z14, Z14, Z14
+	SHRQ $4, CX
+
+loop:
+	VCMPPS $0x11, (R9), Z14, K1
+	VMOVUPS.Z (SI), K1, Z11
+	VMOVUPS Z11, (SI)
+	VCVTPS2PD Y11, Z4
+	VEXTRACTF32X8 $1, Z11, Y12
+	VCVTPS2PD Y12, Z5
+	VADDPD Z4, Z0, Z0
+	VADDPD Z5, Z1, Z1
+	VCVTPS2PD (R8), Z8
+	VCVTPS2PD 32(R8), Z9
+	VSUBPD Z7, Z8, Z8
+	VSUBPD Z7, Z9, Z9
+	VFMADD231PD Z8, Z4, Z2
+	VFMADD231PD Z9, Z5, Z3
+	ADDQ $64, SI
+	ADDQ $64, R9
+	ADDQ $64, R8
+	DECQ CX
+	JNZ loop
+
+	VADDPD Z1, Z0, Z0
+	VADDPD Z3, Z2, Z2
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPD Y1, Y0, Y0
+	VEXTRACTF64X4 $1, Z2, Y3
+	VADDPD Y3, Y2, Y2
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VEXTRACTF128 $1, Y2, X3
+	VADDPD X3, X2, X2
+	VHADDPD X0, X0, X0
+	VHADDPD X2, X2, X2
+	MOVSD X0, sumD+40(FP)
+	MOVSD X2, sumDX+48(FP)
+	VZEROUPPER
+	RET
+
+// func gradSumsReLUAVX2(d, h, x *float32, n int, mu float64) (sumD, sumDX float64)
+// As gradSumsAVX2; the mask is an AND with 0 < h, 8 elements at a time.
+TEXT ·gradSumsReLUAVX2(SB), NOSPLIT, $0-56
+	MOVQ d+0(FP), SI
+	MOVQ h+8(FP), R9
+	MOVQ x+16(FP), R8
+	MOVQ n+24(FP), CX
+	VBROADCASTSD mu+32(FP), Y15
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y8, Y8, Y8
+	VXORPD Y9, Y9, Y9
+	VXORPD Y10, Y10, Y10
+	VXORPD Y11, Y11, Y11
+	VXORPS Y14, Y14, Y14
+	SHRQ $4, CX
+	TESTQ CX, CX
+	JZ   fold
+
+loop2:
+	VCMPPS $0x11, (R9), Y14, Y12
+	VCMPPS $0x11, 32(R9), Y14, Y13
+	VANDPS (SI), Y12, Y12
+	VANDPS 32(SI), Y13, Y13
+	VMOVUPS Y12, (SI)
+	VMOVUPS Y13, 32(SI)
+	VCVTPS2PD X12, Y4
+	VEXTRACTF128 $1, Y12, X12
+	VCVTPS2PD X12, Y5
+	VCVTPS2PD X13, Y6
+	VEXTRACTF128 $1, Y13, X13
+	VCVTPS2PD X13, Y7
+	VADDPD Y4, Y0, Y0
+	VADDPD Y5, Y1, Y1
+	VADDPD Y6, Y2, Y2
+	VADDPD Y7, Y3, Y3
+	VCVTPS2PD (R8), Y12
+	VSUBPD Y15, Y12, Y12
+	VFMADD231PD Y12, Y4, Y8
+	VCVTPS2PD 16(R8), Y13
+	VSUBPD Y15, Y13, Y13
+	VFMADD231PD Y13, Y5, Y9
+	VCVTPS2PD 32(R8), Y12
+	VSUBPD Y15, Y12, Y12
+	VFMADD231PD Y12, Y6, Y10
+	VCVTPS2PD 48(R8), Y13
+	VSUBPD Y15, Y13, Y13
+	VFMADD231PD Y13, Y7, Y11
+	ADDQ $64, SI
+	ADDQ $64, R9
+	ADDQ $64, R8
+	DECQ CX
+	JNZ  loop2
+
+fold:
+	VADDPD Y2, Y0, Y0
+	VADDPD Y3, Y1, Y1
+	VADDPD Y1, Y0, Y0
+	VADDPD Y10, Y8, Y8
+	VADDPD Y11, Y9, Y9
+	VADDPD Y9, Y8, Y8
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VEXTRACTF128 $1, Y8, X9
+	VADDPD X9, X8, X8
+	VHADDPD X0, X0, X0
+	VHADDPD X8, X8, X8
+	MOVSD X0, sumD+40(FP)
+	MOVSD X8, sumDX+48(FP)
+	VZEROUPPER
+	RET
