@@ -44,7 +44,7 @@ func (l *poolLayer[F]) forward(_ *linalg[F], _, x []F, m int, y []F, _ bool) {
 		xq := x[q*inHW : (q+1)*inHW]
 		o := l.outPlane(q, m) * outHW
 		if x32, ok := any(xq).([]float32); ok && p.max && p.p == 2 && p.stride == 2 {
-			max2x2(x32, q*inHW, p.inW, p.outH, p.outW, any(y[o:o+outHW]).([]float32), l.argmax[o:o+outHW])
+			kernels.MaxPool2Plane(any(y[o:o+outHW]).([]float32), l.argmax[o:o+outHW], x32, p.inH, p.inW, q*inHW)
 			continue
 		}
 		for oh := range p.outH {
@@ -79,17 +79,6 @@ func (l *poolLayer[F]) forward(_ *linalg[F], _, x []F, m int, y []F, _ bool) {
 	}
 }
 
-// max2x2 is the forward pass of a 2×2 max pool at stride 2 over one
-// float32 input plane xq (at offset base of the input), a row of outputs at
-// a time on kernels.MaxPool2Row: the same maxima and argmax as the general
-// loop — the first of the window's elements, in row order, greater than
-// those before it, or its first NaN — without a data-dependent branch.
-func max2x2(xq []float32, base, inW, outH, outW int, y []float32, am []int32) {
-	for oh := range outH {
-		kernels.MaxPool2Row(y[oh*outW:], am[oh*outW:], xq[2*oh*inW:], xq[(2*oh+1)*inW:], outW, inW, base+2*oh*inW)
-	}
-}
-
 func (l *poolLayer[F]) backward(_ *linalg[F], _, _, _, dy []F, m int, _, dx []F) {
 	if dx != nil {
 		l.spread(dy, m, dx)
@@ -98,10 +87,22 @@ func (l *poolLayer[F]) backward(_ *linalg[F], _, _, _, dy []F, m int, _, dx []F)
 
 // spread overwrites dx with the input gradient for output gradients dy:
 // max pooling routes each to its argmax, average pooling spreads it over
-// its window.
+// its window. A float32 2×2 stride-2 max pool writes a plane per
+// kernels.MaxPool2Spread call; other pools clear and add.
 func (l *poolLayer[F]) spread(dy []F, m int, dx []F) {
 	p := l.p
 	inHW, outHW := p.inH*p.inW, p.outH*p.outW
+	if dx32, ok := any(dx).([]float32); ok && p.max && p.p == 2 && p.stride == 2 {
+		// The windows do not overlap: each input position is written once,
+		// 0 + its window's gradient or +0, bit for bit what the loop below
+		// gives.
+		dy32 := any(dy).([]float32)
+		for q := range p.c * m {
+			o := l.outPlane(q, m) * outHW
+			kernels.MaxPool2Spread(dx32[q*inHW:(q+1)*inHW], dy32[o:o+outHW], l.argmax[o:o+outHW], p.inH, p.inW, q*inHW)
+		}
+		return
+	}
 	if p.max {
 		// A plane at a time, cleared and then added to while it is in
 		// cache: each output's argmax lies in its input plane.
