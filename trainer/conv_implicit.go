@@ -18,7 +18,8 @@ type implicitConv struct {
 	g, perEx           int
 	exStride, chStride int // of the planes the slots read
 	rowStride          int
-	width              int // the slots' width: kernels.ConvSlotWidth
+	width              int                 // the slots' width: kernels.ConvSlotWidth
+	w                  kernels.ConvWeights // the weights of the last call, packed once for its groups
 }
 
 // implicit reports whether the layer's forward products and its input
@@ -173,8 +174,8 @@ func (ic *implicitConv) build(k, outC, inC, outH, outW, g, exStride, chStride, r
 // of x, example i's channel ch at x[i·exStride + ch·chStride:], with the
 // weights w (outC × patchLen). A group of examples at a time, it copies
 // their planes into the zero-bordered planes of *padded when c pads, and
-// multiplies the weights by the im2col matrix of those planes as
-// kernels.ConvIndirect reads it in place.
+// multiplies the weights (packed once, for all groups) by the im2col
+// matrix of those planes as kernels.ConvIndirectW reads it in place.
 func convImplicit[F float](la *linalg[F], c conv2d[F], ic *implicitConv, w, x []F, exStride, chStride, m int, padded *[]F, beta F, y []F, ldy int) {
 	if m == 0 {
 		return
@@ -186,13 +187,14 @@ func convImplicit[F float](la *linalg[F], c conv2d[F], ic *implicitConv, w, x []
 	}
 	ic.build(c.k, c.outC, c.inC, c.outH, c.outW, gI, ex, ch, inRowStride(c))
 	sp, patch := c.outH*c.outW, c.patchLen()
+	ic.w.Pack(c.outC, patch, any(w).([]float32), patch)
 	for i0 := 0; i0 < m; i0 += gI {
 		g := min(gI, m-i0)
 		in := x[i0*exStride:]
 		if c.pad > 0 {
 			_, in = padInputs(c, in, exStride, chStride, g, padded)
 		}
-		la.k.ConvIndirect(c.outC, patch, any(w).([]float32), patch, ic.koff, any(in).([]float32),
+		la.k.ConvIndirectW(&ic.w, ic.koff, any(in).([]float32),
 			ic.slots[:g*ic.perEx], float32(beta), any(y[i0*sp:]).([]float32), ldy)
 	}
 }

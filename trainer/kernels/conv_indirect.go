@@ -71,29 +71,39 @@ var laneMasks = func() (t [9][8]int32) {
 // sums in the same order without fusing. ConvIndirect allocates nothing
 // once ctx's buffers have grown.
 func (ctx *Context) ConvIndirect(m, k int, a []float32, lda int, koff []int32, b []float32, slots []ConvSlot, beta float32, c []float32, ldc int) {
-	if !checkConvIndirect(m, k, a, lda, koff, b, slots, beta, c, ldc) {
-		return // no row or no lane: nothing to read or write
+	ctx.convW.Pack(m, k, a, lda)
+	ctx.ConvIndirectW(&ctx.convW, koff, b, slots, beta, c, ldc)
+}
+
+// ConvWeights is ConvIndirect's A packed for the path in use (in panels of
+// the tile's rows on the assembly paths), so that the calls for many
+// groups of examples with the same weights, ConvIndirectW, pack it once.
+// The zero value is ready to Pack; Pack reuses its buffer.
+type ConvWeights struct {
+	m, k, mr int
+	a        []float32 // A itself, for the Go path
+	lda      int
+	panels   []float32
+}
+
+// Pack sets w to the m×k matrix a (row stride lda), packed: a copy, so
+// later changes to a do not reach w until the next Pack.
+func (w *ConvWeights) Pack(m, k int, a []float32, lda int) {
+	if m < 0 || k < 0 {
+		panic(fmt.Sprintf("kernels: ConvIndirect: negative shape m=%d k=%d", m, k))
 	}
-	if k == 0 {
-		if beta == 0 {
-			for r := range m {
-				for _, s := range slots {
-					forLanes(s.Mask, func(j int) { c[r*ldc+int(s.Out)+j] = 0 })
-				}
-			}
-		}
+	w.m, w.k, w.a, w.lda = m, k, a, lda
+	if m == 0 || k == 0 || !ConvIndirectFast() {
 		return
 	}
-	if !ConvIndirectFast() {
-		convIndirectGo(m, k, a, lda, koff, b, slots, beta, c, ldc)
-		return
-	}
-	mr := MR // rows per tile: 4 on avx2, 8 on avx512
-	if useZmm {
-		mr = 2 * MR
-	}
+	checkMatrix("A", a, m, k, lda)
+	mr := convRows()
+	w.mr = mr
 	mp := (m + mr - 1) / mr
-	ap := ctx.aBuf(mp * k * mr)
+	if len(w.panels) < mp*k*mr {
+		w.panels = alignedFloats(mp * k * mr)
+	}
+	ap := w.panels[:mp*k*mr]
 	for mb := range mp {
 		panel := ap[mb*k*mr : (mb+1)*k*mr]
 		for r := range mr {
@@ -109,6 +119,43 @@ func (ctx *Context) ConvIndirect(m, k int, a []float32, lda int, koff []int32, b
 			}
 		}
 	}
+}
+
+// convRows is the rows of a ConvIndirect tile: 4 on avx2, 8 on avx512.
+func convRows() int {
+	if useZmm {
+		return 2 * MR
+	}
+	return MR
+}
+
+// ConvIndirectW is ConvIndirect with A packed in w (see ConvWeights): the
+// same results, without packing A again.
+func (ctx *Context) ConvIndirectW(w *ConvWeights, koff []int32, b []float32, slots []ConvSlot, beta float32, c []float32, ldc int) {
+	m, k := w.m, w.k
+	if !checkConvIndirect(m, k, w.a, w.lda, koff, b, slots, beta, c, ldc) {
+		return // no row or no lane: nothing to read or write
+	}
+	if k == 0 {
+		if beta == 0 {
+			for r := range m {
+				for _, s := range slots {
+					forLanes(s.Mask, func(j int) { c[r*ldc+int(s.Out)+j] = 0 })
+				}
+			}
+		}
+		return
+	}
+	if !ConvIndirectFast() {
+		convIndirectGo(m, k, w.a, w.lda, koff, b, slots, beta, c, ldc)
+		return
+	}
+	mr := convRows()
+	if w.mr != mr {
+		panic("kernels: ConvIndirectW: the weights were packed on another kernel path")
+	}
+	mp := (m + mr - 1) / mr
+	ap := w.panels
 	nkb := (k + kcMax - 1) / kcMax
 	kcb := (k + nkb - 1) / nkb
 	full := len(slots) / 3 * 3

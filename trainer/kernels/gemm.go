@@ -53,6 +53,8 @@ type Context struct {
 	tile  [MR*NR + 16]float32 // edge tiles are computed here, then copied
 	// slotTail holds ConvIndirect's last, incomplete triple of slots.
 	slotTail [3]ConvSlot
+	// convW holds ConvIndirect's packed A.
+	convW ConvWeights
 	// runBuf holds the runs of ConvGradT's K block.
 	runBuf []ConvRun
 }
