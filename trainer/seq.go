@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/trainer/kernels"
 )
 
 // seqNet is a network given as a list of layers, like PyTorch's
@@ -258,10 +259,15 @@ func (net *seqNet[F]) backward(x []F, m int, grads []F) {
 // Inf loss leaves the parameters unchanged.
 func (net *seqNet[F]) step(x []float32, y []uint8, m int, lr float64) (loss float64, correct int) {
 	loss, correct = net.gradient(x, y, m)
-	if finite(loss) {
-		for i, g := range net.grads {
-			net.params[i] -= F(lr) * g
-		}
+	if !finite(loss) {
+		return loss, correct
+	}
+	if p32, ok := any(net.params).([]float32); ok {
+		kernels.SGDUpdate(p32, any(net.grads).([]float32), float32(lr))
+		return loss, correct
+	}
+	for i, g := range net.grads {
+		net.params[i] -= F(F(lr) * g) // rounded, not fused: as SGDUpdate
 	}
 	return loss, correct
 }
