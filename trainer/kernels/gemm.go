@@ -433,7 +433,13 @@ func (ctx *Context) Gemm(transA, transB bool, m, n, k int, alpha float32, a []fl
 		return
 	}
 	bp := ctx.bBuf(PackedLen(k, n))
-	PackB(bp, transB, k, n, b, ldb)
+	if transB {
+		// The same panels, by register transposes where the path has them
+		// (a dense layer's Wᵀ is most of a small batch's packing).
+		PackBTrans(bp, k, n, b, ldb)
+	} else {
+		PackB(bp, false, k, n, b, ldb)
+	}
 	ctx.GemmPacked(transA, m, n, k, alpha, a, lda, bp, beta, c, ldc, false, Epilogue{})
 }
 
