@@ -1,6 +1,7 @@
 //go:build !purego
 
 #include "textflag.h"
+#include "gradsums.h"
 
 // func affineF64AVX512(y, x *float32, n int, scale, shift float64, relu int)
 // 8 floats per step: widen to float64, multiply, add (two roundings, as Go
@@ -88,40 +89,18 @@ TEXT ·gradSumsAVX512(SB), NOSPLIT, $0-48
 	MOVQ x+8(FP), R8
 	MOVQ n+16(FP), CX
 	VBROADCASTSD mu+24(FP), Z7
-	VXORPD Z0, Z0, Z0
-	VXORPD Z1, Z1, Z1
-	VXORPD Z2, Z2, Z2
-	VXORPD Z3, Z3, Z3
+	GS512_ZERO
 	SHRQ $4, CX
 
 loop3:
 	VCVTPS2PD (SI), Z4
 	VCVTPS2PD 32(SI), Z5
-	VADDPD Z4, Z0, Z0
-	VADDPD Z5, Z1, Z1
-	VCVTPS2PD (R8), Z8
-	VCVTPS2PD 32(R8), Z9
-	VSUBPD Z7, Z8, Z8
-	VSUBPD Z7, Z9, Z9
-	VFMADD231PD Z8, Z4, Z2
-	VFMADD231PD Z9, Z5, Z3
+	GS512_ADD
 	ADDQ $64, SI
-	ADDQ $64, R8
 	DECQ CX
 	JNZ loop3
 
-	VADDPD Z1, Z0, Z0
-	VADDPD Z3, Z2, Z2
-	VEXTRACTF64X4 $1, Z0, Y1
-	VADDPD Y1, Y0, Y0
-	VEXTRACTF64X4 $1, Z2, Y3
-	VADDPD Y3, Y2, Y2
-	VEXTRACTF128 $1, Y0, X1
-	VADDPD X1, X0, X0
-	VEXTRACTF128 $1, Y2, X3
-	VADDPD X3, X2, X2
-	VHADDPD X0, X0, X0
-	VHADDPD X2, X2, X2
+	GS512_FOLD
 	MOVSD X0, sumD+32(FP)
 	MOVSD X2, sumDX+40(FP)
 	VZEROUPPER

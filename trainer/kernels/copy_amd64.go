@@ -64,13 +64,6 @@ func packTransAVX512(dst, b *float32, idx *int32, k int, lo, hi uint32)
 //go:noescape
 func packTrans8AVX512(dst, b *float32, ldb, kb, groups int)
 
-// maxPool2RowAVX512 runs MaxPool2Row 16 outputs at a time and returns how
-// many outputs it wrote: all n, or those before the first 16-output chunk
-// that holds a NaN, which the Go loop finishes.
-//
-//go:noescape
-func maxPool2RowAVX512(y *float32, am *int32, r0, r1 *float32, n, w, base int) int
-
 // gradSumsAVX512 is GradSums for n, a multiple of 16, elements.
 //
 //go:noescape

@@ -40,10 +40,6 @@ func packTrans8AVX512(dst, b *float32, ldb, kb, groups int) {
 	panic("unreachable")
 }
 
-func maxPool2RowAVX512(y *float32, am *int32, r0, r1 *float32, n, w, base int) int {
-	panic("unreachable")
-}
-
 func gradSumsAVX512(d, x *float32, n int, mu float64) (sumD, sumDX float64) {
 	panic("unreachable")
 }

@@ -1,32 +1,15 @@
 package kernels
 
-import (
-	"fmt"
-	"math"
-)
+import "math"
 
-// MaxPool2Row computes n outputs of one output row of a 2×2 max pool at
-// stride 2: output o is the maximum of r0[2o], r0[2o+1], r1[2o], r1[2o+1]
-// (r1 the input row below r0) and am[o] the index, base + the window
-// element's offset in r0 (r1's at +w), of the first of those four in that
-// order that is greater than all before it — or of the first NaN if the
-// window has one, whose value y[o] is then. ±0 compare equal, so the first
-// of them stays. These are the results of the scalar loop bit for bit.
-func MaxPool2Row(y []float32, am []int32, r0, r1 []float32, n, w, base int) {
-	if n <= 0 {
-		return
-	}
-	if len(y) < n || len(am) < n || len(r0) < 2*n || len(r1) < 2*n || w < 2*n {
-		panic(fmt.Sprintf("kernels: MaxPool2Row: n=%d w=%d: short slices (%d, %d, %d, %d)", n, w, len(y), len(am), len(r0), len(r1)))
-	}
-	done := 0
-	if zmmExtras() {
-		done = maxPool2RowAVX512(&y[0], &am[0], &r0[0], &r1[0], n, w, base)
-	}
-	maxPool2RowGo(y[done:n], am[done:n], r0[2*done:2*n], r1[2*done:2*n], w, base+2*done)
-}
-
-// maxPool2RowGo is MaxPool2Row in Go. Floats compare through integer keys
+// maxPool2RowGo computes len(y) outputs of one output row of a 2×2 max
+// pool at stride 2: output o is the maximum of r0[2o], r0[2o+1], r1[2o],
+// r1[2o+1] (r1 the input row below r0, w floats on) and am[o] the index,
+// base + the window element's offset in r0, of the first of those four in
+// that order that is greater than all before it — or of the first NaN if
+// the window has one, whose value y[o] is then. ±0 compare equal, so the
+// first of them stays: the results of the scalar loop bit for bit (the
+// rule MaxPool2Plane's assembly follows). Floats compare through integer keys
 // ordered like the floats, ±0 equal (see floatKey), so that the selections
 // compile to conditional moves rather than a mispredicted branch per
 // element; a window with a NaN (found by one predictable test) takes the

@@ -8,10 +8,9 @@ import (
 
 // BenchmarkMaxPool2 times the 2×2 stride-2 max pool of one plane (ns/op is
 // per plane) at the CNN's shapes, 28×28 and 14×14, per path: the forward
-// pass as the trainer ran it before MaxPool2Plane (rows: MaxPool2Row per
-// output row) and with it (plane), and the backward pass as before
-// MaxPool2Spread (scatter: clear the plane, add each gradient at its
-// argmax) and with it (plane).
+// pass (MaxPool2Plane), and the backward pass as before MaxPool2Spread
+// (scatter: clear the plane, add each gradient at its argmax) and with it
+// (plane).
 func BenchmarkMaxPool2(b *testing.B) {
 	r := rand.New(rand.NewPCG(31, 32))
 	for _, n := range []int{28, 14} {
@@ -22,15 +21,6 @@ func BenchmarkMaxPool2(b *testing.B) {
 		dx := make([]float32, inH*inW)
 		const base = 1 << 20
 		maxPool2PlaneGo(y, am, x, outH, outW, inW, base)
-		b.Run(fmt.Sprintf("%dx%d/fwd=rows", n, n), func(b *testing.B) {
-			benchPaths(b, func(b *testing.B, p string) {
-				for b.Loop() {
-					for oh := range outH {
-						MaxPool2Row(y[oh*outW:], am[oh*outW:], x[2*oh*inW:], x[(2*oh+1)*inW:], outW, inW, base+2*oh*inW)
-					}
-				}
-			})
-		})
 		b.Run(fmt.Sprintf("%dx%d/fwd=plane", n, n), func(b *testing.B) {
 			benchPaths(b, func(b *testing.B, p string) {
 				for b.Loop() {

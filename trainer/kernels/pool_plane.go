@@ -6,9 +6,9 @@ import "fmt"
 // whole inH×inW input plane x (row-major): its outH = inH/2 rows of
 // outW = inW/2 outputs go to y (row-major, outH·outW of them) and their
 // argmax to am, each base + the offset in x of the window element that
-// MaxPool2Row picks (the first strict maximum in row order, ±0 equal, or
+// maxPool2RowGo picks (the first strict maximum in row order, ±0 equal, or
 // the first NaN). An odd last row or column of x belongs to no window.
-// The results are those of MaxPool2Row called on each output row, bit for
+// The results are those of maxPool2RowGo on each output row, bit for
 // bit; one call per plane rather than per row matters because the CNN's
 // rows are only 7–14 outputs long, so a call's set-up dominated.
 func MaxPool2Plane(y []float32, am []int32, x []float32, inH, inW, base int) {
@@ -29,7 +29,7 @@ func MaxPool2Plane(y []float32, am []int32, x []float32, inH, inW, base int) {
 }
 
 // maxPool2PlaneGo is MaxPool2Plane in Go: maxPool2RowGo on each output
-// row, so its results are MaxPool2Row's by construction.
+// row, so its results are that loop's by construction.
 func maxPool2PlaneGo(y []float32, am []int32, x []float32, outH, outW, inW, base int) {
 	for oh := range outH {
 		r0 := x[2*oh*inW:]

@@ -2,6 +2,13 @@
 
 #include "textflag.h"
 
+// LOWMASK sets mask register k to the low n bits (n ≤ 16), using R15.
+#define LOWMASK(n, k) \
+	MOVL $1, R15; \
+	SHLXL n, R15, R15; \
+	DECL R15; \
+	KMOVW R15, k
+
 // Even indices 0, 2, …, 30: VPERMI2PS picks a chunk's window columns.
 DATA planeEven<>+0(SB)/4, $0
 DATA planeEven<>+4(SB)/4, $2
@@ -151,19 +158,10 @@ TEXT ·maxPool2PlaneAVX512(SB), NOSPLIT, $0-56
 	JLE  fmask
 	MOVQ $16, R14
 fmask:
-	MOVL $1, R15
-	SHLXL R14, R15, R15
-	DECL R15
-	KMOVW R15, K1
+	LOWMASK(R14, K1)
 	SUBQ R14, R13
-	MOVL $1, R15
-	SHLXL R13, R15, R15
-	DECL R15
-	KMOVW R15, K2
-	MOVL $1, R15
-	SHLXL R11, R15, R15
-	DECL R15
-	KMOVW R15, K3
+	LOWMASK(R13, K2)
+	LOWMASK(R11, K3)
 
 row:
 	MOVQ SI, R13
@@ -283,19 +281,10 @@ TEXT ·maxPool2SpreadAVX512(SB), NOSPLIT, $0-48
 	JLE  smask
 	MOVQ $16, R14
 smask:
-	MOVL $1, R15
-	SHLXL R14, R15, R15
-	DECL R15
-	KMOVW R15, K1
+	LOWMASK(R14, K1)
 	SUBQ R14, R13
-	MOVL $1, R15
-	SHLXL R13, R15, R15
-	DECL R15
-	KMOVW R15, K2
-	MOVL $1, R15
-	SHLXL R9, R15, R15
-	DECL R15
-	KMOVW R15, K3
+	LOWMASK(R13, K2)
+	LOWMASK(R9, K3)
 	SHLQ $2, AX
 	LEAQ (AX)(AX*1), R12
 

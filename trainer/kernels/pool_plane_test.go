@@ -60,7 +60,7 @@ func fillPlane(r *rand.Rand, x []float32, fill string) {
 }
 
 // refPlane is the forward reference: maxPool2RowGo, the Go loop behind
-// MaxPool2Row, on each output row.
+// maxPool2RowGo, on each output row.
 func refPlane(x []float32, inH, inW, base int) ([]float32, []int32) {
 	outH, outW := inH/2, inW/2
 	y, am := make([]float32, outH*outW), make([]int32, outH*outW)
