@@ -20,11 +20,6 @@ type implicitConv struct {
 	rowStride          int
 	width              int                 // the slots' width: kernels.ConvSlotWidth
 	w                  kernels.ConvWeights // the weights of the last call, packed once for its groups
-	// With edges (the avx512 path), the slots read the input planes as
-	// they are, without zero borders, through ConvEdges' masks (see
-	// buildEdges) instead of from padded copies.
-	edges kernels.ConvEdges
-	edged bool
 }
 
 // implicit reports whether the layer's forward products and its input
@@ -61,24 +56,13 @@ func (l *convLayer[F]) prepareImplicit(rows int) {
 		ex, ch = paddedLen(c), (c.inH+2*c.pad)*(c.inW+2*c.pad)
 		l.padded = growFloats(l.padded, implicitGroup(c, rows)*ex+kernels.ConvSlack())
 	}
-	if edgesFor(c) {
-		inEx, inCh := l.inStrides(rows)
-		buildEdges(&l.fwdIC, c, implicitGroup(c, rows), inEx, inCh)
-	} else {
-		l.fwdIC.build(c.k, c.outC, c.inC, c.outH, c.outW, implicitGroup(c, rows), ex, ch, inRowStride(c))
-	}
+	l.fwdIC.build(c.k, c.outC, c.inC, c.outH, c.outW, implicitGroup(c, rows), ex, ch, inRowStride(c))
 	l.gradKoff = make([]int32, 0, c.patchLen())
 	l.gradRuns = make([]kernels.ConvRun, 0, l.group*c.outH)
 	if !l.transposed(new(linalg[F])) {
 		return
 	}
 	tc := l.tconv()
-	if edgesFor(tc) {
-		// ∂Y, channel-major, read as it lies.
-		sp := c.outH * c.outW
-		buildEdges(&l.tIC, tc, implicitGroup(tc, rows), sp, rows*sp)
-		return
-	}
 	l.tpadded = growFloats(l.tpadded, implicitGroup(tc, rows)*paddedLen(tc)+kernels.ConvSlack())
 	l.tIC.build(tc.k, tc.outC, tc.inC, tc.outH, tc.outW, implicitGroup(tc, rows), paddedLen(tc), (tc.inH+2*tc.pad)*(tc.inW+2*tc.pad), inRowStride(tc))
 }
@@ -164,10 +148,9 @@ func growFloats[F float](buf []F, n int) []F {
 // given strides (rowStride between rows of a plane) unless it already
 // holds them.
 func (ic *implicitConv) build(k, outC, inC, outH, outW, g, exStride, chStride, rowStride int) {
-	if !ic.edged && ic.g == g && ic.exStride == exStride && ic.chStride == chStride && ic.rowStride == rowStride && len(ic.koff) == inC*k*k && ic.width == kernels.ConvSlotWidth() {
+	if ic.g == g && ic.exStride == exStride && ic.chStride == chStride && ic.rowStride == rowStride && len(ic.koff) == inC*k*k && ic.width == kernels.ConvSlotWidth() {
 		return
 	}
-	ic.edged = false
 	sw := kernels.ConvSlotWidth()
 	ic.g, ic.exStride, ic.chStride, ic.rowStride, ic.width = g, exStride, chStride, rowStride, sw
 	ic.koff = patchOffsets(ic.koff[:0], inC, k, chStride, rowStride)
@@ -189,38 +172,21 @@ func (ic *implicitConv) build(k, outC, inC, outH, outW, g, exStride, chStride, r
 // convImplicit sets (beta 0) or adds to (beta 1) y, channel-major with row
 // stride ldy, the stride-1 convolution c (without bias) of the m examples
 // of x, example i's channel ch at x[i·exStride + ch·chStride:], with the
-// weights w (outC × patchLen). A group of examples at a time, it
-// multiplies the weights (packed once, for all groups) by the im2col matrix
-// of their planes as the kernel reads it in place: on the avx512 path from
-// x itself, the padding's zeros standing in as masked lanes
-// (kernels.ConvIndirectEdgesW, the next group's planes prefetched), else,
-// when c pads, from copies in the zero-bordered planes of *padded
-// (kernels.ConvIndirectW). The sums are the same bits either way.
+// weights w (outC × patchLen). A group of examples at a time, it copies
+// their planes into the zero-bordered planes of *padded when c pads, and
+// multiplies the weights (packed once, for all groups) by the im2col
+// matrix of those planes as kernels.ConvIndirectW reads it in place.
 func convImplicit[F float](la *linalg[F], c conv2d[F], ic *implicitConv, w, x []F, exStride, chStride, m int, padded *[]F, beta F, y []F, ldy int) {
 	if m == 0 {
 		return
 	}
 	gI := implicitGroup(c, m)
-	sp, patch := c.outH*c.outW, c.patchLen()
-	if edgesFor(c) {
-		buildEdges(ic, c, gI, exStride, chStride)
-		ic.w.Pack(c.outC, patch, any(w).([]float32), patch)
-		x32 := any(x).([]float32)
-		prefetchGroup(c, x32, exStride, chStride, 0, min(gI, m))
-		for i0 := 0; i0 < m; i0 += gI {
-			g := min(gI, m-i0)
-			if next := i0 + g; next < m {
-				prefetchGroup(c, x32, exStride, chStride, next, min(gI, m-next))
-			}
-			la.k.ConvIndirectEdgesW(&ic.w, &ic.edges, g*ic.perEx, any(x[i0*exStride:]).([]float32), float32(beta), any(y[i0*sp:]).([]float32), ldy)
-		}
-		return
-	}
 	ex, ch := exStride, chStride
 	if c.pad > 0 {
 		ex, ch = paddedLen(c), (c.inH+2*c.pad)*(c.inW+2*c.pad)
 	}
 	ic.build(c.k, c.outC, c.inC, c.outH, c.outW, gI, ex, ch, inRowStride(c))
+	sp, patch := c.outH*c.outW, c.patchLen()
 	ic.w.Pack(c.outC, patch, any(w).([]float32), patch)
 	for i0 := 0; i0 < m; i0 += gI {
 		g := min(gI, m-i0)
@@ -230,83 +196,5 @@ func convImplicit[F float](la *linalg[F], c conv2d[F], ic *implicitConv, w, x []
 		}
 		la.k.ConvIndirectW(&ic.w, ic.koff, any(in).([]float32),
 			ic.slots[:g*ic.perEx], float32(beta), any(y[i0*sp:]).([]float32), ldy)
-	}
-}
-
-// edgesFor reports whether c's implicit GEMMs read its input planes
-// without zero borders (kernels.ConvIndirectEdgesW), which saves copying
-// them into bordered ones: on the avx512 path, where that kernel runs in
-// assembly, for a convolution that pads.
-func edgesFor[F float](c conv2d[F]) bool {
-	return c.pad > 0 && c.stride == 1 && kernels.ConvEdgesFast()
-}
-
-// buildEdges fills ic for c's input planes as they lie, without zero
-// borders (example e's channel ch at e·exStride + ch·chStride, rows c.inW
-// apart), for groups of g examples, unless it already holds them: the
-// slots and offsets of build, with the offsets relative to the plane
-// itself (negative past its top and left), each patch element's class its
-// window position ki·k + kj, and each slot's mask for a class the lanes
-// whose input lies inside the plane. The sums are those over the bordered
-// planes, bit for bit: a lane outside reads +0, as the border holds.
-func buildEdges[F float](ic *implicitConv, c conv2d[F], g, exStride, chStride int) {
-	k, pad, w := c.k, c.pad, c.inW
-	sw := kernels.ConvSlotWidth()
-	if ic.edged && ic.g == g && ic.exStride == exStride && ic.chStride == chStride && ic.rowStride == w && len(ic.koff) == c.inC*k*k && ic.width == sw {
-		return
-	}
-	ic.edged, ic.g, ic.exStride, ic.chStride, ic.rowStride, ic.width = true, g, exStride, chStride, w, sw
-	ic.koff = ic.koff[:0]
-	class := make([]int32, 0, c.inC*k*k)
-	for ch := range c.inC {
-		for ki := range k {
-			for kj := range k {
-				ic.koff = append(ic.koff, int32(ch*chStride+(ki-pad)*w+kj-pad))
-				class = append(class, int32(ki*k+kj))
-			}
-		}
-	}
-	ic.perEx = c.outH * ((c.outW + sw - 1) / sw)
-	ic.slots = ic.slots[:0]
-	var masks []uint16
-	for e := range g {
-		for h := range c.outH {
-			for x0 := 0; x0 < c.outW; x0 += sw {
-				lanes := min(sw, c.outW-x0)
-				ic.slots = append(ic.slots, kernels.ConvSlot{
-					In:   int32(e*exStride + h*w + x0),
-					Out:  int32((e*c.outH+h)*c.outW + x0),
-					Mask: 1<<lanes - 1,
-				})
-				for ki := range k {
-					for kj := range k {
-						var m uint16
-						if r := h + ki - pad; r >= 0 && r < c.inH {
-							for j := range lanes {
-								if col := x0 + j + kj - pad; col >= 0 && col < w {
-									m |= 1 << j
-								}
-							}
-						}
-						masks = append(masks, m)
-					}
-				}
-			}
-		}
-	}
-	ic.edges.Build(ic.koff, class, k*k, ic.slots, masks)
-}
-
-// prefetchGroup prefetches the input planes of examples [i0, i0+g) of x
-// (strides as convImplicit's): ConvIndirectEdgesW reads many planes far
-// apart at once, in an order the hardware prefetchers do not follow, so
-// the next group's planes are fetched while the current one is computed.
-func prefetchGroup[F float](c conv2d[F], x []float32, exStride, chStride, i0, g int) {
-	if chStride <= exStride {
-		kernels.Prefetch(x[i0*exStride : (i0+g)*exStride])
-		return
-	}
-	for ch := range c.inC {
-		kernels.Prefetch(x[ch*chStride+i0*exStride : ch*chStride+(i0+g)*exStride])
 	}
 }
