@@ -68,3 +68,10 @@ func convGradTAVX22(x *float32, offs *int32, runs *ConvRun, nruns int, b *float3
 
 //go:noescape
 func convGradTAVX23(x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, c *float32, ldc, rows, mask, beta int, masks *int32)
+
+// convTilesEdgeAVX512 is convTilesAVX512 over planes without zero borders
+// (see ConvIndirectEdgesW): steps holds each step's offset and 6·class,
+// edges the tiles' masks by class, kk6 a tile's share of edges in bytes.
+//
+//go:noescape
+func convTilesEdgeAVX512(tiles, kc int, a *float32, steps *int32, b *float32, slots *ConvSlot, c *float32, ldc, rows, beta int, edges *uint16, kk6 int)

@@ -55,6 +55,9 @@ type Context struct {
 	slotTail [3]ConvSlot
 	// convW holds ConvIndirect's packed A.
 	convW ConvWeights
+	// edgeTail holds ConvIndirectEdgesW's masks of a last, incomplete
+	// triple of slots.
+	edgeTail []uint16
 	// runBuf holds the runs of ConvGradT's K block.
 	runBuf []ConvRun
 }

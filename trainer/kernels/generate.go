@@ -5,6 +5,7 @@ package kernels
 // the committed files are their output).
 //
 //go:generate python3 -B asmgen/conv_indirect_avx512.py
+//go:generate python3 -B asmgen/conv_edges_avx512.py
 //go:generate python3 -B asmgen/conv_indirect_avx2.py
 //go:generate python3 -B asmgen/conv_wgrad_avx512.py
 //go:generate python3 -B asmgen/packtrans8.py
