@@ -20,6 +20,12 @@ type implicitConv struct {
 	rowStride          int
 	width              int                 // the slots' width: kernels.ConvSlotWidth
 	w                  kernels.ConvWeights // the weights of the last call, packed once for its groups
+	// With flat (see flatFor), the slots run along whole planes without
+	// zero borders, 16 positions each across rows, and kernels.ConvEdges
+	// masks the lanes whose input lies outside the plane.
+	flat  bool
+	edges kernels.ConvEdges
+	buf   []float32 // one group's input planes, copied example-major when they are not so already
 }
 
 // implicit reports whether the layer's forward products and its input
@@ -56,13 +62,21 @@ func (l *convLayer[F]) prepareImplicit(rows int) {
 		ex, ch = paddedLen(c), (c.inH+2*c.pad)*(c.inW+2*c.pad)
 		l.padded = growFloats(l.padded, implicitGroup(c, rows)*ex+kernels.ConvSlack())
 	}
-	l.fwdIC.build(c.k, c.outC, c.inC, c.outH, c.outW, implicitGroup(c, rows), ex, ch, inRowStride(c))
+	if flatFor(c) {
+		prepareFlat(&l.fwdIC, c, rows)
+	} else {
+		l.fwdIC.build(c.k, c.outC, c.inC, c.outH, c.outW, implicitGroup(c, rows), ex, ch, inRowStride(c))
+	}
 	l.gradKoff = make([]int32, 0, c.patchLen())
 	l.gradRuns = make([]kernels.ConvRun, 0, l.group*c.outH)
 	if !l.transposed(new(linalg[F])) {
 		return
 	}
 	tc := l.tconv()
+	if flatFor(tc) {
+		prepareFlat(&l.tIC, tc, rows)
+		return
+	}
 	l.tpadded = growFloats(l.tpadded, implicitGroup(tc, rows)*paddedLen(tc)+kernels.ConvSlack())
 	l.tIC.build(tc.k, tc.outC, tc.inC, tc.outH, tc.outW, implicitGroup(tc, rows), paddedLen(tc), (tc.inH+2*tc.pad)*(tc.inW+2*tc.pad), inRowStride(tc))
 }
@@ -148,9 +162,10 @@ func growFloats[F float](buf []F, n int) []F {
 // given strides (rowStride between rows of a plane) unless it already
 // holds them.
 func (ic *implicitConv) build(k, outC, inC, outH, outW, g, exStride, chStride, rowStride int) {
-	if ic.g == g && ic.exStride == exStride && ic.chStride == chStride && ic.rowStride == rowStride && len(ic.koff) == inC*k*k && ic.width == kernels.ConvSlotWidth() {
+	if !ic.flat && ic.g == g && ic.exStride == exStride && ic.chStride == chStride && ic.rowStride == rowStride && len(ic.koff) == inC*k*k && ic.width == kernels.ConvSlotWidth() {
 		return
 	}
+	ic.flat = false
 	sw := kernels.ConvSlotWidth()
 	ic.g, ic.exStride, ic.chStride, ic.rowStride, ic.width = g, exStride, chStride, rowStride, sw
 	ic.koff = patchOffsets(ic.koff[:0], inC, k, chStride, rowStride)
@@ -172,14 +187,25 @@ func (ic *implicitConv) build(k, outC, inC, outH, outW, g, exStride, chStride, r
 // convImplicit sets (beta 0) or adds to (beta 1) y, channel-major with row
 // stride ldy, the stride-1 convolution c (without bias) of the m examples
 // of x, example i's channel ch at x[i·exStride + ch·chStride:], with the
-// weights w (outC × patchLen). A group of examples at a time, it copies
-// their planes into the zero-bordered planes of *padded when c pads, and
-// multiplies the weights (packed once, for all groups) by the im2col
-// matrix of those planes as kernels.ConvIndirectW reads it in place.
+// weights w (outC × patchLen): by convFlat where flatFor(c), else by
+// convBordered. Both give the same bits.
 func convImplicit[F float](la *linalg[F], c conv2d[F], ic *implicitConv, w, x []F, exStride, chStride, m int, padded *[]F, beta F, y []F, ldy int) {
 	if m == 0 {
 		return
 	}
+	if flatFor(c) {
+		convFlat(la, c, ic, w, x, exStride, chStride, m, beta, y, ldy)
+		return
+	}
+	convBordered(la, c, ic, w, x, exStride, chStride, m, padded, beta, y, ldy)
+}
+
+// convBordered is convImplicit row by row. A group of examples at a time,
+// it copies their planes into the zero-bordered planes of *padded when c
+// pads, and multiplies the weights (packed once, for all groups) by the
+// im2col matrix of those planes as kernels.ConvIndirectW reads it in
+// place, a row segment of up to 16 (avx512) or 8 (avx2) positions a slot.
+func convBordered[F float](la *linalg[F], c conv2d[F], ic *implicitConv, w, x []F, exStride, chStride, m int, padded *[]F, beta F, y []F, ldy int) {
 	gI := implicitGroup(c, m)
 	ex, ch := exStride, chStride
 	if c.pad > 0 {
@@ -197,4 +223,119 @@ func convImplicit[F float](la *linalg[F], c conv2d[F], ic *implicitConv, w, x []
 		la.k.ConvIndirectW(&ic.w, ic.koff, any(in).([]float32),
 			ic.slots[:g*ic.perEx], float32(beta), any(y[i0*sp:]).([]float32), ldy)
 	}
+}
+
+// flatFor reports whether c's implicit GEMMs run along whole planes
+// (convFlat) rather than row by row over zero-bordered planes: on the
+// avx512 path, where kernels.ConvIndirectEdgesW runs in assembly, for a
+// stride-1 convolution that pads and keeps the planes' size, so that an
+// output plane and its input plane have the same rows.
+func flatFor[F float](c conv2d[F]) bool {
+	return c.pad > 0 && c.stride == 1 && c.outH == c.inH && c.outW == c.inW && kernels.ConvEdgesFast()
+}
+
+// flatGroup is how many examples of c one group of convFlat takes, of m:
+// their input planes fill at most implicitBudget floats.
+func flatGroup[F float](c conv2d[F], m int) int {
+	return max(1, min(m, implicitBudget/c.inLen()))
+}
+
+// convFlat is convImplicit for a convolution flatFor accepts. A group of
+// examples at a time, it copies their input planes (unless they already
+// lie example-major and contiguous) into ic.buf without borders, so that
+// the products read them from cache, and runs kernels.ConvIndirectEdgesW
+// with slots of 16 consecutive positions of a plane, across its rows:
+// only a plane's last slot has idle lanes (none at 28×28, 4 of 208 at
+// 14×14), where row-by-row slots leave 1/8 of the lanes idle at widths 28
+// and 14. The masks give the lanes whose input lies outside the plane +0,
+// which is what the zero border holds, so the sums are convImplicit's
+// bit for bit.
+func convFlat[F float](la *linalg[F], c conv2d[F], ic *implicitConv, w, x []F, exStride, chStride, m int, beta F, y []F, ldy int) {
+	hw, inLen := c.inH*c.inW, c.inLen()
+	inPlace := chStride == hw && exStride == inLen
+	gI := flatGroup(c, m)
+	buildFlat(ic, c, gI)
+	if !inPlace && len(ic.buf) < gI*inLen {
+		ic.buf = make([]float32, gI*inLen)
+	}
+	sp, patch := c.outH*c.outW, c.patchLen()
+	ic.w.Pack(c.outC, patch, any(w).([]float32), patch)
+	x32 := any(x).([]float32)
+	for i0 := 0; i0 < m; i0 += gI {
+		g := min(gI, m-i0)
+		in := x32[i0*exStride:]
+		if !inPlace {
+			for e := range g {
+				for ch := range c.inC {
+					src := in[e*exStride+ch*chStride:]
+					copy(ic.buf[e*inLen+ch*hw:e*inLen+(ch+1)*hw], src[:hw])
+				}
+			}
+			in = ic.buf[:g*inLen]
+		}
+		la.k.ConvIndirectEdgesW(&ic.w, &ic.edges, g*ic.perEx, in, float32(beta), any(y[i0*sp:]).([]float32), ldy)
+	}
+}
+
+// prepareFlat builds ic for convFlat over batches of rows examples of c
+// and sizes its copy buffer, so that a step allocates nothing.
+func prepareFlat[F float](ic *implicitConv, c conv2d[F], rows int) {
+	g := flatGroup(c, rows)
+	buildFlat(ic, c, g)
+	if len(ic.buf) < g*c.inLen() {
+		ic.buf = make([]float32, g*c.inLen())
+	}
+}
+
+// buildFlat fills ic for convFlat's groups of g examples of c, unless it
+// already holds them: example e's channel ch at (e·inC + ch)·H·W of the
+// group's planes, each patch element's offset relative to the output
+// position ((ki − pad)·W + kj − pad, negative above and left of it) and
+// its class, its window position ki·k + kj; each slot covers 16
+// consecutive positions of an example's plane (fewer at its end) and
+// masks, for each class, the lanes whose input lies inside the plane.
+func buildFlat[F float](ic *implicitConv, c conv2d[F], g int) {
+	k, pad, h, w := c.k, c.pad, c.inH, c.inW
+	hw, inLen := h*w, c.inLen()
+	const sw = 16
+	if ic.flat && ic.g == g && ic.exStride == inLen && ic.chStride == hw && ic.rowStride == w && len(ic.koff) == c.inC*k*k && ic.width == sw {
+		return
+	}
+	ic.flat, ic.g, ic.exStride, ic.chStride, ic.rowStride, ic.width = true, g, inLen, hw, w, sw
+	ic.koff = ic.koff[:0]
+	class := make([]int32, 0, c.inC*k*k)
+	for ch := range c.inC {
+		for ki := range k {
+			for kj := range k {
+				ic.koff = append(ic.koff, int32(ch*hw+(ki-pad)*w+kj-pad))
+				class = append(class, int32(ki*k+kj))
+			}
+		}
+	}
+	ic.perEx = (hw + sw - 1) / sw
+	ic.slots = ic.slots[:0]
+	masks := make([]uint16, 0, g*ic.perEx*k*k)
+	for e := range g {
+		for p0 := 0; p0 < hw; p0 += sw {
+			lanes := min(sw, hw-p0)
+			ic.slots = append(ic.slots, kernels.ConvSlot{
+				In:   int32(e*inLen + p0),
+				Out:  int32(e*hw + p0),
+				Mask: 1<<lanes - 1,
+			})
+			for ki := range k {
+				for kj := range k {
+					var m uint16
+					for j := range lanes {
+						r, col := (p0+j)/w+ki-pad, (p0+j)%w+kj-pad
+						if r >= 0 && r < h && col >= 0 && col < w {
+							m |= 1 << j
+						}
+					}
+					masks = append(masks, m)
+				}
+			}
+		}
+	}
+	ic.edges.Build(ic.koff, class, k*k, ic.slots, masks)
 }
