@@ -53,6 +53,13 @@ func (ctx *Context) ConvGradT(m, n, k int, koff []int32, x []float32, runs []Con
 	nkb := (k + kcMax - 1) / kcMax
 	kcb := (k + nkb - 1) / nkb
 	pstride := k * NR * 4
+	// With one vector of columns, rows in triples (a 3×3 window's) run 24
+	// (or the last 9) at a time in convGradTAVX512T8 (T3), the rest 8 at a
+	// time.
+	tm := 0
+	if useZmm && nv == 1 && inTriples(koff[:m/3*3]) {
+		tm = m / 3 * 3
+	}
 	ri, rOff := 0, 0 // the run and position within it where the block starts
 	for pc := 0; pc < k; pc += kcb {
 		kc := min(kcb, k-pc)
@@ -77,7 +84,22 @@ func (ctx *Context) ConvGradT(m, n, k int, koff []int32, x []float32, runs []Con
 			continue
 		}
 		b := &bp[pc*NR]
-		for r0 := 0; r0 < m; r0 += rt {
+		r0 := 0
+		for ; r0+24 <= tm; r0 += 24 {
+			cp := (*float32)(unsafe.Add(unsafe.Pointer(&c[0]), r0*ldc*4))
+			offs := [8]int32{koff[r0], koff[r0+3], koff[r0+6], koff[r0+9], koff[r0+12], koff[r0+15], koff[r0+18], koff[r0+21]}
+			convGradTAVX512T8(&x[0], &offs[0], &blk[0], len(blk), b, pstride, cp, ldc, 24, mask, bt)
+		}
+		for ; tm-r0 >= 6; r0 += 9 {
+			// 6 or 9 rows in triples: three triples, the last repeated
+			// where there are two (only rows are stored).
+			rows := min(9, tm-r0)
+			cp := (*float32)(unsafe.Add(unsafe.Pointer(&c[0]), r0*ldc*4))
+			offs := [3]int32{koff[r0], koff[r0+3], koff[r0+3*(rows/3-1)]}
+			convGradTAVX512T3(&x[0], &offs[0], &blk[0], len(blk), b, pstride, cp, ldc, rows, mask, bt)
+		}
+		r0 = min(r0, tm)
+		for ; r0 < m; r0 += rt {
 			rows := min(rt, m-r0)
 			var offs [8]int32
 			for r := range rt {
@@ -87,6 +109,21 @@ func (ctx *Context) ConvGradT(m, n, k int, koff []int32, x []float32, runs []Con
 			convGradTAVX512(nv, &x[0], &offs[0], &blk[0], len(blk), b, pstride, cp, ldc, rows, mask, bt)
 		}
 	}
+}
+
+// inTriples reports whether koff comes in triples of consecutive offsets,
+// koff[3t+j] = koff[3t] + j, as the rows of a 3×3 kernel's window do: then
+// convGradTAVX512T reads 24 rows with eight pointers.
+func inTriples(koff []int32) bool {
+	if len(koff)%3 != 0 {
+		return false
+	}
+	for i := 0; i < len(koff); i += 3 {
+		if koff[i+1] != koff[i]+1 || koff[i+2] != koff[i]+2 {
+			return false
+		}
+	}
+	return true
 }
 
 // convGradTAVX2 runs ConvGradT's K block from row pc of Bp on the avx2

@@ -39,6 +39,16 @@ func convGradTAVX5123(x *float32, offs *int32, runs *ConvRun, nruns int, b *floa
 //go:noescape
 func convGradTAVX5124(x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, pstride int, c *float32, ldc, rows, mask, beta int)
 
+// convGradTAVX512T8 and T3 are convGradTAVX5121 for 24 and 9 rows in
+// eight and three triples of consecutive elements, offs holding each
+// triple's first offset (see conv_wgrad_avx512_amd64.s).
+//
+//go:noescape
+func convGradTAVX512T8(x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, pstride int, c *float32, ldc, rows, mask, beta int)
+
+//go:noescape
+func convGradTAVX512T3(x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, pstride int, c *float32, ldc, rows, mask, beta int)
+
 // convTilesAVX2 is convTilesAVX512 on the avx2 path: 4 rows by three slots
 // of 8 columns a tile; masks is laneMasks.
 //

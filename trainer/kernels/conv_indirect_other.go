@@ -21,3 +21,11 @@ func convGradTAVX2N(nv int, x *float32, offs *int32, runs *ConvRun, nruns int, b
 func convTilesEdgeAVX512(tiles, kc int, a *float32, steps *int32, b *float32, slots *ConvSlot, c *float32, ldc, rows, beta int, edges *uint16, kk6 int) {
 	panic("unreachable")
 }
+
+func convGradTAVX512T8(x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, pstride int, c *float32, ldc, rows, mask, beta int) {
+	panic("unreachable")
+}
+
+func convGradTAVX512T3(x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, pstride int, c *float32, ldc, rows, mask, beta int) {
+	panic("unreachable")
+}

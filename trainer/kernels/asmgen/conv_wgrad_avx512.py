@@ -125,4 +125,82 @@ done{N}:
 	VZEROUPPER
 	RET
 ''')
+w('''
+// convGradTAVX512T8 is convGradTAVX5121 (one zmm vector, n ≤ 16 columns)
+// for 24 rows that come in eight triples of consecutive elements of x: row
+// 3t + j at position p is x[offs[t] + j + pos(p)], as a 3×3 kernel's
+// window rows are. Each triple shares one pointer, so that 24 rows fit the
+// eight pointer registers and each row of Bp feeds 24 multiply-adds
+// instead of 8; each broadcast is the multiply-add's own memory operand.
+// convGradTAVX512T3 is the same for 9 rows, three triples (a one-channel
+// 3×3 convolution's whole window). The sums are convGradTAVX5121's, bit
+// for bit.
+//
+// Register use: as convGradTAVX5121, Z0…Z23 the rows' accumulators and Z24
+// the row of Bp; AX, BX, CX, DX, SI, DI, R8, R9 the triples' pointers.
+''')
+for NT in (8, 3):
+    R = 3 * NT
+    w(f'''
+// func convGradTAVX512T{NT}(x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, pstride int, c *float32, ldc, rows, mask, beta int)
+TEXT ·convGradTAVX512T{NT}(SB), NOSPLIT, $0-88
+	MOVQ x+0(FP), R10
+	MOVQ offs+8(FP), R11
+''')
+    for t in range(NT):
+        w(f'\tMOVLQSX {4*t}(R11), R12\n\tLEAQ (R10)(R12*4), {A[t]}\n')
+    w('''	MOVQ runs+16(FP), R12
+	MOVQ nruns+24(FP), R14
+	MOVQ b+32(FP), R13
+''')
+    for i in range(R):
+        w(f'\tVPXORD Z{i}, Z{i}, Z{i}\n')
+    w(f'''	TESTQ R14, R14
+	JLE  storeT{NT}
+
+runT{NT}:
+	MOVLQSX 0(R12), R10
+	MOVLQSX 4(R12), R11
+	TESTQ R11, R11
+	JLE  nextrunT{NT}
+
+	PCALIGN $32
+stepT{NT}:
+	VMOVUPS (R13), Z24
+''')
+    for t in range(NT):
+        for j in range(3):
+            disp = f'{4*j}' if j else ''
+            w(f'\tVFMADD231PS.BCST {disp}({A[t]})(R10*4), Z24, Z{3*t+j}\n')
+    w(f'''	INCQ R10
+	ADDQ $96, R13
+	DECQ R11
+	JNZ  stepT{NT}
+
+nextrunT{NT}:
+	ADDQ $8, R12
+	DECQ R14
+	JNZ  runT{NT}
+
+storeT{NT}:
+	MOVQ mask+72(FP), AX
+	KMOVW AX, K1
+	MOVQ c+48(FP), SI
+	MOVQ ldc+56(FP), DI
+	SHLQ $2, DI
+	MOVQ rows+64(FP), CX
+	MOVQ beta+80(FP), DX
+''')
+    for r in range(R):
+        w('\tTESTQ DX, DX\n\tJZ   3(PC)\n')
+        w('\tVMOVUPS.Z (SI), K1, Z24\n')
+        w(f'\tVADDPS Z24, Z{r}, Z{r}\n')
+        w(f'\tVMOVUPS Z{r}, K1, (SI)\n')
+        if r < R-1:
+            w(f'\tDECQ CX\n\tJZ   doneT{NT}\n\tADDQ DI, SI\n')
+    w(f'''
+doneT{NT}:
+	VZEROUPPER
+	RET
+''')
 write('conv_wgrad_avx512_amd64.s', out)
