@@ -77,3 +77,30 @@ func RowSums(acc *[8]float32, x []float32, stride, n int) {
 		acc[r] = s
 	}
 }
+
+// RowBNGradF64 adds to g[r] and b[r], for r < 8, the sums over j < n, in
+// float64 and in order of j, of dy·(x − mu)·is and of dy, with x and dy
+// the values x[r·stride+j] and dy[r·stride+j] widened to float64: the
+// per-example gradients of batch norm's scale and shift, r an example's
+// plane of one channel. Each product and difference is rounded before
+// the next operation (as ((dy·(x − mu))·is) in Go without fused
+// multiply-adds), so the sums are the same bits on every path.
+func RowBNGradF64(g, b *[8]float64, x, dy []float32, stride, n int, mu, is float64) {
+	checkRows8("RowBNGradF64", x, stride, n)
+	checkRows8("RowBNGradF64", dy, stride, n)
+	done := 0
+	if useAsm && n >= 4 {
+		done = n &^ 3
+		rowBNGradF64AVX(g, b, &x[0], &dy[0], stride, done, mu, is)
+	}
+	for r := range g {
+		sg, sb := g[r], b[r]
+		xr, dr := x[r*stride+done:r*stride+n], dy[r*stride+done:r*stride+n]
+		for j, v := range dr {
+			d := float64(v)
+			sg += float64(float64(d*(float64(xr[j])-mu)) * is) // the conversions keep Go from fusing
+			sb += d
+		}
+		g[r], b[r] = sg, sb
+	}
+}

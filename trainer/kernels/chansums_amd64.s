@@ -150,3 +150,66 @@ f32_done:
 	VMOVUPS X15, 16(AX)
 	VZEROUPPER
 	RET
+
+// BNGRAD adds, for k = 0…3, dy = X(8+k) and x = Xk widened to float64,
+// dy·(x − MU)·IS to G and dy to B, in order of k; the difference and both
+// products are rounded before the additions. mu and is, at DX and 8(DX),
+// are broadcast into Y6 and Y7, free after TRANSPOSE4.
+#define BNGRAD(G, B) \
+	VBROADCASTSD (DX), Y6; VBROADCASTSD 8(DX), Y7; \
+	VCVTPS2PD X8, Y4; VADDPD Y4, B, B; VCVTPS2PD X0, Y5; VSUBPD Y6, Y5, Y5; VMULPD Y5, Y4, Y5; VMULPD Y7, Y5, Y5; VADDPD Y5, G, G; \
+	VCVTPS2PD X9, Y4; VADDPD Y4, B, B; VCVTPS2PD X1, Y5; VSUBPD Y6, Y5, Y5; VMULPD Y5, Y4, Y5; VMULPD Y7, Y5, Y5; VADDPD Y5, G, G; \
+	VCVTPS2PD X10, Y4; VADDPD Y4, B, B; VCVTPS2PD X2, Y5; VSUBPD Y6, Y5, Y5; VMULPD Y5, Y4, Y5; VMULPD Y7, Y5, Y5; VADDPD Y5, G, G; \
+	VCVTPS2PD X11, Y4; VADDPD Y4, B, B; VCVTPS2PD X3, Y5; VSUBPD Y6, Y5, Y5; VMULPD Y5, Y4, Y5; VMULPD Y7, Y5, Y5; VADDPD Y5, G, G
+
+// KEEP4 moves X0…X3 to X8…X11.
+#define KEEP4 \
+	VMOVAPS X0, X8; \
+	VMOVAPS X1, X9; \
+	VMOVAPS X2, X10; \
+	VMOVAPS X3, X11
+
+// func rowBNGradF64AVX(gs, bs *[8]float64, x, dy *float32, stride, n int, mu, is float64)
+TEXT ·rowBNGradF64AVX(SB), NOSPLIT, $0-64
+	MOVQ x+16(FP), SI
+	MOVQ dy+24(FP), R10
+	MOVQ stride+32(FP), R8
+	MOVQ n+40(FP), CX
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (SI)(R8*4), DI
+	LEAQ (R10)(R8*4), R11
+	SHRQ $2, CX
+	LEAQ mu+48(FP), DX
+	MOVQ gs+0(FP), AX
+	MOVQ bs+8(FP), BX
+	VMOVUPD (AX), Y12
+	VMOVUPD 32(AX), Y13
+	VMOVUPD (BX), Y14
+	VMOVUPD 32(BX), Y15
+	TESTQ CX, CX
+	JZ   bn_done
+
+bn_loop:
+	TRANSPOSE4(R10)
+	KEEP4
+	TRANSPOSE4(SI)
+	BNGRAD(Y12, Y14)
+	TRANSPOSE4(R11)
+	KEEP4
+	TRANSPOSE4(DI)
+	BNGRAD(Y13, Y15)
+	ADDQ $16, SI
+	ADDQ $16, DI
+	ADDQ $16, R10
+	ADDQ $16, R11
+	DECQ CX
+	JNZ  bn_loop
+
+bn_done:
+	VMOVUPD Y12, (AX)
+	VMOVUPD Y13, 32(AX)
+	VMOVUPD Y14, (BX)
+	VMOVUPD Y15, 32(BX)
+	VZEROUPPER
+	RET

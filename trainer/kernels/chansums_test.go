@@ -56,6 +56,26 @@ func TestRowSums(t *testing.T) {
 						wantSq[row] += float64(d * d)
 					}
 				}
+				// Batch norm's per-example gradients: x and dy, one mean and
+				// inverse deviation for all rows.
+				dy := rowsCase(r, c.stride, c.n, specials)
+				bnMu, bnIs := r.NormFloat64()*0.1, 1+r.Float64()
+				var g, b, wantG, wantB [8]float64
+				for row := range 8 {
+					g[row], b[row] = r.NormFloat64(), r.NormFloat64()
+					wantG[row], wantB[row] = g[row], b[row]
+					for j, v := range dy[row*c.stride : row*c.stride+c.n] {
+						e := float64(v)
+						wantG[row] += float64(float64(e*(float64(x[row*c.stride+j])-bnMu)) * bnIs)
+						wantB[row] += e
+					}
+				}
+				RowBNGradF64(&g, &b, x, dy, c.stride, c.n, bnMu, bnIs)
+				for row := range 8 {
+					if math.Float64bits(g[row]) != math.Float64bits(wantG[row]) || math.Float64bits(b[row]) != math.Float64bits(wantB[row]) {
+						t.Errorf("n=%d stride=%d: RowBNGradF64 row %d = %v, %v, want %v, %v", c.n, c.stride, row, g[row], b[row], wantG[row], wantB[row])
+					}
+				}
 				RowSumsF64(&acc64, x, c.stride, c.n)
 				RowSums(&acc32, x, c.stride, c.n)
 				RowSqDevsF64(&sq, x, c.stride, c.n, &mu)
@@ -87,6 +107,7 @@ func TestRowSumsPanics(t *testing.T) {
 		{"short x", func() { RowSumsF64(&a, make([]float32, 7*10+9), 10, 10) }},
 		{"stride < n", func() { RowSums(&b, make([]float32, 100), 4, 5) }},
 		{"negative n", func() { RowSqDevsF64(&a, make([]float32, 100), 4, -1, &a) }},
+		{"short dy", func() { RowBNGradF64(&a, &a, make([]float32, 100), make([]float32, 7*10+9), 10, 10, 0, 1) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			defer func() {
