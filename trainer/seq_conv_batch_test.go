@@ -292,3 +292,56 @@ func TestPoolLayerChannelMajor(t *testing.T) {
 		}
 	}
 }
+
+// TestBNSqNormsChannelMajor checks the per-example squared gradient norms
+// of batch norm's parameters over channel-major float32 input (eight
+// examples at a time in kernels.RowBNGradF64, then four, then one) bit for
+// bit against the example-major loop, each example's sums in order: 19
+// examples, planes of 49 (not a multiple of the kernel's four), NaN, ±Inf
+// and −0 included.
+func TestBNSqNormsChannelMajor(t *testing.T) {
+	const c, hw, m = 3, 49, 19
+	n := c * hw
+	r := rand.New(rand.NewPCG(6, 7))
+	mk := func(cm bool) *bnLayer[float32] {
+		bn, err := newBatchNorm[float32](c, hw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := newBNLayer(bn)
+		l.cm = cm
+		return l
+	}
+	cmL, emL := mk(true), mk(false)
+	p := toF[float32](randVec(r, 2*c))
+	var la linalg[float32]
+	// Running statistics from a training pass, the same for both.
+	warm := toF[float32](randVec(r, m*n))
+	cmL.forward(&la, p, warm, m, make([]float32, m*n), true)
+	emL.forward(&la, p, toEM(warm, c, m, hw), m, make([]float32, m*n), true)
+	x, dy := toF[float32](randVec(r, m*n)), toF[float32](randVec(r, m*n))
+	specials := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.Copysign(0, -1))}
+	for i, v := range specials {
+		dy[(i*7+3)*hw+5*i] = v // examples 3, 10 (in a group of eight) and the rest
+	}
+	accCM, accEM := make([]float64, m), make([]float64, m)
+	cmL.sqNorms(&la, p, x, nil, append([]float32(nil), dy...), m, accCM)
+	emL.sqNorms(&la, p, toEM(x, c, m, hw), nil, toEM(dy, c, m, hw), m, accEM)
+	for i := range accCM {
+		if math.Float64bits(accCM[i]) != math.Float64bits(accEM[i]) && !(math.IsNaN(accCM[i]) && math.IsNaN(accEM[i])) {
+			t.Errorf("example %d: channel-major %v, example-major %v", i, accCM[i], accEM[i])
+		}
+	}
+}
+
+// toEM returns the channel-major x (c channels of m examples of hw
+// values) example-major.
+func toEM[F float](x []F, c, m, hw int) []F {
+	out := make([]F, len(x))
+	for ch := range c {
+		for i := range m {
+			copy(out[(i*c+ch)*hw:(i*c+ch+1)*hw], x[(ch*m+i)*hw:(ch*m+i+1)*hw])
+		}
+	}
+	return out
+}

@@ -1,5 +1,7 @@
 package trainer
 
+import "github.com/lssr/lssr/trainer/kernels"
+
 // sqNorms computes each example's ‖∂W‖² = ‖dy_i·cols_iᵀ‖² either by
 // materialising that outC × inC·k·k matrix or by the ghost norm
 // ⟨cols_iᵀcols_i, dy_iᵀdy_i⟩ of two spatial×spatial Gram matrices,
@@ -74,10 +76,20 @@ func (l *convLayer[F]) sqNorms(la *linalg[F], _, x, _, dy []F, m int, acc []floa
 
 // addBiasSqNorm adds to s, term by term in channel order, ‖∂b‖² of example
 // i: Σ_o (Σ_s dy_i[o][s])², each channel's sum in order in float64, four
-// channels' sums interleaved (sums4).
+// channels' sums interleaved (sums4), or eight side by side in float32
+// (kernels.RowSumsF64, the same sums).
 func addBiasSqNorm[F float](s float64, dy []F, i, m, sp, outC int) float64 {
 	plane := func(o int) []F { return dy[(o*m+i)*sp : (o*m+i+1)*sp] }
 	o := 0
+	if d32, ok := any(dy).([]float32); ok {
+		for ; o+8 <= outC; o += 8 {
+			var bs [8]float64
+			kernels.RowSumsF64(&bs, d32[(o*m+i)*sp:], m*sp, sp)
+			for _, b := range bs {
+				s += b * b
+			}
+		}
+	}
 	for ; o+4 <= outC; o += 4 {
 		b0, b1, b2, b3 := sums4[float64](plane(o), plane(o+1), plane(o+2), plane(o+3))
 		s += b0 * b0

@@ -1,6 +1,7 @@
 package trainer
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -59,6 +60,35 @@ func TestConvSqNormsBothWays(t *testing.T) {
 				if e := testutil.RelErr(got[i], want[i]); e > 1e-12 {
 					t.Errorf("%+v norm=%d example %d: %v, want %v", tc, norm, i, got[i], want[i])
 				}
+			}
+		}
+	}
+}
+
+// TestAddBiasSqNormBits checks addBiasSqNorm over float32 ∂Y (eight
+// channels at a time in kernels.RowSumsF64, then four, then one) bit for
+// bit against one loop per channel, each channel's sum in order in float64
+// and the squares added in channel order.
+func TestAddBiasSqNormBits(t *testing.T) {
+	const m, sp = 3, 49
+	r := rand.New(rand.NewPCG(8, 9))
+	for _, outC := range []int{1, 4, 7, 8, 19, 32} {
+		dy := make([]float32, outC*m*sp)
+		for j := range dy {
+			dy[j] = float32(r.NormFloat64() * math.Pow(10, float64(r.IntN(8)-4)))
+		}
+		dy[r.IntN(len(dy))] = float32(math.Copysign(0, -1))
+		for i := range m {
+			want := 0.5
+			for o := range outC {
+				var b float64
+				for _, v := range dy[(o*m+i)*sp : (o*m+i+1)*sp] {
+					b += float64(v)
+				}
+				want += b * b
+			}
+			if got := addBiasSqNorm(0.5, dy, i, m, sp, outC); math.Float64bits(got) != math.Float64bits(want) {
+				t.Errorf("outC=%d, example %d: %v, want %v", outC, i, got, want)
 			}
 		}
 	}

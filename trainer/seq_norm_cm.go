@@ -324,6 +324,18 @@ func (l *bnLayer[F]) cmSqNorms(x, y, dy []F, m int, acc []float64) {
 		mu, is := l.evalStats(ch)
 		xc, dyc := l.cmChannel(x, m, ch), l.cmGrad(y, dy, m, ch)
 		i := 0
+		if x32, ok := any(xc).([]float32); ok {
+			// Eight examples' planes side by side, each summed in order
+			// as below (kernels.RowBNGradF64): the same bits.
+			d32 := any(dyc).([]float32)
+			for ; i+8 <= m; i += 8 {
+				var g, b [8]float64
+				kernels.RowBNGradF64(&g, &b, x32[i*hw:], d32[i*hw:], hw, hw, mu, is)
+				for k := range 8 {
+					acc[i+k] += g[k]*g[k] + b[k]*b[k]
+				}
+			}
+		}
 		for ; i+4 <= m; i += 4 {
 			var g, b [4]float64
 			x0, x1, x2, x3 := xc[i*hw:(i+1)*hw], xc[(i+1)*hw:(i+2)*hw], xc[(i+2)*hw:(i+3)*hw], xc[(i+3)*hw:(i+4)*hw]
