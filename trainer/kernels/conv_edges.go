@@ -3,7 +3,6 @@ package kernels
 import (
 	"fmt"
 	"math/bits"
-	"unsafe"
 )
 
 // ConvEdges tells ConvIndirectEdgesW where its slots read input planes
@@ -130,26 +129,14 @@ func (ctx *Context) ConvIndirectEdgesW(w *ConvWeights, e *ConvEdges, n int, b []
 		return
 	}
 	if k == 0 {
-		if beta == 0 {
-			for r := range m {
-				for _, s := range slots {
-					forLanes(s.Mask, func(j int) { c[r*ldc+int(s.Out)+j] = 0 })
-				}
-			}
-		}
+		clearSlots(m, slots, beta, c, ldc)
 		return
 	}
 	if !ConvEdgesFast() {
 		convIndirectEdgesGo(m, k, w.a, w.lda, e, slots, b, beta, c, ldc)
 		return
 	}
-	mr := convRows()
-	if w.mr != mr {
-		panic("kernels: ConvIndirectEdgesW: the weights were packed on another kernel path")
-	}
-	mp := (m + mr - 1) / mr
-	nkb := (k + kcMax - 1) / kcMax
-	kcb := (k + nkb - 1) / nkb
+	w.checkPath("ConvIndirectEdgesW")
 	kk3 := 3 * e.kk
 	full := n / 3 * 3
 	tiles := e.tiles
@@ -169,20 +156,10 @@ func (ctx *Context) ConvIndirectEdgesW(w *ConvWeights, e *ConvEdges, n int, b []
 		}
 		tiles = t
 	}
-	c0 := unsafe.Pointer(&c[0])
 	run := func(ntiles int, sp *ConvSlot, masks *uint16) {
-		for mb := range mp {
-			rows := min(mr, m-mb*mr)
-			cb := (*float32)(unsafe.Add(c0, mb*mr*ldc*4))
-			for pc := 0; pc < k; pc += kcb {
-				kc := min(kcb, k-pc)
-				bt := int(beta)
-				if pc > 0 {
-					bt = 1
-				}
-				convTilesEdgeAVX512(ntiles, kc, &w.panels[(mb*k+pc)*mr], &e.steps[2*pc], &b[0], sp, cb, ldc, rows, bt, masks, 2*kk3)
-			}
-		}
+		w.blocks(beta, c, ldc, func(a *float32, pc, kc, rows, bt int, cb *float32) {
+			convTilesEdgeAVX512(ntiles, kc, a, &e.steps[2*pc], &b[0], sp, cb, ldc, rows, bt, masks, 2*kk3)
+		})
 	}
 	for s0 := 0; s0 < full; s0 += convChunk * 3 {
 		run((min(s0+convChunk*3, full)-s0)/3, &slots[s0], &e.tiles[s0/3*kk3])

@@ -137,56 +137,76 @@ func (ctx *Context) ConvIndirectW(w *ConvWeights, koff []int32, b []float32, slo
 		return // no row or no lane: nothing to read or write
 	}
 	if k == 0 {
-		if beta == 0 {
-			for r := range m {
-				for _, s := range slots {
-					forLanes(s.Mask, func(j int) { c[r*ldc+int(s.Out)+j] = 0 })
-				}
-			}
-		}
+		clearSlots(m, slots, beta, c, ldc)
 		return
 	}
 	if !ConvIndirectFast() {
 		convIndirectGo(m, k, w.a, w.lda, koff, b, slots, beta, c, ldc)
 		return
 	}
-	mr := convRows()
-	if w.mr != mr {
-		panic("kernels: ConvIndirectW: the weights were packed on another kernel path")
-	}
-	mp := (m + mr - 1) / mr
-	ap := w.panels
-	nkb := (k + kcMax - 1) / kcMax
-	kcb := (k + nkb - 1) / nkb
+	w.checkPath("ConvIndirectW")
 	full := len(slots) / 3 * 3
 	if full < len(slots) {
 		ctx.slotTail = [3]ConvSlot{}
 		copy(ctx.slotTail[:], slots[full:])
 	}
-	c0 := unsafe.Pointer(&c[0])
 	run := func(tiles int, sp *ConvSlot) {
-		for mb := range mp {
-			rows := min(mr, m-mb*mr)
-			cb := (*float32)(unsafe.Add(c0, mb*mr*ldc*4))
-			for pc := 0; pc < k; pc += kcb {
-				kc := min(kcb, k-pc)
-				bt := int(beta)
-				if pc > 0 {
-					bt = 1
-				}
-				if useZmm {
-					convTilesAVX512(tiles, kc, &ap[(mb*k+pc)*mr], &koff[pc], &b[0], sp, cb, ldc, rows, bt)
-				} else {
-					convTilesAVX2(tiles, kc, &ap[(mb*k+pc)*mr], &koff[pc], &b[0], sp, cb, ldc, rows, bt, &laneMasks[0][0])
-				}
+		w.blocks(beta, c, ldc, func(a *float32, pc, kc, rows, bt int, cb *float32) {
+			if useZmm {
+				convTilesAVX512(tiles, kc, a, &koff[pc], &b[0], sp, cb, ldc, rows, bt)
+			} else {
+				convTilesAVX2(tiles, kc, a, &koff[pc], &b[0], sp, cb, ldc, rows, bt, &laneMasks[0][0])
 			}
-		}
+		})
 	}
 	for s0 := 0; s0 < full; s0 += convChunk * 3 {
 		run((min(s0+convChunk*3, full)-s0)/3, &slots[s0])
 	}
 	if full < len(slots) {
 		run(1, &ctx.slotTail[0])
+	}
+}
+
+// checkPath panics unless w was packed on the kernel path in use.
+func (w *ConvWeights) checkPath(name string) {
+	if w.mr != convRows() {
+		panic("kernels: " + name + ": the weights were packed on another kernel path")
+	}
+}
+
+// blocks calls fn for each block of w's rows (tiles of convRows rows) and
+// each K block of it, in order: a is the block's packed micro-panel from
+// step pc on, kc its steps, rows the tile's rows of C that exist, bt the
+// beta of the kernel call (beta for the first K block, 1 after: the blocks
+// add up in C in order) and cb the tile's first row of C.
+func (w *ConvWeights) blocks(beta float32, c []float32, ldc int, fn func(a *float32, pc, kc, rows, bt int, cb *float32)) {
+	m, k, mr := w.m, w.k, w.mr
+	nkb := (k + kcMax - 1) / kcMax
+	kcb := (k + nkb - 1) / nkb
+	c0 := unsafe.Pointer(&c[0])
+	for mb := range (m + mr - 1) / mr {
+		rows := min(mr, m-mb*mr)
+		cb := (*float32)(unsafe.Add(c0, mb*mr*ldc*4))
+		for pc := 0; pc < k; pc += kcb {
+			bt := int(beta)
+			if pc > 0 {
+				bt = 1
+			}
+			fn(&w.panels[(mb*k+pc)*mr], pc, min(kcb, k-pc), rows, bt, cb)
+		}
+	}
+}
+
+// clearSlots sets to +0 the lanes of the slots in C's m rows when beta is
+// 0: a product with no steps.
+func clearSlots(m int, slots []ConvSlot, beta float32, c []float32, ldc int) {
+	if beta != 0 {
+		return
+	}
+	for r := range m {
+		for _, s := range slots {
+			forLanes(s.Mask, func(j int) { c[r*ldc+int(s.Out)+j] = 0 })
+		}
 	}
 }
 

@@ -19,6 +19,17 @@ MACROS = '''// C += acc's row, masked, when beta is 1: one row of three slots.
 '''
 
 
+# The three slots' masks (the slots' own, for the loads of B over bordered
+# planes and for C's columns) into K1…K3.
+SLOT_MASKS = '''	MOVL 8(R9), AX
+	KMOVW AX, K1
+	MOVL 20(R9), AX
+	KMOVW AX, K2
+	MOVL 32(R9), AX
+	KMOVW AX, K3
+'''
+
+
 def tiles(edges):
     out = []
     w = out.append
@@ -90,13 +101,7 @@ TEXT ·convTilesAVX512(SB), NOSPLIT, $0-80
 tile:
 ''')
     if not edges:
-        w('''	MOVL 8(R9), AX
-	KMOVW AX, K1
-	MOVL 20(R9), AX
-	KMOVW AX, K2
-	MOVL 32(R9), AX
-	KMOVW AX, K3
-''')
+        w(SLOT_MASKS)
     w('''	MOVQ b+32(FP), DX
 	MOVLQSX 0(R9), AX
 	LEAQ (DX)(AX*4), SI
@@ -141,13 +146,7 @@ loop:
 store:
 ''')
     if edges:
-        w('''	MOVL 8(R9), AX
-	KMOVW AX, K1
-	MOVL 20(R9), AX
-	KMOVW AX, K2
-	MOVL 32(R9), AX
-	KMOVW AX, K3
-''')
+        w(SLOT_MASKS)
     w('''	MOVQ c+48(FP), R13
 	MOVLQSX 4(R9), SI
 	SHLQ $2, SI

@@ -53,54 +53,51 @@ def load_b(v, z):
         w(f'\tVMOVUPS {addr(p0, c0)}, Y{z}\n')
         w(f'\tVINSERTF32X8 $1, {addr(p1, c1)}, Z{z}, Z{z}\n')
 
-for N in (1, 2, 3, 4):
-    R = 8 if N <= 3 else 6
+def kernel(name, sfx, ptrs, R, N, step, pstride=True):
+    """Writes one kernel: the pointers of A from offs[0…ptrs), the runs,
+    R×N accumulators from +0, step() for each position, and the store of
+    rows < rows (the last vector of a row masked by mask), labels suffixed
+    by sfx."""
     w(f'''
-// func convGradTAVX512{N}(x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, pstride int, c *float32, ldc, rows, mask, beta int)
-TEXT ·convGradTAVX512{N}(SB), NOSPLIT, $0-88
+// func {name}(x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, pstride int, c *float32, ldc, rows, mask, beta int)
+TEXT ·{name}(SB), NOSPLIT, $0-88
 	MOVQ x+0(FP), R10
 	MOVQ offs+8(FP), R11
 ''')
-    for r in range(R):
+    for r in range(ptrs):
         w(f'\tMOVLQSX {4*r}(R11), R12\n\tLEAQ (R10)(R12*4), {A[r]}\n')
     w('''	MOVQ runs+16(FP), R12
 	MOVQ nruns+24(FP), R14
 	MOVQ b+32(FP), R13
-	MOVQ pstride+40(FP), R15
 ''')
+    if pstride:
+        w('\tMOVQ pstride+40(FP), R15\n')
     for i in range(R*N):
         w(f'\tVPXORD Z{i}, Z{i}, Z{i}\n')
     w(f'''	TESTQ R14, R14
-	JLE  store{N}
+	JLE  store{sfx}
 
-run{N}:
+run{sfx}:
 	MOVLQSX 0(R12), R10
 	MOVLQSX 4(R12), R11
 	TESTQ R11, R11
-	JLE  nextrun{N}
+	JLE  nextrun{sfx}
 
 	PCALIGN $32
-step{N}:
+step{sfx}:
 ''')
-    for v in range(N):
-        load_b(v, 24+v)
-    bt = [28, 29, 30, 31]
-    for r in range(R):
-        z = bt[r % 4]
-        w(f'\tVBROADCASTSS ({A[r]})(R10*4), Z{z}\n')
-        for v in range(N):
-            w(f'\tVFMADD231PS Z{24+v}, Z{z}, Z{N*r+v}\n')
+    step()
     w(f'''	INCQ R10
 	ADDQ $96, R13
 	DECQ R11
-	JNZ  step{N}
+	JNZ  step{sfx}
 
-nextrun{N}:
+nextrun{sfx}:
 	ADDQ $8, R12
 	DECQ R14
-	JNZ  run{N}
+	JNZ  run{sfx}
 
-store{N}:
+store{sfx}:
 	MOVQ mask+72(FP), AX
 	KMOVW AX, K1
 	MOVQ c+48(FP), SI
@@ -119,12 +116,39 @@ store{N}:
             w(f'\tVADDPS Z24, Z{N*r+v}, Z{N*r+v}\n')
             w(f'\tVMOVUPS Z{N*r+v}{k}, {64*v}(SI)\n')
         if r < R-1:
-            w(f'\tDECQ CX\n\tJZ   done{N}\n\tADDQ DI, SI\n')
+            w(f'\tDECQ CX\n\tJZ   done{sfx}\n\tADDQ DI, SI\n')
     w(f'''
-done{N}:
+done{sfx}:
 	VZEROUPPER
 	RET
 ''')
+
+
+def step_rows(R, N):
+    # A row of Bp, then each row's broadcast against it.
+    for v in range(N):
+        load_b(v, 24+v)
+    bt = [28, 29, 30, 31]
+    for r in range(R):
+        z = bt[r % 4]
+        w(f'\tVBROADCASTSS ({A[r]})(R10*4), Z{z}\n')
+        for v in range(N):
+            w(f'\tVFMADD231PS Z{24+v}, Z{z}, Z{N*r+v}\n')
+
+
+def step_triples(NT):
+    # A row of Bp (one vector), each row's element its multiply-add's
+    # broadcast memory operand: row 3t + j at pointer t plus 4j bytes.
+    w('\tVMOVUPS (R13), Z24\n')
+    for t in range(NT):
+        for j in range(3):
+            disp = f'{4*j}' if j else ''
+            w(f'\tVFMADD231PS.BCST {disp}({A[t]})(R10*4), Z24, Z{3*t+j}\n')
+
+
+for N in (1, 2, 3, 4):
+    R = 8 if N <= 3 else 6
+    kernel(f'convGradTAVX512{N}', f'{N}', R, R, N, lambda: step_rows(R, N))
 w('''
 // convGradTAVX512T8 is convGradTAVX5121 (one zmm vector, n ≤ 16 columns)
 // for 24 rows that come in eight triples of consecutive elements of x: row
@@ -140,67 +164,5 @@ w('''
 // the row of Bp; AX, BX, CX, DX, SI, DI, R8, R9 the triples' pointers.
 ''')
 for NT in (8, 3):
-    R = 3 * NT
-    w(f'''
-// func convGradTAVX512T{NT}(x *float32, offs *int32, runs *ConvRun, nruns int, b *float32, pstride int, c *float32, ldc, rows, mask, beta int)
-TEXT ·convGradTAVX512T{NT}(SB), NOSPLIT, $0-88
-	MOVQ x+0(FP), R10
-	MOVQ offs+8(FP), R11
-''')
-    for t in range(NT):
-        w(f'\tMOVLQSX {4*t}(R11), R12\n\tLEAQ (R10)(R12*4), {A[t]}\n')
-    w('''	MOVQ runs+16(FP), R12
-	MOVQ nruns+24(FP), R14
-	MOVQ b+32(FP), R13
-''')
-    for i in range(R):
-        w(f'\tVPXORD Z{i}, Z{i}, Z{i}\n')
-    w(f'''	TESTQ R14, R14
-	JLE  storeT{NT}
-
-runT{NT}:
-	MOVLQSX 0(R12), R10
-	MOVLQSX 4(R12), R11
-	TESTQ R11, R11
-	JLE  nextrunT{NT}
-
-	PCALIGN $32
-stepT{NT}:
-	VMOVUPS (R13), Z24
-''')
-    for t in range(NT):
-        for j in range(3):
-            disp = f'{4*j}' if j else ''
-            w(f'\tVFMADD231PS.BCST {disp}({A[t]})(R10*4), Z24, Z{3*t+j}\n')
-    w(f'''	INCQ R10
-	ADDQ $96, R13
-	DECQ R11
-	JNZ  stepT{NT}
-
-nextrunT{NT}:
-	ADDQ $8, R12
-	DECQ R14
-	JNZ  runT{NT}
-
-storeT{NT}:
-	MOVQ mask+72(FP), AX
-	KMOVW AX, K1
-	MOVQ c+48(FP), SI
-	MOVQ ldc+56(FP), DI
-	SHLQ $2, DI
-	MOVQ rows+64(FP), CX
-	MOVQ beta+80(FP), DX
-''')
-    for r in range(R):
-        w('\tTESTQ DX, DX\n\tJZ   3(PC)\n')
-        w('\tVMOVUPS.Z (SI), K1, Z24\n')
-        w(f'\tVADDPS Z24, Z{r}, Z{r}\n')
-        w(f'\tVMOVUPS Z{r}, K1, (SI)\n')
-        if r < R-1:
-            w(f'\tDECQ CX\n\tJZ   doneT{NT}\n\tADDQ DI, SI\n')
-    w(f'''
-doneT{NT}:
-	VZEROUPPER
-	RET
-''')
+    kernel(f'convGradTAVX512T{NT}', f'T{NT}', NT, 3*NT, 1, lambda: step_triples(NT), pstride=False)
 write('conv_wgrad_avx512_amd64.s', out)
