@@ -15,8 +15,9 @@ import (
 // planes from 1×9 to 28×28 (whose slots cross rows, or hold a whole small
 // plane, or a window larger than the plane), K over one and several
 // blocks, several groups of examples, input read in place (example-major)
-// or copied (channel-major), beta 0 and 1, and NaN, ±Inf and −0 among the
-// inputs, which the masked lanes must treat as the border's +0 does.
+// or copied (channel-major), beta 0 and 1, smaller batches after a larger
+// one, and NaN, ±Inf and −0 among the inputs, which the masked lanes must
+// treat as the border's +0 does.
 func TestConvFlatSameBitsAsBordered(t *testing.T) {
 	if !kernels.ConvEdgesFast() {
 		t.Skipf("convFlat runs only where ConvIndirectEdgesW is in assembly (avx512); this path is %s", kernels.Path())
@@ -93,12 +94,15 @@ func flatCase(t *testing.T, inC, h, w, outC, k, pad, m int, cm bool, beta float3
 				o, rest/hw, rest%hw, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
 		}
 	}
-	// Again with the same ic: its slots and masks are reused.
-	convFlat(&la, c, &icF, wts, x, ex, ch, m, 0, got, ldy)
-	convBordered(&la, c, &icB, wts, x, ex, ch, m, &padded, 0, want, ldy)
-	for i := range want {
-		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-			t.Fatalf("second call: y[%d] = %v, bordered %v", i, got[i], want[i])
+	// Again with the same ic, for the whole batch and for smaller ones (an
+	// epoch's last batch), which run a prefix of the slots already built.
+	for _, m2 := range []int{m, max(1, m-1), 1} {
+		convFlat(&la, c, &icF, wts, x, ex, ch, m2, 0, got, ldy)
+		convBordered(&la, c, &icB, wts, x, ex, ch, m2, &padded, 0, want, ldy)
+		for i := range want {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("again with %d examples: y[%d] = %v, bordered %v", m2, i, got[i], want[i])
+			}
 		}
 	}
 }

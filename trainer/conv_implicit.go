@@ -254,6 +254,11 @@ func convFlat[F float](la *linalg[F], c conv2d[F], ic *implicitConv, w, x []F, e
 	hw, inLen := c.inH*c.inW, c.inLen()
 	inPlace := chStride == hw && exStride == inLen
 	gI := flatGroup(c, m)
+	if ic.flat && ic.g > gI && ic.chStride == hw && ic.rowStride == c.inW && len(ic.koff) == c.patchLen() {
+		// A smaller batch (an epoch's last, an evaluation's) runs a prefix
+		// of the slots already built instead of building them again.
+		gI = ic.g
+	}
 	buildFlat(ic, c, gI)
 	if !inPlace && len(ic.buf) < gI*inLen {
 		ic.buf = make([]float32, gI*inLen)
