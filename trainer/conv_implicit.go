@@ -20,9 +20,10 @@ type implicitConv struct {
 	rowStride          int
 	width              int                 // the slots' width: kernels.ConvSlotWidth
 	w                  kernels.ConvWeights // the weights of the last call, packed once for its groups
-	// With flat (see flatFor), the slots run along whole planes without
-	// zero borders, 16 positions each across rows, and kernels.ConvEdges
-	// masks the lanes whose input lies outside the plane.
+	// With flat (see flatFor), edges holds the slots, along whole planes
+	// without zero borders, 16 positions each across rows, and the masks of
+	// the lanes whose input lies outside the plane (koff and slots are
+	// unused).
 	flat  bool
 	edges kernels.ConvEdges
 	buf   []float32 // one group's input planes, copied example-major when they are not so already
@@ -254,7 +255,7 @@ func convFlat[F float](la *linalg[F], c conv2d[F], ic *implicitConv, w, x []F, e
 	hw, inLen := c.inH*c.inW, c.inLen()
 	inPlace := chStride == hw && exStride == inLen
 	gI := flatGroup(c, m)
-	if ic.flat && ic.g > gI && ic.chStride == hw && ic.rowStride == c.inW && len(ic.koff) == c.patchLen() {
+	if flatHolds(ic, c) && ic.g > gI {
 		// A smaller batch (an epoch's last, an evaluation's) runs a prefix
 		// of the slots already built instead of building them again.
 		gI = ic.g
@@ -292,55 +293,18 @@ func prepareFlat[F float](ic *implicitConv, c conv2d[F], rows int) {
 	}
 }
 
-// buildFlat fills ic for convFlat's groups of g examples of c, unless it
-// already holds them: example e's channel ch at (e·inC + ch)·H·W of the
-// group's planes, each patch element's offset relative to the output
-// position ((ki − pad)·W + kj − pad, negative above and left of it) and
-// its class, its window position ki·k + kj; each slot covers 16
-// consecutive positions of an example's plane (fewer at its end) and
-// masks, for each class, the lanes whose input lies inside the plane.
+// buildFlat fills ic for convFlat's groups of g examples of c
+// (kernels.ConvEdges.BuildPlanes), unless it already holds them.
 func buildFlat[F float](ic *implicitConv, c conv2d[F], g int) {
-	k, pad, h, w := c.k, c.pad, c.inH, c.inW
-	hw, inLen := h*w, c.inLen()
-	const sw = 16
-	if ic.flat && ic.g == g && ic.exStride == inLen && ic.chStride == hw && ic.rowStride == w && len(ic.koff) == c.inC*k*k && ic.width == sw {
+	if flatHolds(ic, c) && ic.g == g {
 		return
 	}
-	ic.flat, ic.g, ic.exStride, ic.chStride, ic.rowStride, ic.width = true, g, inLen, hw, w, sw
-	ic.koff = ic.koff[:0]
-	class := make([]int32, 0, c.inC*k*k)
-	for ch := range c.inC {
-		for ki := range k {
-			for kj := range k {
-				ic.koff = append(ic.koff, int32(ch*hw+(ki-pad)*w+kj-pad))
-				class = append(class, int32(ki*k+kj))
-			}
-		}
-	}
-	ic.perEx = (hw + sw - 1) / sw
-	ic.slots = ic.slots[:0]
-	masks := make([]uint16, 0, g*ic.perEx*k*k)
-	for e := range g {
-		for p0 := 0; p0 < hw; p0 += sw {
-			lanes := min(sw, hw-p0)
-			ic.slots = append(ic.slots, kernels.ConvSlot{
-				In:   int32(e*inLen + p0),
-				Out:  int32(e*hw + p0),
-				Mask: 1<<lanes - 1,
-			})
-			for ki := range k {
-				for kj := range k {
-					var m uint16
-					for j := range lanes {
-						r, col := (p0+j)/w+ki-pad, (p0+j)%w+kj-pad
-						if r >= 0 && r < h && col >= 0 && col < w {
-							m |= 1 << j
-						}
-					}
-					masks = append(masks, m)
-				}
-			}
-		}
-	}
-	ic.edges.Build(ic.koff, class, k*k, ic.slots, masks)
+	ic.flat, ic.g, ic.exStride, ic.chStride, ic.rowStride, ic.width = true, g, c.inLen(), c.inH*c.inW, c.inW, 16
+	ic.perEx = ic.edges.BuildPlanes(c.inC, c.inH, c.inW, c.k, c.pad, g)
+}
+
+// flatHolds reports whether ic was built by buildFlat for c's planes (for
+// some number of examples, ic.g).
+func flatHolds[F float](ic *implicitConv, c conv2d[F]) bool {
+	return ic.flat && ic.exStride == c.inLen() && ic.chStride == c.inH*c.inW && ic.rowStride == c.inW
 }

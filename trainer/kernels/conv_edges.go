@@ -84,6 +84,56 @@ func (e *ConvEdges) Build(koff []int32, class []int32, kk int, slots []ConvSlot,
 	}
 }
 
+// BuildPlanes sets e for a stride-1 convolution with a k×k kernel and
+// padding pad that keeps h×w planes h×w (2·pad = k − 1), over g examples'
+// input planes of inC channels stored without borders, example-major
+// (example i's channel ch at (i·inC + ch)·h·w of B): each patch element's
+// offset ch·h·w + (ki − pad)·w + kj − pad and class ki·k + kj, and per
+// example the slots of 16 consecutive positions of its plane, across the
+// rows (fewer at the plane's end), writing C's columns i·h·w + position.
+// Each slot's mask for a class holds the lanes whose input lies inside
+// the plane. It returns the slots per example: ConvIndirectEdgesW over
+// the first n·perEx slots computes the first n examples.
+func (e *ConvEdges) BuildPlanes(inC, h, w, k, pad, g int) (perEx int) {
+	if inC <= 0 || h <= 0 || w <= 0 || k <= 0 || g <= 0 || 2*pad != k-1 {
+		panic(fmt.Sprintf("kernels: ConvEdges.BuildPlanes: inC=%d h=%d w=%d k=%d pad=%d g=%d: want positive sizes and 2·pad = k−1", inC, h, w, k, pad, g))
+	}
+	const sw = 16
+	hw := h * w
+	koff := make([]int32, 0, inC*k*k)
+	class := make([]int32, 0, inC*k*k)
+	for ch := range inC {
+		for ki := range k {
+			for kj := range k {
+				koff = append(koff, int32(ch*hw+(ki-pad)*w+kj-pad))
+				class = append(class, int32(ki*k+kj))
+			}
+		}
+	}
+	perEx = (hw + sw - 1) / sw
+	slots := make([]ConvSlot, 0, g*perEx)
+	masks := make([]uint16, 0, g*perEx*k*k)
+	for i := range g {
+		for p0 := 0; p0 < hw; p0 += sw {
+			lanes := min(sw, hw-p0)
+			slots = append(slots, ConvSlot{In: int32(i*inC*hw + p0), Out: int32(i*hw + p0), Mask: 1<<lanes - 1})
+			for ki := range k {
+				for kj := range k {
+					var m uint16
+					for j := range lanes {
+						if r, col := (p0+j)/w+ki-pad, (p0+j)%w+kj-pad; r >= 0 && r < h && col >= 0 && col < w {
+							m |= 1 << j
+						}
+					}
+					masks = append(masks, m)
+				}
+			}
+		}
+	}
+	e.Build(koff, class, k*k, slots, masks)
+	return perEx
+}
+
 // ConvEdgesFast reports whether ConvIndirectEdgesW runs in assembly (the
 // avx512 path); elsewhere it runs a Go loop, and callers should border
 // the planes and call ConvIndirect instead.
