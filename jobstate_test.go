@@ -14,6 +14,7 @@ func TestJobStates(t *testing.T) {
 		StateDiverged:  {"diverged", true},
 		StateFailed:    {"failed", true},
 		StateCancelled: {"cancelled", true},
+		StateSkipped:   {"skipped", true},
 	}
 	if len(JobStates) != len(want) {
 		t.Fatalf("JobStates has %d states, want %d", len(JobStates), len(want))

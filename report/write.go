@@ -182,16 +182,16 @@ func (s *Summary) accScale() float64 {
 
 // summaryStates is every job state (lssr.JobStates) in the order the
 // summary counts runs: outcomes first.
-var summaryStates = []lssr.JobState{lssr.StateDone, lssr.StateDiverged, lssr.StateFailed, lssr.StateRunning, lssr.StatePending, lssr.StateCancelled}
+var summaryStates = []lssr.JobState{lssr.StateDone, lssr.StateDiverged, lssr.StateFailed, lssr.StateRunning, lssr.StatePending, lssr.StateCancelled, lssr.StateSkipped}
 
 // stateOrder lists the states the summary counts, in summaryStates order:
-// every one but cancelled, which is listed only when some run is (a sweep
-// is seldom cancelled, and the table of one that was not keeps the rows it
-// always had). States no lssr knows (counted all the same) follow, sorted.
+// every one but cancelled and skipped, which are listed only when some run
+// is (a sweep is seldom cancelled, only a guided search skips, and the
+// table of another sweep keeps the rows it always had). States no lssr knows (counted all the same) follow, sorted.
 func stateOrder(states map[lssr.JobState]int) []lssr.JobState {
 	var order []lssr.JobState
 	for _, st := range summaryStates {
-		if st != lssr.StateCancelled || states[st] > 0 {
+		if st != lssr.StateCancelled && st != lssr.StateSkipped || states[st] > 0 {
 			order = append(order, st)
 		}
 	}

@@ -26,6 +26,9 @@ type SweepRecord struct {
 	// enters a job's ID but b, η and seed). Sweeps stored before it was kept
 	// have none; ConfigGroups finds theirs from their jobs.
 	Config *lssr.Config `json:"config,omitempty"`
+	// Search is what the sweep's guided search has decided so far; nil for
+	// a grid.
+	Search *lssr.SearchState `json:"search,omitempty"`
 }
 
 // ConfigGroup is one configuration among a sweep's jobs and how many jobs
@@ -94,6 +97,9 @@ type JobRecord struct {
 	Interruptions int `json:"interruptions,omitempty"`
 	// LastError is the error text of the latest failed attempt.
 	LastError string `json:"last_error,omitempty"`
+	// Decision says why a guided search ran the job or skipped it (empty
+	// in a grid, where every job runs).
+	Decision string `json:"decision,omitempty"`
 	// Worker names the worker process of the running or last attempt.
 	Worker     string    `json:"worker,omitempty"`
 	StartedAt  time.Time `json:"started_at,omitzero"`
