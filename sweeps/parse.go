@@ -11,7 +11,8 @@ import (
 // Field names per level, in the order the format documents them; unknown
 // field errors list them.
 var (
-	topFields      = []string{"name", "dataset", "model", "loss", "training", "grid", "workers", "executor"}
+	topFields      = []string{"name", "dataset", "model", "loss", "training", "grid", "search", "workers", "executor"}
+	searchFields   = []string{"strategy", "band", "scan_seeds"}
 	executorFields = []string{"kind", "dir", "partition", "time_limit", "cpus_per_task", "mem", "throttle", "sbatch_args"}
 	datasetFields  = []string{"name", "dir", "n", "test_n", "balanced", "subset_seed", "dim", "classes"}
 	modelFields    = []string{"kind", "hidden", "activation", "channels", "kernel", "pool", "batch_norm"}
@@ -40,6 +41,10 @@ func (d *decoder) spec(root *yaml.Node) *Spec {
 	}
 	s.Training, s.Keep = d.training(top.need("training"), top.keyLine("training"), s.Dataset.N)
 	s.Grid = d.grid(top.need("grid"), top.keyLine("grid"), s.Dataset.N)
+	s.Search = Search{Strategy: lssr.StrategyGrid}
+	if n := top.get("search"); n != nil {
+		s.Search = d.search(n, top.keyLine("search"), len(s.Grid.Seeds))
+	}
 	s.Workers = min(runtime.NumCPU(), MaxWorkers)
 	if n := top.get("executor"); n != nil {
 		s.Executor = d.executor(n, top.keyLine("executor"))
@@ -307,4 +312,28 @@ func (d *decoder) executor(n *yaml.Node, line int) Executor {
 		d.failf(line, "executor", "partition, time_limit, … are for kind slurm (executor.kind is local)")
 	}
 	return e
+}
+
+// search decodes the search section: which cells of the grid to run.
+// seeds is the grid's seed count, the most scan_seeds can be.
+func (d *decoder) search(n *yaml.Node, line, seeds int) Search {
+	s := Search{Strategy: lssr.StrategyGrid}
+	if d.err != nil {
+		return s
+	}
+	o := d.object(n, "search", line, searchFields...)
+	s.Strategy = enum(d, o.need("strategy"), "search.strategy", lssr.Strategies...)
+	if k := o.get("band"); k != nil && d.err == nil {
+		s.Band = d.number(k, "search.band")
+		if d.err == nil && !(s.Band > 0 && s.Band <= MaxBand) {
+			d.failf(k.Line, "search.band", "must be more than 0 and at most %d octaves of η, got %s", MaxBand, shown(k.Value))
+		}
+	}
+	if k := o.get("scan_seeds"); k != nil && d.err == nil {
+		s.ScanSeeds = int(d.integer(k, "search.scan_seeds", 1, int64(max(seeds, 1))))
+	}
+	if d.err == nil && s.Strategy == lssr.StrategyGrid && (s.Band != 0 || s.ScanSeeds != 0) {
+		d.failf(line, "search", "band and scan_seeds are for strategy lssr (search.strategy is grid)")
+	}
+	return s
 }

@@ -35,6 +35,7 @@ grid: {batch_sizes: [1, 100], learning_rates: [0.5]}
 				Training: lssr.TrainingSpec{Epochs: 1, Sampling: lssr.SamplingWithout},
 				Grid:     Grid{BatchSizes: []int{1, 100}, LearningRates: []float64{0.5}, Seeds: []uint64{0}},
 				Workers:  numCPU,
+				Search:   Search{Strategy: lssr.StrategyGrid},
 			},
 		},
 		{
@@ -72,6 +73,7 @@ workers: 1024
 				Training: lssr.TrainingSpec{Epochs: 7, Sampling: lssr.SamplingWith, MeasureEvery: 7},
 				Grid:     Grid{BatchSizes: []int{64, 8}, LearningRates: []float64{0.001, 1, 2.5}, Seeds: []uint64{3, 0, 9}},
 				Workers:  1024,
+				Search:   Search{Strategy: lssr.StrategyGrid},
 			},
 		},
 		{
@@ -99,6 +101,7 @@ workers: 2
 					Seeds:         []uint64{1},
 				},
 				Workers: 2,
+				Search:  Search{Strategy: lssr.StrategyGrid},
 			},
 		},
 	}
@@ -145,6 +148,7 @@ func TestParseShipped(t *testing.T) {
 				Seeds:         []uint64{0, 1},
 			},
 			Workers: min(runtime.NumCPU(), MaxWorkers),
+			Search:  Search{Strategy: lssr.StrategyGrid},
 		}},
 		{"fashion-mnist-8k.yaml", Spec{
 			Name:     "fashion-mnist-8k",
@@ -158,6 +162,7 @@ func TestParseShipped(t *testing.T) {
 				Seeds:         []uint64{0},
 			},
 			Workers: min(runtime.NumCPU(), MaxWorkers),
+			Search:  Search{Strategy: lssr.StrategyGrid},
 		}},
 	}
 	for _, tc := range cases {

@@ -34,6 +34,7 @@ const (
 	MaxSyntheticN  = 1_000_000 // cap on dataset.n and dataset.test_n for the synthetic set
 	MaxSyntheticD  = 65536     // cap on the synthetic input dimension
 	MaxClasses     = 256       // cap on synthetic classes (labels are bytes)
+	MaxBand        = 16        // widest search.band, in octaves of η
 
 	CIFAR10TrainSize = 50_000 // training records in CIFAR-10: the cap on its dataset.n
 	CIFAR10TestSize  = 10_000 // test records in CIFAR-10: the cap on its dataset.test_n
@@ -50,6 +51,18 @@ type Executor struct {
 	Mem         string
 	Throttle    int // the array's %N
 	SbatchArgs  []string
+}
+
+// Search says which cells of the grid run (the spec's search section). It
+// changes no job ID: a guided sweep's jobs are the grid's.
+type Search struct {
+	// Strategy is lssr.StrategyGrid (every cell, the default) or
+	// lssr.StrategyLSSR (package search).
+	Strategy string
+	// Band and ScanSeeds tune the lssr strategy; 0 takes package search's
+	// defaults.
+	Band      float64
+	ScanSeeds int
 }
 
 // Keep holds the training fields that change what is kept, not what is
@@ -79,6 +92,8 @@ type Spec struct {
 	Executor Executor
 	// Grid holds the values of b, η and seed the jobs range over.
 	Grid Grid
+	// Search says which of the grid's cells run.
+	Search Search
 	// Workers is the number of worker processes; runtime.NumCPU() (at most
 	// MaxWorkers) when the spec leaves it out.
 	Workers int
