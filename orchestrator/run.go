@@ -34,6 +34,10 @@ type Options struct {
 	// Select, if set, says which of the sweep's jobs to run: those of the
 	// grid its spec has now (a shrunk grid keeps the others stored, unrun).
 	Select func(lssr.Job) bool
+	// Guide, if set, runs the selected jobs as a guided search: round by
+	// round it says which of them run, and at the end which are skipped.
+	// Without one every selected job runs (a grid), skipped ones included.
+	Guide Guide
 }
 
 // ErrHung is wrapped by the error stored for an attempt that reported no
@@ -54,12 +58,21 @@ func Run(ctx context.Context, db *store.DB, sweep string, exec Executor, opts Op
 	if opts.Observer == nil {
 		opts.Observer = nopObserver{}
 	}
-	q, total, finished, err := requeue(db, sweep, opts.Select)
+	q, total, finished, err := requeue(db, sweep, opts.Select, opts.Guide == nil)
 	if err != nil {
 		return err
 	}
 	opts.Observer.Begin(total, finished)
-	r := &runner{db: db, sweep: sweep, exec: exec, opts: opts, queue: q}
+	if opts.Guide != nil {
+		return runGuided(ctx, db, sweep, exec, opts, total)
+	}
+	return runQueue(ctx, db, sweep, exec, opts, q)
+}
+
+// runQueue runs the queued jobs (and their retries) on exec's slots until
+// the queue is empty, a store write fails or ctx is cancelled.
+func runQueue(ctx context.Context, db *store.DB, sweep string, exec Executor, opts Options, queue []string) error {
+	r := &runner{db: db, sweep: sweep, exec: exec, opts: opts, queue: queue}
 	var wg sync.WaitGroup
 	for slot := range exec.Slots() {
 		wg.Go(func() { r.slotLoop(ctx, slot) })
@@ -74,8 +87,10 @@ func Run(ctx context.Context, db *store.DB, sweep string, exec Executor, opts Op
 // requeue turns jobs left running into pending ones, counting an
 // interruption for each (the process that ran them stopped), and returns
 // the pending queue of the selected jobs (all when sel is nil) in expansion
-// order, with the counts of selected and finished selected jobs.
-func requeue(db *store.DB, sweep string, sel func(lssr.Job) bool) (queue []string, total, finished int, err error) {
+// order, with the counts of selected and finished selected jobs. With
+// unskip (a grid), skipped jobs are pending again: a grid runs every cell.
+// Skipped jobs do not count as finished.
+func requeue(db *store.DB, sweep string, sel func(lssr.Job) bool, unskip bool) (queue []string, total, finished int, err error) {
 	err = db.Update(func(tx *store.Tx) error {
 		jobs, err := tx.Jobs(sweep)
 		if err != nil {
@@ -87,6 +102,14 @@ func requeue(db *store.DB, sweep string, sel func(lssr.Job) bool) (queue []strin
 				total++
 			}
 			switch {
+			case rec.State == lssr.StateSkipped:
+				if !unskip || !selected {
+					continue
+				}
+				rec.State, rec.Decision = lssr.StatePending, ""
+				if err := tx.PutJob(sweep, rec); err != nil {
+					return err
+				}
 			case rec.State.Finished():
 				if selected {
 					finished++

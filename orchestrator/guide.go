@@ -1,0 +1,148 @@
+package orchestrator
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/store"
+)
+
+// Guide is a search strategy: it decides, round by round, which of a
+// sweep's jobs run (package search's Planner, wired by the CLI). Given the
+// same records it must decide the same, so a resumed search makes the same
+// choices.
+type Guide interface {
+	// Plan looks at the selected jobs' records and returns the next round.
+	Plan(jobs []store.JobRecord) (Round, error)
+}
+
+// Round is one round of a guided search.
+type Round struct {
+	// Run lists the jobs to run now, each with why; they must be pending
+	// or skipped.
+	Run []Decision
+	// Skip lists, when Done, the jobs left out, each with why.
+	Skip []Decision
+	// Done ends the search.
+	Done bool
+	// State is kept on the sweep's record for status and the report.
+	State lssr.SearchState
+}
+
+// Decision is why a job runs or is skipped (store.JobRecord.Decision).
+type Decision struct {
+	ID, Why string
+}
+
+// RoundObserver is an Observer that also hears each round of a guided
+// search: the search's state, the jobs queued in this round, the selected
+// jobs that have run so far and the selected jobs in all.
+type RoundObserver interface {
+	Round(state lssr.SearchState, queued, ran, total int)
+}
+
+// runGuided runs a guided search: it asks the guide for a round, records
+// the decisions, runs the round's jobs, and repeats until the guide is
+// done; it then marks the jobs left out skipped. Cancelled, it returns
+// ctx's error with every outcome stored; the next Run resumes the search.
+func runGuided(ctx context.Context, db *store.DB, sweep string, exec Executor, opts Options, total int) error {
+	for round := 1; ; round++ {
+		plan, ran, err := nextRound(db, sweep, opts)
+		if err != nil {
+			return err
+		}
+		plan.State.Round = round
+		queue, err := record(db, sweep, plan)
+		if err != nil {
+			return err
+		}
+		if ro, ok := opts.Observer.(RoundObserver); ok {
+			ro.Round(plan.State, len(queue), ran, total)
+		}
+		if plan.Done {
+			return nil
+		}
+		if len(queue) == 0 {
+			return fmt.Errorf("search: round %d chose %d jobs, none of them pending or skipped", round, len(plan.Run))
+		}
+		if err := runQueue(ctx, db, sweep, exec, opts, queue); err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+}
+
+// nextRound asks the guide for the next round from the selected jobs, and
+// counts those that have run.
+func nextRound(db *store.DB, sweep string, opts Options) (Round, int, error) {
+	var jobs []store.JobRecord
+	err := db.View(func(tx *store.Tx) error {
+		all, err := tx.Jobs(sweep)
+		for _, j := range all {
+			if opts.Select == nil || opts.Select(j.Job) {
+				jobs = append(jobs, j)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return Round{}, 0, err
+	}
+	ran := 0
+	for _, j := range jobs {
+		if j.State.Finished() && j.State != lssr.StateSkipped {
+			ran++
+		}
+	}
+	plan, err := opts.Guide.Plan(jobs)
+	return plan, ran, err
+}
+
+// record writes a round's decisions and the search's state in one
+// transaction and returns the IDs to run, in the round's order. A job to
+// run that was skipped is pending again; a job to skip that has run keeps
+// its outcome.
+func record(db *store.DB, sweep string, plan Round) (queue []string, err error) {
+	err = db.Update(func(tx *store.Tx) error {
+		for _, d := range plan.Run {
+			rec, err := tx.Job(sweep, d.ID)
+			if err != nil {
+				return err
+			}
+			if rec.State != lssr.StatePending && rec.State != lssr.StateSkipped {
+				continue
+			}
+			rec.State, rec.Decision = lssr.StatePending, d.Why
+			if err := tx.PutJob(sweep, rec); err != nil {
+				return err
+			}
+			queue = append(queue, d.ID)
+		}
+		if plan.Done {
+			for _, d := range plan.Skip {
+				rec, err := tx.Job(sweep, d.ID)
+				if err != nil {
+					return err
+				}
+				if rec.State != lssr.StatePending && rec.State != lssr.StateSkipped {
+					continue
+				}
+				rec.State, rec.Decision = lssr.StateSkipped, d.Why
+				if err := tx.PutJob(sweep, rec); err != nil {
+					return err
+				}
+			}
+		}
+		rec, err := tx.Sweep(sweep)
+		if err != nil {
+			return err
+		}
+		st := plan.State
+		rec.Search = &st
+		return tx.PutSweep(rec)
+	})
+	return queue, err
+}
