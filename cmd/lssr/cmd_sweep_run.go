@@ -163,11 +163,16 @@ func runStored(ctx context.Context, db *store.DB, spec *sweeps.Spec, opts runOpt
 	if workers == 0 {
 		workers = runtime.NumCPU()
 	}
+	guide, err := newGuide(db, spec)
+	if err != nil {
+		return err
+	}
 	var pending int
-	err := db.View(func(tx *store.Tx) error {
+	err = db.View(func(tx *store.Tx) error {
 		jobs, err := tx.Jobs(name)
 		for _, j := range jobs {
-			if !j.State.Finished() && inGrid(j.Job) {
+			// A grid runs the cells a guided search skipped.
+			if inGrid(j.Job) && (!j.State.Finished() || guide == nil && j.State == lssr.StateSkipped) {
 				pending++
 			}
 		}
@@ -176,11 +181,21 @@ func runStored(ctx context.Context, db *store.DB, spec *sweeps.Spec, opts runOpt
 	if err != nil {
 		return err
 	}
-	if pending == 0 {
+	switch {
+	case pending == 0 && guide == nil:
 		fmt.Printf("sweep %s: every job has finished; see 'lssr sweep status %s'\n", name, name)
 		return nil
+	case guide != nil:
+		done, err := searchDone(db, name, guide, inGrid)
+		if err != nil {
+			return err
+		}
+		if done {
+			fmt.Printf("sweep %s: the guided search has ended; see 'lssr sweep status %s'\n", name, name)
+			return nil
+		}
 	}
-	workers = min(workers, pending)
+	workers = max(1, min(workers, pending))
 	exe, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("cannot find the lssr binary to start workers: %w", err)
@@ -201,7 +216,7 @@ func runStored(ctx context.Context, db *store.DB, spec *sweeps.Spec, opts runOpt
 		return err
 	}
 	obs := newObserver(name, workers, opts.plain)
-	err = orchestrator.Run(ctx, db, name, exec, orchestrator.Options{MaxAttempts: opts.maxAttempts, HangTimeout: opts.hangTimeout, Observer: obs, Select: inGrid})
+	err = orchestrator.Run(ctx, db, name, exec, orchestrator.Options{MaxAttempts: opts.maxAttempts, HangTimeout: opts.hangTimeout, Observer: obs, Select: inGrid, Guide: guide})
 	obs.Close()
 	if ctx.Err() != nil {
 		fmt.Fprintf(os.Stderr, "interrupted: jobs in flight are pending again; continue with 'lssr sweep resume %s'\n", name)
@@ -211,6 +226,39 @@ func runStored(ctx context.Context, db *store.DB, spec *sweeps.Spec, opts runOpt
 		return err
 	}
 	return printOutcome(db, name, inGrid)
+}
+
+// searchDone reports whether the sweep's guided search has nothing left to
+// decide: asked again, the guide is done, and every job it skips is
+// skipped already (a spec whose search settings changed plans anew).
+func searchDone(db *store.DB, name string, guide orchestrator.Guide, selected func(lssr.Job) bool) (bool, error) {
+	var jobs []store.JobRecord
+	err := db.View(func(tx *store.Tx) error {
+		all, err := tx.Jobs(name)
+		for _, j := range all {
+			if selected(j.Job) {
+				jobs = append(jobs, j)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return false, err
+	}
+	plan, err := guide.Plan(jobs)
+	if err != nil || !plan.Done {
+		return false, err
+	}
+	state := map[string]lssr.JobState{}
+	for _, j := range jobs {
+		state[j.Job.ID] = j.State
+	}
+	for _, d := range plan.Skip {
+		if state[d.ID] != lssr.StateSkipped {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // recordRunWorkers keeps how many jobs this run runs at once, for the ETA

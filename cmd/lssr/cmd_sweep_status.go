@@ -59,7 +59,11 @@ func runSweepStatus(w io.Writer, dbPath, name string, summary, all bool) error {
 	if m := sel.mixed(); m != "" {
 		fmt.Fprintf(w, "warning: %s; its report refuses it, as it would pool them as seeds\n", m)
 	}
-	if eta := estimate(jobs, etaWorkers(rec)); eta != "" {
+	guided := rec.Search != nil
+	if guided {
+		printSearch(w, *rec.Search, jobs)
+	}
+	if eta := estimate(jobs, etaWorkers(rec), guided); eta != "" {
 		fmt.Fprintln(w, eta)
 	}
 	if summary {
@@ -67,7 +71,11 @@ func runSweepStatus(w io.Writer, dbPath, name string, summary, all bool) error {
 	}
 	now := time.Now()
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tjob\tb\tη\tseed\tstate\tattempts\tworker\tcheckpoint\ttest_acc\tseconds\tlast error")
+	header := "#\tjob\tb\tη\tseed\tstate\tattempts\tworker\tcheckpoint\ttest_acc\tseconds\tlast error"
+	if guided {
+		header += "\twhy"
+	}
+	fmt.Fprintln(tw, header)
 	for _, j := range jobs {
 		acc, secs := "", ""
 		if j.Result != nil {
@@ -76,9 +84,13 @@ func runSweepStatus(w io.Writer, dbPath, name string, summary, all bool) error {
 		} else if j.State == lssr.StateRunning && !j.StartedAt.IsZero() {
 			secs = fmt.Sprintf("%.0f (running)", time.Since(j.StartedAt).Seconds())
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", j.Index, j.Job.ID, j.Job.BatchSize,
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s", j.Index, j.Job.ID, j.Job.BatchSize,
 			formatLR(j.Job.LR), j.Job.Seed, j.State, formatAttempts(j), j.Worker, checkpoint(j, now), acc, secs,
 			truncate(text.OneLine(j.LastError), 80))
+		if guided {
+			fmt.Fprintf(tw, "\t%s", decision(j))
+		}
+		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
 }
@@ -135,8 +147,10 @@ func etaWorkers(rec store.SweepRecord) int {
 	return rec.Workers
 }
 
-// estimate gives the remaining time from the mean duration of finished jobs.
-func estimate(jobs []store.JobRecord, workers int) string {
+// estimate gives the remaining time from the mean duration of finished
+// jobs. In a guided search only the jobs it has chosen count: the others
+// may never run.
+func estimate(jobs []store.JobRecord, workers int, guided bool) string {
 	var sum float64
 	var finished, remaining int
 	for _, j := range jobs {
@@ -144,7 +158,7 @@ func estimate(jobs []store.JobRecord, workers int) string {
 		case j.Result != nil:
 			sum += j.Result.Seconds
 			finished++
-		case !j.State.Finished():
+		case !j.State.Finished() && (!guided || j.Decision != ""):
 			remaining++
 		}
 	}
@@ -163,4 +177,36 @@ func truncate(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return s
+}
+
+// printSearch says where a guided search stands: its stage and round, the
+// jobs run against the grid's, and how it predicts.
+func printSearch(w io.Writer, st lssr.SearchState, jobs []store.JobRecord) {
+	ran := 0
+	for _, j := range jobs {
+		if j.State.Finished() && j.State != lssr.StateSkipped {
+			ran++
+		}
+	}
+	fmt.Fprintf(w, "search %s: %s after %d rounds; %d of %d jobs run (%.0f%%); references b = %s; band ±%g octave\n",
+		st.Strategy, st.Stage, st.Round, ran, len(jobs), 100*float64(ran)/float64(max(len(jobs), 1)), joinInts(st.References), st.Band)
+	if st.Basis != "" {
+		fmt.Fprintf(w, "predictions: %s\n", st.Basis)
+	}
+}
+
+// decision is a job's "why" column in a guided search.
+func decision(j store.JobRecord) string {
+	if j.Decision == "" && j.State == lssr.StatePending {
+		return "not decided yet"
+	}
+	return j.Decision
+}
+
+func joinInts(xs []int) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = strconv.Itoa(x)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -208,3 +208,35 @@ func (o *barObserver) Close() {
 	}
 	o.p.Wait()
 }
+
+// roundLine is what a guided search's round prints: what it is doing and
+// how far it has come against the grid.
+func roundLine(sweep string, st lssr.SearchState, queued, ran, total int) string {
+	if st.Stage == "done" {
+		return fmt.Sprintf("sweep %s: guided search done after %d rounds: %d of %d jobs run, %d skipped (%s; 'lssr sweep status %s' says why)",
+			sweep, st.Round, ran, total, total-ran, st.Note, sweep)
+	}
+	return fmt.Sprintf("sweep %s: round %d (%s): %d jobs to run, %d of %d run so far: %s", sweep, st.Round, st.Stage, queued, ran, total, st.Note)
+}
+
+// Round prints the round and counts towards the jobs chosen so far.
+func (o *lineObserver) Round(st lssr.SearchState, queued, ran, total int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.total, o.finished = ran+queued, ran
+	fmt.Fprintln(o.w, roundLine(o.sweep, st, queued, ran, total))
+}
+
+// Round prints the round above the bars and sets the sweep's bar to the
+// jobs chosen so far.
+func (o *barObserver) Round(st lssr.SearchState, queued, ran, total int) {
+	o.mu.Lock()
+	o.total, o.finished = ran+queued, ran
+	bar := o.overall
+	o.mu.Unlock()
+	fmt.Fprintln(o.p, roundLine(o.sweep, st, queued, ran, total))
+	if bar != nil {
+		bar.SetTotal(int64(ran+queued), queued == 0)
+		bar.SetCurrent(int64(ran))
+	}
+}

@@ -39,9 +39,14 @@ func countStates(jobs []store.JobRecord) map[lssr.JobState]int {
 	return counts
 }
 
+// formatCounts lists the count of every state, "3 pending, 0 running, …";
+// skipped only when some job is (only a guided search skips).
 func formatCounts(counts map[lssr.JobState]int) string {
 	var parts []string
 	for _, s := range lssr.JobStates {
+		if s == lssr.StateSkipped && counts[s] == 0 {
+			continue
+		}
 		parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 	}
 	return strings.Join(parts, ", ")
