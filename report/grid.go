@@ -20,8 +20,9 @@ type cell struct {
 	lr         float64
 	done       int // done runs with a finite accuracy
 	diverged   int
-	unfinished int // pending, running, failed, cancelled or unknown
+	unfinished int // pending, running, failed, cancelled, skipped or unknown
 	cancelled  int // of those, the cancelled ones
+	skipped    int // and the ones a guided search skipped
 	meanAcc    float64
 	stdAcc     float64
 	accs       []float64 // test accuracy of each done seed, in run order
@@ -68,8 +69,11 @@ func buildGrid(runs []Run) grid {
 			c.diverged++
 		default:
 			c.unfinished++
-			if r.State == lssr.StateCancelled {
+			switch r.State {
+			case lssr.StateCancelled:
 				c.cancelled++
+			case lssr.StateSkipped:
+				c.skipped++
 			}
 		}
 	}
@@ -82,6 +86,12 @@ func buildGrid(runs []Run) grid {
 		g.cells[k].meanAcc, g.cells[k].stdAcc = meanStd(a)
 	}
 	return g
+}
+
+// skippedOnly reports whether a guided search skipped every seed of the
+// cell that has no outcome, and the cell has none: not run by decision.
+func (c *cell) skippedOnly() bool {
+	return c.done == 0 && c.diverged == 0 && c.skipped > 0 && c.skipped == c.unfinished
 }
 
 // at returns the cell at (b, η), or nil when no run landed there.

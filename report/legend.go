@@ -46,6 +46,7 @@ func legendEntries(s *Summary, g grid, kind heatKind) legendColumns {
 		} else {
 			l.left = append(l.left, legendEntry{text: "ridge: " + shortVerdict(s.RidgeFits)})
 		}
+		l.left = append(l.left, searchLegend(s)...)
 		if r, ok := s.RidgeBy(FitEstimator); ok && len(r.Points) > 0 {
 			text := "best η per b, parabola through the top 3 (bar: 95% bootstrap)"
 			if len(s.RidgeFits.Censored) > 0 {
@@ -77,7 +78,7 @@ func legendEntries(s *Summary, g grid, kind heatKind) legendColumns {
 			l.left = append(l.left, legendEntry{text: "no rule fitted to the edge: " + why})
 		}
 	}
-	var divergedCells, unfinishedCells, cancelledCells, mixedCells bool
+	var divergedCells, unfinishedCells, cancelledCells, mixedCells, skippedCells bool
 	for _, b := range g.bs {
 		for _, lr := range g.lrs {
 			c := g.at(b, lr)
@@ -86,6 +87,8 @@ func legendEntries(s *Summary, g grid, kind heatKind) legendColumns {
 				mixedCells = true
 			case c != nil && c.done == 0 && c.diverged > 0:
 				divergedCells = true
+			case c != nil && c.skippedOnly():
+				skippedCells = true
 			case c == nil || c.done == 0:
 				unfinishedCells = true
 				cancelledCells = cancelledCells || c != nil && c.cancelled > 0
@@ -111,6 +114,9 @@ func legendEntries(s *Summary, g grid, kind heatKind) legendColumns {
 			text = "no finished run (pending, running, failed or cancelled)"
 		}
 		l.right = append(l.right, legendEntry{thumb: cellThumb(drawUnfinishedCell), text: text})
+	}
+	if skippedCells {
+		l.right = append(l.right, legendEntry{thumb: cellThumb(drawSkippedCell), text: "skipped by the guided search (not run)"})
 	}
 	return l
 }

@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
+	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/internal/atomicfile"
 )
 
@@ -84,7 +87,11 @@ func renderPanels(w io.Writer, panels []Panel) error {
 		name := title(p.Summary.Meta)
 		tsty := shrinkToFit(textStyle(11, draw.XCenter, draw.YTop), name, box.Max.X-box.Min.X)
 		box.FillText(tsty, vg.Point{X: box.Center().X, Y: box.Max.Y}, name)
-		box.Max.Y -= tsty.Height("X") + 6
+		box.Max.Y -= tsty.Height("X") + 4
+		cost := panelCost(p.Runs)
+		csty := shrinkToFit(textStyle(10, draw.XCenter, draw.YTop), cost, box.Max.X-box.Min.X)
+		box.FillText(csty, vg.Point{X: box.Center().X, Y: box.Max.Y}, cost)
+		box.Max.Y -= csty.Height("X") + 6
 		g := buildGrid(p.Runs)
 		if len(g.bs) == 0 {
 			box.FillText(textStyle(12, draw.XCenter, draw.YCenter), box.Center(), "no runs")
@@ -105,4 +112,33 @@ func renderPanels(w io.Writer, panels []Panel) error {
 	}
 	_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(w)
 	return err
+}
+
+// panelCost is a panel's second line: the runs that ran against the jobs
+// of the sweep, and the core-seconds they took (each run trains on one
+// core), "138 of 459 runs · 2,310 core-seconds".
+func panelCost(runs []Run) string {
+	var ran int
+	var secs float64
+	for _, r := range runs {
+		if r.State.Finished() && r.State != lssr.StateSkipped {
+			ran++
+			secs += r.Seconds
+		}
+	}
+	return fmt.Sprintf("%d of %d runs · %s core-seconds", ran, len(runs), groupThousands(int64(math.Round(secs))))
+}
+
+// groupThousands writes n with commas between groups of three digits.
+func groupThousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
 }

@@ -141,6 +141,7 @@ func overlays(s *Summary, kind heatKind) []plot.Plotter {
 	if !kind.overlays {
 		return ps
 	}
+	ps = append(ps, searchOverlays(s)...)
 	for _, rule := range []string{RuleLSSRFree, RuleLSR, RuleSRSR, RuleLSSR} {
 		if f, ok := s.FitFor(rule); ok && f.OK() {
 			ps = append(ps, &curvePlotter{fit: f, n: s.Meta.N, sampling: s.Meta.Sampling, style: ruleStyle(f.Rule)})

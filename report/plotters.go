@@ -17,6 +17,8 @@ var (
 	colDiverged   = color.NRGBA{0x30, 0x30, 0x30, 0xff}
 	colUnfinished = color.NRGBA{0xf0, 0xf0, 0xf0, 0xff}
 	colHatch      = color.NRGBA{0xb8, 0xb8, 0xb8, 0xff}
+	colSkipped    = color.NRGBA{0xff, 0xff, 0xff, 0xff}
+	colSkipHatch  = color.NRGBA{0xc8, 0xd4, 0xe0, 0xff}
 	colHalo       = color.NRGBA{0x00, 0x00, 0x00, 0xff}
 
 	okabeOrange     = color.NRGBA{0xe6, 0x9f, 0x00, 0xff}
@@ -104,6 +106,8 @@ func (p *cellsPlotter) Plot(c draw.Canvas, plt *plot.Plot) {
 				c.SetColor(colDiverged)
 				c.Fill(fillR.Path())
 				drawDivergedCell(&c, r)
+			case cl != nil && cl.skippedOnly():
+				drawSkippedCell(&c, r)
 			default:
 				drawUnfinishedCell(&c, r)
 			}
@@ -148,6 +152,25 @@ func drawUnfinishedCell(c *draw.Canvas, r vg.Rectangle) {
 			continue
 		}
 		c.StrokeLine2(sty, vg.Length(xa), vg.Length(xa-d), vg.Length(xb), vg.Length(xb-d))
+	}
+}
+
+// drawSkippedCell draws a cell a guided search chose not to run: white
+// with sparse hatching the other way round from an unfinished cell's, so it
+// reads as decided, not as missing data.
+func drawSkippedCell(c *draw.Canvas, r vg.Rectangle) {
+	c.SetColor(colSkipped)
+	c.Fill(r.Path())
+	const spacing = 7.0
+	sty := draw.LineStyle{Color: colSkipHatch, Width: vg.Points(0.6)}
+	x0, x1, y0, y1 := float64(r.Min.X), float64(r.Max.X), float64(r.Min.Y), float64(r.Max.Y)
+	// Lines y = −x + d; inside the cell d runs from x0+y0 to x1+y1.
+	for d := math.Ceil((x0+y0)/spacing) * spacing; d <= x1+y1; d += spacing {
+		xa, xb := math.Max(x0, d-y1), math.Min(x1, d-y0)
+		if xb <= xa {
+			continue
+		}
+		c.StrokeLine2(sty, vg.Length(xa), vg.Length(d-xa), vg.Length(xb), vg.Length(d-xb))
 	}
 }
 

@@ -29,6 +29,7 @@ func writeSummary(w io.Writer, s *Summary) error {
 	for _, st := range stateOrder(s.States) {
 		p("| %s | %d |\n", st, s.States[st])
 	}
+	writeSearchSection(p, s)
 
 	p("\n## ρ used for LSSR\n\n")
 	if isFinite(s.Rho.Value) {

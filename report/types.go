@@ -16,6 +16,10 @@ type Meta struct {
 	// chance, the stability edge's reference when a run did not record its
 	// initial training loss.
 	Classes int
+	// Search is the guided search that chose the runs (nil for a grid):
+	// its predictions and band are drawn, and the summary counts the runs
+	// against the grid's.
+	Search *lssr.SearchState
 }
 
 // Run is one training run (one seed of one (b, η) cell) as the report sees it.

@@ -133,7 +133,9 @@ func loadSweep(dbPath, name string, all bool) (loadedSweep, error) {
 	if note := sel.outsideNote(); note != "" {
 		fmt.Printf("%s: %s\n", name, note)
 	}
-	return loadedSweep{name: name, meta: reportMeta(sel.spec), runs: runs}, nil
+	meta := reportMeta(sel.spec)
+	meta.Search = sel.rec.Search
+	return loadedSweep{name: name, meta: meta, runs: runs}, nil
 }
 
 // writeReport writes one sweep's report into out and returns its summary.
