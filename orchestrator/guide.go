@@ -47,6 +47,16 @@ type RoundObserver interface {
 // done; it then marks the jobs left out skipped. Cancelled, it returns
 // ctx's error with every outcome stored; the next Run resumes the search.
 func runGuided(ctx context.Context, db *store.DB, sweep string, exec Executor, opts Options, total int) error {
+	// Jobs a round chose that did not finish (an interrupted run) and jobs
+	// retried by hand run first, as a grid's would.
+	if queue, err := decidedPending(db, sweep, opts.Select); err != nil || len(queue) > 0 {
+		if err != nil {
+			return err
+		}
+		if err := runQueue(ctx, db, sweep, exec, opts, queue); err != nil {
+			return err
+		}
+	}
 	for round := 1; ; round++ {
 		plan, ran, err := nextRound(db, sweep, opts)
 		if err != nil {
@@ -143,6 +153,21 @@ func record(db *store.DB, sweep string, plan Round) (queue []string, err error) 
 		st := plan.State
 		rec.Search = &st
 		return tx.PutSweep(rec)
+	})
+	return queue, err
+}
+
+// decidedPending lists the selected pending jobs that carry a decision: a
+// round chose them, or they were retried.
+func decidedPending(db *store.DB, sweep string, sel func(lssr.Job) bool) (queue []string, err error) {
+	err = db.View(func(tx *store.Tx) error {
+		jobs, err := tx.Jobs(sweep)
+		for _, j := range jobs {
+			if j.State == lssr.StatePending && j.Decision != "" && (sel == nil || sel(j.Job)) {
+				queue = append(queue, j.Job.ID)
+			}
+		}
+		return err
 	})
 	return queue, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/store"
@@ -149,5 +150,54 @@ func TestGuidedRunResumesAfterCancel(t *testing.T) {
 	}
 	if states[lssr.StateDone] != 2 || states[lssr.StateSkipped] != 2 {
 		t.Errorf("after the resume: %v, want 2 done and 2 skipped", states)
+	}
+}
+
+// skipAll is a guide that is done at once and skips every job not run.
+type skipAll struct{}
+
+func (skipAll) Plan(jobs []store.JobRecord) (Round, error) {
+	var skip []Decision
+	for _, j := range jobs {
+		if j.State == lssr.StatePending || j.State == lssr.StateSkipped {
+			skip = append(skip, Decision{ID: j.Job.ID, Why: "not needed"})
+		}
+	}
+	return Round{Done: true, Skip: skip}, nil
+}
+
+func TestGuidedRunRunsRetriedJobs(t *testing.T) {
+	db, spec := prepared(t, testSpec)
+	exec := &runnerExecutor{slots: 2, runner: &worker.TrainerRunner{}}
+	if err := Run(context.Background(), db, spec.Name, exec, Options{Guide: &scriptGuide{rounds: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	first := spec.Jobs()[0].ID
+	err := db.Update(func(tx *store.Tx) error {
+		rec, err := tx.Job(spec.Name, first)
+		if err != nil {
+			return err
+		}
+		rec.State = lssr.StateFailed
+		if err := tx.PutJob(spec.Name, rec); err != nil {
+			return err
+		}
+		_, err = tx.Retry(spec.Name, time.Now(), lssr.StateFailed)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Run(context.Background(), db, spec.Name, exec, Options{Guide: skipAll{}}); err != nil {
+		t.Fatal(err)
+	}
+	for i, rec := range jobsOf(t, db, spec.Name) {
+		want := lssr.StateSkipped
+		if i == 0 {
+			want = lssr.StateDone
+		}
+		if rec.State != want {
+			t.Errorf("job %d: %s %q, want %s", i, rec.State, rec.Decision, want)
+		}
 	}
 }

@@ -78,6 +78,10 @@ func (t *Tx) Retry(sweep string, now time.Time, states ...lssr.JobState) ([]JobR
 			return nil, err
 		}
 		fresh := JobRecord{Job: rec.Job, Index: rec.Index, State: lssr.StatePending}
+		if rec.Decision != "" {
+			// A guided search runs it again rather than deciding anew.
+			fresh.Decision = RetriedDecision
+		}
 		if rec.State == lssr.StateCancelled {
 			// Cancelling interrupted it: it continues from its checkpoint.
 			fresh.CheckpointEpoch, fresh.CheckpointAt = rec.CheckpointEpoch, rec.CheckpointAt
@@ -91,6 +95,10 @@ func (t *Tx) Retry(sweep string, now time.Time, states ...lssr.JobState) ([]JobR
 	}
 	return changed, nil
 }
+
+// RetriedDecision is the decision of a guided search's job that `lssr sweep
+// retry` made pending again: the search runs it before planning again.
+const RetriedDecision = "retried with 'lssr sweep retry'"
 
 // Retired reads what a job had before its latest retry; ok is false when it
 // was never retried.
