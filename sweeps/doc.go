@@ -43,6 +43,10 @@
 //	  batch_sizes: [8, 16, 32] # a list, or a log2 range (below); each b in 1…dataset.n
 //	  learning_rates: {log2_from: -10, log2_to: 0, log2_step: 0.5}
 //	  seeds: [0, 1, 2]         # a list of integers ≥ 0 [[0]]
+//	search:                    # which cells of the grid run [strategy: grid]
+//	  strategy: lssr           # grid: every cell | lssr: guided by the scaling rule (below)
+//	  band: 1                  # lssr: octaves of η run either side of the predicted best η, (0, 16] [1]
+//	  scan_seeds: 1            # lssr: seeds a cell is scanned with, 1…len(seeds) [1]
 //	workers: 2                 # worker processes, 1…1024 [runtime.NumCPU()]
 //	executor:                  # where jobs run; command-line flags override [kind: local]
 //	  kind: slurm              # local | slurm (sbatch --array on a cluster)
@@ -82,6 +86,22 @@
 // Learning rates must be finite and > 0. Seeds are a list only. List values
 // keep the order given; duplicates are an error (0.1 and 1e-1 are the same
 // value).
+//
+// # Guided search
+//
+// With search.strategy lssr the grid still expands into every job, but a
+// guided search (package search) decides, round by round from the results
+// stored so far, which of them run: it scans the smallest, middle and
+// largest batch size coarse-to-fine with scan_seeds seeds, bisects their
+// stability edges, fits ρ_b/η = C to them (measured and free ρ) and
+// interpolates them, then runs at every other b only the cells within band
+// octaves of the predicted best η and next to the predicted edge, widening
+// where a column's best lands on the border. The cells next to each
+// column's best get every seed. The cells it leaves out end as skipped,
+// each with the reason ('lssr sweep status' shows it); a resumed search
+// makes the same decisions. The search section enters no job ID and no
+// configuration: switching a sweep back to grid runs the skipped cells and
+// keeps everything that ran.
 //
 // # Jobs and IDs
 //
