@@ -61,6 +61,9 @@ type exportRow struct {
 	// keeps to numbers and names); nil for jobs without a result or
 	// finished before it was kept.
 	Provenance *lssr.Provenance `json:"provenance,omitempty"`
+	// Decision is why a guided search ran or skipped the job (JSON only,
+	// and only in a guided sweep).
+	Decision string `json:"decision,omitempty"`
 }
 
 var exportHeader = []string{"sweep", "job_id", "b", "lr", "seed", "state", "attempts", "test_acc",
@@ -107,7 +110,7 @@ func runSweepExport(dbPath, name, format, out string, force, all bool) error {
 
 func toExportRow(sweep string, j store.JobRecord) exportRow {
 	r := exportRow{Sweep: sweep, JobID: j.Job.ID, B: j.Job.BatchSize, LR: j.Job.LR, Seed: j.Job.Seed,
-		State: j.State, Attempts: j.Attempts, Failures: j.Failures, Interruptions: j.Interruptions}
+		State: j.State, Attempts: j.Attempts, Failures: j.Failures, Interruptions: j.Interruptions, Decision: j.Decision}
 	if res := j.Result; res != nil {
 		r.Provenance = res.Provenance
 		r.TestAcc, r.TrainLoss, r.TrainAcc = res.TestAcc, res.TrainLoss, res.TrainAcc
