@@ -188,8 +188,9 @@ func printSearch(w io.Writer, st lssr.SearchState, jobs []store.JobRecord) {
 			ran++
 		}
 	}
-	fmt.Fprintf(w, "search %s: %s after %d rounds; %d of %d jobs run (%.0f%%); references b = %s; band ±%g octave\n",
-		st.Strategy, st.Stage, st.Round, ran, len(jobs), 100*float64(ran)/float64(max(len(jobs), 1)), joinInts(st.References), st.Band)
+	fmt.Fprintf(w, "search %s, round %d: %s: %s\n", st.Strategy, st.Round, st.Stage, st.Note)
+	fmt.Fprintf(w, "%d of %d jobs run (%.0f%%); references b = %s; band ±%g octave\n",
+		ran, len(jobs), 100*float64(ran)/float64(max(len(jobs), 1)), joinInts(st.References), st.Band)
 	if st.Basis != "" {
 		fmt.Fprintf(w, "predictions: %s\n", st.Basis)
 	}

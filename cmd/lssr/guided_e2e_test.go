@@ -91,7 +91,7 @@ func TestGuidedSweepResumesToTheSameDecisions(t *testing.T) {
 		t.Errorf("run after the end: exit %d\n%s", r.code, r.stdout)
 	}
 	st := runLSSR(t, dir, "--db", "a.db", "sweep", "status", "g")
-	for _, frag := range []string{"search lssr: done after", "references b = 8, 32, 128", "why", "reference b=8: coarse scan"} {
+	for _, frag := range []string{"search lssr, round ", "references b = 8, 32, 128", "why", "reference b=8: coarse scan"} {
 		if !strings.Contains(st.stdout, frag) {
 			t.Errorf("status lacks %q:\n%s", frag, st.stdout)
 		}
