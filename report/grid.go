@@ -20,12 +20,13 @@ type cell struct {
 	lr         float64
 	done       int // done runs with a finite accuracy
 	diverged   int
+	stopped    int // stopped early by the stall rule (training.stop_early)
 	unfinished int // pending, running, failed, cancelled or unknown
 	cancelled  int // of those, the cancelled ones
 	meanAcc    float64
 	stdAcc     float64
 	accs       []float64 // test accuracy of each done seed, in run order
-	decided    []Run     // done and diverged runs: the ones the stability edge can judge
+	decided    []Run     // done, diverged and stopped runs: the ones the stability edge can judge
 }
 
 // grid is the sweep's cells on the b × η lattice seen in the runs.
@@ -57,7 +58,7 @@ func buildGrid(runs []Run) grid {
 			g.bs = append(g.bs, r.B)
 			g.lrs = append(g.lrs, r.LR)
 		}
-		if r.State == lssr.StateDone || r.State == lssr.StateDiverged {
+		if r.State.Outcome() {
 			c.decided = append(c.decided, r)
 		}
 		switch {
@@ -66,6 +67,8 @@ func buildGrid(runs []Run) grid {
 			accs[k] = append(accs[k], r.TestAcc)
 		case r.State == lssr.StateDiverged:
 			c.diverged++
+		case r.State == lssr.StateStopped:
+			c.stopped++
 		default:
 			c.unfinished++
 			if r.State == lssr.StateCancelled {
