@@ -27,6 +27,8 @@ func TestConfigDiffNamesSpecFields(t *testing.T) {
 			[]Change{{"training.momentum", "0", "0.9"}, {"training.nesterov", "false", "true"}}},
 		{"an optional field left out of the JSON", func(c *Config) { c.Training.CurvatureEvery = 3 },
 			[]Change{{"training.curvature_every", "0", "3"}}},
+		{"stop_early added", func(c *Config) { c.Training.StopEarly = 0.25 },
+			[]Change{{"training.stop_early", "0", "0.25"}}},
 		{"a string-typed field left out of the JSON", func(c *Config) { c.Model.Pool = PoolAvg },
 			[]Change{{"model.pool", "", "avg"}}},
 	} {

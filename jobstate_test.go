@@ -5,16 +5,17 @@ import "testing"
 func TestJobStates(t *testing.T) {
 	// The stored strings: a record written by any lssr reads back the same.
 	want := map[JobState]struct {
-		stored   string
-		finished bool
+		stored            string
+		finished, outcome bool
 	}{
-		StatePending:   {"pending", false},
-		StateRunning:   {"running", false},
-		StateDone:      {"done", true},
-		StateDiverged:  {"diverged", true},
-		StateFailed:    {"failed", true},
-		StateCancelled: {"cancelled", true},
-		StateSkipped:   {"skipped", true},
+		StatePending:   {"pending", false, false},
+		StateRunning:   {"running", false, false},
+		StateDone:      {"done", true, true},
+		StateDiverged:  {"diverged", true, true},
+		StateStopped:   {"stopped", true, true},
+		StateFailed:    {"failed", true, false},
+		StateCancelled: {"cancelled", true, false},
+		StateSkipped:   {"skipped", true, false},
 	}
 	if len(JobStates) != len(want) {
 		t.Fatalf("JobStates has %d states, want %d", len(JobStates), len(want))
@@ -29,6 +30,8 @@ func TestJobStates(t *testing.T) {
 			t.Errorf("%q is stored as %q, want %q", s, string(s), w.stored)
 		case s.Finished() != w.finished:
 			t.Errorf("%s.Finished() = %v, want %v", s, s.Finished(), w.finished)
+		case s.Outcome() != w.outcome:
+			t.Errorf("%s.Outcome() = %v, want %v", s, s.Outcome(), w.outcome)
 		}
 		seen[s] = true
 	}

@@ -83,6 +83,14 @@ type TrainingSpec struct {
 	CurvatureEvery   int `json:"curvature_every,omitempty"`
 	HessianSubset    int `json:"hessian_subset,omitempty"`
 	CurvatureSamples int `json:"curvature_samples,omitempty"`
+	// StopEarly, when set, is the fraction F in (0, 1] of the epochs after
+	// which a run that has made no progress stops: after each epoch e with
+	// ceil(F·Epochs) ≤ e < Epochs, a run whose mean minibatch training loss
+	// over e is not below its InitialTrainLoss ends as StateStopped. It
+	// changes outcomes, so it is part of the job ID when set; 0 (the
+	// default: never stop) is left out of the JSON, so jobs without it keep
+	// their IDs.
+	StopEarly float64 `json:"stop_early,omitempty"`
 }
 
 // Job is one training run: one cell (b, η) of the grid with one seed.
@@ -200,7 +208,14 @@ type EpochStats struct {
 type Result struct {
 	// Diverged is true when a loss became NaN or Inf; the run ended early.
 	// It is an outcome (a heatmap cell), not a failure.
-	Diverged  bool    `json:"diverged"`
+	Diverged bool `json:"diverged"`
+	// Stopped, when set, says in one line why the stall rule
+	// (TrainingSpec.StopEarly) ended the run: its loss was not below the
+	// initial one after a fraction of its epochs. Like a diverged run, a
+	// stopped one reports Epochs, Steps, Series and Measurements as far as
+	// it went, and no final measurement, test pass or weights. It is an
+	// outcome, not a failure, and never comes with Diverged.
+	Stopped   string  `json:"stopped,omitempty"`
 	TestAcc   float64 `json:"test_acc"`
 	TestLoss  float64 `json:"test_loss"`
 	TrainLoss float64 `json:"train_loss"` // full pass over the subset at the end
@@ -209,7 +224,8 @@ type Result struct {
 	// initialisation, before the first step: the baseline that says whether
 	// a run trained at all (the report's stability edge).
 	InitialTrainLoss float64 `json:"initial_train_loss,omitempty"`
-	// Final measurement at the end of training (zero when diverged).
+	// Final measurement at the end of training (zero when diverged or
+	// stopped).
 	GradSqNorm float64 `json:"grad_sq_norm"`
 	TrS1       float64 `json:"tr_s1"`
 	Rho        float64 `json:"rho"`
@@ -221,8 +237,8 @@ type Result struct {
 	Series       []EpochStats  `json:"series,omitempty"`
 	Measurements []Measurement `json:"measurements,omitempty"`
 
-	// Weights, when the job asked for them (Job.SaveWeights) and finished
-	// without diverging, is a safetensors file of the final parameters with
+	// Weights, when the job asked for them (Job.SaveWeights) and trained to
+	// the end (neither diverged nor stopped), is a safetensors file of the final parameters with
 	// PyTorch state_dict names. It never goes into a JSON record or an
 	// export: the store keeps it apart.
 	Weights []byte `json:"-"`

@@ -17,6 +17,13 @@ func TestContentIDIgnoresNonTrainingFields(t *testing.T) {
 	if j.ContentID() == k.ContentID() {
 		t.Fatal("a different learning rate kept the same ID")
 	}
+	// The stall rule changes outcomes: set, it is part of the ID (unset,
+	// TestContentIDIsStable shows it is not).
+	s := j
+	s.Training.StopEarly = 0.25
+	if j.ContentID() == s.ContentID() {
+		t.Fatal("training.stop_early kept the same ID")
+	}
 }
 
 // TestContentIDIsStable pins the IDs of two jobs that between them set every

@@ -3,8 +3,8 @@
 // own transaction as it arrives, retries failed attempts up to a limit, and
 // on cancellation returns the jobs in flight to pending.
 //
-// Resume is the same call: done, diverged, failed and cancelled jobs are
-// never run again (lssr.JobState.Finished; store.Tx.Retry brings them back);
+// Resume is the same call: done, diverged, stopped, failed and cancelled
+// jobs are never run again (lssr.JobState.Finished; store.Tx.Retry brings them back);
 // jobs that a dead process left marked running are queued again.
 // The orchestrator is the only writer of the store.
 //

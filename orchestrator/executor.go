@@ -16,8 +16,8 @@ type Executor interface {
 	// Slots is how many jobs can run at once.
 	Slots() int
 	// Run runs job on slot to its end. A non-nil error is a failed attempt
-	// (a diverged run is a Result, not an error); one wrapping ErrBadResult
-	// fails the job at once.
+	// (a diverged or stopped run is a Result, not an error); one wrapping
+	// ErrBadResult fails the job at once.
 	Run(ctx context.Context, slot int, job lssr.Job, progress func(lssr.Progress)) (lssr.Result, error)
 	// SlotName names what runs a slot's job, for status (e.g. "pid 4242").
 	SlotName(slot int) string

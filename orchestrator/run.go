@@ -225,13 +225,10 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 		}
 	default:
 		rec.CheckpointEpoch, rec.CheckpointAt = 0, time.Time{}
-		rec.State = lssr.StateDone
-		if res.Diverged {
-			rec.State = lssr.StateDiverged
-		}
+		rec.State = outcomeState(res)
 		series = store.Series{Epochs: res.Series, Measurements: res.Measurements}
 		if rec.State == lssr.StateDone {
-			weights = res.Weights
+			weights = res.Weights // a run that ended early keeps none
 		}
 		res.Series, res.Measurements, res.Weights = nil, nil, nil
 		// A diverged run may end with an Inf loss, which JSON cannot
@@ -278,6 +275,21 @@ func (r *runner) attempt(ctx context.Context, slot int, id string) error {
 	}
 	r.opts.Observer.JobEnded(slot, rec.Status())
 	return nil
+}
+
+// outcomeState is the state a Result leaves its job in: diverged, stopped
+// (by the stall rule) or done. The trainer never sets both Diverged and
+// Stopped, and a Slurm result file that does is refused (slurm.ReadResult);
+// should another executor hand one over, the divergence decides, as it is
+// the stronger statement (a NaN or Inf loss) about the run.
+func outcomeState(res lssr.Result) lssr.JobState {
+	switch {
+	case res.Diverged:
+		return lssr.StateDiverged
+	case res.Stopped != "":
+		return lssr.StateStopped
+	}
+	return lssr.StateDone
 }
 
 // run runs one attempt of rec's job on slot, continuing from the job's

@@ -71,8 +71,8 @@ type replicate struct {
 }
 
 // resample draws one replicate: each cell's seeds with replacement, its
-// accuracies and its training flags (of done and diverged seeds) drawn
-// separately, as the ridge and the edge are estimated separately; a
+// accuracies and its training flags (of done, diverged and stopped seeds)
+// drawn separately, as the ridge and the edge are estimated separately; a
 // one-seed accuracy gets Gaussian noise of s.d. lt.sigma.
 func (lt *lattice) resample(rng *rand.Rand) replicate {
 	rep := replicate{accs: make([][][]float64, len(lt.bs)), trains: make([][][]bool, len(lt.bs))}

@@ -26,10 +26,14 @@ type Cell struct {
 	Best     bool `json:"best"`
 	NearBest bool `json:"near_best"`
 
-	Diverged   int `json:"diverged"`
+	Diverged int `json:"diverged"`
+	// Stopped counts the seeds the stall rule stopped early
+	// (training.stop_early); left out of fit.json when 0.
+	Stopped    int `json:"stopped,omitempty"`
 	Unfinished int `json:"unfinished"` // pending, running, failed, cancelled, or done without a finite accuracy
-	// Decided counts the done and diverged seeds, Trained those of them that
-	// train (see RunTrains); Trains is a strict majority of Decided.
+	// Decided counts the done, diverged and stopped seeds, Trained those of
+	// them that train (see RunTrains); Trains is a strict majority of
+	// Decided.
 	Decided int  `json:"decided"`
 	Trained int  `json:"trained"`
 	Trains  bool `json:"trains"`
@@ -41,14 +45,15 @@ type colCell struct {
 	mean   float64
 	se     float64
 	n      int // seeds; 0: no data, the estimators skip the cell
-	// judged is set when the cell has a done or diverged seed: the column's
-	// judged span is what a best η is censored against (columnCensoring).
+	// judged is set when the cell has a done, diverged or stopped seed: the
+	// column's judged span is what a best η is censored against
+	// (columnCensoring).
 	judged bool
 }
 
 // lattice is the grid as the seed analysis sees it: per batch size (row)
 // and learning rate (index into lrs), the done seeds' accuracies and, for
-// each done or diverged seed, whether it trains.
+// each done, diverged or stopped seed, whether it trains.
 type lattice struct {
 	bs      []int
 	lrs     []float64
@@ -179,7 +184,7 @@ func (lt *lattice) cells(g grid) []Cell {
 				continue
 			}
 			cc := col[li]
-			c := Cell{B: b, LR: lr, Seeds: cc.n, Diverged: gc.diverged, Unfinished: gc.unfinished,
+			c := Cell{B: b, LR: lr, Seeds: cc.n, Diverged: gc.diverged, Stopped: gc.stopped, Unfinished: gc.unfinished,
 				Best: li == best, NearBest: near[li]}
 			if cc.n > 0 {
 				_, c.SDAcc = meanStd(lt.accs[bi][li])

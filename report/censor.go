@@ -16,14 +16,16 @@ const (
 
 // Censoring marks a point that sits at its column's edge of the grid, where
 // the grid cannot say where the truth is, only that it is "at least here"
-// (or "at most here"). A judged η is one with a done or diverged seed.
+// (or "at most here"). A judged η is one with a done, diverged or stopped
+// seed.
 //
 // A ridge point is censored when its b's best mean accuracy is at the
 // highest or the lowest judged η of that b: at the grid's top or bottom,
 // or next to cells with no finished run. Every estimator is then at that
 // edge too (the parabola falls back to the argmax there). A best η just
-// below cells whose seeds all diverged is not censored: accuracy there is
-// at chance, so the optimum is not above them. A stability-edge point is
+// below cells whose seeds all diverged (or stopped early, no better than at
+// initialisation) is not censored: accuracy there is at chance, so the
+// optimum is not above them. A stability-edge point is
 // censored when the highest judged η of its b still trains.
 //
 // Censored points are drawn hollow and left out of every rule fit, the

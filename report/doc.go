@@ -35,17 +35,18 @@
 // cells. The rules are fitted to the parabola ridge (FitEstimator).
 //
 // The stability edge of a b is the largest η that still trains (RunTrains:
-// not diverged, final training loss ≤ TrainMargin × the initial loss, or
-// the loss at chance when the initial one is unknown), below the first η
-// from which nothing trains; a cell trains when a strict majority of its
-// seeds do. The rules are fitted to the edge too, at the middle of its
+// neither diverged nor stopped early by the stall rule of
+// training.stop_early, final training loss ≤ TrainMargin × the initial
+// loss, or the loss at chance when the initial one is unknown), below the
+// first η from which nothing trains; a cell trains when a strict majority
+// of its seeds do. The rules are fitted to the edge too, at the middle of its
 // bracket in log2 η.
 //
 // # Censored points
 //
 // A best η at the grid's top or bottom η (more exactly, at the highest or
-// lowest η of its b with a done or diverged seed) says only that the
-// optimum is there or beyond it, and an edge at the highest such η that
+// lowest η of its b with a done, diverged or stopped seed) says only that
+// the optimum is there or beyond it, and an edge at the highest such η that
 // the optimum's edge is there or higher: such points are censored
 // (Censoring). They are drawn hollow and left out of every rule fit, and
 // each bootstrap replicate leaves out the points censored in it. With

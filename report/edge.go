@@ -43,10 +43,11 @@ func ChanceLoss(loss lssr.Loss, classes int) float64 {
 	return 0
 }
 
-// RunTrains reports whether a finished run trained: it did not diverge, its
-// final training loss is finite and, when a reference loss is known
-// (ReferenceLoss), at most TrainMargin times that reference. Without a
-// reference only divergence counts. Unfinished runs do not train (callers
+// RunTrains reports whether a finished run trained: it is done (it neither
+// diverged nor was stopped early by the stall rule), its final training
+// loss is finite and, when a reference loss is known (ReferenceLoss), at
+// most TrainMargin times that reference. Without a reference only
+// divergence and early stops count. Unfinished runs do not train (callers
 // leave them out).
 func RunTrains(meta Meta, r Run) bool {
 	if r.State != lssr.StateDone || !isFinite(r.TrainLoss) {
@@ -57,8 +58,8 @@ func RunTrains(meta Meta, r Run) bool {
 }
 
 // EdgePoint is the stability edge of one batch size: the largest η at which
-// the cell still trains (a strict majority of its done and diverged seeds
-// train, RunTrains), below the first η from which no cell of that b trains.
+// the cell still trains (a strict majority of its done, diverged and
+// stopped seeds train, RunTrains), below the first η from which no cell of that b trains.
 // Cells that do not train below the edge (too small an η to get anywhere in
 // the epochs given, or a stray seed) are holes, counted but not the edge.
 type EdgePoint struct {

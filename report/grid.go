@@ -20,13 +20,14 @@ type cell struct {
 	lr         float64
 	done       int // done runs with a finite accuracy
 	diverged   int
+	stopped    int // stopped early by the stall rule (training.stop_early)
 	unfinished int // pending, running, failed, cancelled, skipped or unknown
 	cancelled  int // of those, the cancelled ones
 	skipped    int // and the ones a guided search skipped
 	meanAcc    float64
 	stdAcc     float64
 	accs       []float64 // test accuracy of each done seed, in run order
-	decided    []Run     // done and diverged runs: the ones the stability edge can judge
+	decided    []Run     // done, diverged and stopped runs: the ones the stability edge can judge
 }
 
 // grid is the sweep's cells on the b × η lattice seen in the runs.
@@ -58,7 +59,7 @@ func buildGrid(runs []Run) grid {
 			g.bs = append(g.bs, r.B)
 			g.lrs = append(g.lrs, r.LR)
 		}
-		if r.State == lssr.StateDone || r.State == lssr.StateDiverged {
+		if r.State.Outcome() {
 			c.decided = append(c.decided, r)
 		}
 		switch {
@@ -67,6 +68,8 @@ func buildGrid(runs []Run) grid {
 			accs[k] = append(accs[k], r.TestAcc)
 		case r.State == lssr.StateDiverged:
 			c.diverged++
+		case r.State == lssr.StateStopped:
+			c.stopped++
 		default:
 			c.unfinished++
 			switch r.State {
@@ -91,7 +94,7 @@ func buildGrid(runs []Run) grid {
 // skippedOnly reports whether a guided search skipped every seed of the
 // cell that has no outcome, and the cell has none: not run by decision.
 func (c *cell) skippedOnly() bool {
-	return c.done == 0 && c.diverged == 0 && c.skipped > 0 && c.skipped == c.unfinished
+	return c.done == 0 && c.diverged == 0 && c.stopped == 0 && c.skipped > 0 && c.skipped == c.unfinished
 }
 
 // at returns the cell at (b, η), or nil when no run landed there.

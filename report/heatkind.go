@@ -21,7 +21,7 @@ type heatKind struct {
 	colour   string
 	barLabel string
 	// value is the cell's colour value; ok is false for cells without one
-	// (drawn as unfinished or diverged).
+	// (drawn as unfinished, diverged or stopped).
 	value func(c *cell, sc *Cell) (v float64, ok bool)
 	// overlays draws the ridge and the rule curves (the accuracy figures);
 	// the stability edge is drawn on every kind.

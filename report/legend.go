@@ -78,33 +78,51 @@ func legendEntries(s *Summary, g grid, kind heatKind) legendColumns {
 			l.left = append(l.left, legendEntry{text: "no rule fitted to the edge: " + why})
 		}
 	}
-	var divergedCells, unfinishedCells, cancelledCells, mixedCells, skippedCells bool
+	// Stopped runs are named only where a cell shows them, so the
+	// heatmaps of sweeps without training.stop_early keep their legend.
+	var divergedCells, stoppedCells, unfinishedCells, cancelledCells, mixedCells, skippedCells bool
+	var divergedWithStopped, mixedWithStopped bool
 	for _, b := range g.bs {
 		for _, lr := range g.lrs {
 			c := g.at(b, lr)
-			switch {
-			case c != nil && c.done > 0 && c.diverged > 0:
+			switch lookOf(c, c != nil && c.done > 0) {
+			case lookFlagged:
 				mixedCells = true
-			case c != nil && c.done == 0 && c.diverged > 0:
+				mixedWithStopped = mixedWithStopped || c.stopped > 0
+			case lookDiverged:
 				divergedCells = true
-			case c != nil && c.skippedOnly():
+				divergedWithStopped = divergedWithStopped || c.stopped > 0
+			case lookStopped:
+				stoppedCells = true
+			case lookSkipped:
 				skippedCells = true
-			case c == nil || c.done == 0:
+			case lookUnfinished:
 				unfinishedCells = true
 				cancelledCells = cancelledCells || c != nil && c.cancelled > 0
 			}
 		}
 	}
 	if divergedCells {
-		l.right = append(l.right, legendEntry{thumb: cellThumb(drawDivergedCell), text: "diverged (every finished seed hit NaN/Inf)"})
+		text := "diverged (every finished seed hit NaN/Inf)"
+		if divergedWithStopped {
+			text = "diverged (finished seeds hit NaN/Inf or stopped early, one NaN/Inf at least)"
+		}
+		l.right = append(l.right, legendEntry{thumb: cellThumb(drawDivergedCell), text: text})
+	}
+	if stoppedCells {
+		l.right = append(l.right, legendEntry{thumb: cellThumb(drawStoppedCell), text: "stopped early (every finished seed: loss not below its initial)"})
 	}
 	if mixedCells {
+		text := "some seeds diverged (mean over the others)"
+		if mixedWithStopped {
+			text = "some seeds diverged or stopped early (mean over the others)"
+		}
 		l.right = append(l.right, legendEntry{thumb: cellThumb(func(c *draw.Canvas, r vg.Rectangle) {
 			col, _ := newViridis(0, 1).At(0.6)
 			c.SetColor(col)
 			c.Fill(r.Path())
 			drawCornerFlag(c, r)
-		}), text: "some seeds diverged (mean over the others)"})
+		}), text: text})
 	}
 	if unfinishedCells {
 		// Cancelled is named only where a cell shows it, so the heatmaps of

@@ -91,28 +91,63 @@ func (p *cellsPlotter) Plot(c draw.Canvas, plt *plot.Plot) {
 			cl := p.g.at(b, lr)
 			sc := p.cells[cellKey{b, lr}]
 			v, ok := p.kind.value(cl, sc)
-			switch {
-			case ok:
+			switch look := lookOf(cl, ok); look {
+			case lookColour, lookFlagged:
 				col, _ := p.cmap.At(v)
 				c.SetColor(col)
 				c.Fill(fillR.Path())
-				if cl.diverged > 0 {
+				if look == lookFlagged {
 					drawCornerFlag(&c, r)
 				}
 				if p.kind.overlays && sc != nil && sc.NearBest {
 					drawNearBest(&c, r)
 				}
-			case cl != nil && cl.diverged > 0:
+			case lookDiverged:
 				c.SetColor(colDiverged)
 				c.Fill(fillR.Path())
 				drawDivergedCell(&c, r)
-			case cl != nil && cl.skippedOnly():
+			case lookStopped:
+				c.SetColor(colDiverged)
+				c.Fill(fillR.Path())
+				drawStoppedCell(&c, r)
+			case lookSkipped:
 				drawSkippedCell(&c, r)
 			default:
 				drawUnfinishedCell(&c, r)
 			}
 		}
 	}
+}
+
+// cellLook is how the heatmap draws a cell; the legend names the looks it
+// shows, so both read them from lookOf.
+type cellLook int
+
+const (
+	lookColour     cellLook = iota // the colour of its value
+	lookFlagged                    // that colour with a corner flag: some seeds diverged or stopped early
+	lookDiverged                   // dark with a cross: no colour, a seed diverged
+	lookStopped                    // dark with a bar: no colour, seeds stopped early, none diverged
+	lookUnfinished                 // hatched: no finished run
+	lookSkipped                    // white, hatched the other way: a guided search chose not to run it
+)
+
+// lookOf is the look of cell c (nil: no run there), coloured when it has a
+// colour value.
+func lookOf(c *cell, coloured bool) cellLook {
+	switch {
+	case coloured && (c.diverged > 0 || c.stopped > 0):
+		return lookFlagged
+	case coloured:
+		return lookColour
+	case c != nil && c.diverged > 0:
+		return lookDiverged
+	case c != nil && c.stopped > 0:
+		return lookStopped
+	case c != nil && c.skippedOnly():
+		return lookSkipped
+	}
+	return lookUnfinished
 }
 
 // drawNearBest outlines, inside the cell, a cell whose mean accuracy is
@@ -135,6 +170,19 @@ func drawDivergedCell(c *draw.Canvas, r vg.Rectangle) {
 	sty := draw.LineStyle{Color: color.White, Width: vg.Points(1.3)}
 	c.StrokeLine2(sty, ctr.X-half, ctr.Y-half, ctr.X+half, ctr.Y+half)
 	c.StrokeLine2(sty, ctr.X-half, ctr.Y+half, ctr.X+half, ctr.Y-half)
+}
+
+// drawStoppedCell fills a cell dark, as a diverged one, with a white bar
+// across it instead of a cross: the loss stayed flat (or rose) and the
+// stall rule stopped the run.
+func drawStoppedCell(c *draw.Canvas, r vg.Rectangle) {
+	c.SetColor(colDiverged)
+	c.Fill(r.Path())
+	w, h := r.Max.X-r.Min.X, r.Max.Y-r.Min.Y
+	half := min(w*0.33, h*0.33, vg.Points(7))
+	ctr := vg.Point{X: r.Min.X + w/2, Y: r.Min.Y + h/2}
+	sty := draw.LineStyle{Color: color.White, Width: vg.Points(1.6)}
+	c.StrokeLine2(sty, ctr.X-half, ctr.Y, ctr.X+half, ctr.Y)
 }
 
 // drawUnfinishedCell fills a cell light grey with diagonal hatching laid on
@@ -174,8 +222,8 @@ func drawSkippedCell(c *draw.Canvas, r vg.Rectangle) {
 	}
 }
 
-// drawCornerFlag marks a coloured cell where some seeds diverged: a small
-// dark triangle in its top-right corner.
+// drawCornerFlag marks a coloured cell where some seeds diverged or were
+// stopped early: a small dark triangle in its top-right corner.
 func drawCornerFlag(c *draw.Canvas, r vg.Rectangle) {
 	s := min(r.Max.X-r.Min.X, r.Max.Y-r.Min.Y) * 0.45
 	c.FillPolygon(colDiverged, []vg.Point{

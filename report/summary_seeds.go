@@ -4,11 +4,24 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/lssr/lssr"
 )
 
 // NoiseScaleNote states that LSSR with replacement is McCandlish et al.'s
 // noise-scale rule; TestNoiseScaleIsLSSRWithReplacement checks the algebra.
 const NoiseScaleNote = "With replacement (γ_{n,b} = 1) eq. 17 reads ρ_b = bρ/(1 + (b−1)ρ) = b/(b + B_simple) with B_simple = 1/ρ − 1 = tr(S_1 − S_n)/tr(S_n), McCandlish et al.'s (2018) simple noise scale tr(Σ)/|G|². So LSSR's best η = ρ_b/C = (1/C)·b/(b + B_simple) is their ε_opt = ε_max/(1 + B_noise/b) with ε_max = 1/C and B_noise = B_simple: the same curve. Without replacement, γ_{n,b} = (n−b)/(n−1) bends it further as b nears n."
+
+// judgedStates names the outcomes of the runs the ridge's censoring and
+// the stability edge judge, joined by conj ("or", "and"): done and
+// diverged, and stopped only when some run was stopped early, so that the
+// summaries of sweeps without training.stop_early read as they always did.
+func (s *Summary) judgedStates(conj string) string {
+	if s.States[lssr.StateStopped] > 0 {
+		return "done, diverged " + conj + " stopped"
+	}
+	return "done " + conj + " diverged"
+}
 
 // writeSeedSections writes the seed-aware sections of summary.md: seeds,
 // the ridge estimators, the stability edge and both rule comparisons.
@@ -23,8 +36,8 @@ func writeSeedSections(p func(string, ...any), s *Summary) {
 	p("- every cell's mean, s.d., n and standard error are in [%s](%s)\n", FitJSONFile, FitJSONFile)
 
 	p("\n## Ridge: best η per batch size\n\n")
-	p("log2 η with its %.0f%% bootstrap interval in brackets. argmax: the highest seed mean; parabola: the vertex through the argmax and its two η neighbours (* = fell back to the argmax); centroid: the accuracy-weighted mean log2 η of the cells within one standard error of the best. A best η at the highest or lowest η of its b with a done or diverged run (the grid's top or bottom, or next to cells with no finished run) is censored: the optimum is there or beyond it, so it is drawn hollow and not fitted. The rules are fitted to the %s ridge's points inside the grid, when there are at least %d.\n\n",
-		100*bs.Level, FitEstimator, MinRidgeFitPoints)
+	p("log2 η with its %.0f%% bootstrap interval in brackets. argmax: the highest seed mean; parabola: the vertex through the argmax and its two η neighbours (* = fell back to the argmax); centroid: the accuracy-weighted mean log2 η of the cells within one standard error of the best. A best η at the highest or lowest η of its b with a %s run (the grid's top or bottom, or next to cells with no finished run) is censored: the optimum is there or beyond it, so it is drawn hollow and not fitted. The rules are fitted to the %s ridge's points inside the grid, when there are at least %d.\n\n",
+		100*bs.Level, s.judgedStates("or"), FitEstimator, MinRidgeFitPoints)
 	p("| b | argmax | parabola | centroid | best mean acc (%%) ± SE | seeds | cells within 1 SE (log2 η) | censored |\n")
 	p("| ---: | --- | --- | --- | ---: | ---: | --- | --- |\n")
 	arg, _ := s.RidgeBy(EstimatorArgmax)
@@ -46,8 +59,12 @@ func writeSeedSections(p func(string, ...any), s *Summary) {
 	}
 
 	p("\n## Stability edge\n\n")
-	p("A run trains when it did not diverge and its final training loss is at most %.2g × the reference loss (%s). A cell trains when a strict majority of its done and diverged seeds train. The edge of a b is the largest η that trains below the first η from which nothing trains; cells below it that do not train are holes (too small an η to train in the epochs given, or a stray seed). An edge at the highest η of its b with a done or diverged run (the top of the grid, unless the cells above have no finished run) is censored: the edge is there or higher, so it is drawn hollow and not fitted. The fits place the edge in the middle of its bracket, in log2 η.\n\n",
-		s.Edge.Margin, s.Edge.Reference)
+	notDiverged := "did not diverge"
+	if s.States[lssr.StateStopped] > 0 {
+		notDiverged = "did not diverge or stop early"
+	}
+	p("A run trains when it %s and its final training loss is at most %.2g × the reference loss (%s). A cell trains when a strict majority of its %s seeds train. The edge of a b is the largest η that trains below the first η from which nothing trains; cells below it that do not train are holes (too small an η to train in the epochs given, or a stray seed). An edge at the highest η of its b with a %s run (the top of the grid, unless the cells above have no finished run) is censored: the edge is there or higher, so it is drawn hollow and not fitted. The fits place the edge in the middle of its bracket, in log2 η.\n\n",
+		notDiverged, s.Edge.Margin, s.Edge.Reference, s.judgedStates("and"), s.judgedStates("or"))
 	p("| b | edge η | log2 | next η (fails) | holes | log2 middle [%.0f%% interval] |\n", 100*bs.Level)
 	p("| ---: | ---: | ---: | ---: | ---: | --- |\n")
 	for _, e := range s.Edge.Points {

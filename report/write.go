@@ -182,16 +182,21 @@ func (s *Summary) accScale() float64 {
 
 // summaryStates is every job state (lssr.JobStates) in the order the
 // summary counts runs: outcomes first.
-var summaryStates = []lssr.JobState{lssr.StateDone, lssr.StateDiverged, lssr.StateFailed, lssr.StateRunning, lssr.StatePending, lssr.StateCancelled, lssr.StateSkipped}
+var summaryStates = []lssr.JobState{lssr.StateDone, lssr.StateDiverged, lssr.StateStopped, lssr.StateFailed, lssr.StateRunning, lssr.StatePending, lssr.StateCancelled, lssr.StateSkipped}
+
+// listedWhenSeen are the states the summary lists only when some run is in
+// them: a sweep is seldom cancelled, stops early only when its spec asks
+// (training.stop_early) and skips only in a guided search, so the table of
+// a sweep that has none of these keeps the rows it always had.
+var listedWhenSeen = []lssr.JobState{lssr.StateStopped, lssr.StateCancelled, lssr.StateSkipped}
 
 // stateOrder lists the states the summary counts, in summaryStates order:
-// every one but cancelled and skipped, which are listed only when some run
-// is (a sweep is seldom cancelled, only a guided search skips, and the
-// table of another sweep keeps the rows it always had). States no lssr knows (counted all the same) follow, sorted.
+// every one but those listedWhenSeen that no run is in. States no lssr
+// knows (counted all the same) follow, sorted.
 func stateOrder(states map[lssr.JobState]int) []lssr.JobState {
 	var order []lssr.JobState
 	for _, st := range summaryStates {
-		if st != lssr.StateCancelled && st != lssr.StateSkipped || states[st] > 0 {
+		if !slices.Contains(listedWhenSeen, st) || states[st] > 0 {
 			order = append(order, st)
 		}
 	}

@@ -28,6 +28,6 @@ var (
 	ErrJobNotFound = errors.New("job not found")
 	// ErrNoWeights is returned by Tx.Weights when a job kept no weights: it
 	// did not ask for them (training.save_weights), has not finished, or
-	// diverged.
+	// diverged or stopped early.
 	ErrNoWeights = errors.New("no saved weights")
 )

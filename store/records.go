@@ -109,8 +109,8 @@ type JobRecord struct {
 	// after and when the orchestrator stored it.
 	CheckpointEpoch int       `json:"checkpoint_epoch,omitempty"`
 	CheckpointAt    time.Time `json:"checkpoint_at,omitzero"`
-	// Result holds the final metrics without the series, set when done or
-	// diverged.
+	// Result holds the final metrics without the series, set when done,
+	// diverged or stopped (State.Outcome).
 	Result *lssr.Result `json:"result,omitempty"`
 }
 
@@ -132,10 +132,10 @@ type Series struct {
 // lssr counted the two apart have only Attempts; their ended attempts are
 // all unsplit, and CountedFailures treats them as failures, so such a job
 // gets no more tries than it had before. An attempt that has not ended (the
-// job runs) or that succeeded (done, diverged) needs no explanation.
+// job runs) or that succeeded (done, diverged, stopped) needs no explanation.
 func (j JobRecord) Unsplit() int {
 	ended := j.Attempts
-	if j.Attempts > 0 && (j.State == lssr.StateRunning || j.State == lssr.StateDone || j.State == lssr.StateDiverged) {
+	if j.Attempts > 0 && (j.State == lssr.StateRunning || j.State.Outcome()) {
 		ended--
 	}
 	return max(0, ended-j.Failures-j.Interruptions)

@@ -26,7 +26,7 @@ type Retired struct {
 
 // retryable are the states Tx.Retry accepts: those that end a job without a
 // result it could still use.
-var retryable = []lssr.JobState{lssr.StateFailed, lssr.StateDiverged, lssr.StateCancelled}
+var retryable = []lssr.JobState{lssr.StateFailed, lssr.StateDiverged, lssr.StateStopped, lssr.StateCancelled}
 
 // Retryable lists the states Tx.Retry accepts, in the order `sweep retry`
 // offers them; the caller gets its own copy.
@@ -38,12 +38,12 @@ func Retryable() []lssr.JobState { return slices.Clone(retryable) }
 // checkpoint, to continue from it). The job's old record and series move to
 // the retired bucket and its weights, if any, are dropped, so nothing of the
 // old run mixes with the new one. It returns the jobs it changed as they
-// were before, so the caller can say what changed. Only failed, diverged and
-// cancelled jobs can be retried.
+// were before, so the caller can say what changed. Only failed, diverged,
+// stopped and cancelled jobs can be retried.
 func (t *Tx) Retry(sweep string, now time.Time, states ...lssr.JobState) ([]JobRecord, error) {
 	for _, s := range states {
 		if !slices.Contains(retryable, s) {
-			return nil, fmt.Errorf("store: cannot retry %s jobs (only failed, diverged or cancelled ones)", s)
+			return nil, fmt.Errorf("store: cannot retry %s jobs (only failed, diverged, stopped or cancelled ones)", s)
 		}
 	}
 	jobs, err := t.Jobs(sweep)

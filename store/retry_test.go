@@ -23,8 +23,11 @@ func setStates(t *testing.T, db *DB, states ...lssr.JobState) []string {
 			rec.State, rec.Attempts, rec.LastError, rec.Worker = states[i], 3, "boom", "pid 7"
 			rec.StartedAt, rec.FinishedAt = time.Unix(10, 0).UTC(), time.Unix(20, 0).UTC()
 			rec.CheckpointEpoch, rec.CheckpointAt = 4, time.Unix(15, 0).UTC()
-			if states[i] == lssr.StateDiverged {
+			switch states[i] {
+			case lssr.StateDiverged:
 				rec.Result = &lssr.Result{Diverged: true, Epochs: 2}
+			case lssr.StateStopped:
+				rec.Result = &lssr.Result{Stopped: "stopped early: …", Epochs: 2}
 			}
 			if err := tx.PutJob("s", rec); err != nil {
 				return err
@@ -44,29 +47,30 @@ func setStates(t *testing.T, db *DB, states ...lssr.JobState) []string {
 
 func TestRetryResetsJobsAndRetiresTheirSeries(t *testing.T) {
 	db := openTest(t)
-	ids := setStates(t, db, lssr.StateDone, lssr.StateFailed, lssr.StateDiverged, lssr.StateCancelled, lssr.StatePending)
+	ids := setStates(t, db, lssr.StateDone, lssr.StateFailed, lssr.StateDiverged, lssr.StateCancelled, lssr.StatePending, lssr.StateStopped)
 	now := time.Unix(99, 0).UTC()
 	var changed []JobRecord
 	err := db.Update(func(tx *Tx) (err error) {
-		changed, err = tx.Retry("s", now, lssr.StateFailed, lssr.StateDiverged)
+		changed, err = tx.Retry("s", now, lssr.StateFailed, lssr.StateDiverged, lssr.StateStopped)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(changed) != 2 || changed[0].Job.ID != ids[1] || changed[0].State != lssr.StateFailed ||
-		changed[1].Job.ID != ids[2] || changed[1].State != lssr.StateDiverged {
-		t.Fatalf("changed %+v, want the failed and the diverged job as they were", changed)
+	if len(changed) != 3 || changed[0].Job.ID != ids[1] || changed[0].State != lssr.StateFailed ||
+		changed[1].Job.ID != ids[2] || changed[1].State != lssr.StateDiverged ||
+		changed[2].Job.ID != ids[5] || changed[2].State != lssr.StateStopped || changed[2].Result == nil {
+		t.Fatalf("changed %+v, want the failed, the diverged and the stopped job as they were", changed)
 	}
 	db.View(func(tx *Tx) error {
 		jobs, _ := tx.Jobs("s")
-		wantStates := []lssr.JobState{lssr.StateDone, lssr.StatePending, lssr.StatePending, lssr.StateCancelled, lssr.StatePending}
+		wantStates := []lssr.JobState{lssr.StateDone, lssr.StatePending, lssr.StatePending, lssr.StateCancelled, lssr.StatePending, lssr.StatePending}
 		for i, j := range jobs {
 			if j.State != wantStates[i] {
 				t.Errorf("job %d: %s, want %s", i, j.State, wantStates[i])
 			}
 		}
-		for _, i := range []int{1, 2} {
+		for _, i := range []int{1, 2, 5} {
 			j := jobs[i]
 			fresh := JobRecord{Job: j.Job, Index: i, State: lssr.StatePending}
 			if !reflect.DeepEqual(j, fresh) {

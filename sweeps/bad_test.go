@@ -91,6 +91,8 @@ var badSpecs = []struct {
 	{"hessian-subset-above-n.yaml", 15, "training.hessian_subset", "between 1 and 2048, got 4096"},
 	{"curvature-every-above-epochs.yaml", 14, "training.curvature_every", "between 0 and 10, got 11"},
 	{"save-weights-not-bool.yaml", 14, "training.save_weights", "want true or false, got 1"},
+	{"stop-early-zero.yaml", 14, "training.stop_early", "must be a fraction of the epochs in (0, 1], got 0"},
+	{"stop-early-above-one.yaml", 14, "training.stop_early", "must be a fraction of the epochs in (0, 1], got 1.5"},
 
 	// Hostile input: expansion bombs, stack exhaustion, bytes that are no
 	// text, names that would escape the output folder, look-alike letters,
@@ -232,6 +234,19 @@ func TestBadInline(t *testing.T) {
 		{"seeds range", head + "grid: {batch_sizes: [1], learning_rates: [0.1], seeds: {log2_from: 0, log2_to: 1}}\n", 5, "grid.seeds", "want a list of seeds, got a mapping"},
 		{"seed float", head + "grid: {batch_sizes: [1], learning_rates: [0.1], seeds: [1.5]}\n", 5, "grid.seeds[0]", "want a non-negative integer, got 1.5"},
 		{"workers string", head + grid + "workers: many\n", 6, "workers", `want an integer, got "many"`},
+		{"stop_early negative", stopEarly("-0.25"), 4, "training.stop_early", "in (0, 1], got -0.25"},
+		{"stop_early negative zero", stopEarly("-0.0"), 4, "training.stop_early", "in (0, 1], got -0.0"},
+		{"stop_early just above 1", stopEarly("1.0000000000000002"), 4, "training.stop_early", "in (0, 1], got 1.0000000000000002"},
+		{"stop_early percent", stopEarly("25"), 4, "training.stop_early", "in (0, 1], got 25"},
+		{"stop_early nan", stopEarly(".nan"), 4, "training.stop_early", "in (0, 1], got .nan"},
+		{"stop_early inf", stopEarly(".inf"), 4, "training.stop_early", "in (0, 1], got .inf"},
+		{"stop_early overflow", stopEarly("1e400"), 4, "training.stop_early", "number 1e400 is beyond the range of float64"},
+		{"stop_early string", stopEarly("early"), 4, "training.stop_early", `want a number, got "early"`},
+		{"stop_early yes", stopEarly("yes"), 4, "training.stop_early", `want a number, got "yes"`},
+		{"stop_early quoted", stopEarly(`"0.25"`), 4, "training.stop_early", `want a number, got "0.25"`},
+		{"stop_early bool", stopEarly("true"), 4, "training.stop_early", "want a number, got true"},
+		{"stop_early null", stopEarly("null"), 4, "training.stop_early", "want a number, got nothing"},
+		{"stop_early list", stopEarly("[0.25]"), 4, "training.stop_early", "want a number, got a list"},
 		{"long string cut", "name: " + strings.Repeat("a", 100) + "\n", 1, "name", "…"},
 		{"newline in key", "\"a\\nb\": 1\n", 1, "a b", "unknown field"},
 		{"newline in name", "name: \"a\\nb\"\n", 1, "name", `got "a\nb"`},
@@ -254,6 +269,12 @@ func TestBadInline(t *testing.T) {
 			checkBadInput(t, err, "x.yaml", tc.line, tc.field, tc.frag)
 		})
 	}
+}
+
+// stopEarly is a spec whose training section, on line 4, sets stop_early
+// to value.
+func stopEarly(value string) string {
+	return "name: x\ndataset: {name: mnist, n: 10}\nmodel: {kind: mlp, hidden: []}\ntraining: {epochs: 4, stop_early: " + value + "}\n"
 }
 
 // lrList is n distinct learning rates, comma-separated on one line.

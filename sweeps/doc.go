@@ -37,6 +37,7 @@
 //	  curvature_every: 10      # measure ∇LᵀH∇L, IAS, tr(HS_b), λ1 every K epochs, 0…epochs [0: never]
 //	  hessian_subset: 2048     # on this many training examples, 1…n [all]
 //	  curvature_samples: 10    # Rademacher vectors for tr(HS_1) [10]
+//	  stop_early: 0.25         # stop a run not below its initial loss after this fraction of its epochs, (0, 1] [never]
 //	  save_weights: true       # keep each finished job's final weights for 'lssr export weights' [false]
 //	  checkpoint_every: 5      # a mid-job checkpoint every K epochs, 1…epochs [0: about a minute of work apart]
 //	grid:
@@ -114,6 +115,23 @@
 // worker count, dataset.dir and training.save_weights change no ID, so a
 // renamed or reformatted sweep finds its finished jobs again; any change to
 // η, b, seed, epochs, n, the model and so on gives new IDs.
+//
+// # Early stopping
+//
+// With training.stop_early: F, a run that has made no progress after a
+// fraction F of its epochs stops early: after each epoch e from ceil(F ·
+// epochs) up to, not including, the last, a run whose mean minibatch
+// training loss over e is not below its training loss at initialisation
+// (the full pass before the first step) ends in state stopped, with the
+// reason, e.g. "stopped early: training loss 2.3127 not below its initial
+// 2.3026 after epoch 3 of 10 (stop_early 0.25)". Like a diverged run it is
+// an outcome, not a failure: it keeps its series so far and has no test
+// accuracy, final measurement or weights, and the report counts it as a
+// run that does not train. A run the rule does not stop trains exactly as
+// without it. The rule applies to every job of the grid; it is part of the
+// job IDs when set, so adding it to a sweep is a change of configuration.
+// F = 1 (or any F with ceil(F · epochs) = epochs) checks no epoch and stops
+// nothing.
 //
 // # Weights
 //

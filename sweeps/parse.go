@@ -17,7 +17,7 @@ var (
 	datasetFields  = []string{"name", "dir", "n", "test_n", "balanced", "subset_seed", "dim", "classes"}
 	modelFields    = []string{"kind", "hidden", "activation", "channels", "kernel", "pool", "batch_norm"}
 	trainingFields = []string{"epochs", "sampling", "measure_every", "momentum", "nesterov",
-		"curvature_every", "hessian_subset", "curvature_samples", "save_weights", "checkpoint_every"}
+		"curvature_every", "hessian_subset", "curvature_samples", "stop_early", "save_weights", "checkpoint_every"}
 	gridFields = []string{"batch_sizes", "learning_rates", "seeds"}
 )
 
@@ -242,6 +242,15 @@ func (d *decoder) training(n *yaml.Node, line, datasetN int) (t lssr.TrainingSpe
 	}
 	if k := o.get("curvature_samples"); k != nil && d.err == nil {
 		t.CurvatureSamples = int(d.integer(k, "training.curvature_samples", 1, 10_000))
+	}
+	if k := o.get("stop_early"); k != nil && d.err == nil {
+		// 0 would mean "never stop", which leaving the field out says: one
+		// way to say it keeps job IDs from splitting.
+		frac := d.number(k, "training.stop_early")
+		if d.err == nil && !(frac > 0 && frac <= 1) {
+			d.failf(k.Line, "training.stop_early", "must be a fraction of the epochs in (0, 1], got %s", shown(k.Value))
+		}
+		t.StopEarly = frac
 	}
 	if k := o.get("save_weights"); k != nil && d.err == nil {
 		keep.SaveWeights = d.boolean(k, "training.save_weights")

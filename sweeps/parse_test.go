@@ -241,6 +241,42 @@ func TestParseMomentumAndCurvature(t *testing.T) {
 	}
 }
 
+func TestParseStopEarly(t *testing.T) {
+	const base = "name: s\ndataset: {name: synthetic, n: 256, dim: 4, classes: 3}\nmodel: {kind: mlp, hidden: [8]}\n" +
+		"grid: {batch_sizes: [8, 16], learning_rates: [0.1]}\n"
+	off, err := Parse([]byte(base+"training: {epochs: 8}\n"), "s.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if off.Training.StopEarly != 0 {
+		t.Fatalf("without the field: stop_early %v, want 0 (off)", off.Training.StopEarly)
+	}
+	for _, tc := range []struct {
+		value string
+		want  float64
+	}{
+		{"0.25", 0.25},
+		{"1", 1}, // an integer is a number too
+		{"1.0", 1},
+		{"1e-3", 0.001},
+	} {
+		on, err := Parse([]byte(base+"training: {epochs: 8, stop_early: "+tc.value+"}\n"), "s.yaml")
+		if err != nil {
+			t.Errorf("stop_early: %s: %v", tc.value, err)
+			continue
+		}
+		for i, j := range on.Jobs() {
+			if j.Training.StopEarly != tc.want {
+				t.Errorf("stop_early: %s: job %d has %v, want %v", tc.value, i, j.Training.StopEarly, tc.want)
+			}
+			// It changes outcomes, so it changes every ID.
+			if j.ID == off.Jobs()[i].ID {
+				t.Errorf("stop_early: %s: job %d kept the ID %s of the spec without it", tc.value, i, j.ID)
+			}
+		}
+	}
+}
+
 func TestParseSaveWeights(t *testing.T) {
 	const base = "name: w\ndataset: {name: synthetic, n: 256, dim: 4, classes: 3}\nmodel: {kind: mlp, hidden: [8]}\n" +
 		"grid: {batch_sizes: [8, 16], learning_rates: [0.1]}\n"

@@ -33,6 +33,14 @@
 // says Diverged and how many epochs and steps were completed, its other
 // metrics are left zero, and Train returns no error.
 //
+// A job with a stall rule (TrainingSpec.StopEarly, a fraction F of its
+// epochs) also ends when, after an epoch e with ceil(F·epochs) ≤ e < epochs,
+// the mean minibatch loss of e is not below the initial training loss (the
+// full pass before the first step): the Result says Stopped, with the
+// reason, the epochs, steps, series and measurements so far and no final
+// measurement, test pass or weights, and Train returns no error. A run the
+// rule does not stop gives the same Result, bit for bit, as without it.
+//
 // # Measurements
 //
 // After the last epoch, and every TrainingSpec.MeasureEvery epochs before it,

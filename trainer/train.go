@@ -31,6 +31,10 @@ type config struct {
 	// Curvature schedule: every curvatureEvery epochs on hessianSubset
 	// examples (0: all) with curvatureSamples Rademacher vectors.
 	curvatureEvery, hessianSubset, curvatureSamples int
+	// stopEarly is the stall rule's fraction of the epochs (0: no rule),
+	// stallFrom the first epoch it checks (see stop.go).
+	stopEarly float64
+	stallFrom int
 }
 
 func parseJob(job lssr.Job, data *dataset.Data) (config, error) {
@@ -42,7 +46,7 @@ func parseJob(job lssr.Job, data *dataset.Data) (config, error) {
 		lr: job.LR, epochs: job.Training.Epochs, measureEvery: job.Training.MeasureEvery, seed: job.Seed,
 		beta1: job.Training.Beta1, beta2: job.Training.Beta2,
 		curvatureEvery: job.Training.CurvatureEvery, hessianSubset: job.Training.HessianSubset,
-		curvatureSamples: job.Training.CurvatureSamples,
+		curvatureSamples: job.Training.CurvatureSamples, stopEarly: job.Training.StopEarly,
 	}
 	cfg.model = job.Model
 	cfg.layered = job.Model.Kind != lssr.ModelMLP || job.Model.BatchNorm || len(job.Model.Channels) > 0
@@ -89,7 +93,10 @@ func parseJob(job lssr.Job, data *dataset.Data) (config, error) {
 		return config{}, lssr.BadInput("training.beta2: look-ahead must be in [0, 1), got %v", cfg.beta2)
 	case cfg.curvatureEvery < 0 || cfg.hessianSubset < 0 || cfg.curvatureSamples < 0:
 		return config{}, lssr.BadInput("training: curvature_every, hessian_subset and curvature_samples must not be negative")
+	case !(cfg.stopEarly >= 0 && cfg.stopEarly <= 1):
+		return config{}, lssr.BadInput("training.stop_early: must be a fraction in (0, 1] (0: never stop), got %v", cfg.stopEarly)
 	}
+	cfg.stallFrom = stallCheckFrom(cfg.stopEarly, cfg.epochs)
 	if cfg.curvatureSamples == 0 {
 		cfg.curvatureSamples = defaultCurvatureSamples
 	}
@@ -265,9 +272,11 @@ func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 // documentation for the protocol. Train reads data and never modifies it.
 //
 // A job that diverges (a NaN or Inf loss) returns a Result with Diverged set
-// and a nil error. A job or data that does not make sense returns an
-// lssr.BadInput error. When ctx is cancelled Train returns ctx.Err() within
-// one SGD step. progress, if not nil, is called after every epoch.
+// and a nil error; one that its stall rule stops (TrainingSpec.StopEarly,
+// see stop.go) returns a Result with Stopped set and a nil error. A job or
+// data that does not make sense returns an lssr.BadInput error. When ctx is
+// cancelled Train returns ctx.Err() within one SGD step. progress, if not
+// nil, is called after every epoch but one that ends the run early.
 func Train(ctx context.Context, job lssr.Job, data *dataset.Data, progress func(lssr.Progress)) (lssr.Result, error) {
 	start := time.Now()
 	cfg, err := parseJob(job, data)
@@ -327,6 +336,12 @@ func Train(ctx context.Context, job lssr.Job, data *dataset.Data, progress func(
 			TrainAcc:  float64(correct) / float64(steps*cfg.batchSize),
 		}
 		res.Series = append(res.Series, stats)
+		if cfg.stalled(epoch, stats.TrainLoss, res.InitialTrainLoss) {
+			// Like a diverged run: no measurement, test pass or weights.
+			res.Stopped = cfg.stallReason(epoch, stats.TrainLoss, res.InitialTrainLoss)
+			res.Seconds = time.Since(start).Seconds()
+			return res, nil
+		}
 		rhoDue := cfg.measureEvery > 0 && epoch%cfg.measureEvery == 0
 		curvDue := cfg.curvatureEvery > 0 && epoch%cfg.curvatureEvery == 0
 		if (rhoDue || curvDue) && epoch < cfg.epochs {

@@ -193,6 +193,9 @@ func TestTrainRejectsBadJobs(t *testing.T) {
 		{"lr 0", func(j *lssr.Job) { j.LR = 0 }, "lr"},
 		{"lr NaN", func(j *lssr.Job) { j.LR = math.NaN() }, "lr"},
 		{"epochs", func(j *lssr.Job) { j.Training.Epochs = -1 }, "training.epochs"},
+		{"stop_early above 1", func(j *lssr.Job) { j.Training.StopEarly = 1.5 }, "training.stop_early"},
+		{"stop_early negative", func(j *lssr.Job) { j.Training.StopEarly = -0.25 }, "training.stop_early"},
+		{"stop_early NaN", func(j *lssr.Job) { j.Training.StopEarly = math.NaN() }, "training.stop_early"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -36,6 +36,7 @@ func progressFromProto(p *workerpb.Progress) lssr.Progress {
 func resultToProto(r lssr.Result) *workerpb.Result {
 	out := &workerpb.Result{
 		Diverged:         r.Diverged,
+		Stopped:          r.Stopped,
 		TestAcc:          r.TestAcc,
 		TestLoss:         r.TestLoss,
 		TrainLoss:        r.TrainLoss,
@@ -107,6 +108,7 @@ func curvatureFromProto(c *workerpb.Curvature) *lssr.Curvature {
 func resultFromProto(r *workerpb.Result) lssr.Result {
 	out := lssr.Result{
 		Diverged:         r.GetDiverged(),
+		Stopped:          r.GetStopped(),
 		TestAcc:          r.GetTestAcc(),
 		TestLoss:         r.GetTestLoss(),
 		TrainLoss:        r.GetTrainLoss(),

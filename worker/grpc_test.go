@@ -28,7 +28,7 @@ var (
 		{Epoch: 2, Epochs: 2, Step: 6, TrainLoss: math.Inf(1), TrainAcc: math.SmallestNonzeroFloat64, Checkpoint: []byte{0x80}, Worker: "pid 42"},
 	}
 	fakeResult = lssr.Result{
-		Diverged: true, TestAcc: 0.123456789012345678, TestLoss: math.NaN(),
+		Diverged: true, Stopped: "stopped early: ünïcode ρ 2.5 ≥ 2.4", TestAcc: 0.123456789012345678, TestLoss: math.NaN(),
 		TrainLoss: math.Inf(-1), TrainAcc: 0.5, GradSqNorm: 1e-300, TrS1: 2.5e300,
 		Rho: math.Nextafter(0.01, 1), RhoB: 0.7, Epochs: 7, Steps: 1 << 40, Seconds: 3.25,
 		Series: []lssr.EpochStats{

@@ -58,7 +58,8 @@ import (
 //
 // Run calls progress (if not nil) once per finished epoch, before it
 // returns, and returns when the job has finished, failed, or ctx is done. A
-// diverged run is a Result with Diverged set, not an error.
+// diverged run is a Result with Diverged set, and a run its stall rule
+// stopped one with Stopped set (training.stop_early), not an error.
 type Runner interface {
 	Run(ctx context.Context, job lssr.Job, progress func(lssr.Progress)) (lssr.Result, error)
 }

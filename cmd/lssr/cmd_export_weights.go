@@ -154,6 +154,8 @@ func noWeightsError(rec store.JobRecord) error {
 	switch {
 	case rec.State == lssr.StateDiverged:
 		return lssr.BadInput("job %s has no saved weights: it diverged (a NaN or Inf loss), so none were kept", id)
+	case rec.State == lssr.StateStopped:
+		return lssr.BadInput("job %s has no saved weights: it was stopped early (training.stop_early), so none were kept", id)
 	case rec.State == lssr.StateFailed:
 		return lssr.BadInput("job %s has no saved weights: it failed (%s)", id, rec.LastError)
 	case rec.State == lssr.StateCancelled:

@@ -85,8 +85,11 @@ func runJob(c *cli.Context, path string) error {
 		return err
 	}
 	outcome := "done"
-	if res.Diverged {
+	switch {
+	case res.Diverged:
 		outcome = "diverged"
+	case res.Stopped != "":
+		outcome = res.Stopped // "stopped early: …"
 	}
 	fmt.Printf("job %s: %s in %.1fs (resumed from epoch %d)\n", job.ID, outcome, time.Since(start).Seconds(), res.ResumedFrom)
 	return nil

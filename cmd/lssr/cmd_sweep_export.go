@@ -61,6 +61,9 @@ type exportRow struct {
 	// keeps to numbers and names); nil for jobs without a result or
 	// finished before it was kept.
 	Provenance *lssr.Provenance `json:"provenance,omitempty"`
+	// Stopped is why the stall rule stopped the job (JSON only, like
+	// Provenance); empty for every other job.
+	Stopped string `json:"stopped,omitempty"`
 	// Decision is why a guided search ran or skipped the job (JSON only,
 	// and only in a guided sweep).
 	Decision string `json:"decision,omitempty"`
@@ -112,7 +115,7 @@ func toExportRow(sweep string, j store.JobRecord) exportRow {
 	r := exportRow{Sweep: sweep, JobID: j.Job.ID, B: j.Job.BatchSize, LR: j.Job.LR, Seed: j.Job.Seed,
 		State: j.State, Attempts: j.Attempts, Failures: j.Failures, Interruptions: j.Interruptions, Decision: j.Decision}
 	if res := j.Result; res != nil {
-		r.Provenance = res.Provenance
+		r.Provenance, r.Stopped = res.Provenance, res.Stopped
 		r.TestAcc, r.TrainLoss, r.TrainAcc = res.TestAcc, res.TrainLoss, res.TrainAcc
 		r.Rho, r.RhoB, r.Epochs, r.Steps, r.Seconds = res.Rho, res.RhoB, res.Epochs, res.Steps, res.Seconds
 	}

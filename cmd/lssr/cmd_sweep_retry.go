@@ -14,14 +14,16 @@ import (
 func sweepRetryCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "retry",
-		Usage: "queue failed (default), diverged or cancelled jobs again, as if they had never run; then 'lssr sweep resume NAME'",
+		Usage: "queue failed (default), diverged, stopped or cancelled jobs again, as if they had never run; then 'lssr sweep resume NAME'",
 		Description: "Puts the chosen jobs back to pending with their attempts, last error and result cleared.\n" +
 			"Their old record and series are kept aside in the database, not shown by status, export or report.\n" +
-			"Without a flag only failed jobs are retried: diverged is an outcome, not an error.",
+			"Without a flag only failed jobs are retried: diverged and stopped are outcomes, not errors.",
 		ArgsUsage: "NAME",
+		// One flag per state store.Retryable lists, named after it.
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "failed", Usage: "retry failed jobs (the default when no flag is given)"},
 			&cli.BoolFlag{Name: "diverged", Usage: "retry diverged jobs"},
+			&cli.BoolFlag{Name: "stopped", Usage: "retry jobs stopped early (training.stop_early); the rule applies again"},
 			&cli.BoolFlag{Name: "cancelled", Usage: "retry jobs 'lssr sweep cancel' cancelled"},
 		},
 		Action: func(c *cli.Context) error {

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lssr/lssr"
 )
 
 // guard bounds every wait for an event in the end-to-end tests. It only
@@ -31,11 +33,7 @@ type event struct {
 
 // finished reports whether the event is an attempt that finished its job.
 func (e event) finished() bool {
-	switch e.what {
-	case "done", "diverged", "failed", "cancelled":
-		return true
-	}
-	return false
+	return lssr.JobState(e.what).Finished()
 }
 
 // pid is the worker's PID of a checkpoint event, 0 if it names none.

@@ -176,21 +176,25 @@ func TestRetryDefaultsToFailedJobs(t *testing.T) {
 		t.Fatalf("run: exit %d: %s", r.code, r.stderr)
 	}
 	path := filepath.Join(dir, "r.db")
-	// Give two jobs the outcomes a real failure and divergence leave.
+	// Give three jobs the outcomes a real failure, divergence and early
+	// stop leave.
 	db, err := store.Open(path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var failed, diverged string
+	var failed, diverged, stopped string
 	err = db.Update(func(tx *store.Tx) error {
 		jobs, _ := tx.Jobs("rt")
 		jobs[1].State, jobs[1].Attempts, jobs[1].LastError, jobs[1].Result = lssr.StateFailed, 3, "worker pid 9 exited", nil
 		jobs[2].State, jobs[2].Result = lssr.StateDiverged, &lssr.Result{Diverged: true}
-		failed, diverged = jobs[1].Job.ID, jobs[2].Job.ID
-		if err := tx.PutJob("rt", jobs[1]); err != nil {
-			return err
+		jobs[3].State, jobs[3].Result = lssr.StateStopped, &lssr.Result{Stopped: "stopped early: training loss 1.4 not below its initial 1.3 after epoch 1 of 2 (stop_early 0.5)", Epochs: 1}
+		failed, diverged, stopped = jobs[1].Job.ID, jobs[2].Job.ID, jobs[3].Job.ID
+		for _, j := range jobs[1:4] {
+			if err := tx.PutJob("rt", j); err != nil {
+				return err
+			}
 		}
-		return tx.PutJob("rt", jobs[2])
+		return nil
 	})
 	db.Close()
 	if err != nil {
@@ -208,11 +212,15 @@ func TestRetryDefaultsToFailedJobs(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "1 diverged job back to pending") || !strings.Contains(r.stdout, diverged) {
 		t.Fatalf("retry --diverged: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	r = runLSSR(t, dir, "--db", "r.db", "sweep", "retry", "rt", "--stopped")
+	if r.code != 0 || !strings.Contains(r.stdout, "1 stopped job back to pending") || !strings.Contains(r.stdout, stopped) {
+		t.Fatalf("retry --stopped: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 	if r := runLSSR(t, dir, "--db", "r.db", "sweep", "resume", "rt"); r.code != 0 {
 		t.Fatalf("resume: exit %d: %s", r.code, r.stderr)
 	}
 	for _, j := range readJobs(t, path, "rt") {
-		if j.State != lssr.StateDone || (j.Job.ID == failed || j.Job.ID == diverged) && j.Attempts != 1 {
+		if j.State != lssr.StateDone || (j.Job.ID == failed || j.Job.ID == diverged || j.Job.ID == stopped) && j.Attempts != 1 {
 			t.Errorf("job %s after retry and resume: %s, %d attempts", j.Job.ID, j.State, j.Attempts)
 		}
 	}

@@ -41,6 +41,10 @@ func outcome(st lssr.JobStatus) string {
 	switch {
 	case st.State == lssr.StateDiverged:
 		return fmt.Sprintf("diverged after %d epochs", st.Result.Epochs)
+	case st.State == lssr.StateStopped && st.Result != nil:
+		// "stopped early: training loss 2.31 not below its initial 2.30
+		// after epoch 3 of 10 (stop_early 0.25)"
+		return truncate(text.OneLine(st.Result.Stopped), 160)
 	case st.State == lssr.StatePending && st.CheckpointEpoch > 0:
 		return fmt.Sprintf("attempt %d: %s; will resume from the checkpoint of epoch %d", st.Attempt, truncate(text.OneLine(st.Error), 120), st.CheckpointEpoch)
 	case st.Result != nil:

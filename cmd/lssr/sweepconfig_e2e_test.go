@@ -17,7 +17,7 @@ func cfgSpec(name string, epochs int, bs, lrs string) string {
 }
 
 // TestEditedSpecNeverMergesIntoItsSweep: a sweep is one configuration. An
-// edited epoch count is refused (exit 2, one line naming the field, the
+// edited epoch count, or an added training.stop_early, is refused (exit 2, one line naming the field, the
 // database unchanged); --as runs it as another sweep; a grown grid
 // continues the sweep; a shrunk one keeps the stored jobs, which status,
 // export and report leave out unless --all.
@@ -35,6 +35,17 @@ func TestEditedSpecNeverMergesIntoItsSweep(t *testing.T) {
 	line := oneStderrLine(t, r)
 	if r.code != 2 || !strings.Contains(line, "training.epochs: 2 → 3") || !strings.Contains(line, "--as NAME") {
 		t.Fatalf("edited epochs: exit %d, %q; want 2 and the field and what to do", r.code, line)
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, "lssr.db")); !bytes.Equal(before, after) {
+		t.Fatal("the refused run changed the database")
+	}
+	// So is the stall rule added, which changes outcomes like any
+	// training field.
+	stopping := strings.Replace(cfgSpec("edit", 2, "[8, 32]", "[0.05, 0.1]"), "training: {epochs: 2", "training: {epochs: 2, stop_early: 0.5", 1)
+	testutil.WriteFile(t, spec, stopping)
+	r = runLSSR(t, dir, "sweep", "run", "--plain", "s.yaml")
+	if line := oneStderrLine(t, r); r.code != 2 || !strings.Contains(line, "training.stop_early: 0 → 0.5") {
+		t.Fatalf("added stop_early: exit %d, %q; want 2 and the field", r.code, line)
 	}
 	if after, _ := os.ReadFile(filepath.Join(dir, "lssr.db")); !bytes.Equal(before, after) {
 		t.Fatal("the refused run changed the database")

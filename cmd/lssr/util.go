@@ -40,11 +40,13 @@ func countStates(jobs []store.JobRecord) map[lssr.JobState]int {
 }
 
 // formatCounts lists the count of every state, "3 pending, 0 running, …";
-// skipped only when some job is (only a guided search skips).
+// stopped and skipped only when some job is (only a spec's stop_early
+// stops, and only a guided search skips), so the counts of other sweeps
+// read as they always have.
 func formatCounts(counts map[lssr.JobState]int) string {
 	var parts []string
 	for _, s := range lssr.JobStates {
-		if s == lssr.StateSkipped && counts[s] == 0 {
+		if (s == lssr.StateStopped || s == lssr.StateSkipped) && counts[s] == 0 {
 			continue
 		}
 		parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))

@@ -23,9 +23,10 @@ type Spec struct {
 
 	// training: {…}
 	Epochs          int
-	MeasureEvery    int  // optional
-	CheckpointEvery int  // optional
-	SaveWeights     bool // optional
+	MeasureEvery    int     // optional
+	CheckpointEvery int     // optional
+	SaveWeights     bool    // optional
+	StopEarly       float64 // optional
 
 	// grid: values as YAML, a list ("[8, 16]") or a range ("{log2_from:
 	// -4, log2_to: -2}").
@@ -63,6 +64,9 @@ func (s Spec) YAML() string {
 	}
 	if s.CheckpointEvery != 0 {
 		fmt.Fprintf(&b, ", checkpoint_every: %d", s.CheckpointEvery)
+	}
+	if s.StopEarly != 0 {
+		fmt.Fprintf(&b, ", stop_early: %g", s.StopEarly)
 	}
 	if s.SaveWeights {
 		b.WriteString(", save_weights: true")

@@ -210,13 +210,13 @@ func TestSpecYAML(t *testing.T) {
 	full := testutil.Spec{
 		Name: "full", N: 256, TestN: 64, Dim: 6, Classes: 3,
 		Hidden: []int{10, 7}, BatchNorm: true, Activation: "relu",
-		Epochs: 4, MeasureEvery: 2, CheckpointEvery: 1, SaveWeights: true,
+		Epochs: 4, MeasureEvery: 2, CheckpointEvery: 1, SaveWeights: true, StopEarly: 0.5,
 		BatchSizes: "[8, 16]", LearningRates: "{log2_from: -4, log2_to: -2}", Seeds: "[0, 1]", Workers: 2,
 	}
 	wantFull := `name: full
 dataset: {name: synthetic, n: 256, test_n: 64, dim: 6, classes: 3}
 model: {kind: mlp, hidden: [10, 7], batch_norm: true, activation: relu}
-training: {epochs: 4, measure_every: 2, checkpoint_every: 1, save_weights: true}
+training: {epochs: 4, measure_every: 2, checkpoint_every: 1, stop_early: 0.5, save_weights: true}
 grid:
   batch_sizes: [8, 16]
   learning_rates: {log2_from: -4, log2_to: -2}
@@ -248,7 +248,7 @@ grid:
 	}
 	if s.Name != "full" || s.Dataset.Name != lssr.DatasetSynthetic || s.Dataset.N != 256 || s.Dataset.TestN != 64 ||
 		s.Dataset.Dim != 6 || s.Dataset.Classes != 3 || !slices.Equal(s.Model.Hidden, []int{10, 7}) || !s.Model.BatchNorm ||
-		s.Model.Activation != "relu" || s.Training.Epochs != 4 || s.Training.MeasureEvery != 2 ||
+		s.Model.Activation != "relu" || s.Training.Epochs != 4 || s.Training.MeasureEvery != 2 || s.Training.StopEarly != 0.5 ||
 		s.Keep.CheckpointEvery != 1 || !s.Keep.SaveWeights || !slices.Equal(s.Grid.BatchSizes, []int{8, 16}) ||
 		!slices.Equal(s.Grid.LearningRates, []float64{1.0 / 16, 1.0 / 8, 1.0 / 4}) || !slices.Equal(s.Grid.Seeds, []uint64{0, 1}) || s.Workers != 2 {
 		t.Errorf("parsed: %+v", s)

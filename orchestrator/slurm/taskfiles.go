@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"unicode"
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/internal/atomicfile"
@@ -18,6 +20,10 @@ const TaskSchema = 1
 
 // MaxResultBytes bounds a result file the orchestrator reads.
 const MaxResultBytes = 64 << 20
+
+// MaxStoppedBytes bounds the reason a result file gives for a run stopped
+// early (lssr.Result.Stopped); the trainer's are about a hundred bytes.
+const MaxStoppedBytes = 512
 
 // TaskFile is a job as the orchestrator hands it to `lssr job run`.
 type TaskFile struct {
@@ -88,8 +94,11 @@ func WriteResult(p TaskPaths, job lssr.Job, res lssr.Result) error {
 }
 
 // ReadResult reads and validates job's result file: size, schema, job ID
-// and content hash, and finite numbers. A missing file is os.ErrNotExist;
-// anything wrong with it wraps orchestrator.ErrBadResult.
+// and content hash, finite numbers, and an outcome that holds together: a
+// run that diverged did not also stop early, and the reason it stopped is
+// one line of printable text (MaxStoppedBytes at most) for progress output
+// and status to show. A missing file is os.ErrNotExist; anything wrong with
+// it wraps orchestrator.ErrBadResult.
 func ReadResult(p TaskPaths, job lssr.Job) (lssr.Result, error) {
 	f, err := os.Open(p.Result)
 	if err != nil {
@@ -119,8 +128,13 @@ func ReadResult(p TaskPaths, job lssr.Job) (lssr.Result, error) {
 		return bad("its job hashes to %q, not %q (a different spec?)", r.ContentID, job.ContentID())
 	case !finite.All(r.Result):
 		return bad("a metric is not finite")
+	case r.Result.Diverged && r.Result.Stopped != "":
+		return bad("it says the run both diverged and stopped early")
+	case !printableLine(r.Result.Stopped, MaxStoppedBytes):
+		return bad("its reason for stopping early is not one line of at most %d bytes of printable text", MaxStoppedBytes)
 	}
-	if job.SaveWeights && !r.Result.Diverged {
+	// A run that ended early keeps no weights.
+	if job.SaveWeights && !r.Result.Diverged && r.Result.Stopped == "" {
 		w, err := os.ReadFile(p.Weights)
 		if err != nil {
 			return bad("no weights: %v", err)
@@ -128,6 +142,13 @@ func ReadResult(p TaskPaths, job lssr.Job) (lssr.Result, error) {
 		r.Result.Weights = w
 	}
 	return r.Result, nil
+}
+
+// printableLine reports whether s has at most limit bytes and no control
+// characters (line breaks, terminal escape sequences). JSON decoding has
+// already made it valid UTF-8.
+func printableLine(s string, limit int) bool {
+	return len(s) <= limit && !strings.ContainsFunc(s, unicode.IsControl)
 }
 
 func writeJSON(path string, v any) error {

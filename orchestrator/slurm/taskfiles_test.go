@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -81,5 +82,48 @@ func TestResultFileValidation(t *testing.T) {
 	}
 	if _, err := ReadTask(tp); err == nil {
 		t.Error("a task whose job does not hash to its ID was accepted")
+	}
+}
+
+// TestStoppedResultFile: a run stopped early round-trips through its
+// result file with its reason and series, and needs no weights file even
+// when the job keeps weights. A file whose outcome does not hold together
+// (diverged and stopped at once) or whose reason could not be shown as one
+// line is refused.
+func TestStoppedResultFile(t *testing.T) {
+	job := taskJob()
+	job.SaveWeights = true
+	p := PathsOf(t.TempDir(), job.ID)
+	res := lssr.Result{Stopped: "stopped early: training loss 0.71 not below its initial 0.69 after epoch 1 of 2 (stop_early 0.5)",
+		InitialTrainLoss: 0.69, Epochs: 1, Steps: 8, Seconds: 0.5, Series: []lssr.EpochStats{{Epoch: 1, TrainLoss: 0.71, TrainAcc: 0.5}}}
+	if err := WriteResult(p, job, res); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadResult(p, job)
+	if err != nil || !reflect.DeepEqual(got, res) {
+		t.Fatalf("round trip: %+v, %v; want %+v", got, err, res)
+	}
+	for name, edit := range map[string]func(*lssr.Result){
+		"diverged and stopped": func(r *lssr.Result) { r.Diverged = true },
+		"two lines":            func(r *lssr.Result) { r.Stopped += "\nlssr: all jobs done" },
+		"terminal escape":      func(r *lssr.Result) { r.Stopped = "\x1b[2J\x1b[Hstopped early" },
+		"too long":             func(r *lssr.Result) { r.Stopped = strings.Repeat("x", MaxStoppedBytes+1) },
+	} {
+		bad := res
+		edit(&bad)
+		if err := writeJSON(p.Result, ResultFile{Schema: TaskSchema, JobID: job.ID, ContentID: job.ContentID(), Result: bad}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadResult(p, job); !errors.Is(err, orchestrator.ErrBadResult) {
+			t.Errorf("%s: %v, want ErrBadResult", name, err)
+		}
+	}
+	// At the limit, in printable text of any script, it is fine.
+	res.Stopped = strings.Repeat("ρ", MaxStoppedBytes/2)
+	if err := WriteResult(p, job, res); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ReadResult(p, job); err != nil || got.Stopped != res.Stopped {
+		t.Errorf("a reason of %d bytes: %v", len(res.Stopped), err)
 	}
 }

@@ -9,7 +9,7 @@
 #   quickstart sweeps/quickstart.yaml (90 Fashion-MNIST jobs) through the same
 #              cluster; `sweep status` polled every 100 ms
 #
-# For each it prints the jobs finished (done, or diverged: an outcome), the reader calls and how many failed,
+# For each it prints the jobs finished (done, or diverged or stopped: an outcome), the reader calls and how many failed,
 # the wall time, and the orchestrator's own CPU time per job and peak RSS
 # (from /proc, without its workers). It fails when a reader call or the
 # sweep failed, or a job is not done.
@@ -106,7 +106,7 @@ run() {
 	end=$(date +%s.%N)
 	wait "${pids[@]}" "$wpid"
 	local done
-	done=$("$LSSR" --db "$db" sweep export "$name" | awk -F, 'NR > 1 && ($6 == "done" || $6 == "diverged")' | wc -l)
+	done=$("$LSSR" --db "$db" sweep export "$name" | awk -F, 'NR > 1 && ($6 == "done" || $6 == "diverged" || $6 == "stopped")' | wc -l)
 	read -r utime stime hwm <"$WORK/watch"
 	local tck
 	tck=$(getconf CLK_TCK)

@@ -633,7 +633,10 @@ type Result struct {
 	// initial_train_loss is the training loss at initialisation.
 	InitialTrainLoss float64 `protobuf:"fixed64,17,opt,name=initial_train_loss,json=initialTrainLoss,proto3" json:"initial_train_loss,omitempty"`
 	// provenance is what computed the result (lssr.Provenance).
-	Provenance    *Provenance `protobuf:"bytes,18,opt,name=provenance,proto3" json:"provenance,omitempty"`
+	Provenance *Provenance `protobuf:"bytes,18,opt,name=provenance,proto3" json:"provenance,omitempty"`
+	// stopped is why the stall rule (training.stop_early) ended the run, in
+	// one line; empty when it did not.
+	Stopped       string `protobuf:"bytes,19,opt,name=stopped,proto3" json:"stopped,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -794,6 +797,13 @@ func (x *Result) GetProvenance() *Provenance {
 	return nil
 }
 
+func (x *Result) GetStopped() string {
+	if x != nil {
+		return x.Stopped
+	}
+	return ""
+}
+
 // Provenance mirrors lssr.Provenance.
 type Provenance struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -941,7 +951,7 @@ const file_worker_proto_rawDesc = "" +
 	"\vloss_change\x18\x0e \x01(\x01R\n" +
 	"lossChange\x12$\n" +
 	"\x0eloss_change_se\x18\x0f \x01(\x01R\flossChangeSe\x12&\n" +
-	"\x0floss_change_eq7\x18\x10 \x01(\x01R\rlossChangeEq7\"\xda\x04\n" +
+	"\x0floss_change_eq7\x18\x10 \x01(\x01R\rlossChangeEq7\"\xf4\x04\n" +
 	"\x06Result\x12\x1a\n" +
 	"\bdiverged\x18\x01 \x01(\bR\bdiverged\x12\x19\n" +
 	"\btest_acc\x18\x02 \x01(\x01R\atestAcc\x12\x1b\n" +
@@ -965,7 +975,8 @@ const file_worker_proto_rawDesc = "" +
 	"\x12initial_train_loss\x18\x11 \x01(\x01R\x10initialTrainLoss\x12:\n" +
 	"\n" +
 	"provenance\x18\x12 \x01(\v2\x1a.lssr.worker.v1.ProvenanceR\n" +
-	"provenance\"\xa4\x01\n" +
+	"provenance\x12\x18\n" +
+	"\astopped\x18\x13 \x01(\tR\astopped\"\xa4\x01\n" +
 	"\n" +
 	"Provenance\x12\x18\n" +
 	"\aversion\x18\x01 \x01(\tR\aversion\x12\x16\n" +
