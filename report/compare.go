@@ -76,6 +76,20 @@ type Comparison struct {
 	Differences []AICDifference `json:"differences"`
 	Winner      string          `json:"winner"` // a Rule constant, or "" when none wins
 	Verdict     string          `json:"verdict"`
+
+	// refits are the Replicates bootstrap replicates the intervals are
+	// over, each with its points and every rule refitted to them: what
+	// Summary.Predict evaluates at other batch sizes. Unexported, so
+	// fit.json (a thousand fits per rule) does not carry them.
+	refits []refit
+}
+
+// refit is one bootstrap replicate of a Comparison: the points it kept
+// inside the grid and every rule refitted to them, in the order of
+// Comparison.Fits.
+type refit struct {
+	points []RidgePoint
+	fits   []Fit
 }
 
 // Fit returns the fit of the named rule, if there is one.
@@ -167,7 +181,9 @@ func compareRules(t fitTarget, meta Meta, rho float64) Comparison {
 			continue
 		}
 		c.Replicates++
-		for i, f := range fitRules(rp, meta.N, meta.Sampling, rho) {
+		rf := refit{points: rp, fits: fitRules(rp, meta.N, meta.Sampling, rho)}
+		c.refits = append(c.refits, rf)
+		for i, f := range rf.fits {
 			cs[i] = append(cs[i], f.C)
 			rhos[i] = append(rhos[i], f.Rho)
 			rmses[i] = append(rmses[i], f.RMSE)

@@ -72,6 +72,20 @@
 // LSSR with replacement is McCandlish et al.'s noise-scale rule with
 // B_simple = 1/ρ − 1 (NoiseScaleNote).
 //
+// # Predictions at other batch sizes
+//
+// Summary.Predict evaluates the fitted rules at batch sizes inside or
+// beyond the grid: the best η from RidgeFits, the stability edge from
+// EdgeFits, each with the Level percentile interval of the value that every
+// bootstrap replicate's refit (kept in the Comparison, not in fit.json)
+// gives at that b, and a flag when b lies outside the batch sizes fitted.
+// The rule is the comparison's winner; when none wins it is LSSR (the
+// measured ρ, else ρ free), whose interval then leaves out which rule
+// holds, so the other rules' predictions come beside it. When
+// Summary.NoRuleFits holds (nothing fitted, or no ridge: accuracy flat in η
+// within seed noise, or a best η the bootstrap cannot place) nothing is
+// predicted and the reason is given.
+//
 // # Caveats
 //
 // The bootstrap treats the grid as fixed: the argmax and the edge cannot

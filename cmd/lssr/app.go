@@ -26,6 +26,7 @@ func newApp() *cli.App {
 		Commands: []*cli.Command{
 			sweepCommand(),
 			reportCommand(),
+			predictCommand(),
 			exportCommand(),
 			measureCommand(),
 			jobCommand(),

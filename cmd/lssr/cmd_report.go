@@ -63,9 +63,12 @@ func reportCommand() *cli.Command {
 			// Read every sweep first: a bad name writes nothing.
 			var loaded []loadedSweep
 			for _, name := range names {
-				l, err := loadSweep(c.String("db"), name, c.Bool("all"))
+				l, err := loadSweep(c.String("db"), name, c.Bool("all"), "a report")
 				if err != nil {
 					return err
+				}
+				if l.note != "" {
+					fmt.Printf("%s: %s\n", name, l.note)
 				}
 				loaded = append(loaded, l)
 			}
@@ -94,16 +97,20 @@ func reportCommand() *cli.Command {
 	}
 }
 
-// loadedSweep is what a report is made from: a sweep's runs and meta.
+// loadedSweep is what a report is made from: a sweep's runs and meta, and
+// a note for the user when stored jobs outside the grid were left out.
 type loadedSweep struct {
 	name string
 	meta report.Meta
 	runs []report.Run
+	note string
 }
 
 // loadSweep reads a sweep's runs (those of its current grid, or all) and
-// spec from the database. A sweep whose runs mix configurations is refused.
-func loadSweep(dbPath, name string, all bool) (loadedSweep, error) {
+// spec from the database. A sweep whose runs mix configurations is refused,
+// with what the caller would have made of them ("a report") in the message.
+// The caller prints the note where its output has room for it.
+func loadSweep(dbPath, name string, all bool, what string) (loadedSweep, error) {
 	db, err := store.Open(dbPath, store.Options{ReadOnly: true})
 	if err != nil {
 		return loadedSweep{}, err
@@ -115,7 +122,7 @@ func loadSweep(dbPath, name string, all bool) (loadedSweep, error) {
 		if sel, err = selectJobs(tx, name, all); err != nil {
 			return err
 		}
-		if err := sel.refuseMixed("a report"); err != nil {
+		if err := sel.refuseMixed(what); err != nil {
 			return err
 		}
 		for _, j := range sel.jobs {
@@ -130,12 +137,9 @@ func loadSweep(dbPath, name string, all bool) (loadedSweep, error) {
 	if err != nil {
 		return loadedSweep{}, err
 	}
-	if note := sel.outsideNote(); note != "" {
-		fmt.Printf("%s: %s\n", name, note)
-	}
 	meta := reportMeta(sel.spec)
 	meta.Search = sel.rec.Search
-	return loadedSweep{name: name, meta: meta, runs: runs}, nil
+	return loadedSweep{name: name, meta: meta, runs: runs, note: sel.outsideNote()}, nil
 }
 
 // writeReport writes one sweep's report into out and returns its summary.

@@ -69,7 +69,7 @@ func TestCompletionOffersCommandsFlagsAndSweepNames(t *testing.T) {
 		args      []string
 		want, not []string
 	}{
-		{nil, nil, []string{"sweep", "report", "export", "measure", "version", "completion"}, []string{"worker", "alpha"}},
+		{nil, nil, []string{"sweep", "report", "predict", "export", "measure", "version", "completion"}, []string{"worker", "alpha"}},
 		{nil, []string{"sweep"}, []string{"run", "resume", "list", "status", "retry", "cancel", "export"}, []string{"help"}},
 		{nil, []string{"--db", "c.db", "sweep", "status"}, both, []string{"run"}},
 		{nil, []string{"sweep", "status", "--db", "c.db"}, both, nil},
@@ -80,6 +80,9 @@ func TestCompletionOffersCommandsFlagsAndSweepNames(t *testing.T) {
 		{[]string{"LSSR_DB=c.db"}, []string{"sweep", "status", "--summary"}, both, nil},
 		{[]string{"LSSR_DB=c.db"}, []string{"sweep", "status", "alpha"}, nil, both},
 		{[]string{"LSSR_DB=c.db"}, []string{"report", "alpha"}, both, nil},
+		{[]string{"LSSR_DB=c.db"}, []string{"predict"}, both, nil},
+		{[]string{"LSSR_DB=c.db"}, []string{"predict", "alpha"}, nil, both},
+		{nil, []string{"predict", "-"}, []string{"-b", "--json", "--all", "--db"}, nil}, // a one-letter flag completes as -b; --b works too
 		{[]string{"LSSR_DB=c.db"}, []string{"export", "data"}, both, nil},
 		{[]string{"LSSR_DB=c.db"}, []string{"export", "weights"}, both, nil},
 		{[]string{"LSSR_DB=c.db"}, []string{"export", "weights", "alpha"}, alphaJobs, both},

@@ -220,6 +220,7 @@ func TestCommandsOnMissingThingsExitTwo(t *testing.T) {
 		{"sweep", "cancel", "nope"},
 		{"sweep", "export", "nope"},
 		{"report", "nope"},
+		{"predict", "nope", "--b", "8"},
 		{"export", "weights", "nope", "abc", "--out", "w.safetensors"},
 		{"export", "frobnicate"},
 		{"sweep", "run"},

@@ -133,6 +133,8 @@ func TestUsageErrorsSayWhatIsWrong(t *testing.T) {
 		{[]string{"sweep", "status", "a", "b"}, "lssr: sweep status: want exactly one NAME argument, got 2"},
 		{[]string{"sweep", "list", "a"}, `lssr: sweep list: unexpected argument "a" (see 'lssr sweep list --help')`},
 		{[]string{"report"}, "lssr: report: want one or more sweep NAME arguments, got none (see 'lssr report --help')"},
+		{[]string{"predict"}, "lssr: predict: want exactly one SWEEP argument, got 0 (see 'lssr predict --help')"},
+		{[]string{"predict", "X"}, "lssr: predict: want at least one --b batch size (see 'lssr predict --help')"},
 		{[]string{"export", "weights", "a"}, "lssr: export weights: want SWEEP and JOB arguments, got 1"},
 		{[]string{"export", "data", "a", "b", "--out", "d.safetensors"}, "lssr: export data: want exactly one SWEEP argument, got 2"},
 		{[]string{"version", "x"}, `lssr: version: unexpected argument "x"`},
@@ -152,6 +154,7 @@ func TestGlobalFlagsAnywhere(t *testing.T) {
 		{"sweep", "--db", "other.db", "status", "X"},
 		{"sweep", "status", "--db=other.db", "X"},
 		{"report", "X", "--db", "other.db", "--out", "r"},
+		{"predict", "X", "--db", "other.db", "--b", "8"},
 	} {
 		r := runLSSR(t, dir, args...)
 		checkUsageError(t, args, r, dir, "lssr: no database at other.db")
