@@ -36,6 +36,9 @@ type SearchState struct {
 	Predictions []SearchPrediction `json:"predictions,omitempty"`
 	// Note is a line about the latest round.
 	Note string `json:"note,omitempty"`
+	// Verdict, once the search is done, says what its runs show: the rule
+	// the best η follows, or that no rule fits and why.
+	Verdict string `json:"verdict,omitempty"`
 }
 
 // SearchPrediction is what the reference batch sizes predict at one batch

@@ -83,9 +83,22 @@ func (s *Summary) NoRuleFits() (why string, noFit bool) {
 	case c.Replicates == 0:
 		return "the bootstrap was skipped or kept no replicate, so whether the best η is more than seed noise cannot be judged", true
 	}
+	return s.NoRidge()
+}
+
+// NoRidge reports whether the data show no ridge, and why: test accuracy
+// is flat in η within seed noise (NoRidgeAlpha), or the ridge spread is at
+// least NoRidgeSpread. Unlike NoRuleFits it asks nothing of the fits, so it
+// also judges a sweep whose best η runs off the grid at one end (a guided
+// search asks it of its reference batch sizes). Without a bootstrap the
+// spread is not judged.
+func (s *Summary) NoRidge() (why string, noRidge bool) {
 	if f := s.flatness(); f.columns > 0 && f.p >= NoRidgeAlpha {
 		return fmt.Sprintf("no ridge: test accuracy does not depend on η beyond seed noise (χ² = %.1f on %d degrees of freedom over %d batch sizes, p = %.2g ≥ %g)",
 			f.chi2, f.dof, f.columns, f.p, NoRidgeAlpha), true
+	}
+	if s.Bootstrap.Replicates == 0 {
+		return "", false
 	}
 	spread, columns := s.ridgeSpread()
 	if columns == 0 {

@@ -92,6 +92,9 @@ func writeSearchSection(p func(string, ...any), s *Summary) {
 	if st.Basis != "" {
 		p("- predictions: %s.\n", st.Basis)
 	}
+	if st.Verdict != "" {
+		p("- what the search's runs show: %s.\n", st.Verdict)
+	}
 	if len(st.Predictions) > 0 {
 		p("\n| b | predicted best log2 η | predicted edge log2 η |\n| ---: | --- | --- |\n")
 		for _, pr := range st.Predictions {

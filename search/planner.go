@@ -76,6 +76,13 @@ type Planner struct {
 	meta  report.Meta
 	refs  []int // indices into bs
 	step  int   // the coarse scan's stride in grid steps of η
+
+	// The latest prediction and the reference runs it came from.
+	cache    *prediction
+	cacheKey string
+	// replicates is the bootstrap's replicate count (0: the report's
+	// default); tests lower it.
+	replicates int
 }
 
 // New returns the planner of a grid. meta describes the sweep as the report
@@ -156,6 +163,11 @@ func (p *Planner) Plan(runs []report.Run) Plan {
 	}
 	pred := p.predict(l)
 	st.Stage, st.Basis, st.Predictions = "band", pred.basis, pred.state(p.bs)
+	if pred.noRidge != "" {
+		st.Stage, st.Note = "done", "the reference batch sizes show no ridge: nothing to predict the others from"
+		st.Verdict = "no rule fits: at the reference batch sizes, " + pred.noRidge
+		return Plan{Done: true, Skip: p.skips(l, pred), State: st}
+	}
 	for bi := range p.bs {
 		if slices.Contains(p.refs, bi) {
 			continue
@@ -168,7 +180,32 @@ func (p *Planner) Plan(runs []report.Run) Plan {
 		return Plan{Run: l.decisions(wants), State: st}
 	}
 	st.Stage, st.Note = "done", "every batch size's best η is inside the cells run and its edge is found"
+	st.Verdict = p.verdict(l)
 	return Plan{Done: true, Skip: p.skips(l, pred), State: st}
+}
+
+// verdict analyses every run of the search as the report does and says
+// what they show: the rule that wins on the ridge, that none wins, or that
+// no rule fits (report.Summary.NoRuleFits).
+func (p *Planner) verdict(l *lattice) string {
+	var runs []report.Run
+	for bi := range p.bs {
+		for li := range p.lrs {
+			for _, seed := range p.seeds {
+				if r, ok := l.runs[bi][li][seed]; ok {
+					runs = append(runs, r)
+				}
+			}
+		}
+	}
+	s := report.AnalyzeWith(p.meta, runs, report.Options{Replicates: p.replicates})
+	if why, no := s.NoRuleFits(); no {
+		return "no rule fits: " + why
+	}
+	if s.Best != "" {
+		return "the best η follows " + s.Best + ": " + s.RidgeFits.Verdict
+	}
+	return "a rule fits, but none beats the others: " + s.RidgeFits.Verdict
 }
 
 // want is a cell to run with the seeds it lacks, and why.

@@ -23,6 +23,7 @@ type surface struct {
 	flat  bool // accuracy 0.85 + noise everywhere
 	noise float64
 	rho   float64 // ρ in every run's series
+	draw  uint64  // which noise draw
 }
 
 const synthN = 4096
@@ -33,7 +34,7 @@ func lssrSurface(rho, log2C float64) func(int) float64 {
 
 func (s surface) run(b int, lr float64, seed uint64, id string) report.Run {
 	x := math.Log2(lr)
-	rng := rand.New(rand.NewPCG(uint64(b)*1000003+uint64(math.Round((x+100)*100)), seed+1))
+	rng := rand.New(rand.NewPCG(uint64(b)*1000003+uint64(math.Round((x+100)*100)), seed+1+1000*s.draw))
 	r := report.Run{JobID: id, B: b, LR: lr, Seed: seed, State: lssr.StateDone, InitialTrainLoss: 2.3,
 		TrainLoss: 0.23, Epochs: 10, Steps: 100, Attempts: 1}
 	if x > s.edge(b)+1e-9 {
@@ -66,6 +67,10 @@ func testGrid(lo, hi float64) Grid {
 	return g
 }
 
+// testReplicates is the bootstrap's size in these tests: enough for 95%
+// intervals to settle, a fifth of the report's default.
+const testReplicates = 200
+
 var testMeta = report.Meta{Sweep: "synth", N: synthN, Loss: lssr.LossCrossEntropy, Epochs: 10, Sampling: lssr.SamplingWithout, Classes: 10}
 
 // fullGrid is every job of the grid, run.
@@ -94,6 +99,7 @@ func guided(t *testing.T, s surface, g Grid, set Settings) (ran []report.Run, fi
 	if err != nil {
 		t.Fatal(err)
 	}
+	p.replicates = testReplicates
 	all := map[string]report.Run{}
 	var order []string
 	for _, b := range g.BatchSizes {
@@ -113,15 +119,24 @@ func guided(t *testing.T, s surface, g Grid, set Settings) (ran []report.Run, fi
 		return out
 	}
 	shuffle := rand.New(rand.NewPCG(7, 7))
+	shadow, _ := New(g, set, testMeta)
+	shadow.replicates = testReplicates
 	for rounds = 1; rounds <= 200; rounds++ {
 		recs := records()
 		plan := p.Plan(recs)
 		// The plan depends on the outcomes, not on the records' order, and
-		// a planner made afresh (a resumed sweep) decides the same.
+		// a planner made afresh (a resumed sweep, without the kept
+		// prediction) decides the same as one that planned every round.
 		shuffle.Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
-		fresh, _ := New(g, set, testMeta)
-		if again := fresh.Plan(recs); !reflect.DeepEqual(again, plan) {
+		if again := shadow.Plan(recs); !reflect.DeepEqual(again, plan) {
 			t.Fatalf("round %d: the shuffled records give another plan", rounds)
+		}
+		if plan.Done {
+			fresh, _ := New(g, set, testMeta)
+			fresh.replicates = testReplicates
+			if again := fresh.Plan(recs); !reflect.DeepEqual(again, plan) {
+				t.Fatalf("round %d: a fresh planner gives another plan", rounds)
+			}
 		}
 		if plan.Done {
 			for _, d := range plan.Skip {
@@ -186,8 +201,8 @@ func TestGuidedRecoversRidge(t *testing.T) {
 			if 3*len(ran) > len(full) {
 				t.Errorf("ran %d of %d jobs: more than a third", len(ran), len(full))
 			}
-			if plan.State.Stage != "done" {
-				t.Errorf("stage %q at the end", plan.State.Stage)
+			if plan.State.Stage != "done" || strings.HasPrefix(plan.State.Verdict, "no rule fits") {
+				t.Errorf("stage %q at the end, verdict %q", plan.State.Stage, plan.State.Verdict)
 			}
 			// The predictions from the references bracket the truth
 			// within a grid step, at every b; on an LSSR surface the
@@ -203,7 +218,7 @@ func TestGuidedRecoversRidge(t *testing.T) {
 					t.Errorf("b=%d: predicted best log2 η %.2f … %.2f (has %v), truth %.2f", pr.B, pr.BestLo, pr.BestHi, pr.HasBest, truth)
 				}
 			}
-			fs := report.Analyze(testMeta, full)
+			fs := report.AnalyzeWith(testMeta, full, report.Options{Replicates: testReplicates})
 			gs := report.AnalyzeWith(testMeta, ran, report.Options{Replicates: -1})
 			fr, _ := fs.RidgeBy(report.FitEstimator)
 			gr, _ := gs.RidgeBy(report.FitEstimator)
@@ -230,5 +245,30 @@ func TestGuidedRecoversRidge(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestGuidedFlat: on a surface whose accuracy does not depend on η, the
+// reference batch sizes show no ridge; the search says that no rule fits
+// and ends there, well within a third of the grid.
+func TestGuidedFlat(t *testing.T) {
+	g := testGrid(-8, 0)
+	full := len(g.BatchSizes) * len(g.LRs) * len(g.Seeds)
+	for draw := range uint64(6) {
+		s := surface{name: "flat", flat: true, noise: 0.006, draw: draw,
+			edge: func(int) float64 { return -1 }, peak: func(int) float64 { return -4 }}
+		ran, plan, rounds := guided(t, s, g, Settings{})
+		t.Logf("draw %d: %d of %d runs in %d rounds; %s", draw, len(ran), full, rounds, plan.State.Verdict)
+		if 3*len(ran) > full {
+			t.Errorf("draw %d: ran %d of %d jobs: more than a third", draw, len(ran), full)
+		}
+		if !plan.Done || !strings.HasPrefix(plan.State.Verdict, "no rule fits") || len(plan.State.Predictions) == 0 {
+			t.Errorf("draw %d: done %v, verdict %q", draw, plan.Done, plan.State.Verdict)
+		}
+		for _, pr := range plan.State.Predictions {
+			if pr.HasBest || pr.HasEdge {
+				t.Errorf("draw %d: b=%d has a prediction from a flat surface", draw, pr.B)
+			}
+		}
 	}
 }

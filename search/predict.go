@@ -21,6 +21,9 @@ type predictor struct {
 type prediction struct {
 	best, edge []predictor
 	basis      string
+	// noRidge, when set, says why the reference batch sizes show no ridge:
+	// no rule can be fitted, and the search ends there.
+	noRidge string
 }
 
 // span is the smallest and largest prediction at b; ok is false when there
@@ -61,19 +64,46 @@ func (pr prediction) state(bs []int) []lssr.SearchPrediction {
 // estimator) and to their stability edges, and the reference points
 // interpolated linearly in log2 b (constant beyond them), which follows any
 // power law between the references.
+//
+// The analysis runs the report's bootstrap, so the prediction is kept for
+// the reference runs it came from: the rounds that follow, which only add
+// runs at other batch sizes, reuse it.
 func (p *Planner) predict(l *lattice) prediction {
 	var runs []report.Run
+	var key strings.Builder
 	for _, bi := range p.refs {
 		for li := range p.lrs {
 			for _, seed := range p.seeds {
 				if r, ok := l.runs[bi][li][seed]; ok {
 					runs = append(runs, r)
+					fmt.Fprintf(&key, "%s %s %x %x %x;", r.JobID, r.State, math.Float64bits(r.TestAcc),
+						math.Float64bits(r.TrainLoss), math.Float64bits(r.InitialTrainLoss))
+					for _, rho := range r.RhoSeries {
+						fmt.Fprintf(&key, "%x,", math.Float64bits(rho))
+					}
 				}
 			}
 		}
 	}
-	s := report.AnalyzeWith(p.meta, runs, report.Options{Replicates: -1})
+	if p.cache != nil && p.cacheKey == key.String() {
+		return *p.cache
+	}
+	pr := p.analyseReferences(runs)
+	p.cache, p.cacheKey = &pr, key.String()
+	return pr
+}
+
+// analyseReferences builds the predictors from the reference runs.
+func (p *Planner) analyseReferences(runs []report.Run) prediction {
+	// With the report's bootstrap: whether the references show a ridge at
+	// all is judged by its spread (report.Summary.NoRidge).
+	s := report.AnalyzeWith(p.meta, runs, report.Options{Replicates: p.replicates})
 	var pr prediction
+	if why, no := s.NoRidge(); no {
+		pr.noRidge = why
+		pr.basis = "no prediction: at the reference batch sizes, " + why
+		return pr
+	}
 	var parts []string
 	fits := func(c report.Comparison, what string) []predictor {
 		var out []predictor

@@ -194,6 +194,9 @@ func printSearch(w io.Writer, st lssr.SearchState, jobs []store.JobRecord) {
 	if st.Basis != "" {
 		fmt.Fprintf(w, "predictions: %s\n", st.Basis)
 	}
+	if st.Verdict != "" {
+		fmt.Fprintf(w, "verdict: %s\n", st.Verdict)
+	}
 }
 
 // decision is a job's "why" column in a guided search.

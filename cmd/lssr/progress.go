@@ -217,8 +217,12 @@ func (o *barObserver) Close() {
 // how far it has come against the grid.
 func roundLine(sweep string, st lssr.SearchState, queued, ran, total int) string {
 	if st.Stage == "done" {
-		return fmt.Sprintf("sweep %s: guided search done after %d rounds: %d of %d jobs run, %d skipped (%s; 'lssr sweep status %s' says why)",
+		line := fmt.Sprintf("sweep %s: guided search done after %d rounds: %d of %d jobs run, %d skipped (%s; 'lssr sweep status %s' says why)",
 			sweep, st.Round, ran, total, total-ran, st.Note, sweep)
+		if st.Verdict != "" {
+			line += "\nsweep " + sweep + ": " + st.Verdict
+		}
+		return line
 	}
 	return fmt.Sprintf("sweep %s: round %d (%s): %d jobs to run, %d of %d run so far: %s", sweep, st.Round, st.Stage, queued, ran, total, st.Note)
 }
