@@ -125,3 +125,26 @@ func TestGuidedSweepResumesToTheSameDecisions(t *testing.T) {
 		}
 	}
 }
+
+// TestSlurmGuidedMatchesLocal: a guided search through Slurm (each round
+// an array submission) makes the decisions a local one makes, and stores
+// the same results.
+func TestSlurmGuidedMatchesLocal(t *testing.T) {
+	env := slurmEnv(t)
+	dir := t.TempDir()
+	testutil.WriteFile(t, filepath.Join(dir, "g.yaml"), guidedSpec("gs"))
+	r := runWithEnv(t, dir, env, append([]string{"--db", "slurm.db", "sweep", "run", "--plain"}, append(slurmArgs, "g.yaml")...)...)
+	if r.code != 0 {
+		t.Fatalf("slurm run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runLSSR(t, dir, "--db", "local.db", "sweep", "run", "--plain", "g.yaml"); r.code != 0 {
+		t.Fatalf("local run: exit %d: %s", r.code, r.stderr)
+	}
+	want := decisionsByID(readJobs(t, filepath.Join(dir, "local.db"), "gs"))
+	for id, got := range decisionsByID(readJobs(t, filepath.Join(dir, "slurm.db"), "gs")) {
+		if got != want[id] {
+			t.Errorf("job %s: %q through Slurm, %q locally", id, got, want[id])
+		}
+	}
+	sameState(t, readState(t, dir, "slurm.db", "gs"), readState(t, dir, "local.db", "gs"))
+}
