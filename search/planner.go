@@ -151,13 +151,10 @@ func (p *Planner) Plan(runs []report.Run) Plan {
 	l := p.lattice(runs)
 	st := lssr.SearchState{Strategy: lssr.StrategyLSSR, Stage: "references", References: p.References(), Band: p.set.Band}
 	var wants []want
-	refsDone := true
 	for _, bi := range p.refs {
-		w, done := p.column(l, bi, p.coarse(bi))
-		wants = append(wants, w...)
-		refsDone = refsDone && done
+		wants = append(wants, p.column(l, bi, p.coarse(bi))...)
 	}
-	if !refsDone {
+	if len(wants) > 0 {
 		st.Note = fmt.Sprintf("scanning the reference batch sizes %v", st.References)
 		return Plan{Run: l.decisions(wants), State: st}
 	}
@@ -172,8 +169,7 @@ func (p *Planner) Plan(runs []report.Run) Plan {
 		if slices.Contains(p.refs, bi) {
 			continue
 		}
-		w, _ := p.column(l, bi, p.bandCells(bi, pred))
-		wants = append(wants, w...)
+		wants = append(wants, p.column(l, bi, p.bandCells(bi, pred))...)
 	}
 	if len(wants) > 0 {
 		st.Note = "running the band around the predictions"
@@ -260,23 +256,26 @@ func ordinalSuffix(n int) string {
 // initial cells with the scan seeds; the neighbours of the best η so far;
 // the stability edge, stepped up or bisected until a cell that trains sits
 // next to one that does not; then every seed at the best and its
-// neighbours. done is true when it needs nothing more.
-func (p *Planner) column(l *lattice, bi int, init initial) (wants []want, done bool) {
+// neighbours. Nothing means the column is done: every cell it would run
+// has run, or cannot (cancelled, failed, or absent from the sweep).
+func (p *Planner) column(l *lattice, bi int, init initial) (wants []want) {
 	b := p.bs[bi]
 	for _, li := range init.cells {
 		wants = l.scan(wants, bi, li, p.set.ScanSeeds, init.why(li))
 	}
 	if len(wants) > 0 {
-		return wants, false
+		return wants
 	}
 	best := l.argmax(bi)
 	if best < 0 {
-		lo := l.lowestRun(bi)
-		if lo <= 0 {
-			return nil, true // nothing trains anywhere in this column
+		// No accuracy anywhere run: go down, a cell at a time, until one
+		// trains or the grid ends.
+		for li := l.lowestRun(bi) - 1; li >= 0; li-- {
+			if w := l.scan(nil, bi, li, p.set.ScanSeeds, fmt.Sprintf("b=%d: nothing run so far has an accuracy; trying a smaller η", b)); len(w) > 0 {
+				return w
+			}
 		}
-		return l.scan(nil, bi, lo-1, p.set.ScanSeeds,
-			fmt.Sprintf("b=%d: nothing run so far has an accuracy; trying a smaller η", b)), false
+		return nil
 	}
 	for _, li := range []int{best - 1, best + 1} {
 		if li >= 0 && li < len(p.lrs) {
@@ -297,7 +296,7 @@ func (p *Planner) column(l *lattice, bi int, init initial) (wants []want, done b
 		}
 	}
 	if len(wants) > 0 {
-		return wants, false
+		return wants
 	}
 	for li := best - 1; li <= best+1; li++ {
 		if li >= 0 && li < len(p.lrs) {
@@ -305,7 +304,7 @@ func (p *Planner) column(l *lattice, bi int, init initial) (wants []want, done b
 				fmt.Sprintf("b=%d: every seed next to the best η (2^%s)", b, fmtLog2(p.log2[best])))
 		}
 	}
-	return wants, len(wants) == 0
+	return wants
 }
 
 // fmtLog2 formats a log2 η with at most two decimals: "-4.5", "-1".

@@ -272,3 +272,48 @@ func TestGuidedFlat(t *testing.T) {
 		}
 	}
 }
+
+// TestGuidedAfterCancel: once `sweep cancel` has taken every job not run
+// out of the sweep (cancelled: ran, without an outcome), the planner asks
+// for nothing it cannot run: it is done at once, at any round.
+func TestGuidedAfterCancel(t *testing.T) {
+	g := testGrid(-8, 0)
+	s := surface{name: "LSSR", peak: lssrSurface(0.01, 1.8), noise: 0.004, rho: 0.01,
+		edge: func(b int) float64 { return lssrSurface(0.01, 1.8)(b) + 2 }}
+	for cancelAt := 1; cancelAt <= 6; cancelAt++ {
+		p, _ := New(g, Settings{}, testMeta)
+		p.replicates = testReplicates
+		var runs []report.Run
+		for _, b := range g.BatchSizes {
+			for _, lr := range g.LRs {
+				for _, seed := range g.Seeds {
+					runs = append(runs, report.Run{JobID: jobID(b, lr, seed), B: b, LR: lr, Seed: seed, State: lssr.StatePending})
+				}
+			}
+		}
+		byID := map[string]int{}
+		for i, r := range runs {
+			byID[r.JobID] = i
+		}
+		for round := 1; ; round++ {
+			plan := p.Plan(runs)
+			if plan.Done {
+				break
+			}
+			if len(plan.Run) == 0 || round > cancelAt+1 {
+				t.Fatalf("cancelled at round %d: round %d plans %d jobs, done %v", cancelAt, round, len(plan.Run), plan.Done)
+			}
+			for _, d := range plan.Run {
+				r := runs[byID[d.JobID]]
+				runs[byID[d.JobID]] = s.run(r.B, r.LR, r.Seed, r.JobID)
+			}
+			if round == cancelAt {
+				for i := range runs {
+					if runs[i].State == lssr.StatePending {
+						runs[i].State = lssr.StateCancelled
+					}
+				}
+			}
+		}
+	}
+}
