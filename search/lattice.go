@@ -169,3 +169,23 @@ func (l *lattice) decisions(wants []want) []Decision {
 	}
 	return out
 }
+
+// reportRuns is what the report would read of the columns bis: every run
+// that ran, and every other job of the grid as skipped, so the analysis
+// sees the grid's cells as the report of the sweep does (the spread of the
+// best η is measured against the whole column, not the cells run).
+func (l *lattice) reportRuns(bis []int) []report.Run {
+	var runs []report.Run
+	for _, bi := range bis {
+		for li, lr := range l.p.lrs {
+			for _, seed := range l.p.seeds {
+				if r, ok := l.runs[bi][li][seed]; ok {
+					runs = append(runs, r)
+				} else if id := l.ids[bi][li][seed]; id != "" {
+					runs = append(runs, report.Run{JobID: id, B: l.p.bs[bi], LR: lr, Seed: seed, State: lssr.StateSkipped})
+				}
+			}
+		}
+	}
+	return runs
+}

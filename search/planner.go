@@ -184,17 +184,11 @@ func (p *Planner) Plan(runs []report.Run) Plan {
 // what they show: the rule that wins on the ridge, that none wins, or that
 // no rule fits (report.Summary.NoRuleFits).
 func (p *Planner) verdict(l *lattice) string {
-	var runs []report.Run
+	var bis []int
 	for bi := range p.bs {
-		for li := range p.lrs {
-			for _, seed := range p.seeds {
-				if r, ok := l.runs[bi][li][seed]; ok {
-					runs = append(runs, r)
-				}
-			}
-		}
+		bis = append(bis, bi)
 	}
-	s := report.AnalyzeWith(p.meta, runs, report.Options{Replicates: p.replicates})
+	s := report.AnalyzeWith(p.meta, l.reportRuns(bis), report.Options{Replicates: p.replicates})
 	if why, no := s.NoRuleFits(); no {
 		return "no rule fits: " + why
 	}

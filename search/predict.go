@@ -69,20 +69,13 @@ func (pr prediction) state(bs []int) []lssr.SearchPrediction {
 // the reference runs it came from: the rounds that follow, which only add
 // runs at other batch sizes, reuse it.
 func (p *Planner) predict(l *lattice) prediction {
-	var runs []report.Run
+	runs := l.reportRuns(p.refs)
 	var key strings.Builder
-	for _, bi := range p.refs {
-		for li := range p.lrs {
-			for _, seed := range p.seeds {
-				if r, ok := l.runs[bi][li][seed]; ok {
-					runs = append(runs, r)
-					fmt.Fprintf(&key, "%s %s %x %x %x;", r.JobID, r.State, math.Float64bits(r.TestAcc),
-						math.Float64bits(r.TrainLoss), math.Float64bits(r.InitialTrainLoss))
-					for _, rho := range r.RhoSeries {
-						fmt.Fprintf(&key, "%x,", math.Float64bits(rho))
-					}
-				}
-			}
+	for _, r := range runs {
+		fmt.Fprintf(&key, "%s %s %x %x %x;", r.JobID, r.State, math.Float64bits(r.TestAcc),
+			math.Float64bits(r.TrainLoss), math.Float64bits(r.InitialTrainLoss))
+		for _, rho := range r.RhoSeries {
+			fmt.Fprintf(&key, "%x,", math.Float64bits(rho))
 		}
 	}
 	if p.cache != nil && p.cacheKey == key.String() {

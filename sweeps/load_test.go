@@ -114,7 +114,7 @@ func TestLoadShipped(t *testing.T) {
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("Fashion-MNIST not installed: %v", err)
 	}
-	for _, f := range []string{"quickstart.yaml", "fashion-mnist-8k.yaml", "eos-gd.yaml", "showcase.yaml", "flat.yaml"} {
+	for _, f := range []string{"quickstart.yaml", "fashion-mnist-8k.yaml", "eos-gd.yaml", "showcase.yaml", "showcase-guided.yaml", "flat.yaml"} {
 		if _, err := Load(f); err != nil {
 			t.Errorf("Load(%s): %v", f, err)
 		}
