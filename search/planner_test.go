@@ -317,3 +317,26 @@ func TestGuidedAfterCancel(t *testing.T) {
 		}
 	}
 }
+
+// TestGuidedSmallGrids: degenerate grids (one batch size, one η, one seed,
+// two of each) end without asking for what cannot run; with one η every
+// job runs, since each is its column's best.
+func TestGuidedSmallGrids(t *testing.T) {
+	s := surface{name: "LSSR", peak: lssrSurface(0.01, 1.8), noise: 0.004, rho: 0.01,
+		edge: func(b int) float64 { return lssrSurface(0.01, 1.8)(b) + 2 }}
+	for _, g := range []Grid{
+		{BatchSizes: []int{64}, LRs: []float64{0.1}, Seeds: []uint64{0}},
+		{BatchSizes: []int{64}, LRs: []float64{0.01, 0.1, 1}, Seeds: []uint64{0, 1}},
+		{BatchSizes: []int{8, 64}, LRs: []float64{0.1}, Seeds: []uint64{0}},
+		{BatchSizes: []int{8, 64}, LRs: []float64{0.01, 0.1}, Seeds: []uint64{3, 1}},
+		{BatchSizes: []int{4, 8, 16, 32}, LRs: []float64{0.001, 0.01, 0.1, 1, 10}, Seeds: []uint64{0}},
+	} {
+		ran, plan, _ := guided(t, s, g, Settings{})
+		if !plan.Done || len(ran) == 0 {
+			t.Errorf("grid %v: done %v after %d runs", g, plan.Done, len(ran))
+		}
+		if len(g.LRs) == 1 && len(ran) != len(g.BatchSizes)*len(g.Seeds) {
+			t.Errorf("grid %v: a single η ran %d jobs, want every one", g, len(ran))
+		}
+	}
+}
