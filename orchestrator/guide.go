@@ -57,7 +57,19 @@ func runGuided(ctx context.Context, db *store.DB, sweep string, exec Executor, o
 			return err
 		}
 	}
-	for round := 1; ; round++ {
+	// Rounds count on from those of earlier runs of the search.
+	var first int
+	err := db.View(func(tx *store.Tx) error {
+		rec, err := tx.Sweep(sweep)
+		if err == nil && rec.Search != nil {
+			first = rec.Search.Round
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for round := first + 1; ; round++ {
 		plan, ran, err := nextRound(db, sweep, opts)
 		if err != nil {
 			return err

@@ -151,6 +151,12 @@ func TestGuidedRunResumesAfterCancel(t *testing.T) {
 	if states[lssr.StateDone] != 2 || states[lssr.StateSkipped] != 2 {
 		t.Errorf("after the resume: %v, want 2 done and 2 skipped", states)
 	}
+	// The rounds count on across the two runs: 1 (cancelled), then 2, 3.
+	var rec store.SweepRecord
+	db.View(func(tx *store.Tx) (err error) { rec, err = tx.Sweep(spec.Name); return err })
+	if rec.Search == nil || rec.Search.Round != 3 {
+		t.Errorf("search state after the resume: %+v, want round 3", rec.Search)
+	}
 }
 
 // skipAll is a guide that is done at once and skips every job not run.
