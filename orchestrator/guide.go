@@ -130,30 +130,17 @@ func nextRound(db *store.DB, sweep string, opts Options) (Round, int, error) {
 func record(db *store.DB, sweep string, plan Round) (queue []string, err error) {
 	err = db.Update(func(tx *store.Tx) error {
 		for _, d := range plan.Run {
-			rec, err := tx.Job(sweep, d.ID)
+			changed, err := decide(tx, sweep, d, lssr.StatePending)
 			if err != nil {
 				return err
 			}
-			if rec.State != lssr.StatePending && rec.State != lssr.StateSkipped {
-				continue
+			if changed {
+				queue = append(queue, d.ID)
 			}
-			rec.State, rec.Decision = lssr.StatePending, d.Why
-			if err := tx.PutJob(sweep, rec); err != nil {
-				return err
-			}
-			queue = append(queue, d.ID)
 		}
 		if plan.Done {
 			for _, d := range plan.Skip {
-				rec, err := tx.Job(sweep, d.ID)
-				if err != nil {
-					return err
-				}
-				if rec.State != lssr.StatePending && rec.State != lssr.StateSkipped {
-					continue
-				}
-				rec.State, rec.Decision = lssr.StateSkipped, d.Why
-				if err := tx.PutJob(sweep, rec); err != nil {
+				if _, err := decide(tx, sweep, d, lssr.StateSkipped); err != nil {
 					return err
 				}
 			}
@@ -167,6 +154,17 @@ func record(db *store.DB, sweep string, plan Round) (queue []string, err error) 
 		return tx.PutSweep(rec)
 	})
 	return queue, err
+}
+
+// decide puts a pending or skipped job in state with the decision's
+// reason; a job that has run keeps its outcome (changed is false).
+func decide(tx *store.Tx, sweep string, d Decision, state lssr.JobState) (changed bool, err error) {
+	rec, err := tx.Job(sweep, d.ID)
+	if err != nil || rec.State != lssr.StatePending && rec.State != lssr.StateSkipped {
+		return false, err
+	}
+	rec.State, rec.Decision = state, d.Why
+	return true, tx.PutJob(sweep, rec)
 }
 
 // decidedPending lists the selected pending jobs that carry a decision: a

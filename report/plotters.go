@@ -162,11 +162,7 @@ func drawNearBest(c *draw.Canvas, r vg.Rectangle) {
 
 // drawDivergedCell fills a cell dark and crosses it in white.
 func drawDivergedCell(c *draw.Canvas, r vg.Rectangle) {
-	c.SetColor(colDiverged)
-	c.Fill(r.Path())
-	w, h := r.Max.X-r.Min.X, r.Max.Y-r.Min.Y
-	half := min(w*0.33, h*0.33, vg.Points(7))
-	ctr := vg.Point{X: r.Min.X + w/2, Y: r.Min.Y + h/2}
+	ctr, half := darkCell(c, r)
 	sty := draw.LineStyle{Color: color.White, Width: vg.Points(1.3)}
 	c.StrokeLine2(sty, ctr.X-half, ctr.Y-half, ctr.X+half, ctr.Y+half)
 	c.StrokeLine2(sty, ctr.X-half, ctr.Y+half, ctr.X+half, ctr.Y-half)
@@ -176,49 +172,51 @@ func drawDivergedCell(c *draw.Canvas, r vg.Rectangle) {
 // across it instead of a cross: the loss stayed flat (or rose) and the
 // stall rule stopped the run.
 func drawStoppedCell(c *draw.Canvas, r vg.Rectangle) {
+	ctr, half := darkCell(c, r)
+	sty := draw.LineStyle{Color: color.White, Width: vg.Points(1.6)}
+	c.StrokeLine2(sty, ctr.X-half, ctr.Y, ctr.X+half, ctr.Y)
+}
+
+// darkCell fills a cell dark and gives its centre and the half-size of the
+// white mark drawn on it.
+func darkCell(c *draw.Canvas, r vg.Rectangle) (ctr vg.Point, half vg.Length) {
 	c.SetColor(colDiverged)
 	c.Fill(r.Path())
 	w, h := r.Max.X-r.Min.X, r.Max.Y-r.Min.Y
-	half := min(w*0.33, h*0.33, vg.Points(7))
-	ctr := vg.Point{X: r.Min.X + w/2, Y: r.Min.Y + h/2}
-	sty := draw.LineStyle{Color: color.White, Width: vg.Points(1.6)}
-	c.StrokeLine2(sty, ctr.X-half, ctr.Y, ctr.X+half, ctr.Y)
+	return vg.Point{X: r.Min.X + w/2, Y: r.Min.Y + h/2}, min(w*0.33, h*0.33, vg.Points(7))
 }
 
 // drawUnfinishedCell fills a cell light grey with diagonal hatching laid on
 // the page, so neighbouring cells join into one pattern.
 func drawUnfinishedCell(c *draw.Canvas, r vg.Rectangle) {
-	c.SetColor(colUnfinished)
-	c.Fill(r.Path())
-	const spacing = 5.0
-	sty := draw.LineStyle{Color: colHatch, Width: vg.Points(0.7)}
-	x0, x1, y0, y1 := float64(r.Min.X), float64(r.Max.X), float64(r.Min.Y), float64(r.Max.Y)
-	// Lines y = x − d; inside the cell d runs from x0−y1 to x1−y0.
-	for d := math.Ceil((x0-y1)/spacing) * spacing; d <= x1-y0; d += spacing {
-		xa, xb := math.Max(x0, y0+d), math.Min(x1, y1+d)
-		if xb <= xa {
-			continue
-		}
-		c.StrokeLine2(sty, vg.Length(xa), vg.Length(xa-d), vg.Length(xb), vg.Length(xb-d))
-	}
+	hatch(c, r, colUnfinished, draw.LineStyle{Color: colHatch, Width: vg.Points(0.7)}, 5, true)
 }
 
 // drawSkippedCell draws a cell a guided search chose not to run: white
 // with sparse hatching the other way round from an unfinished cell's, so it
 // reads as decided, not as missing data.
 func drawSkippedCell(c *draw.Canvas, r vg.Rectangle) {
-	c.SetColor(colSkipped)
+	hatch(c, r, colSkipped, draw.LineStyle{Color: colSkipHatch, Width: vg.Points(0.6)}, 7, false)
+}
+
+// hatch fills a cell with bg and strokes 45° lines spacing points apart,
+// laid on the page so neighbouring cells join into one pattern: rising
+// (y = x − d) or falling (y = d − x, the rising lines with y mirrored).
+func hatch(c *draw.Canvas, r vg.Rectangle, bg color.Color, sty draw.LineStyle, spacing float64, rising bool) {
+	c.SetColor(bg)
 	c.Fill(r.Path())
-	const spacing = 7.0
-	sty := draw.LineStyle{Color: colSkipHatch, Width: vg.Points(0.6)}
 	x0, x1, y0, y1 := float64(r.Min.X), float64(r.Max.X), float64(r.Min.Y), float64(r.Max.Y)
-	// Lines y = −x + d; inside the cell d runs from x0+y0 to x1+y1.
-	for d := math.Ceil((x0+y0)/spacing) * spacing; d <= x1+y1; d += spacing {
-		xa, xb := math.Max(x0, d-y1), math.Min(x1, d-y0)
+	sign := 1.0
+	if !rising {
+		sign, y0, y1 = -1, -y1, -y0
+	}
+	// Lines y = x − d in the (mirrored) cell: d runs from x0−y1 to x1−y0.
+	for d := math.Ceil((x0-y1)/spacing) * spacing; d <= x1-y0; d += spacing {
+		xa, xb := math.Max(x0, y0+d), math.Min(x1, y1+d)
 		if xb <= xa {
 			continue
 		}
-		c.StrokeLine2(sty, vg.Length(xa), vg.Length(d-xa), vg.Length(xb), vg.Length(d-xb))
+		c.StrokeLine2(sty, vg.Length(xa), vg.Length(sign*(xa-d)), vg.Length(xb), vg.Length(sign*(xb-d)))
 	}
 }
 
