@@ -35,6 +35,11 @@ func (s JobState) Finished() bool {
 	return s.Outcome() || s == StateFailed || s == StateCancelled || s == StateSkipped
 }
 
+// Ran reports whether a job in this state has run, to an outcome or not:
+// finished, and not skipped by a guided search. It is what a guided
+// search counts against the grid's jobs.
+func (s JobState) Ran() bool { return s.Finished() && s != StateSkipped }
+
 // Outcome reports whether a job in this state ran to an outcome and has a
 // Result: done, diverged or stopped. Failed, cancelled and skipped jobs
 // finished without one.

@@ -32,6 +32,8 @@ func TestJobStates(t *testing.T) {
 			t.Errorf("%s.Finished() = %v, want %v", s, s.Finished(), w.finished)
 		case s.Outcome() != w.outcome:
 			t.Errorf("%s.Outcome() = %v, want %v", s, s.Outcome(), w.outcome)
+		case s.Ran() != (w.finished && s != StateSkipped):
+			t.Errorf("%s.Ran() = %v: every finished state but skipped has run", s, s.Ran())
 		}
 		seen[s] = true
 	}

@@ -115,7 +115,7 @@ func nextRound(db *store.DB, sweep string, opts Options) (Round, int, error) {
 	}
 	ran := 0
 	for _, j := range jobs {
-		if j.State.Finished() && j.State != lssr.StateSkipped {
+		if j.State.Ran() {
 			ran++
 		}
 	}

@@ -11,7 +11,6 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
-	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/internal/atomicfile"
 )
 
@@ -121,7 +120,7 @@ func panelCost(runs []Run) string {
 	var ran int
 	var secs float64
 	for _, r := range runs {
-		if r.State.Finished() && r.State != lssr.StateSkipped {
+		if r.State.Ran() {
 			ran++
 			secs += r.Seconds
 		}

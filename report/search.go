@@ -70,7 +70,7 @@ func searchCounts(s *Summary) (text string, ok bool) {
 	skipped := s.States[lssr.StateSkipped]
 	ran := 0
 	for st, n := range s.States {
-		if st.Finished() && st != lssr.StateSkipped {
+		if st.Ran() {
 			ran += n
 		}
 	}

@@ -16,11 +16,6 @@ type lattice struct {
 	runs [][]map[uint64]report.Run // [bi][li][seed] → a run that ran
 }
 
-// ran reports whether a run's job has run: it has an outcome (done,
-// diverged, stopped early) or ran and failed, or was cancelled. Pending,
-// running and skipped jobs have not.
-func ran(st lssr.JobState) bool { return st.Finished() && st != lssr.StateSkipped }
-
 func (p *Planner) lattice(runs []report.Run) *lattice {
 	l := &lattice{p: p, ids: make([][]map[uint64]string, len(p.bs)), runs: make([][]map[uint64]report.Run, len(p.bs))}
 	for bi := range p.bs {
@@ -37,7 +32,7 @@ func (p *Planner) lattice(runs []report.Run) *lattice {
 			continue
 		}
 		l.ids[bi][li][r.Seed] = r.JobID
-		if ran(r.State) {
+		if r.State.Ran() {
 			l.runs[bi][li][r.Seed] = r
 		}
 	}

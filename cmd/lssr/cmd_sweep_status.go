@@ -184,7 +184,7 @@ func truncate(s string, n int) string {
 func printSearch(w io.Writer, st lssr.SearchState, jobs []store.JobRecord) {
 	ran := 0
 	for _, j := range jobs {
-		if j.State.Finished() && j.State != lssr.StateSkipped {
+		if j.State.Ran() {
 			ran++
 		}
 	}
