@@ -91,6 +91,11 @@ type TrainingSpec struct {
 	// default: never stop) is left out of the JSON, so jobs without it keep
 	// their IDs.
 	StopEarly float64 `json:"stop_early,omitempty"`
+	// EvalEvery evaluates the test set every so many epochs, into the
+	// series (EpochStats.TestAcc, TestLoss); 0 (the default) evaluates at
+	// the end only. It changes what is recorded, not what is trained, so it
+	// is left out of the job ID.
+	EvalEvery int `json:"eval_every,omitempty"`
 }
 
 // Job is one training run: one cell (b, η) of the grid with one seed.
@@ -119,13 +124,15 @@ type Job struct {
 
 // ContentID derives the job's stable ID from what decides its training
 // outcome: dataset content, model, loss, protocol, b, η and seed. The sweep
-// name, the dataset folder, whether the weights are kept and anything else
+// name, the dataset folder, whether the weights are kept, how often the test
+// set is evaluated and anything else
 // that does not change a single bit of the result are left out, so renaming
 // a sweep, moving the data, asking for the weights or changing the worker
 // count keeps every ID.
 func (j Job) ContentID() string {
 	c := j
 	c.ID, c.Sweep, c.Dataset.Dir, c.SaveWeights, c.CheckpointEvery = "", "", "", false, 0
+	c.Training.EvalEvery = 0
 	raw, err := json.Marshal(c)
 	if err != nil {
 		panic(fmt.Sprintf("lssr: job is not marshalable: %v", err)) // plain structs always marshal
@@ -199,9 +206,17 @@ type Curvature struct {
 
 // EpochStats is one point of a job's per-epoch series.
 type EpochStats struct {
-	Epoch     int     `json:"epoch"`
-	TrainLoss float64 `json:"train_loss"`
-	TrainAcc  float64 `json:"train_acc"`
+	Epoch int `json:"epoch"`
+	// Step is the SGD steps taken by the end of the epoch (0 in series
+	// stored before it was kept).
+	Step      int64   `json:"step,omitempty"`
+	TrainLoss float64 `json:"train_loss"` // mean minibatch loss over the epoch
+	TrainAcc  float64 `json:"train_acc"`  // minibatch accuracy over the epoch
+	// Evaluated says the test set was evaluated after this epoch
+	// (TrainingSpec.EvalEvery), giving TestLoss and TestAcc.
+	Evaluated bool    `json:"evaluated,omitempty"`
+	TestLoss  float64 `json:"test_loss,omitempty"`
+	TestAcc   float64 `json:"test_acc,omitempty"`
 }
 
 // Result is what a finished job reports.

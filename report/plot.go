@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
 )
 
 // The PNG is heatmapWidthPx × heatmapHeightPx at heatmapDPI, so that 11 pt
@@ -43,13 +44,29 @@ func textStyle(size float64, xa text.XAlignment, ya text.YAlignment) text.Style 
 	return text.Style{Color: color.Black, Font: sans(size), XAlign: xa, YAlign: ya, Handler: plot.DefaultTextHandler}
 }
 
-// renderHeatmap draws the figure of s as a PNG, its cells coloured as kind
-// says.
-func renderHeatmap(w io.Writer, s *Summary, runs []Run, kind heatKind) error {
+// newPage is an empty heatmapWidthPx × heatmapHeightPx page with a white
+// background, in format (FormatPNG or FormatSVG), and its drawing canvas.
+// An SVG page carries its fonts, so a browser lays its text out as the PNG.
+func newPage(format string) (vg.CanvasWriterTo, draw.Canvas) {
 	width := vg.Length(heatmapWidthPx) * vg.Inch / heatmapDPI
 	height := vg.Length(heatmapHeightPx) * vg.Inch / heatmapDPI
-	img := vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(heatmapDPI))
-	dc := draw.New(img)
+	var c vg.CanvasWriterTo
+	if format == FormatSVG {
+		c = vgsvg.NewWith(vgsvg.UseWH(width, height), vgsvg.EmbedFonts(true))
+	} else {
+		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(heatmapDPI))}
+	}
+	dc := draw.New(c)
+	dc.SetColor(color.White)
+	dc.Fill(dc.Rectangle.Path())
+	return c, dc
+}
+
+// renderHeatmap draws the figure of s in format, its cells coloured as kind
+// says, and returns where its cells are.
+func renderHeatmap(w io.Writer, s *Summary, runs []Run, kind heatKind, format string) (HeatmapLayout, error) {
+	img, dc := newPage(format)
+	layout := HeatmapLayout{Width: heatmapWidthPx, Height: heatmapHeightPx}
 	page := draw.Crop(dc, margin, -margin, margin, -margin)
 
 	// Header: title and one line of what the colours and ρ are.
@@ -75,8 +92,8 @@ func renderHeatmap(w io.Writer, s *Summary, runs []Run, kind heatKind) error {
 	if len(g.bs) == 0 {
 		main.FillText(textStyle(14, draw.XCenter, draw.YCenter), main.Center(), "no runs to draw")
 		drawLegend(legendArea, entries)
-		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(w)
-		return err
+		_, err := img.WriteTo(w)
+		return layout, err
 	}
 
 	cells := summaryCells(s)
@@ -87,6 +104,7 @@ func renderHeatmap(w io.Writer, s *Summary, runs []Run, kind heatKind) error {
 	p.Draw(heat)
 
 	data := p.DataCanvas(heat)
+	layout.Cells = cellBoxes(p, data, g, dc.Max)
 	bar := draw.Canvas{Canvas: dc, Rectangle: vg.Rectangle{
 		Min: vg.Point{X: heat.Max.X + colorBarGap, Y: data.Min.Y},
 		Max: vg.Point{X: heat.Max.X + colorBarGap + colorBarW, Y: data.Max.Y},
@@ -94,8 +112,32 @@ func renderHeatmap(w io.Writer, s *Summary, runs []Run, kind heatKind) error {
 	drawColorBar(bar, cmap, kind.barLabel)
 	drawLegend(legendArea, entries)
 
-	_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(w)
-	return err
+	_, err := img.WriteTo(w)
+	return layout, err
+}
+
+// cellBoxes is where each cell of g lies on the page, as fractions of the
+// page's size from its top-left corner.
+func cellBoxes(p *plot.Plot, data draw.Canvas, g grid, size vg.Point) []CellBox {
+	trX, trY := p.Transforms(&data)
+	xs := make([]float64, len(g.bs))
+	for i, b := range g.bs {
+		xs[i] = math.Log2(float64(b))
+	}
+	ys := make([]float64, len(g.lrs))
+	for i, lr := range g.lrs {
+		ys[i] = math.Log2(lr)
+	}
+	xe, ye := cellEdges(xs), cellEdges(ys)
+	fx := func(v float64) float64 { return float64(trX(v) / size.X) }
+	fy := func(v float64) float64 { return 1 - float64(trY(v)/size.Y) }
+	boxes := make([]CellBox, 0, len(xs)*len(ys))
+	for i, b := range g.bs {
+		for j, lr := range g.lrs {
+			boxes = append(boxes, CellBox{B: b, LR: lr, X0: fx(xe[i]), X1: fx(xe[i+1]), Y0: fy(ye[j+1]), Y1: fy(ye[j])})
+		}
+	}
+	return boxes
 }
 
 // shrinkToFit lowers the font size, down to 8 pt, until txt fits in width.

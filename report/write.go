@@ -48,13 +48,16 @@ func WriteWith(dir string, meta Meta, runs []Run, opts Options) (*Summary, error
 	s.FitJSONPath = filepath.Join(dir, FitJSONFile)
 
 	var png bytes.Buffer
-	if err := renderHeatmap(&png, s, runs, heatKindFor(s, opts.Colour)); err != nil {
+	if _, err := renderHeatmap(&png, s, runs, heatKindFor(s, opts.Colour), FormatPNG); err != nil {
 		return nil, fmt.Errorf("report: heatmap: %w", err)
 	}
 	s.TrainLossPath = filepath.Join(dir, TrainLossFile)
 	files := []outFile{
 		{s.HeatmapPath, func(w io.Writer) error { _, err := w.Write(png.Bytes()); return err }},
-		{s.TrainLossPath, func(w io.Writer) error { return renderHeatmap(w, s, runs, heatKindFor(s, colourLoss)) }},
+		{s.TrainLossPath, func(w io.Writer) error {
+			_, err := renderHeatmap(w, s, runs, heatKindFor(s, colourLoss), FormatPNG)
+			return err
+		}},
 		{s.CSVPath, func(w io.Writer) error { return writeCSV(w, meta.Sweep, runs) }},
 		{s.FitJSONPath, func(w io.Writer) error { return writeFitJSON(w, s) }},
 	}
