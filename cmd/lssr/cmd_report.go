@@ -15,9 +15,12 @@ import (
 
 const reportHelp = `Writes, for one sweep, into --out (default report-NAME): heatmap.png (test accuracy over b × η
 with the ridge and its bootstrap intervals, the stability edge and the LSSR, LSR and SRSR fits),
-train-loss.png, results.csv, summary.md and fit.json (every number: seed statistics per cell,
-three ridge estimators with intervals, the edge, each rule's fit with its interval and AIC, and
-the verdict), plus rho_b.png and the curvature figures when the sweep measured them.
+train-loss.png, curves.png, results.csv, summary.md and fit.json (every number: seed statistics
+per cell, three ridge estimators with intervals, the edge, each rule's fit with its interval and
+AIC, and the verdict), plus rho_b.png and the curvature figures when the sweep measured them.
+curves.png draws, for the best η of each b, the training loss and the test accuracy against the
+epoch (mean over the cell's seeds); the accuracy is a curve when the sweep set
+training.eval_every, else the final value at the last epoch.
 
 A best η (or stability edge) at its column's top or bottom η is censored: it says only "at
 least here" (or "at most here"), so it is drawn hollow and not fitted. With too few points
@@ -159,6 +162,9 @@ func writeReport(l loadedSweep, out string, opts report.Options) (*report.Summar
 	if sum.LossChange != nil {
 		fmt.Printf("wrote %s\n", sum.LossChange.Path)
 	}
+	if sum.Curves != nil {
+		fmt.Printf("wrote %s\n", sum.Curves.Path)
+	}
 	fmt.Printf("wrote %s\n", sum.FitJSONPath)
 	// Without a winner the verdict says why: the rules cannot be told apart,
 	// or too few ridge points lie inside the grid to fit any.
@@ -181,10 +187,10 @@ func writeReport(l loadedSweep, out string, opts report.Options) (*report.Summar
 // set is fit, ‖∇L‖² and ρ collapse, and the rule is about ρ while SGD
 // trains. Measurements holds the whole stored series, of unfinished
 // jobs too, for the ρ_b, curvature and loss-change figures, which choose
-// their own.
+// their own; Series the per-epoch series, for the training curves.
 func reportRun(j store.JobRecord, series store.Series) report.Run {
 	r := report.Run{JobID: j.Job.ID, B: j.Job.BatchSize, LR: j.Job.LR, Seed: j.Job.Seed,
-		State: j.State, Attempts: j.Attempts, Measurements: series.Measurements}
+		State: j.State, Attempts: j.Attempts, Measurements: series.Measurements, Series: series.Epochs}
 	if res := j.Result; res != nil {
 		r.TestAcc, r.TrainLoss, r.TrainAcc, r.Rho = res.TestAcc, res.TrainLoss, res.TrainAcc, res.Rho
 		r.InitialTrainLoss = res.InitialTrainLoss
