@@ -29,6 +29,13 @@ inside the grid no rule is fitted, and the report says which way to extend learn
 With several sweeps, each one's report goes to --out/NAME and panels.png draws their heatmaps
 side by side on one colour scale (default --out: report-NAME1-NAME2-...).
 
+An argument PATH:NAME reads sweep NAME from the database file PATH instead of --db (split at the
+last ':'; sweep names hold no ':'), so sweeps of several databases go in one report. Each
+database is opened read-only, also while a sweep writes to it. When one NAME comes from two
+databases, each is labelled with its file's name less the extension: "lssr report a.db:q
+b.db:q" writes report-a-q-b-q/a-q and .../b-q, and the panels are titled a-q and b-q. A missing
+file, a sweep not in its file, or two files of one name (x/a.db:q y/a.db:q) is bad input.
+
 --out is created when missing. A folder that holds a report lssr wrote (it has the file
 .lssr-report, or heatmap.png, fit.json and summary.md) is rewritten; a folder that holds other
 files needs --force, as the report replaces files of its names and removes stale figures; a
@@ -55,9 +62,17 @@ func reportCommand() *cli.Command {
 			if colour != report.ColourMean && colour != report.ColourSE {
 				return lssr.BadInput("--colour: want mean or se, got %q", colour)
 			}
+			srcs, err := parseReportSources(names, c.String("db"))
+			if err != nil {
+				return err
+			}
 			out := c.String("out")
 			if out == "" {
-				out = "report-" + strings.Join(names, "-")
+				var labels []string
+				for _, s := range srcs {
+					labels = append(labels, s.label)
+				}
+				out = "report-" + strings.Join(labels, "-")
 			}
 			if err := checkReportDir(out, c.Bool("force")); err != nil {
 				return err
@@ -65,13 +80,13 @@ func reportCommand() *cli.Command {
 			opts := report.Options{Colour: colour}
 			// Read every sweep first: a bad name writes nothing.
 			var loaded []loadedSweep
-			for _, name := range names {
-				l, err := loadSweep(c.String("db"), name, c.Bool("all"), "a report")
+			for _, src := range srcs {
+				l, err := src.load(c.Bool("all"))
 				if err != nil {
 					return err
 				}
 				if l.note != "" {
-					fmt.Printf("%s: %s\n", name, l.note)
+					fmt.Printf("%s: %s\n", l.name, l.note)
 				}
 				loaded = append(loaded, l)
 			}
@@ -88,7 +103,11 @@ func reportCommand() *cli.Command {
 				if err != nil {
 					return err
 				}
-				panels = append(panels, report.Panel{Summary: sum, Runs: l.runs})
+				panel := report.Panel{Summary: sum, Runs: l.runs}
+				if l.name != l.meta.Sweep {
+					panel.Label = l.name
+				}
+				panels = append(panels, panel)
 			}
 			path := filepath.Join(out, report.PanelsFile)
 			if err := report.WritePanels(path, panels); err != nil {
@@ -102,6 +121,8 @@ func reportCommand() *cli.Command {
 
 // loadedSweep is what a report is made from: a sweep's runs and meta, and
 // a note for the user when stored jobs outside the grid were left out.
+// name is the sweep's name, or the label lssr report gives it (see
+// parseReportSources).
 type loadedSweep struct {
 	name string
 	meta report.Meta
