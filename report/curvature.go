@@ -132,12 +132,13 @@ func removeStaleFigures(dir string, s *Summary) error {
 	}
 	keep[RhoBFile] = s.RhoB != nil
 	keep[LossChangeFile] = s.LossChange != nil
+	keep[CurvesFile] = s.Curves != nil
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
-		ours := curvatureFileRE.MatchString(e.Name()) || e.Name() == RhoBFile || e.Name() == LossChangeFile
+		ours := curvatureFileRE.MatchString(e.Name()) || e.Name() == RhoBFile || e.Name() == LossChangeFile || e.Name() == CurvesFile
 		if !e.IsDir() && ours && !keep[e.Name()] {
 			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
 				return err

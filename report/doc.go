@@ -106,6 +106,16 @@
 // curvature (Figure 4), and the one-step loss change against the
 // instability ratio in units where eq. 7 is y = x − 1 (Figure 1).
 //
+// # Training curves
+//
+// When runs carry their epoch series (Run.Series), Write draws curves.png:
+// for the best cell of each b (Summary.Ridge, the argmax the parabola ridge
+// refines), the mean over its done seeds of the training loss of each epoch
+// (log scale) and of the test accuracy, each seed thin beside it. The test
+// accuracy has a curve only where the sweep evaluated during training
+// (training.eval_every); otherwise it is the final one, a marker per b at
+// the last epoch.
+//
 // Write is the entry point (WriteWith and AnalyzeWith take Options); Ridge,
 // EstimateRho and the Fit functions are the pieces it is made of. Write
 // also writes fit.json (FitJSON), every number of the seed analysis.

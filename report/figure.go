@@ -25,9 +25,12 @@ var (
 // figure is a line figure of the report: a title, a subtitle, one plot, a
 // framed legend below it and, optionally, a key column on its right (the
 // colours of the loss-change figure). It has the heatmap's size and fonts.
+// A second plot, beside, shares the plot's area: the two are drawn side by
+// side at equal widths (the loss and accuracy panels of curves.png).
 type figure struct {
 	title, subtitle string
 	plot            *plot.Plot
+	beside          *plot.Plot
 	legend          legendColumns
 	key             []legendEntry // drawn right of the plot, under keyTitle
 	keyTitle        string
@@ -73,7 +76,17 @@ func (f *figure) render(w io.Writer) error {
 		main.Max.X = key.Min.X - 10
 		drawKey(key, f.keyTitle, f.key)
 	}
-	f.plot.Draw(main)
+	if f.beside == nil {
+		f.plot.Draw(main)
+	} else {
+		const gap = 24
+		half := (main.Max.X - main.Min.X - gap) / 2
+		left, right := main, main
+		left.Max.X = left.Min.X + half
+		right.Min.X = right.Max.X - half
+		f.plot.Draw(left)
+		f.beside.Draw(right)
+	}
 	_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(w)
 	return err
 }

@@ -30,6 +30,9 @@ const (
 type Panel struct {
 	Summary *Summary
 	Runs    []Run
+	// Label, when set, names the panel in its title in place of the
+	// sweep's name: two sweeps of one name from two databases.
+	Label string
 }
 
 // WritePanels draws the test-accuracy heatmaps of several sweeps side by
@@ -83,7 +86,11 @@ func renderPanels(w io.Writer, panels []Panel) error {
 			Max: vg.Point{X: area.Min.X + vg.Length(c+1)*cellW, Y: area.Max.Y - vg.Length(r)*cellH},
 		}}
 		box = draw.Crop(box, 6, -6, 0, 0)
-		name := title(p.Summary.Meta)
+		m := p.Summary.Meta
+		if p.Label != "" {
+			m.Sweep = p.Label
+		}
+		name := title(m)
 		tsty := shrinkToFit(textStyle(11, draw.XCenter, draw.YTop), name, box.Max.X-box.Min.X)
 		box.FillText(tsty, vg.Point{X: box.Center().X, Y: box.Max.Y}, name)
 		box.Max.Y -= tsty.Height("X") + 4

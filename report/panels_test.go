@@ -25,7 +25,7 @@ func TestPanelsShareOneScale(t *testing.T) {
 		b[i].TestAcc -= 0.3 // a harder task: a lower range
 	}
 	meta := Meta{Sweep: "a", Dataset: "synthetic", N: n, Sampling: lssr.SamplingWithout}
-	panels := []Panel{{Analyze(meta, a), a}, {Analyze(Meta{Sweep: "b", Dataset: "synthetic", N: n, Sampling: lssr.SamplingWithout}, b), b}}
+	panels := []Panel{{Summary: Analyze(meta, a), Runs: a}, {Summary: Analyze(Meta{Sweep: "b", Dataset: "synthetic", N: n, Sampling: lssr.SamplingWithout}, b), Runs: b}}
 
 	lo, hi := panelScale(panels)
 	for _, p := range panels {

@@ -19,6 +19,9 @@ func writeSummary(w io.Writer, s *Summary) error {
 
 	p("# %s\n\n", title(m))
 	p("Heatmap: [%s](%s). Every number below, and each cell's seeds, in [%s](%s).\n\n", HeatmapFile, HeatmapFile, FitJSONFile, FitJSONFile)
+	if s.Curves != nil {
+		p("Training loss and test accuracy over epochs of each batch size's best cell: [%s](%s).\n\n", CurvesFile, CurvesFile)
+	}
 
 	p("## Grid\n\n")
 	p("- dataset: %s-%d, %s\n", m.Dataset, m.N, samplingText(m.Sampling))

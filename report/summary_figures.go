@@ -8,8 +8,10 @@ import (
 
 // writeFigureSections writes one section per figure beyond the heatmap: what
 // is drawn, from how many runs and measurements, with which statistic, or
-// why it was not drawn.
+// why it was not drawn. The training curves get a section only when drawn,
+// so a report of runs without series reads as it did before curves.png.
 func writeFigureSections(p func(string, ...any), s *Summary) {
+	writeCurvesSection(p, s)
 	p("\n## ρ_b against b\n\n")
 	if f := s.RhoB; f == nil {
 		p("Not drawn: no run stored a measurement series.\n")
@@ -85,5 +87,37 @@ func writeFigureSections(p func(string, ...any), s *Summary) {
 		if f.Outside > 0 {
 			p("- %d measurement(s) with x outside [%d, %d] are counted but not drawn.\n", f.Outside, lossChangeMinX, lossChangeMaxX)
 		}
+	}
+}
+
+// writeCurvesSection says what curves.png draws, per batch size: the best
+// cell, its seeds and where its curves end.
+func writeCurvesSection(p func(string, ...any), s *Summary) {
+	f := s.Curves
+	if f == nil {
+		return
+	}
+	p("\n## Training curves\n\n")
+	p("Figure: [%s](%s): for the best η of each batch size (the cell of highest mean test accuracy), ", CurvesFile, CurvesFile)
+	p("the mean over its done seeds of the training loss (mean minibatch loss of each epoch) and of the test accuracy, against the epoch.")
+	if !f.Evaluated {
+		p(" No run evaluated the test set during training, so the accuracy is the final one, at the last epoch; training.eval_every gives its curve.")
+	}
+	accHead := "test accuracy"
+	if s.AccPercent {
+		accHead += " (%)"
+	}
+	p("\n\n| b | best η | seeds | last epoch | training loss | %s | test evaluations |\n", accHead)
+	p("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, l := range f.Lines {
+		loss, lastEpoch := "–", "–"
+		if n := len(l.Loss); n > 0 {
+			loss, lastEpoch = fmt.Sprintf("%.4g", l.Loss[n-1].Mean), fmt.Sprint(l.Loss[n-1].Epoch)
+		}
+		acc := "–"
+		if n := len(l.Acc); n > 0 {
+			acc = fmt.Sprintf("%.4g", l.Acc[n-1].Mean)
+		}
+		p("| %d | %s | %d | %s | %s | %s | %d |\n", l.B, fmtG(l.LR), l.Seeds, lastEpoch, loss, acc, len(l.Acc))
 	}
 }

@@ -46,6 +46,12 @@ type Run struct {
 	// may be empty.
 	Measurements []lssr.Measurement
 
+	// Series is the run's per-epoch series: the mean minibatch training
+	// loss of each epoch and, at the epochs the test set was evaluated
+	// (training.eval_every), the test accuracy. It feeds curves.png; may
+	// be empty.
+	Series []lssr.EpochStats
+
 	Epochs   int
 	Steps    int64
 	Seconds  float64
@@ -149,6 +155,7 @@ type Summary struct {
 	RhoB       *RhoBFigure
 	Curvature  *CurvatureFigures
 	LossChange *LossChangeFigure
+	Curves     *CurvesFigure
 
 	HeatmapPath, CSVPath, SummaryPath, FitJSONPath string
 	// TrainLossPath is the final-training-loss heatmap.

@@ -28,7 +28,9 @@ const (
 // (Options). When runs carry Measurements it also
 // writes rho_b.png (ρ_b against b), one curvature-….png per job with a
 // curvature series (at most MaxCurvatureFiles) and, when the loss change was
-// measured, loss-change.png; figures of an earlier report in dir that have
+// measured, loss-change.png. When runs carry their epoch series it writes
+// curves.png (training loss and test accuracy over epochs of each batch
+// size's best cell). Figures of an earlier report in dir that have
 // no data now are removed. Each file is written atomically: a reader sees the
 // old file or the new one, never half of one.
 func Write(dir string, meta Meta, runs []Run) (*Summary, error) {
@@ -80,6 +82,10 @@ func WriteWith(dir string, meta Meta, runs []Run, opts Options) (*Summary, error
 		f.Path = filepath.Join(dir, LossChangeFile)
 		files = append(files, fileOf(f.Path, func(w io.Writer) error { return renderLossChange(w, s, f) }))
 	}
+	if f := s.Curves; f != nil {
+		f.Path = filepath.Join(dir, CurvesFile)
+		files = append(files, fileOf(f.Path, func(w io.Writer) error { return renderCurves(w, s, f) }))
+	}
 	// The summary last: it names the files above.
 	files = append(files, fileOf(s.SummaryPath, func(w io.Writer) error { return writeSummary(w, s) }))
 	for _, f := range files {
@@ -125,6 +131,7 @@ func AnalyzeWith(meta Meta, runs []Run, opts Options) *Summary {
 	s.RhoB = analyzeRhoB(s, runs)
 	s.Curvature = analyzeCurvature(runs)
 	s.LossChange = analyzeLossChange(runs)
+	s.Curves = analyzeCurves(s, runs)
 	s.analyzeSeeds(g, runs, opts)
 	if meta.N <= 0 && meta.Sampling != lssr.SamplingWith {
 		s.Notes = append(s.Notes, "The subset size n is unknown: ρ_b was computed as if n were infinite (γ_{n,b} = 1).")

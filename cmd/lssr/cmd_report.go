@@ -15,9 +15,12 @@ import (
 
 const reportHelp = `Writes, for one sweep, into --out (default report-NAME): heatmap.png (test accuracy over b × η
 with the ridge and its bootstrap intervals, the stability edge and the LSSR, LSR and SRSR fits),
-train-loss.png, results.csv, summary.md and fit.json (every number: seed statistics per cell,
-three ridge estimators with intervals, the edge, each rule's fit with its interval and AIC, and
-the verdict), plus rho_b.png and the curvature figures when the sweep measured them.
+train-loss.png, curves.png, results.csv, summary.md and fit.json (every number: seed statistics
+per cell, three ridge estimators with intervals, the edge, each rule's fit with its interval and
+AIC, and the verdict), plus rho_b.png and the curvature figures when the sweep measured them.
+curves.png draws, for the best η of each b, the training loss and the test accuracy against the
+epoch (mean over the cell's seeds); the accuracy is a curve when the sweep set
+training.eval_every, else the final value at the last epoch.
 
 A best η (or stability edge) at its column's top or bottom η is censored: it says only "at
 least here" (or "at most here"), so it is drawn hollow and not fitted. With too few points
@@ -25,6 +28,13 @@ inside the grid no rule is fitted, and the report says which way to extend learn
 
 With several sweeps, each one's report goes to --out/NAME and panels.png draws their heatmaps
 side by side on one colour scale (default --out: report-NAME1-NAME2-...).
+
+An argument PATH:NAME reads sweep NAME from the database file PATH instead of --db (split at the
+last ':'; sweep names hold no ':'), so sweeps of several databases go in one report. Each
+database is opened read-only, also while a sweep writes to it. When one NAME comes from two
+databases, each is labelled with its file's name less the extension: "lssr report a.db:q
+b.db:q" writes report-a-q-b-q/a-q and .../b-q, and the panels are titled a-q and b-q. A missing
+file, a sweep not in its file, or two files of one name (x/a.db:q y/a.db:q) is bad input.
 
 --out is created when missing. A folder that holds a report lssr wrote (it has the file
 .lssr-report, or heatmap.png, fit.json and summary.md) is rewritten; a folder that holds other
@@ -52,9 +62,17 @@ func reportCommand() *cli.Command {
 			if colour != report.ColourMean && colour != report.ColourSE {
 				return lssr.BadInput("--colour: want mean or se, got %q", colour)
 			}
+			srcs, err := parseReportSources(names, c.String("db"))
+			if err != nil {
+				return err
+			}
 			out := c.String("out")
 			if out == "" {
-				out = "report-" + strings.Join(names, "-")
+				var labels []string
+				for _, s := range srcs {
+					labels = append(labels, s.label)
+				}
+				out = "report-" + strings.Join(labels, "-")
 			}
 			if err := checkReportDir(out, c.Bool("force")); err != nil {
 				return err
@@ -62,13 +80,13 @@ func reportCommand() *cli.Command {
 			opts := report.Options{Colour: colour}
 			// Read every sweep first: a bad name writes nothing.
 			var loaded []loadedSweep
-			for _, name := range names {
-				l, err := loadSweep(c.String("db"), name, c.Bool("all"), "a report")
+			for _, src := range srcs {
+				l, err := src.load(c.Bool("all"))
 				if err != nil {
 					return err
 				}
 				if l.note != "" {
-					fmt.Printf("%s: %s\n", name, l.note)
+					fmt.Printf("%s: %s\n", l.name, l.note)
 				}
 				loaded = append(loaded, l)
 			}
@@ -85,7 +103,11 @@ func reportCommand() *cli.Command {
 				if err != nil {
 					return err
 				}
-				panels = append(panels, report.Panel{Summary: sum, Runs: l.runs})
+				panel := report.Panel{Summary: sum, Runs: l.runs}
+				if l.name != l.meta.Sweep {
+					panel.Label = l.name
+				}
+				panels = append(panels, panel)
 			}
 			path := filepath.Join(out, report.PanelsFile)
 			if err := report.WritePanels(path, panels); err != nil {
@@ -99,6 +121,8 @@ func reportCommand() *cli.Command {
 
 // loadedSweep is what a report is made from: a sweep's runs and meta, and
 // a note for the user when stored jobs outside the grid were left out.
+// name is the sweep's name, or the label lssr report gives it (see
+// parseReportSources).
 type loadedSweep struct {
 	name string
 	meta report.Meta
@@ -159,6 +183,9 @@ func writeReport(l loadedSweep, out string, opts report.Options) (*report.Summar
 	if sum.LossChange != nil {
 		fmt.Printf("wrote %s\n", sum.LossChange.Path)
 	}
+	if sum.Curves != nil {
+		fmt.Printf("wrote %s\n", sum.Curves.Path)
+	}
 	fmt.Printf("wrote %s\n", sum.FitJSONPath)
 	// Without a winner the verdict says why: the rules cannot be told apart,
 	// or too few ridge points lie inside the grid to fit any.
@@ -181,10 +208,10 @@ func writeReport(l loadedSweep, out string, opts report.Options) (*report.Summar
 // set is fit, ‖∇L‖² and ρ collapse, and the rule is about ρ while SGD
 // trains. Measurements holds the whole stored series, of unfinished
 // jobs too, for the ρ_b, curvature and loss-change figures, which choose
-// their own.
+// their own; Series the per-epoch series, for the training curves.
 func reportRun(j store.JobRecord, series store.Series) report.Run {
 	r := report.Run{JobID: j.Job.ID, B: j.Job.BatchSize, LR: j.Job.LR, Seed: j.Job.Seed,
-		State: j.State, Attempts: j.Attempts, Measurements: series.Measurements}
+		State: j.State, Attempts: j.Attempts, Measurements: series.Measurements, Series: series.Epochs}
 	if res := j.Result; res != nil {
 		r.TestAcc, r.TrainLoss, r.TrainAcc, r.Rho = res.TestAcc, res.TrainLoss, res.TrainAcc, res.Rho
 		r.InitialTrainLoss = res.InitialTrainLoss

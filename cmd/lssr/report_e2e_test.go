@@ -86,3 +86,75 @@ func TestReportOptimumAboveTheGrid(t *testing.T) {
 		t.Errorf("report names a rule or prints ΔAIC although nothing was fitted:\n%s", r.stdout)
 	}
 }
+
+// TestReportAcrossDatabases reports sweeps of one name from two database
+// files (PATH:NAME): each gets a subfolder labelled by its file, panels.png
+// draws both, and each sub-report holds its own database's runs. A missing
+// file, a sweep its file lacks, an empty NAME and two files of one name exit
+// 2 with one line naming the problem, and write nothing.
+func TestReportAcrossDatabases(t *testing.T) {
+	dir := t.TempDir()
+	// a.db holds a 3×4 grid, b.db a 2×4 grid, both named "rs".
+	for db, bs := range map[string]string{"a.db": "[8, 32, 128]", "b.db": "[8, 32]"} {
+		spec := syntheticSpec("rs", 2)
+		spec.LearningRates = "{log2_from: -5, log2_to: -2}"
+		spec.BatchSizes = bs
+		testutil.WriteFile(t, filepath.Join(dir, db+".yaml"), spec.YAML())
+		if r := runLSSR(t, dir, "--db", db, "sweep", "run", "--plain", db+".yaml"); r.code != 0 {
+			t.Fatalf("sweep into %s: exit %d: %s", db, r.code, r.stderr)
+		}
+	}
+	r := runLSSR(t, dir, "report", "a.db:rs", "b.db:rs")
+	if r.code != 0 || !strings.Contains(r.stdout, "report-a-rs-b-rs/panels.png: 2 sweeps on one colour scale") {
+		t.Fatalf("report: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	out := filepath.Join(dir, "report-a-rs-b-rs")
+	for _, f := range []string{"a-rs/heatmap.png", "a-rs/curves.png", "a-rs/fit.json", "b-rs/heatmap.png", "b-rs/summary.md", "panels.png"} {
+		file, err := os.Open(filepath.Join(out, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(f, ".png") {
+			if _, err := png.Decode(file); err != nil {
+				t.Errorf("%s: %v", f, err)
+			}
+		}
+		file.Close()
+	}
+	// Each sub-report has its database's runs: a header and 12 or 8 rows.
+	for sub, rows := range map[string]int{"a-rs": 12, "b-rs": 8} {
+		csv, err := os.ReadFile(filepath.Join(out, sub, "results.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Count(string(csv), "\n"); got != rows+1 {
+			t.Errorf("%s/results.csv has %d lines, want %d", sub, got, rows+1)
+		}
+	}
+
+	if err := os.Mkdir(filepath.Join(dir, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bdb, err := os.ReadFile(filepath.Join(dir, "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testutil.WriteFile(t, filepath.Join(dir, "x", "a.db"), bdb)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"report", "a.db:rs", "nosuch.db:rs", "--out", "bad1"}, "no database at nosuch.db"},
+		{[]string{"report", "a.db:rs", "b.db:nosuch", "--out", "bad2"}, "sweep not found: nosuch in b.db"},
+		{[]string{"report", "a.db:", "--out", "bad3"}, `"a.db:": want NAME or PATH:NAME`},
+		{[]string{"report", "a.db:rs", "x/a.db:rs", "--out", "bad4"}, "would both be labelled a-rs"},
+	} {
+		r := runLSSR(t, dir, tc.args...)
+		if r.code != 2 || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("lssr %v: exit %d, stderr %q; want 2 and one line with %q", tc.args, r.code, r.stderr, tc.want)
+		}
+		if _, err := os.Stat(filepath.Join(dir, tc.args[len(tc.args)-1])); err == nil {
+			t.Errorf("lssr %v wrote its --out", tc.args)
+		}
+	}
+}
