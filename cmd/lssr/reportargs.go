@@ -55,7 +55,10 @@ func parseReportSources(args []string, defaultDB string) ([]reportSource, error)
 		if len(dbsOf[s.name]) > 1 {
 			s.label = dbStem(s.db) + "-" + s.name
 		}
-		if o, ok := byLabel[s.label]; ok && (sameFile(o.db) != sameFile(s.db) || o.name != s.name) {
+		if o, ok := byLabel[s.label]; ok {
+			if sameFile(o.db) == sameFile(s.db) && o.name == s.name {
+				return nil, lssr.BadInput("%s is given twice: each sweep gets one report", s.arg())
+			}
 			return nil, lssr.BadInput("%s and %s would both be labelled %s in --out and panels.png; give one of the databases another file name",
 				o.arg(), s.arg(), s.label)
 		}
