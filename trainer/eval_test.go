@@ -1,13 +1,16 @@
 package trainer
 
 import (
+	"bytes"
 	"context"
+	"encoding/gob"
 	"fmt"
 	"reflect"
 	"testing"
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/dataset"
+	"github.com/lssr/lssr/internal/safetensors"
 )
 
 // evalCases are jobs on both model paths, with momentum, sampling with
@@ -178,5 +181,62 @@ func TestResumeKeepsEvalSeries(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestResumeFillsStepsOfOlderCheckpoints: a checkpoint written before the
+// series kept steps (its epochs' Step zero, which gob leaves out as an
+// older lssr's type would) resumes to the uninterrupted run's Result,
+// steps included.
+func TestResumeFillsStepsOfOlderCheckpoints(t *testing.T) {
+	tc := evalCases(t)[0]
+	job := tc.job
+	job.CheckpointEvery = 2
+	var ckpt []byte
+	want, err := Train(context.Background(), job, tc.data, func(p lssr.Progress) {
+		if p.Checkpoint != nil && ckpt == nil {
+			ckpt = p.Checkpoint
+		}
+	})
+	if err != nil || ckpt == nil {
+		t.Fatalf("uninterrupted: %v, checkpoint %v", err, ckpt != nil)
+	}
+	f, err := safetensors.Decode(ckpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var progress lssr.Result
+	for i, tn := range f.Tensors {
+		if tn.Name != "progress" {
+			continue
+		}
+		raw, _ := tn.Uint8s()
+		if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&progress); err != nil {
+			t.Fatal(err)
+		}
+		if len(progress.Series) != 2 || progress.Series[1].Step == 0 {
+			t.Fatalf("checkpoint series %+v, want 2 epochs with steps", progress.Series)
+		}
+		for j := range progress.Series {
+			progress.Series[j].Step = 0
+		}
+		var buf bytes.Buffer
+		if err := gob.NewEncoder(&buf).Encode(progress); err != nil {
+			t.Fatal(err)
+		}
+		f.Tensors[i] = safetensors.FromUint8("progress", []int{buf.Len()}, buf.Bytes())
+	}
+	var old bytes.Buffer
+	if err := safetensors.Encode(&old, f.Tensors, f.Metadata); err != nil {
+		t.Fatal(err)
+	}
+	job.Resume = old.Bytes()
+	got, err := Train(context.Background(), job, tc.data, nil)
+	if err != nil || got.ResumedFrom != 2 {
+		t.Fatalf("resumed: %v, from epoch %d", err, got.ResumedFrom)
+	}
+	got.Seconds, got.ResumedFrom, want.Seconds = 0, 0, 0
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("resumed from an older checkpoint:\nseries %+v\nwant   %+v", got.Series, want.Series)
 	}
 }
