@@ -213,3 +213,61 @@ func TestSeriesExportRefusals(t *testing.T) {
 		t.Errorf("--force: exit %d: %s", r.code, r.stderr)
 	}
 }
+
+// TestSeriesSurviveKillAndResume: a sweep with eval_every killed (-9) after
+// a job stored a checkpoint past its first evaluations, then resumed from
+// that checkpoint, exports the same series, test values included, as an
+// uninterrupted run, byte for byte.
+func TestSeriesSurviveKillAndResume(t *testing.T) {
+	dir := t.TempDir()
+	spec := syntheticSpec("ek", 40)
+	spec.EvalEvery, spec.MeasureEvery, spec.CheckpointEvery = 3, 5, 2
+	spec.BatchSizes, spec.LearningRates, spec.Workers = "[8]", "[0.0625]", 1
+	testutil.WriteFile(t, filepath.Join(dir, "s.yaml"), spec.YAML())
+	if r := runLSSR(t, dir, "--db", "a.db", "sweep", "run", "s.yaml"); r.code != 0 {
+		t.Fatalf("uninterrupted run: exit %d\n%s", r.code, r.stderr)
+	}
+	want := runLSSR(t, dir, "--db", "a.db", "sweep", "export", "ek", "--series")
+
+	p := startProc(t, dir, nil, "--db", "b.db", "sweep", "run", "s.yaml", "--plain")
+	ck, ok := p.next(func(e event) bool { return e.what == "ckpt" && e.epoch >= 6 })
+	if !ok {
+		t.Fatalf("the sweep ended before a checkpoint at epoch 6: %v\n%s", p.err, p.stderr.String())
+	}
+	p.kill()
+	for _, j := range readJobs(t, filepath.Join(dir, "b.db"), "ek") {
+		if j.State.Finished() || j.CheckpointEpoch < 6 {
+			t.Fatalf("job %s is %s with a checkpoint at epoch %d after the kill; the test interrupted nothing", j.Job.ID, j.State, j.CheckpointEpoch)
+		}
+	}
+	if r := runLSSR(t, dir, "--db", "b.db", "sweep", "resume", "ek"); r.code != 0 {
+		t.Fatalf("resume: exit %d\n%s", r.code, r.stderr)
+	}
+	for _, j := range readJobs(t, filepath.Join(dir, "b.db"), "ek") {
+		if j.Result == nil || j.Result.ResumedFrom < 6 {
+			t.Fatalf("job %s did not resume from its checkpoint (epoch %d): %+v", j.Job.ID, ck.epoch, j.Result)
+		}
+	}
+	got := runLSSR(t, dir, "--db", "b.db", "sweep", "export", "ek", "--series")
+	if want.code != 0 || got.code != 0 || strings.Count(want.stdout, "\n") != 41 {
+		t.Fatalf("exports: exit %d and %d, %d lines", want.code, got.code, strings.Count(want.stdout, "\n"))
+	}
+	if got.stdout != want.stdout {
+		t.Errorf("resumed series differ:\n got %s\nwant %s", got.stdout, want.stdout)
+	}
+	rows, err := csv.NewReader(strings.NewReader(got.stdout)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evaluated []string
+	for _, row := range rows[1:] {
+		if row[9] != "" { // test_acc
+			evaluated = append(evaluated, row[4])
+		}
+	}
+	// Every third epoch and the last; those before the checkpoint came
+	// through it.
+	if epochs := strings.Join(evaluated, " "); epochs != "3 6 9 12 15 18 21 24 27 30 33 36 39 40" {
+		t.Errorf("epochs with test values: %s, want every third and the last (40)", epochs)
+	}
+}
