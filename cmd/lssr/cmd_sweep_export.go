@@ -27,11 +27,11 @@ test_acc are set on the epochs the test set was evaluated (training.eval_every, 
 epoch too); rho and rho_b on the epochs ρ was measured (training.measure_every, and the last);
 ias on those that measured curvature (training.curvature_every): the IAS at the job's own batch
 size b, tr(HS_b)/tr(S_b) (Curvature.IASB), not the full-batch ∇LᵀH∇L/‖∇L‖². What was not
-measured at an epoch is an empty CSV field and a JSON null: every JSON row has every key. An epoch with a
-measurement and no series entry has a row too. Floats are written so they parse back to the same
-float64. The JSON is one array with a row object a line. Jobs without a result (pending, failed)
-give no rows. Rows are read and written a few jobs at a time, so a large sweep exports in little
-memory. The database is only read.
+measured at an epoch is an empty CSV field and a JSON null: every JSON row has every key. An
+epoch with a measurement and no series entry has a row too. Floats are written so they parse
+back to the same float64. The JSON is one array with a row object a line. Jobs without a result
+(pending, failed) give no rows. Rows are read and written a few jobs at a time, so a large sweep
+exports in little memory. The database is only read.
 
 EXIT STATUS:
    0    exported
