@@ -43,7 +43,7 @@ EXIT STATUS:
 func sweepExportCommand() *cli.Command {
 	return &cli.Command{
 		Name:        "export",
-		Usage:       "one row per job: sweep, job ID, b, η, seed, state, attempts, metrics, timing, failures, interruptions",
+		Usage:       "one row per job: sweep, job ID, b, η, seed, state, attempts, metrics, timing, failures, interruptions; --series: one per job and epoch",
 		ArgsUsage:   "NAME",
 		Description: sweepExportHelp,
 		Flags: []cli.Flag{
