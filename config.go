@@ -20,10 +20,12 @@ type Config struct {
 }
 
 // Config returns the job's configuration apart from its grid cell and seed.
-// The dataset folder is left out, as it is of the job's ID.
+// The dataset folder and TrainingSpec.EvalEvery are left out, as they are
+// of the job's ID.
 func (j Job) Config() Config {
 	c := Config{Dataset: j.Dataset, Model: j.Model, Loss: j.Loss, Training: j.Training}
 	c.Dataset.Dir = ""
+	c.Training.EvalEvery = 0
 	return c
 }
 

@@ -19,6 +19,7 @@ func TestConfigDiffNamesSpecFields(t *testing.T) {
 	}{
 		{"same", func(*Config) {}, nil},
 		{"dataset folder is not configuration", func(c *Config) { c.Dataset.Dir = "/elsewhere" }, nil},
+		{"eval_every is not configuration", func(c *Config) { c.Training.EvalEvery = 1 }, nil},
 		{"nil and empty hidden", func(c *Config) { c.Model.Hidden = nil }, []Change{{"model.hidden", "[128]", "[]"}}},
 		{"epochs", func(c *Config) { c.Training.Epochs = 6 }, []Change{{"training.epochs", "5", "6"}}},
 		{"two fields", func(c *Config) { c.Loss = LossMSE; c.Model.Hidden = []int{128, 64} },

@@ -24,8 +24,8 @@ type Prepared struct {
 // date with its spec: jobs already stored keep their state (so done jobs are
 // never run again) and jobs the spec adds are queued. Jobs the spec no longer
 // has are kept, so nothing finished is ever lost. training.save_weights,
-// which is outside the job IDs, is applied to every stored job that will
-// still run.
+// checkpoint_every and eval_every, which are outside the job IDs, are
+// applied to every stored job that will still run.
 //
 // A sweep is one configuration: a spec whose configuration (all that enters
 // a job's ID but b, η and seed) differs from the stored sweep's is refused
@@ -96,19 +96,23 @@ func sameConfig(tx *store.Tx, rec store.SweepRecord, cfg lssr.Config) error {
 		rec.Name, strings.Join(parts, ", "), rec.Name)
 }
 
-// applySaveWeights sets the spec's save_weights and checkpoint_every on the
-// sweep's stored jobs that have not finished, so turning them on and
-// running the spec again applies them to every job still to run.
+// applySaveWeights sets the spec's save_weights, checkpoint_every and
+// eval_every on the sweep's stored jobs that have not finished, so turning
+// them on and running the spec again applies them to every job still to
+// run. A job resumed from a checkpoint keeps the test values its series
+// already has.
 func applySaveWeights(tx *store.Tx, spec *sweeps.Spec) error {
 	stored, err := tx.Jobs(spec.Name)
 	if err != nil {
 		return err
 	}
 	for _, rec := range stored {
-		if rec.State.Finished() || rec.Job.SaveWeights == spec.Keep.SaveWeights && rec.Job.CheckpointEvery == spec.Keep.CheckpointEvery {
+		if rec.State.Finished() || rec.Job.SaveWeights == spec.Keep.SaveWeights && rec.Job.CheckpointEvery == spec.Keep.CheckpointEvery &&
+			rec.Job.Training.EvalEvery == spec.Training.EvalEvery {
 			continue
 		}
 		rec.Job.SaveWeights, rec.Job.CheckpointEvery = spec.Keep.SaveWeights, spec.Keep.CheckpointEvery
+		rec.Job.Training.EvalEvery = spec.Training.EvalEvery
 		if err := tx.PutJob(spec.Name, rec); err != nil {
 			return err
 		}

@@ -32,6 +32,7 @@
 //	  epochs: 10               # 1…1000000
 //	  sampling: without        # without | with (replacement) [without]
 //	  measure_every: 2         # measure ρ every K epochs, 0…epochs; 0 = at the end only [0]
+//	  eval_every: 1            # test loss and accuracy into the series every K epochs and at the end, 0…epochs [0: the final test only]
 //	  momentum: 0.9            # generalised momentum β1, 0 ≤ β < 1 [0: plain SGD, the paper's protocol]
 //	  nesterov: true           # look-ahead β2 = β1 (Nesterov); false: Polyak [false]
 //	  curvature_every: 10      # measure ∇LᵀH∇L, IAS, tr(HS_b), λ1 every K epochs, 0…epochs [0: never]
@@ -112,9 +113,22 @@
 // hash of everything that decides the training outcome (dataset content,
 // model, loss, protocol, b, η, seed). Comments, formatting, field order,
 // writing a default out or leaving it to be filled in, the sweep name, the
-// worker count, dataset.dir and training.save_weights change no ID, so a
-// renamed or reformatted sweep finds its finished jobs again; any change to
-// η, b, seed, epochs, n, the model and so on gives new IDs.
+// worker count, dataset.dir, training.save_weights, checkpoint_every and
+// eval_every change no ID, so a renamed or reformatted sweep finds its
+// finished jobs again; any change to η, b, seed, epochs, n, the model and
+// so on gives new IDs.
+//
+// # Test series
+//
+// With training.eval_every: K, each job evaluates the test set after every
+// K-th epoch and after the last, with the pass the final test accuracy
+// comes from, into its per-epoch series (the test_loss and test_acc columns
+// of 'lssr sweep export --series'); the last epoch's values are the job's
+// final ones. The pass changes nothing trained, so the results are bit for
+// bit those of eval_every 0, and eval_every is outside the job IDs and the
+// sweep's configuration: setting it on a stored sweep and running the spec
+// again applies it to the jobs still to run, and finished ones keep their
+// series.
 //
 // # Early stopping
 //

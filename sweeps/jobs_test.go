@@ -174,6 +174,9 @@ dataset:
 		"dir absent":     edit(t, "  dir: /data/a\n", ""),
 		"defaults given": edit(t, "  test_n: 100\n", "  test_n: 100\n  balanced: true\n  subset_seed: 0\n"),
 		"reformatted":    reformatted,
+		"eval_every":     edit(t, "measure_every: 2\n", "measure_every: 2\n  eval_every: 1\n"),
+		"eval_every 4":   edit(t, "measure_every: 2\n", "measure_every: 2\n  eval_every: 4\n"),
+		"eval_every 0":   edit(t, "measure_every: 2\n", "measure_every: 2\n  eval_every: 0\n"),
 	}
 	for name, yaml := range variants {
 		t.Run(name, func(t *testing.T) {

@@ -16,7 +16,7 @@ var (
 	executorFields = []string{"kind", "dir", "partition", "time_limit", "cpus_per_task", "mem", "throttle", "sbatch_args"}
 	datasetFields  = []string{"name", "dir", "n", "test_n", "balanced", "subset_seed", "dim", "classes"}
 	modelFields    = []string{"kind", "hidden", "activation", "channels", "kernel", "pool", "batch_norm"}
-	trainingFields = []string{"epochs", "sampling", "measure_every", "momentum", "nesterov",
+	trainingFields = []string{"epochs", "sampling", "measure_every", "eval_every", "momentum", "nesterov",
 		"curvature_every", "hessian_subset", "curvature_samples", "stop_early", "save_weights", "checkpoint_every"}
 	gridFields = []string{"batch_sizes", "learning_rates", "seeds"}
 )
@@ -215,6 +215,11 @@ func (d *decoder) training(n *yaml.Node, line, datasetN int) (t lssr.TrainingSpe
 		// Beyond the epoch count it would mean "at the end only", which
 		// is 0: one way to say it keeps job IDs from splitting.
 		t.MeasureEvery = int(d.integer(k, "training.measure_every", 0, int64(t.Epochs)))
+	}
+	if k := o.get("eval_every"); k != nil && d.err == nil {
+		// It decides what is recorded, not what is trained, so it is left
+		// out of the job ID (lssr.Job.ContentID) whatever its value.
+		t.EvalEvery = int(d.integer(k, "training.eval_every", 0, int64(t.Epochs)))
 	}
 	// Generalised momentum (eq. 13–14) as users write it: momentum β gives
 	// Polyak (β1 = β, β2 = 0), with nesterov: true Nesterov (β2 = β1).

@@ -58,6 +58,7 @@ training:
   epochs: 7
   sampling: with
   measure_every: 7
+  eval_every: 3
 grid:
   batch_sizes: [64, 8]          # order kept
   learning_rates: [1e-3, 0x1, 2.5]
@@ -70,7 +71,7 @@ workers: 1024
 					Balanced: false, SubsetSeed: math.MaxUint64},
 				Model:    lssr.ModelSpec{Kind: lssr.ModelMLP, Hidden: []int{3, 2}, Activation: lssr.ActivationTanh},
 				Loss:     lssr.LossMSE,
-				Training: lssr.TrainingSpec{Epochs: 7, Sampling: lssr.SamplingWith, MeasureEvery: 7},
+				Training: lssr.TrainingSpec{Epochs: 7, Sampling: lssr.SamplingWith, MeasureEvery: 7, EvalEvery: 3},
 				Grid:     Grid{BatchSizes: []int{64, 8}, LearningRates: []float64{0.001, 1, 2.5}, Seeds: []uint64{3, 0, 9}},
 				Workers:  1024,
 				Search:   Search{Strategy: lssr.StrategyGrid},
@@ -82,7 +83,7 @@ workers: 1024
 name: gauss
 dataset: {name: synthetic, n: 500, dim: 20, classes: 4}
 model: {kind: mlp, hidden: [16]}
-training: {epochs: 3, measure_every: 0}
+training: {epochs: 3, measure_every: 0, eval_every: 0}
 grid:
   batch_sizes: {log2_from: 0, log2_to: 2}
   learning_rates: {log2_from: -2, log2_to: -1, log2_step: 0.5}

@@ -119,6 +119,14 @@ func (r *run) restore(job lssr.Job, raw []byte) (lssr.Result, error) {
 	if epoch, err := strconv.Atoi(f.Metadata["lssr.epoch"]); err != nil || epoch != res.Epochs || epoch < 1 || epoch >= r.cfg.epochs {
 		return bad("epoch %q of %d (progress says %d)", f.Metadata["lssr.epoch"], r.cfg.epochs, res.Epochs)
 	}
+	for i, s := range res.Series {
+		if s.Step == 0 {
+			// A checkpoint written before the series kept steps: every
+			// epoch takes the same number, so the uninterrupted run's
+			// values follow.
+			res.Series[i].Step = int64(s.Epoch) * int64(r.stepsPerEpoch())
+		}
+	}
 	rng, err := hex.DecodeString(f.Metadata["lssr.rng"])
 	if err != nil || r.orderSrc.UnmarshalBinary(rng) != nil {
 		return bad("batch order state %q", f.Metadata["lssr.rng"])

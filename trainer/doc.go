@@ -58,6 +58,13 @@
 // Hessian-vector products (lanczos), run until its residual bound over |λ1|
 // is at most 1e-4 during training and 1e-6 in Measure (MeasureSpec.Tol).
 //
+// With TrainingSpec.EvalEvery K > 0, the test set is evaluated after every
+// K-th epoch and the last one, by the same eval-mode pass as the final test
+// (whose values the last epoch's EpochStats carry: Evaluated, TestLoss,
+// TestAcc). The pass draws no random number and leaves the weights, the
+// batch-norm running statistics and the batch order as they were, so the
+// run trains bit for bit as it does with K = 0.
+//
 // Batch norm couples the examples of a batch, so a per-example gradient is
 // not defined in train mode. Every measurement (ρ, ρ_b, Hessian-vector
 // products, λ1, IAS) therefore runs the network in eval mode: batch norm

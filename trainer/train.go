@@ -26,6 +26,7 @@ type config struct {
 	lr           float64
 	epochs       int
 	measureEvery int
+	evalEvery    int // test-set evaluations into the series (0: none before the end)
 	seed         uint64
 	beta1, beta2 float64 // generalised momentum (eq. 13–14); 0, 0 is plain SGD
 	// Curvature schedule: every curvatureEvery epochs on hessianSubset
@@ -44,7 +45,7 @@ func parseJob(job lssr.Job, data *dataset.Data) (config, error) {
 	cfg := config{
 		hidden: job.Model.Hidden, sampling: job.Training.Sampling, batchSize: job.BatchSize,
 		lr: job.LR, epochs: job.Training.Epochs, measureEvery: job.Training.MeasureEvery, seed: job.Seed,
-		beta1: job.Training.Beta1, beta2: job.Training.Beta2,
+		evalEvery: job.Training.EvalEvery, beta1: job.Training.Beta1, beta2: job.Training.Beta2,
 		curvatureEvery: job.Training.CurvatureEvery, hessianSubset: job.Training.HessianSubset,
 		curvatureSamples: job.Training.CurvatureSamples, stopEarly: job.Training.StopEarly,
 	}
@@ -87,6 +88,8 @@ func parseJob(job lssr.Job, data *dataset.Data) (config, error) {
 		return config{}, lssr.BadInput("training.epochs: must not be negative, got %d", cfg.epochs)
 	case cfg.measureEvery < 0:
 		return config{}, lssr.BadInput("training.measure_every: must not be negative, got %d", cfg.measureEvery)
+	case cfg.evalEvery < 0:
+		return config{}, lssr.BadInput("training.eval_every: must not be negative, got %d", cfg.evalEvery)
 	case !(cfg.beta1 >= 0 && cfg.beta1 < 1):
 		return config{}, lssr.BadInput("training.beta1: momentum must be in [0, 1), got %v", cfg.beta1)
 	case !(cfg.beta2 >= 0 && cfg.beta2 < 1):
@@ -332,8 +335,17 @@ func Train(ctx context.Context, job lssr.Job, data *dataset.Data, progress func(
 		res.Epochs = epoch
 		stats := lssr.EpochStats{
 			Epoch:     epoch,
+			Step:      res.Steps,
 			TrainLoss: lossSum / float64(steps),
 			TrainAcc:  float64(correct) / float64(steps*cfg.batchSize),
+		}
+		// The last epoch's test values are the final test pass's, below.
+		if cfg.evalEvery > 0 && epoch%cfg.evalEvery == 0 && epoch < cfg.epochs {
+			test, err := r.pass(ctx, data.Test, false)
+			if err != nil {
+				return lssr.Result{}, err
+			}
+			stats.Evaluated, stats.TestLoss, stats.TestAcc = true, test.loss, test.acc
 		}
 		res.Series = append(res.Series, stats)
 		if cfg.stalled(epoch, stats.TrainLoss, res.InitialTrainLoss) {
@@ -392,6 +404,11 @@ func Train(ctx context.Context, job lssr.Job, data *dataset.Data, progress func(
 		return diverged()
 	}
 	res.TestLoss, res.TestAcc = test.loss, test.acc
+	if last := len(res.Series) - 1; cfg.evalEvery > 0 && last >= 0 {
+		// Every eval_every epochs and at the end, as ρ is measured.
+		res.Series[last].Evaluated = true
+		res.Series[last].TestLoss, res.Series[last].TestAcc = test.loss, test.acc
+	}
 	if job.SaveWeights {
 		if res.Weights, err = r.stateDict(job); err != nil {
 			return lssr.Result{}, err

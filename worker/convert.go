@@ -59,8 +59,12 @@ func resultToProto(r lssr.Result) *workerpb.Result {
 	for _, s := range r.Series {
 		out.Series = append(out.Series, &workerpb.EpochStats{
 			Epoch:     int64(s.Epoch),
+			Step:      s.Step,
 			TrainLoss: s.TrainLoss,
 			TrainAcc:  s.TrainAcc,
+			Evaluated: s.Evaluated,
+			TestLoss:  s.TestLoss,
+			TestAcc:   s.TestAcc,
 		})
 	}
 	for _, m := range r.Measurements {
@@ -131,8 +135,12 @@ func resultFromProto(r *workerpb.Result) lssr.Result {
 	for _, s := range r.GetSeries() {
 		out.Series = append(out.Series, lssr.EpochStats{
 			Epoch:     int(s.GetEpoch()),
+			Step:      s.GetStep(),
 			TrainLoss: s.GetTrainLoss(),
 			TrainAcc:  s.GetTrainAcc(),
+			Evaluated: s.GetEvaluated(),
+			TestLoss:  s.GetTestLoss(),
+			TestAcc:   s.GetTestAcc(),
 		})
 	}
 	for _, m := range r.GetMeasurements() {

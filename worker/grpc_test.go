@@ -32,8 +32,8 @@ var (
 		TrainLoss: math.Inf(-1), TrainAcc: 0.5, GradSqNorm: 1e-300, TrS1: 2.5e300,
 		Rho: math.Nextafter(0.01, 1), RhoB: 0.7, Epochs: 7, Steps: 1 << 40, Seconds: 3.25,
 		Series: []lssr.EpochStats{
-			{Epoch: 1, TrainLoss: 2.3, TrainAcc: 0.1},
-			{Epoch: 2, TrainLoss: math.NaN(), TrainAcc: 0.2},
+			{Epoch: 1, Step: 1 << 33, TrainLoss: 2.3, TrainAcc: 0.1, Evaluated: true, TestLoss: math.Nextafter(2.5, 3), TestAcc: 0.1 + 0.2},
+			{Epoch: 2, Step: 3, TrainLoss: math.NaN(), TrainAcc: 0.2, Evaluated: true, TestLoss: math.Inf(1), TestAcc: math.SmallestNonzeroFloat64},
 		},
 		Measurements: []lssr.Measurement{
 			{Epoch: 3, Step: 9, GradSqNorm: 0.5, TrS1: 5, Rho: 0.1, RhoB: 0.9, TrainLoss: 1.5, TrainAcc: 0.6,

@@ -24,6 +24,7 @@ type Spec struct {
 	// training: {…}
 	Epochs          int
 	MeasureEvery    int     // optional
+	EvalEvery       int     // optional
 	CheckpointEvery int     // optional
 	SaveWeights     bool    // optional
 	StopEarly       float64 // optional
@@ -61,6 +62,9 @@ func (s Spec) YAML() string {
 	fmt.Fprintf(&b, "}\ntraining: {epochs: %d", s.Epochs)
 	if s.MeasureEvery != 0 {
 		fmt.Fprintf(&b, ", measure_every: %d", s.MeasureEvery)
+	}
+	if s.EvalEvery != 0 {
+		fmt.Fprintf(&b, ", eval_every: %d", s.EvalEvery)
 	}
 	if s.CheckpointEvery != 0 {
 		fmt.Fprintf(&b, ", checkpoint_every: %d", s.CheckpointEvery)

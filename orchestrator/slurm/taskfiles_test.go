@@ -127,3 +127,34 @@ func TestStoppedResultFile(t *testing.T) {
 		t.Errorf("a reason of %d bytes: %v", len(res.Stopped), err)
 	}
 }
+
+// TestTaskAndResultFilesCarryEvalSeries: eval_every reaches the task on the
+// cluster (its ID still checks, as eval_every is outside it), and the
+// series' steps and test values come back bit for bit in the result file.
+func TestTaskAndResultFilesCarryEvalSeries(t *testing.T) {
+	job := taskJob()
+	job.Training.EvalEvery = 1
+	if job.ContentID() != job.ID {
+		t.Fatalf("eval_every changed the job ID")
+	}
+	dir := t.TempDir()
+	p := PathsOf(dir, job.ID)
+	if err := WriteTask(p.Task, job); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ReadTask(p.Task); err != nil || got.Training.EvalEvery != 1 {
+		t.Fatalf("task: eval_every %d, %v; want 1", got.Training.EvalEvery, err)
+	}
+	series := []lssr.EpochStats{
+		{Epoch: 1, Step: 8, TrainLoss: 0.5, TrainAcc: 0.75, Evaluated: true, TestLoss: math.Nextafter(0.6, 1), TestAcc: 0.1 + 0.2},
+		{Epoch: 2, Step: 16, TrainLoss: 0.3, TrainAcc: 0.875, Evaluated: true, TestLoss: 0, TestAcc: 1.0 / 3},
+	}
+	res := lssr.Result{TestAcc: 1.0 / 3, Epochs: 2, Steps: 16, Series: series}
+	if err := WriteResult(p, job, res); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadResult(p, job)
+	if err != nil || !reflect.DeepEqual(got.Series, series) {
+		t.Fatalf("round trip: %+v, %v; want %+v", got.Series, err, series)
+	}
+}

@@ -274,10 +274,17 @@ func (x *Progress) GetWorker() string {
 
 // EpochStats mirrors lssr.EpochStats.
 type EpochStats struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Epoch         int64                  `protobuf:"varint,1,opt,name=epoch,proto3" json:"epoch,omitempty"`
-	TrainLoss     float64                `protobuf:"fixed64,2,opt,name=train_loss,json=trainLoss,proto3" json:"train_loss,omitempty"`
-	TrainAcc      float64                `protobuf:"fixed64,3,opt,name=train_acc,json=trainAcc,proto3" json:"train_acc,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Epoch     int64                  `protobuf:"varint,1,opt,name=epoch,proto3" json:"epoch,omitempty"`
+	TrainLoss float64                `protobuf:"fixed64,2,opt,name=train_loss,json=trainLoss,proto3" json:"train_loss,omitempty"`
+	TrainAcc  float64                `protobuf:"fixed64,3,opt,name=train_acc,json=trainAcc,proto3" json:"train_acc,omitempty"`
+	// step is the SGD steps taken by the end of the epoch.
+	Step int64 `protobuf:"varint,4,opt,name=step,proto3" json:"step,omitempty"`
+	// evaluated says the test set was evaluated after the epoch
+	// (training.eval_every), giving test_loss and test_acc.
+	Evaluated     bool    `protobuf:"varint,5,opt,name=evaluated,proto3" json:"evaluated,omitempty"`
+	TestLoss      float64 `protobuf:"fixed64,6,opt,name=test_loss,json=testLoss,proto3" json:"test_loss,omitempty"`
+	TestAcc       float64 `protobuf:"fixed64,7,opt,name=test_acc,json=testAcc,proto3" json:"test_acc,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -329,6 +336,34 @@ func (x *EpochStats) GetTrainLoss() float64 {
 func (x *EpochStats) GetTrainAcc() float64 {
 	if x != nil {
 		return x.TrainAcc
+	}
+	return 0
+}
+
+func (x *EpochStats) GetStep() int64 {
+	if x != nil {
+		return x.Step
+	}
+	return 0
+}
+
+func (x *EpochStats) GetEvaluated() bool {
+	if x != nil {
+		return x.Evaluated
+	}
+	return false
+}
+
+func (x *EpochStats) GetTestLoss() float64 {
+	if x != nil {
+		return x.TestLoss
+	}
+	return 0
+}
+
+func (x *EpochStats) GetTestAcc() float64 {
+	if x != nil {
+		return x.TestAcc
 	}
 	return 0
 }
@@ -913,13 +948,17 @@ const file_worker_proto_rawDesc = "" +
 	"\n" +
 	"checkpoint\x18\x06 \x01(\fR\n" +
 	"checkpoint\x12\x16\n" +
-	"\x06worker\x18\a \x01(\tR\x06worker\"^\n" +
+	"\x06worker\x18\a \x01(\tR\x06worker\"\xc8\x01\n" +
 	"\n" +
 	"EpochStats\x12\x14\n" +
 	"\x05epoch\x18\x01 \x01(\x03R\x05epoch\x12\x1d\n" +
 	"\n" +
 	"train_loss\x18\x02 \x01(\x01R\ttrainLoss\x12\x1b\n" +
-	"\ttrain_acc\x18\x03 \x01(\x01R\btrainAcc\"\x8a\x02\n" +
+	"\ttrain_acc\x18\x03 \x01(\x01R\btrainAcc\x12\x12\n" +
+	"\x04step\x18\x04 \x01(\x03R\x04step\x12\x1c\n" +
+	"\tevaluated\x18\x05 \x01(\bR\tevaluated\x12\x1b\n" +
+	"\ttest_loss\x18\x06 \x01(\x01R\btestLoss\x12\x19\n" +
+	"\btest_acc\x18\a \x01(\x01R\atestAcc\"\x8a\x02\n" +
 	"\vMeasurement\x12\x14\n" +
 	"\x05epoch\x18\x01 \x01(\x03R\x05epoch\x12\x12\n" +
 	"\x04step\x18\x02 \x01(\x03R\x04step\x12 \n" +
