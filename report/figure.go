@@ -59,11 +59,10 @@ func (f *figure) render(w io.Writer) error {
 	}
 	top -= 10
 
-	rows := max(len(f.legend.left), len(f.legend.right))
 	main := page
 	main.Max.Y = top
-	if rows > 0 {
-		legendH := vg.Length(rows*legendRowH) + 6
+	if len(f.legend.left)+len(f.legend.right) > 0 {
+		legendH := legendHeight(pageW, f.legend)
 		drawLegend(draw.Crop(page, 0, 0, 0, -(page.Max.Y-page.Min.Y-legendH)), f.legend)
 		main.Min.Y += legendH + 8
 	}

@@ -62,10 +62,10 @@ func newPage(format string) (vg.CanvasWriterTo, draw.Canvas) {
 	return c, dc
 }
 
-// renderHeatmap draws the figure of s in format, its cells coloured as kind
-// says, and returns where its cells are.
-func renderHeatmap(w io.Writer, s *Summary, runs []Run, kind heatKind, format string) (HeatmapLayout, error) {
-	img, dc := newPage(format)
+// renderHeatmap draws the figure of s in o.Format, its cells coloured as
+// kind says on the scale o asks for, and returns where its cells are.
+func renderHeatmap(w io.Writer, s *Summary, runs []Run, kind heatKind, o HeatmapOptions) (HeatmapLayout, error) {
+	img, dc := newPage(o.Format)
 	layout := HeatmapLayout{Width: heatmapWidthPx, Height: heatmapHeightPx}
 	page := draw.Crop(dc, margin, -margin, margin, -margin)
 
@@ -81,9 +81,10 @@ func renderHeatmap(w io.Writer, s *Summary, runs []Run, kind heatKind, format st
 	top -= subSty.Height("X") + 10
 
 	g := buildGrid(runs)
-	entries := legendEntries(s, g, kind)
-	rows := (max(len(entries.left), len(entries.right)))
-	legendH := vg.Length(rows*legendRowH) + 6
+	sc := scaleFor(g, summaryCells(s), kind, o)
+	cmap := newViridis(sc.lo, sc.hi)
+	entries := legendEntriesOn(s, g, kind, cmap)
+	legendH := legendHeight(page.Max.X-page.Min.X, entries)
 	legendArea := draw.Crop(page, 0, 0, 0, -(page.Max.Y - page.Min.Y - legendH))
 	main := page
 	main.Min.Y += legendH + 8
@@ -96,10 +97,7 @@ func renderHeatmap(w io.Writer, s *Summary, runs []Run, kind heatKind, format st
 		return layout, err
 	}
 
-	cells := summaryCells(s)
-	lo, hi := valueRange(g, cells, kind)
-	cmap := newViridis(lo, hi)
-	p := heatmapPlot(s, g, cmap, kind)
+	p := heatmapPlot(s, g, cmap, kind, o.Values)
 	heat := draw.Crop(main, 0, -(colorBarArea + colorBarGap), 0, 0)
 	p.Draw(heat)
 
@@ -109,7 +107,7 @@ func renderHeatmap(w io.Writer, s *Summary, runs []Run, kind heatKind, format st
 		Min: vg.Point{X: heat.Max.X + colorBarGap, Y: data.Min.Y},
 		Max: vg.Point{X: heat.Max.X + colorBarGap + colorBarW, Y: data.Max.Y},
 	}}
-	drawColorBar(bar, cmap, kind.barLabel)
+	drawColorBar(bar, sc, kind)
 	drawLegend(legendArea, entries)
 
 	_, err := img.WriteTo(w)
@@ -150,12 +148,14 @@ func shrinkToFit(sty text.Style, txt string, width vg.Length) text.Style {
 
 // heatmapPlot builds the plot of cells, rule curves, ridge and stability
 // edge on log2 axes.
-func heatmapPlot(s *Summary, g grid, cmap *viridis, kind heatKind) *plot.Plot {
+// With values, each coloured cell prints its value and seed count.
+func heatmapPlot(s *Summary, g grid, cmap *viridis, kind heatKind, values bool) *plot.Plot {
 	p := newStyledPlot()
 	p.X.Label.Text = "batch size b (log2 scale)"
 	p.Y.Label.Text = "learning rate η (log2 scale)"
 
 	cells := newCellsPlotter(g, cmap, kind, summaryCells(s))
+	cells.values = values
 	p.Add(cells)
 	xmin, xmax, ymin, ymax := cells.DataRange()
 	p.X.Tick.Marker = plot.ConstantTicks(batchTicks(g.bs))
@@ -291,7 +291,7 @@ func subtitle(s *Summary, kind heatKind) string {
 	case ColourSE:
 		what = "colour: standard error of the mean test accuracy"
 	case colourLoss:
-		what = "colour: final training loss (log10, mean over done seeds)"
+		what = "colour: final training loss (log scale, mean over done seeds)"
 	default:
 		what = "colour: mean test accuracy over done seeds"
 	}

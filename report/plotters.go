@@ -56,6 +56,7 @@ type cellsPlotter struct {
 	cmap           *viridis
 	kind           heatKind
 	cells          map[cellKey]*Cell // the seed statistics of each cell
+	values         bool              // print each coloured cell's value and seed count
 }
 
 func newCellsPlotter(g grid, cmap *viridis, kind heatKind, cells map[cellKey]*Cell) *cellsPlotter {
@@ -84,38 +85,53 @@ func (p *cellsPlotter) Plot(c draw.Canvas, plt *plot.Plot) {
 				Min: vg.Point{X: trX(p.xEdges[i]), Y: trY(p.yEdges[j])},
 				Max: vg.Point{X: trX(p.xEdges[i+1]), Y: trY(p.yEdges[j+1])},
 			}
-			// Overlap neighbours a little: anti-aliased edges would leave seams.
-			fillR := r
-			fillR.Max.X += 0.4
-			fillR.Max.Y += 0.4
 			cl := p.g.at(b, lr)
 			sc := p.cells[cellKey{b, lr}]
 			v, ok := p.kind.value(cl, sc)
-			switch look := lookOf(cl, ok); look {
-			case lookColour, lookFlagged:
-				col, _ := p.cmap.At(v)
-				c.SetColor(col)
-				c.Fill(fillR.Path())
-				if look == lookFlagged {
-					drawCornerFlag(&c, r)
-				}
-				if p.kind.overlays && sc != nil && sc.NearBest {
-					drawNearBest(&c, r)
-				}
-			case lookDiverged:
-				c.SetColor(colDiverged)
-				c.Fill(fillR.Path())
-				drawDivergedCell(&c, r)
-			case lookStopped:
-				c.SetColor(colDiverged)
-				c.Fill(fillR.Path())
-				drawStoppedCell(&c, r)
-			case lookSkipped:
-				drawSkippedCell(&c, r)
-			default:
-				drawUnfinishedCell(&c, r)
+			look := lookOf(cl, ok)
+			var col color.Color
+			if ok {
+				col, _ = p.cmap.At(v)
+			}
+			drawCell(&c, r, look, col, p.kind.overlays && sc != nil && sc.NearBest)
+			if p.values && ok {
+				drawCellValue(&c, r, col, p.kind.format(v), cl.done)
 			}
 		}
+	}
+}
+
+// drawCell draws one cell of the heatmap in r: filled with col and marked
+// as its look says, outlined inside when nearBest (coloured looks only).
+// The legend draws its cell thumbs with it, so they are what the plot
+// shows.
+func drawCell(c *draw.Canvas, r vg.Rectangle, look cellLook, col color.Color, nearBest bool) {
+	// Overlap neighbours a little: anti-aliased edges would leave seams.
+	fillR := r
+	fillR.Max.X += 0.4
+	fillR.Max.Y += 0.4
+	switch look {
+	case lookColour, lookFlagged:
+		c.SetColor(col)
+		c.Fill(fillR.Path())
+		if look == lookFlagged {
+			drawCornerFlag(c, r)
+		}
+		if nearBest {
+			drawNearBest(c, r)
+		}
+	case lookDiverged:
+		c.SetColor(colDiverged)
+		c.Fill(fillR.Path())
+		drawDivergedCell(c, r)
+	case lookStopped:
+		c.SetColor(colDiverged)
+		c.Fill(fillR.Path())
+		drawStoppedCell(c, r)
+	case lookSkipped:
+		drawSkippedCell(c, r)
+	default:
+		drawUnfinishedCell(c, r)
 	}
 }
 
@@ -153,8 +169,13 @@ func lookOf(c *cell, coloured bool) cellLook {
 // drawNearBest outlines, inside the cell, a cell whose mean accuracy is
 // within one standard error of its column's best: the η this b cannot tell
 // apart from its best.
+//
+// The inset is 12% of the cell's smaller side, and at least 3 points (but
+// under a third of the side), so that on a small cell, such as the legend's
+// thumb, the outline still reads as one.
 func drawNearBest(c *draw.Canvas, r vg.Rectangle) {
-	in := min(r.Max.X-r.Min.X, r.Max.Y-r.Min.Y) * 0.12
+	side := min(r.Max.X-r.Min.X, r.Max.Y-r.Min.Y)
+	in := max(side*0.12, min(vg.Points(3), side*0.3))
 	q := vg.Rectangle{Min: vg.Point{X: r.Min.X + in, Y: r.Min.Y + in}, Max: vg.Point{X: r.Max.X - in, Y: r.Max.Y - in}}
 	path := []vg.Point{q.Min, {X: q.Max.X, Y: q.Min.Y}, q.Max, {X: q.Min.X, Y: q.Max.Y}, q.Min}
 	c.StrokeLines(draw.LineStyle{Color: color.NRGBA{0xff, 0xff, 0xff, 0xc0}, Width: vg.Points(0.9)}, path)

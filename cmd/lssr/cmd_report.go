@@ -40,6 +40,9 @@ func reportCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Value: "", Usage: "output folder (default: report-NAME)"},
 			&cli.StringFlag{Name: "colour", Aliases: []string{"color"}, Value: report.ColourMean, Usage: "heatmap cells: mean (test accuracy over seeds) or se (its standard error)"},
+			&cli.StringFlag{Name: "range", Usage: "colour scale LO,HI of heatmap.png (and panels.png with --colour mean) in the colour's units, percent for accuracy; cells beyond it get the end colours and the colour bar a capped end"},
+			&cli.BoolFlag{Name: "clip", Usage: "give the colours to the band where the ridge lies: from the lowest column best minus as much again (at least a tenth of the range) to the best; se: up to its 90th percentile"},
+			&cli.BoolFlag{Name: "values", Usage: "print in each coloured cell its value and its count of done seeds (n=…), where the cell has room"},
 			&cli.BoolFlag{Name: "force", Usage: "write into an --out folder that holds files lssr did not write"},
 			&cli.BoolFlag{Name: "all", Usage: allFlagUsage},
 		},
@@ -52,6 +55,10 @@ func reportCommand() *cli.Command {
 			if colour != report.ColourMean && colour != report.ColourSE {
 				return lssr.BadInput("--colour: want mean or se, got %q", colour)
 			}
+			opts, err := reportOptions(c, colour)
+			if err != nil {
+				return err
+			}
 			out := c.String("out")
 			if out == "" {
 				out = "report-" + strings.Join(names, "-")
@@ -59,7 +66,6 @@ func reportCommand() *cli.Command {
 			if err := checkReportDir(out, c.Bool("force")); err != nil {
 				return err
 			}
-			opts := report.Options{Colour: colour}
 			// Read every sweep first: a bad name writes nothing.
 			var loaded []loadedSweep
 			for _, name := range names {
@@ -88,13 +94,30 @@ func reportCommand() *cli.Command {
 				panels = append(panels, report.Panel{Summary: sum, Runs: l.runs})
 			}
 			path := filepath.Join(out, report.PanelsFile)
-			if err := report.WritePanels(path, panels); err != nil {
+			if err := report.WritePanelsWith(path, panels, report.HeatmapOptions{Colour: colour, Range: opts.Range, Clip: opts.Clip, Values: opts.Values}); err != nil {
 				return err
 			}
 			fmt.Printf("wrote %s: %d sweeps on one colour scale\n", path, len(panels))
 			return nil
 		},
 	}
+}
+
+// reportOptions reads the drawing flags: --range (LO,HI), --clip and
+// --values. A bad --range, or --range with --clip, is bad input.
+func reportOptions(c *cli.Context, colour string) (report.Options, error) {
+	opts := report.Options{Colour: colour, Clip: c.Bool("clip"), Values: c.Bool("values")}
+	if c.IsSet("range") {
+		r, err := report.ParseColourRange(c.String("range"))
+		if err != nil {
+			return opts, lssr.BadInput("--range: %v", err)
+		}
+		if opts.Clip {
+			return opts, lssr.BadInput("--range and --clip: give one of them")
+		}
+		opts.Range = r
+	}
+	return opts, nil
 }
 
 // loadedSweep is what a report is made from: a sweep's runs and meta, and
