@@ -212,13 +212,20 @@ func niceTicks(lo, hi float64, want int) []float64 {
 	return ts
 }
 
-// lossBarTicks are the colour bar's ticks for log10 of a loss: at the
-// loss values 1, 2, 5 × 10^k (labelled as losses, 0.01, 0.1, 1), with the
-// other digits of each decade as minor ticks (log10Ticks). Over a range too
-// short to hold two labelled ticks every digit is labelled, and failing that
-// the ends are.
+// lossBarTicks are the colour bar's ticks for log10 of a loss, labelled as
+// losses (0.01, 0.1, 1): log10Ticks' decades (and 2 and 5 × each decade
+// within two decades), the other digits of each decade as minor ticks.
+// Within one decade every digit is labelled; when fewer than two ticks fall
+// in the range its ends are.
 func lossBarTicks(lo, hi float64) []plot.Tick {
 	ts := log10Ticks(lo, hi)
+	if hi-lo < 1 {
+		// Within one decade 1, 2 and 5 give two or three labels: label
+		// every digit (the colour bar drops those that would collide).
+		for i := range ts {
+			ts[i].Label = formatLoss(ts[i].Value)
+		}
+	}
 	labelled := 0
 	for _, t := range ts {
 		if t.Label != "" {

@@ -72,7 +72,7 @@ func (f *figure) render(w io.Writer) error {
 		main.Max.X = key.Min.X - 10
 		drawKey(key, f.keyTitle, f.key)
 	}
-	f.plot.Draw(main)
+	drawPlot(f.plot, main)
 	_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(w)
 	return err
 }

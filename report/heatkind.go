@@ -34,6 +34,8 @@ type heatKind struct {
 	// format writes a colour value in those units, in a cell (--values)
 	// and at a cut end of the colour bar.
 	format func(v float64) string
+	// valueName says what the numbers format writes are, in the legend.
+	valueName string
 }
 
 // fixed formats with the given decimals.
@@ -48,7 +50,7 @@ func heatKindFor(s *Summary, colour string) heatKind {
 	switch colour {
 	case ColourSE:
 		return heatKind{colour: ColourSE, barLabel: "standard error of the mean test accuracy (%)", overlays: true,
-			barTicks: barLinearTicks, format: fixed(2),
+			barTicks: barLinearTicks, format: fixed(2), valueName: "standard error of the mean test accuracy (%)",
 			value: func(c *cell, sc *Cell) (float64, bool) {
 				if c == nil || c.done == 0 || sc == nil {
 					return 0, false
@@ -57,7 +59,7 @@ func heatKindFor(s *Summary, colour string) heatKind {
 			}}
 	case colourLoss:
 		return heatKind{colour: colourLoss, barLabel: "final training loss (log scale)",
-			barTicks: lossBarTicks, format: formatLoss,
+			barTicks: lossBarTicks, format: formatLoss, valueName: "mean final training loss",
 			value: func(c *cell, _ *Cell) (float64, bool) {
 				if c == nil || c.done == 0 {
 					return 0, false
@@ -77,7 +79,7 @@ func heatKindFor(s *Summary, colour string) heatKind {
 			}}
 	}
 	return heatKind{colour: ColourMean, barLabel: "mean test accuracy (%)", overlays: true,
-		barTicks: barLinearTicks, format: fixed(1),
+		barTicks: barLinearTicks, format: fixed(1), valueName: "mean test accuracy (%)",
 		value: func(c *cell, _ *Cell) (float64, bool) {
 			if c == nil || c.done == 0 {
 				return 0, false

@@ -28,13 +28,14 @@ type legendColumns struct {
 // and markers mean; kinds of cell absent from the grid are left out. Its
 // coloured cell thumbs take their colours from a [0, 1] scale.
 func legendEntries(s *Summary, g grid, kind heatKind) legendColumns {
-	return legendEntriesOn(s, g, kind, newViridis(0, 1))
+	return legendEntriesOn(s, g, kind, newViridis(0, 1), false)
 }
 
 // legendEntriesOn is legendEntries with the coloured cell thumbs drawn in
-// cmap's colours: a cell near its column's best at the top of the scale,
-// one with a corner flag at 60% of it.
-func legendEntriesOn(s *Summary, g grid, kind heatKind, cmap *viridis) legendColumns {
+// cmap's colours (a cell near its column's best at the top of the scale,
+// one with a corner flag at 60% of it) and, with values, a last line that
+// says what the numbers in the cells are.
+func legendEntriesOn(s *Summary, g grid, kind heatKind, cmap *viridis, values bool) legendColumns {
 	at := func(t float64) color.Color {
 		col, _ := cmap.At(cmap.Min() + t*(cmap.Max()-cmap.Min()))
 		return col
@@ -142,7 +143,34 @@ func legendEntriesOn(s *Summary, g grid, kind heatKind, cmap *viridis) legendCol
 	if skippedCells {
 		l.right = append(l.right, legendEntry{thumb: cellThumbOf(lookSkipped), text: "skipped by the guided search (not run)", key: "skipped"})
 	}
+	if values {
+		l.right = append(l.right, legendEntry{text: valuesLegend(s, g, kind), key: "values"})
+	}
 	return l
+}
+
+// valuesLegend says what --values prints in the cells: the value and, when
+// the coloured cells' seed counts differ, the count under it; when they are
+// all the same the count is given here once.
+func valuesLegend(s *Summary, g grid, kind heatKind) string {
+	if n, same := seedCount(s, g, kind); same && n > 0 {
+		return fmt.Sprintf("numbers: %s over each cell's %d done seed(s)", kind.valueName, n)
+	}
+	return "numbers: " + kind.valueName + "; under it n, the done seeds it is over"
+}
+
+// seedCount is the number of done seeds of the coloured cells of g when it
+// is the same for all of them (same; 0 without coloured cells).
+func seedCount(s *Summary, g grid, kind heatKind) (n int, same bool) {
+	cells := summaryCells(s)
+	n, same = 0, true
+	for key, c := range g.cells {
+		if _, ok := kind.value(c, cells[key]); ok {
+			same = same && (n == 0 || c.done == n)
+			n = c.done
+		}
+	}
+	return n, same
 }
 
 // shortVerdict is a comparison's verdict in a few words: the winner, or

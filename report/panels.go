@@ -87,7 +87,7 @@ func panelScale(panels []Panel, o HeatmapOptions) colourScale {
 // panelsLegend is the one legend of the panels: each rule drawn in some
 // panel, in general terms (each panel has its own fit), and every kind of
 // cell and marker some panel shows, in its widest wording.
-func panelsLegend(panels []Panel, cmap *viridis) legendColumns {
+func panelsLegend(panels []Panel, cmap *viridis, o HeatmapOptions) legendColumns {
 	var l legendColumns
 	general := map[string]string{
 		RuleLSSR:     "LSSR ρ_b/η=C, measured ρ (each panel's own fit)",
@@ -112,9 +112,10 @@ func panelsLegend(panels []Panel, cmap *viridis) legendColumns {
 	at := map[string]int{}
 	for _, p := range panels {
 		kind := heatKindFor(p.Summary, ColourMean)
-		for _, e := range legendEntriesOn(p.Summary, buildGrid(p.Runs), kind, cmap).right {
+		for _, e := range legendEntriesOn(p.Summary, buildGrid(p.Runs), kind, cmap, o.Values).right {
 			i, seen := at[e.key]
 			switch {
+			case e.key == "values":
 			case !seen:
 				at[e.key] = len(l.right)
 				l.right = append(l.right, e)
@@ -123,7 +124,27 @@ func panelsLegend(panels []Panel, cmap *viridis) legendColumns {
 			}
 		}
 	}
+	if o.Values {
+		l.right = append(l.right, legendEntry{text: panelsValuesLegend(panels), key: "values"})
+	}
 	return l
+}
+
+// panelsValuesLegend says what --values prints in the panels' cells: the
+// mean accuracy, and over how many seeds in each sweep (each panel prints n
+// under the numbers where its cells' counts differ).
+func panelsValuesLegend(panels []Panel) string {
+	var per []string
+	for _, p := range panels {
+		kind := heatKindFor(p.Summary, ColourMean)
+		n, same := seedCount(p.Summary, buildGrid(p.Runs), kind)
+		if same {
+			per = append(per, fmt.Sprintf("%s: %d each", p.Summary.Meta.Sweep, n))
+		} else {
+			per = append(per, p.Summary.Meta.Sweep+": n under each number")
+		}
+	}
+	return "numbers: mean test accuracy (%) over the done seeds (" + strings.Join(per, ", ") + ")"
 }
 
 func renderPanels(w io.Writer, panels []Panel, o HeatmapOptions) error {
@@ -132,7 +153,7 @@ func renderPanels(w io.Writer, panels []Panel, o HeatmapOptions) error {
 	width := vg.Length(cols*panelWidthPx+140) * vg.Inch / heatmapDPI
 	sc := panelScale(panels, o)
 	cmap := newViridis(sc.lo, sc.hi)
-	legend := panelsLegend(panels, cmap)
+	legend := panelsLegend(panels, cmap, o)
 	legendH := legendHeight(width-2*margin, legend)
 	legendPx := int(math.Ceil(float64((legendH + 8) / vg.Inch * heatmapDPI)))
 	height := vg.Length(rows*panelHeightPx+60+legendPx) * vg.Inch / heatmapDPI
@@ -173,7 +194,7 @@ func renderPanels(w io.Writer, panels []Panel, o HeatmapOptions) error {
 			continue
 		}
 		pl := heatmapPlot(p.Summary, g, cmap, heatKindFor(p.Summary, ColourMean), o.Values)
-		pl.Draw(box)
+		drawPlot(pl, box)
 		if i == 0 {
 			data = pl.DataCanvas(box)
 		}

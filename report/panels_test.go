@@ -58,7 +58,7 @@ func TestPanelsShareOneScale(t *testing.T) {
 		t.Errorf("width %d px, want %d", got, want)
 	}
 	// The legend below the panels adds its height (and 8 points of room).
-	legendH := legendHeight(vg.Length(2*panelWidthPx+140)*vg.Inch/heatmapDPI-2*margin, panelsLegend(panels, newViridis(lo, hi)))
+	legendH := legendHeight(vg.Length(2*panelWidthPx+140)*vg.Inch/heatmapDPI-2*margin, panelsLegend(panels, newViridis(lo, hi), HeatmapOptions{}))
 	legendPx := int(math.Ceil(float64((legendH + 8) / vg.Inch * heatmapDPI)))
 	if legendPx < 3*legendRowH {
 		t.Errorf("legend %d px tall: want the rules, the ridge and the cells in it", legendPx)

@@ -83,7 +83,7 @@ func renderHeatmap(w io.Writer, s *Summary, runs []Run, kind heatKind, o Heatmap
 	g := buildGrid(runs)
 	sc := scaleFor(g, summaryCells(s), kind, o)
 	cmap := newViridis(sc.lo, sc.hi)
-	entries := legendEntriesOn(s, g, kind, cmap)
+	entries := legendEntriesOn(s, g, kind, cmap, o.Values)
 	legendH := legendHeight(page.Max.X-page.Min.X, entries)
 	legendArea := draw.Crop(page, 0, 0, 0, -(page.Max.Y - page.Min.Y - legendH))
 	main := page
@@ -99,7 +99,7 @@ func renderHeatmap(w io.Writer, s *Summary, runs []Run, kind heatKind, o Heatmap
 
 	p := heatmapPlot(s, g, cmap, kind, o.Values)
 	heat := draw.Crop(main, 0, -(colorBarArea + colorBarGap), 0, 0)
-	p.Draw(heat)
+	drawPlot(p, heat)
 
 	data := p.DataCanvas(heat)
 	layout.Cells = cellBoxes(p, data, g, dc.Max)
@@ -155,7 +155,6 @@ func heatmapPlot(s *Summary, g grid, cmap *viridis, kind heatKind, values bool) 
 	p.Y.Label.Text = "learning rate η (log2 scale)"
 
 	cells := newCellsPlotter(g, cmap, kind, summaryCells(s))
-	cells.values = values
 	p.Add(cells)
 	xmin, xmax, ymin, ymax := cells.DataRange()
 	p.X.Tick.Marker = plot.ConstantTicks(batchTicks(g.bs))
@@ -164,6 +163,10 @@ func heatmapPlot(s *Summary, g grid, cmap *viridis, kind heatKind, values bool) 
 
 	for _, l := range overlays(s, kind) {
 		p.Add(l)
+	}
+	if values {
+		// Last, so that no line or marker hides a number.
+		p.Add(&valuesPlotter{cells: cells, showSeeds: !sameSeeds(g, cells)})
 	}
 	return p
 }

@@ -56,7 +56,6 @@ type cellsPlotter struct {
 	cmap           *viridis
 	kind           heatKind
 	cells          map[cellKey]*Cell // the seed statistics of each cell
-	values         bool              // print each coloured cell's value and seed count
 }
 
 func newCellsPlotter(g grid, cmap *viridis, kind heatKind, cells map[cellKey]*Cell) *cellsPlotter {
@@ -71,6 +70,14 @@ func newCellsPlotter(g grid, cmap *viridis, kind heatKind, cells map[cellKey]*Ce
 	return &cellsPlotter{g: g, xEdges: cellEdges(xs), yEdges: cellEdges(ys), cmap: cmap, kind: kind, cells: cells}
 }
 
+// cellRect is where cell (i, j) of the grid lies on c.
+func (p *cellsPlotter) cellRect(trX, trY func(float64) vg.Length, i, j int) vg.Rectangle {
+	return vg.Rectangle{
+		Min: vg.Point{X: trX(p.xEdges[i]), Y: trY(p.yEdges[j])},
+		Max: vg.Point{X: trX(p.xEdges[i+1]), Y: trY(p.yEdges[j+1])},
+	}
+}
+
 // DataRange implements plot.DataRanger.
 func (p *cellsPlotter) DataRange() (xmin, xmax, ymin, ymax float64) {
 	return p.xEdges[0], p.xEdges[len(p.xEdges)-1], p.yEdges[0], p.yEdges[len(p.yEdges)-1]
@@ -81,10 +88,7 @@ func (p *cellsPlotter) Plot(c draw.Canvas, plt *plot.Plot) {
 	trX, trY := plt.Transforms(&c)
 	for i, b := range p.g.bs {
 		for j, lr := range p.g.lrs {
-			r := vg.Rectangle{
-				Min: vg.Point{X: trX(p.xEdges[i]), Y: trY(p.yEdges[j])},
-				Max: vg.Point{X: trX(p.xEdges[i+1]), Y: trY(p.yEdges[j+1])},
-			}
+			r := p.cellRect(trX, trY, i, j)
 			cl := p.g.at(b, lr)
 			sc := p.cells[cellKey{b, lr}]
 			v, ok := p.kind.value(cl, sc)
@@ -94,9 +98,6 @@ func (p *cellsPlotter) Plot(c draw.Canvas, plt *plot.Plot) {
 				col, _ = p.cmap.At(v)
 			}
 			drawCell(&c, r, look, col, p.kind.overlays && sc != nil && sc.NearBest)
-			if p.values && ok {
-				drawCellValue(&c, r, col, p.kind.format(v), cl.done)
-			}
 		}
 	}
 }
@@ -174,11 +175,16 @@ func lookOf(c *cell, coloured bool) cellLook {
 // under a third of the side), so that on a small cell, such as the legend's
 // thumb, the outline still reads as one.
 func drawNearBest(c *draw.Canvas, r vg.Rectangle) {
-	side := min(r.Max.X-r.Min.X, r.Max.Y-r.Min.Y)
-	in := max(side*0.12, min(vg.Points(3), side*0.3))
+	in := nearBestInset(r)
 	q := vg.Rectangle{Min: vg.Point{X: r.Min.X + in, Y: r.Min.Y + in}, Max: vg.Point{X: r.Max.X - in, Y: r.Max.Y - in}}
 	path := []vg.Point{q.Min, {X: q.Max.X, Y: q.Min.Y}, q.Max, {X: q.Min.X, Y: q.Max.Y}, q.Min}
 	c.StrokeLines(draw.LineStyle{Color: color.NRGBA{0xff, 0xff, 0xff, 0xc0}, Width: vg.Points(0.9)}, path)
+}
+
+// nearBestInset is how far inside cell r drawNearBest draws its outline.
+func nearBestInset(r vg.Rectangle) vg.Length {
+	side := min(r.Max.X-r.Min.X, r.Max.Y-r.Min.Y)
+	return max(side*0.12, min(vg.Points(3), side*0.3))
 }
 
 // drawDivergedCell fills a cell dark and crosses it in white.
