@@ -74,15 +74,17 @@ func cellValueLayout(r vg.Rectangle, fg color.Color, value string, seeds int) []
 	for _, pad := range []vg.Length{nearBestInset(r) + 1.5, 1.5} {
 		w := r.Max.X - r.Min.X - 2*pad
 		h := r.Max.Y - r.Min.Y - 2*pad
-		at := vg.Point{X: r.Min.X + pad, Y: r.Min.Y + pad}
 		for size := cellValueMax; size >= cellValueMin; size -= 0.5 {
 			sty := textStyle(size, draw.XLeft, draw.YBottom)
 			sty.Color = fg
 			small := sty
 			small.Font.Size = vg.Points(size * 0.8)
-			if sty.Width(value) > w || sty.FontExtents().Height > h {
+			// The text's box reaches below its anchor by the font's descent.
+			box := sty.Rectangle(value)
+			if box.Max.X-box.Min.X > w || box.Max.Y-box.Min.Y > h {
 				continue
 			}
+			at := vg.Point{X: r.Min.X + pad, Y: r.Min.Y + pad - box.Min.Y}
 			texts := []placedText{place(sty, at, value)}
 			gap := sty.Width(" ")
 			if seeds > 0 && sty.Width(value)+gap+small.Width(count) <= w {
