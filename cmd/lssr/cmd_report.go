@@ -24,12 +24,24 @@ least here" (or "at most here"), so it is drawn hollow and not fitted. With too 
 inside the grid no rule is fitted, and the report says which way to extend learning_rates.
 
 With several sweeps, each one's report goes to --out/NAME and panels.png draws their heatmaps
-side by side on one colour scale (default --out: report-NAME1-NAME2-...).
+side by side on one colour scale, with one legend (default --out: report-NAME1-NAME2-...).
+
+The heatmap's colour scale spans its cells' values unless --range LO,HI fixes it (in the
+colour's units: percent for accuracy; --range=-1,5 for a negative LO) or --clip narrows it to the
+band where the ridge lies: from the lowest column best m minus max(top - m, (top - bottom)/10) up
+to the best cell, so the columns' bests and their neighbours are told apart and failed cells
+fall at the dark end (with --colour se: up to the 90th percentile of the standard errors).
+Cells beyond the scale get the end colour, and the colour bar a capped end labelled "<= LO" or
+">= HI". Both set panels.png's scale too when --colour is mean, and leave train-loss.png alone.
+--values prints each coloured cell's value in black or white, whichever reads better on it; the
+legend gives the seed count when all cells share it, else each value is followed by n=K.
+train-loss.png is coloured on a log scale with its colour bar labelled in loss values.
 
 --out is created when missing. A folder that holds a report lssr wrote (it has the file
 .lssr-report, or heatmap.png, fit.json and summary.md) is rewritten; a folder that holds other
 files needs --force, as the report replaces files of its names and removes stale figures; a
-path that is not a folder is bad input.`
+path that is not a folder is bad input. A --range that is not two finite numbers with LO < HI, or
+--range with --clip, is bad input too: nothing is written.`
 
 func reportCommand() *cli.Command {
 	return &cli.Command{
@@ -42,7 +54,7 @@ func reportCommand() *cli.Command {
 			&cli.StringFlag{Name: "colour", Aliases: []string{"color"}, Value: report.ColourMean, Usage: "heatmap cells: mean (test accuracy over seeds) or se (its standard error)"},
 			&cli.StringFlag{Name: "range", Usage: "colour scale LO,HI of heatmap.png (and panels.png with --colour mean) in the colour's units, percent for accuracy; cells beyond it get the end colours and the colour bar a capped end"},
 			&cli.BoolFlag{Name: "clip", Usage: "give the colours to the band where the ridge lies: from the lowest column best minus as much again (at least a tenth of the range) to the best; se: up to its 90th percentile"},
-			&cli.BoolFlag{Name: "values", Usage: "print in each coloured cell its value and its count of done seeds (n=…), where the cell has room"},
+			&cli.BoolFlag{Name: "values", Usage: "print in each coloured cell its value (followed by n=K, its done seeds, when the cells' counts differ) where the cell has room"},
 			&cli.BoolFlag{Name: "force", Usage: "write into an --out folder that holds files lssr did not write"},
 			&cli.BoolFlag{Name: "all", Usage: allFlagUsage},
 		},
