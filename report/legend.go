@@ -32,11 +32,24 @@ func legendEntries(s *Summary, g grid, kind heatKind) legendColumns {
 }
 
 // legendEntriesOn is legendEntries with the coloured cell thumbs drawn in
-// cmap's colours (a cell near its column's best at the top of the scale,
-// one with a corner flag at 60% of it) and, with values, a last line that
-// says what the numbers in the cells are.
+// cmap's colours, each in the colour of a cell of its look in the figure,
+// and, with values, a last line that says what the numbers in the cells
+// are.
 func legendEntriesOn(s *Summary, g grid, kind heatKind, cmap *viridis, values bool) legendColumns {
-	at := func(t float64) color.Color {
+	// A coloured thumb takes the colour of the first cell (b, then η
+	// ascending) that the plot draws with that look, or the colour at
+	// fraction t of the scale when the figure has none (panels' legend).
+	cells := summaryCells(s)
+	colourOf := func(t float64, match func(look cellLook, sc *Cell) bool) color.Color {
+		for _, b := range g.bs {
+			for _, lr := range g.lrs {
+				c, sc := g.at(b, lr), cells[cellKey{b, lr}]
+				if v, ok := kind.value(c, sc); ok && match(lookOf(c, true), sc) {
+					col, _ := cmap.At(v)
+					return col
+				}
+			}
+		}
 		col, _ := cmap.At(cmap.Min() + t*(cmap.Max()-cmap.Min()))
 		return col
 	}
@@ -66,8 +79,9 @@ func legendEntriesOn(s *Summary, g grid, kind heatKind, cmap *viridis, values bo
 				text = "best η per b, parabola through the top 3 (bar: 95%; hollow: censored)"
 			}
 			l.right = append(l.right, legendEntry{thumb: ridgeThumb, text: text, key: "ridge"})
+			nearBest := colourOf(1, func(_ cellLook, sc *Cell) bool { return sc != nil && sc.NearBest })
 			l.right = append(l.right, legendEntry{thumb: cellThumb(func(c *draw.Canvas, r vg.Rectangle) {
-				drawCell(c, r, lookColour, at(1), true)
+				drawCell(c, r, lookColour, nearBest, true)
 			}), text: "within 1 standard error of its column's best", key: "near-best"})
 		}
 	}
@@ -127,8 +141,9 @@ func legendEntriesOn(s *Summary, g grid, kind heatKind, cmap *viridis, values bo
 		if mixedWithStopped {
 			text = "some seeds diverged or stopped early (mean over the others)"
 		}
+		flagged := colourOf(0.6, func(look cellLook, _ *Cell) bool { return look == lookFlagged })
 		l.right = append(l.right, legendEntry{thumb: cellThumb(func(c *draw.Canvas, r vg.Rectangle) {
-			drawCell(c, r, lookFlagged, at(0.6), false)
+			drawCell(c, r, lookFlagged, flagged, false)
 		}), text: text, key: "flagged"})
 	}
 	if unfinishedCells {
