@@ -127,9 +127,9 @@ func layoutColorBar(c vg.Rectangle, sc colourScale, k heatKind) colorBarLayout {
 	for _, b := range kept {
 		widest = max(widest, b.Max.X-b.Min.X)
 	}
-	labSty := shrinkToFit(textStyle(13, draw.XCenter, draw.YTop), k.barLabel, c.Max.Y-c.Min.Y)
+	labSty, label := fitLine(textStyle(13, draw.XCenter, draw.YTop), k.barLabel, c.Max.Y-c.Min.Y)
 	labSty.Rotation = math.Pi / 2 // reads bottom to top; its top faces the bar
-	l.label = place(labSty, vg.Point{X: labelX + widest + barLabelGap, Y: c.Min.Y + (c.Max.Y-c.Min.Y)/2}, k.barLabel)
+	l.label = place(labSty, vg.Point{X: labelX + widest + barLabelGap, Y: c.Min.Y + (c.Max.Y-c.Min.Y)/2}, label)
 	return l
 }
 

@@ -47,14 +47,14 @@ func (f *figure) render(w io.Writer) error {
 	page := draw.Crop(dc, margin, -margin, margin, -margin)
 	pageW := page.Max.X - page.Min.X
 
-	titleSty := shrinkToFit(textStyle(15, draw.XCenter, draw.YTop), f.title, pageW)
-	subSty := shrinkToFit(textStyle(11, draw.XCenter, draw.YTop), f.subtitle, pageW)
+	titleSty, head := fitLine(textStyle(15, draw.XCenter, draw.YTop), f.title, pageW)
+	subSty, sub := fitLine(textStyle(11, draw.XCenter, draw.YTop), f.subtitle, pageW)
 	subSty.Color = color.Gray{0x40}
 	top := page.Max.Y
-	page.FillText(titleSty, vg.Point{X: page.Center().X, Y: top}, f.title)
+	page.FillText(titleSty, vg.Point{X: page.Center().X, Y: top}, head)
 	top -= titleSty.Height("X") + 4
 	if f.subtitle != "" {
-		page.FillText(subSty, vg.Point{X: page.Center().X, Y: top}, f.subtitle)
+		page.FillText(subSty, vg.Point{X: page.Center().X, Y: top}, sub)
 		top -= subSty.Height("X")
 	}
 	top -= 10

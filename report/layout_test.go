@@ -182,3 +182,18 @@ func TestCellValueLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestFitLine checks titles: shrunk to fit, and cut short with "…" only
+// when even 8 pt is too wide.
+func TestFitLine(t *testing.T) {
+	sty := textStyle(15, draw.XCenter, draw.YTop)
+	short := "quickstart: fashion-mnist-2048, MLP 784-128-10 relu"
+	if s, txt := fitLine(sty, short, 772); txt != short || s.Font.Size != vg.Points(15) {
+		t.Errorf("a title with room: %q at %v, want it whole at 15 pt", txt, s.Font.Size)
+	}
+	long := strings.Repeat("CNN [16 32 64 128] k3 max, dense 256-128-10 relu, BN ", 4)
+	s, txt := fitLine(sty, long, 300)
+	if s.Width(txt) > 300 || !strings.HasSuffix(txt, "…") || !strings.HasPrefix(long, strings.TrimSuffix(txt, "…")) || s.Font.Size != vg.Points(8) {
+		t.Errorf("a long title in 300 pt: %q (%v wide at %v)", txt, s.Width(txt), s.Font.Size)
+	}
+}

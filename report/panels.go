@@ -162,7 +162,7 @@ func renderPanels(w io.Writer, panels []Panel, o HeatmapOptions) error {
 	page := draw.Crop(dc, margin, -margin, margin, -margin)
 
 	head := "test accuracy of " + fmt.Sprint(len(panels)) + " sweeps on one colour scale"
-	hsty := shrinkToFit(textStyle(13, draw.XCenter, draw.YTop), head, page.Max.X-page.Min.X)
+	hsty, head := fitLine(textStyle(13, draw.XCenter, draw.YTop), head, page.Max.X-page.Min.X)
 	page.FillText(hsty, vg.Point{X: page.Center().X, Y: page.Max.Y}, head)
 	drawLegend(draw.Crop(page, 0, 0, 0, -(page.Max.Y-page.Min.Y-legendH)), legend)
 	area := page
@@ -180,12 +180,10 @@ func renderPanels(w io.Writer, panels []Panel, o HeatmapOptions) error {
 			Max: vg.Point{X: area.Min.X + vg.Length(c+1)*cellW, Y: area.Max.Y - vg.Length(r)*cellH},
 		}}
 		box = draw.Crop(box, 6, -6, 0, 0)
-		name := title(p.Summary.Meta)
-		tsty := shrinkToFit(textStyle(11, draw.XCenter, draw.YTop), name, box.Max.X-box.Min.X)
+		tsty, name := fitLine(textStyle(11, draw.XCenter, draw.YTop), title(p.Summary.Meta), box.Max.X-box.Min.X)
 		box.FillText(tsty, vg.Point{X: box.Center().X, Y: box.Max.Y}, name)
 		box.Max.Y -= tsty.Height("X") + 4
-		cost := panelCost(p.Runs)
-		csty := shrinkToFit(textStyle(10, draw.XCenter, draw.YTop), cost, box.Max.X-box.Min.X)
+		csty, cost := fitLine(textStyle(10, draw.XCenter, draw.YTop), panelCost(p.Runs), box.Max.X-box.Min.X)
 		box.FillText(csty, vg.Point{X: box.Center().X, Y: box.Max.Y}, cost)
 		box.Max.Y -= csty.Height("X") + 6
 		g := buildGrid(p.Runs)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -70,12 +71,11 @@ func renderHeatmap(w io.Writer, s *Summary, runs []Run, kind heatKind, o Heatmap
 	page := draw.Crop(dc, margin, -margin, margin, -margin)
 
 	// Header: title and one line of what the colours and ρ are.
-	sub := subtitle(s, kind)
-	titleSty := shrinkToFit(textStyle(15, draw.XCenter, draw.YTop), title(s.Meta), page.Max.X-page.Min.X)
-	subSty := shrinkToFit(textStyle(11, draw.XCenter, draw.YTop), sub, page.Max.X-page.Min.X)
+	titleSty, head := fitLine(textStyle(15, draw.XCenter, draw.YTop), title(s.Meta), page.Max.X-page.Min.X)
+	subSty, sub := fitLine(textStyle(11, draw.XCenter, draw.YTop), subtitle(s, kind), page.Max.X-page.Min.X)
 	subSty.Color = color.Gray{0x40}
 	top := page.Max.Y
-	page.FillText(titleSty, vg.Point{X: page.Center().X, Y: top}, title(s.Meta))
+	page.FillText(titleSty, vg.Point{X: page.Center().X, Y: top}, head)
 	top -= titleSty.Height("X") + 4
 	page.FillText(subSty, vg.Point{X: page.Center().X, Y: top}, sub)
 	top -= subSty.Height("X") + 10
@@ -136,6 +136,22 @@ func cellBoxes(p *plot.Plot, data draw.Canvas, g grid, size vg.Point) []CellBox 
 		}
 	}
 	return boxes
+}
+
+// fitLine is txt in sty shrunk to fit width (shrinkToFit) and, when it
+// still does not fit at 8 pt, cut short with "…" where it does.
+func fitLine(sty text.Style, txt string, width vg.Length) (text.Style, string) {
+	sty = shrinkToFit(sty, txt, width)
+	if sty.Width(txt) <= width {
+		return sty, txt
+	}
+	runes := []rune(txt)
+	for n := len(runes) - 1; n > 0; n-- {
+		if cut := strings.TrimRight(string(runes[:n]), " ") + "…"; sty.Width(cut) <= width {
+			return sty, cut
+		}
+	}
+	return sty, "…"
 }
 
 // shrinkToFit lowers the font size, down to 8 pt, until txt fits in width.
