@@ -17,7 +17,7 @@ const (
 )
 
 // valuesPlotter prints each coloured cell's value (--values) over the
-// heatmap and everything drawn on it, and the cell's count of done seeds
+// cells and under the lines and markers, and the cell's count of done seeds
 // when showSeeds (the counts differ between cells).
 type valuesPlotter struct {
 	cells     *cellsPlotter
@@ -98,7 +98,7 @@ func cellValueLayout(r vg.Rectangle, fg color.Color, value string, seeds int) []
 
 // drawCellValue prints a coloured cell's value and seed count in black or
 // white, whichever contrasts more with the cell's colour bg, on a patch of
-// that colour so that lines drawn across the cell do not cut the digits.
+// that colour that covers the near-best outline where the text crosses it.
 func drawCellValue(c *draw.Canvas, r vg.Rectangle, bg color.Color, value string, seeds int) {
 	n := color.NRGBAModel.Convert(bg).(color.NRGBA)
 	fg := textColourOn(n)

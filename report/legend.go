@@ -36,21 +36,21 @@ func legendEntries(s *Summary, g grid, kind heatKind) legendColumns {
 // and, with values, a last line that says what the numbers in the cells
 // are.
 func legendEntriesOn(s *Summary, g grid, kind heatKind, cmap *viridis, values bool) legendColumns {
-	// A coloured thumb takes the colour of the first cell (b, then η
-	// ascending) that the plot draws with that look, or the colour at
-	// fraction t of the scale when the figure has none (panels' legend).
+	// A coloured thumb takes the colour of the cell with the highest value
+	// that the plot draws with that look (the lightest, on which its marks
+	// show best), or the colour at fraction t of the scale when the figure
+	// has none.
 	cells := summaryCells(s)
 	colourOf := func(t float64, match func(look cellLook, sc *Cell) bool) color.Color {
-		for _, b := range g.bs {
-			for _, lr := range g.lrs {
-				c, sc := g.at(b, lr), cells[cellKey{b, lr}]
-				if v, ok := kind.value(c, sc); ok && match(lookOf(c, true), sc) {
-					col, _ := cmap.At(v)
-					return col
-				}
+		best := cmap.Min() + t*(cmap.Max()-cmap.Min())
+		found := false
+		for key, c := range g.cells {
+			sc := cells[key]
+			if v, ok := kind.value(c, sc); ok && isFinite(v) && match(lookOf(c, true), sc) && (!found || v > best) {
+				best, found = v, true
 			}
 		}
-		col, _ := cmap.At(cmap.Min() + t*(cmap.Max()-cmap.Min()))
+		col, _ := cmap.At(best)
 		return col
 	}
 	var l legendColumns
@@ -171,7 +171,7 @@ func valuesLegend(s *Summary, g grid, kind heatKind) string {
 	if n, same := seedCount(s, g, kind); same && n > 0 {
 		return fmt.Sprintf("numbers: %s over each cell's %d done seed(s)", kind.valueName, n)
 	}
-	return "numbers: " + kind.valueName + "; under it n, the done seeds it is over"
+	return "numbers: " + kind.valueName + ", then n=K: the done seeds it is over"
 }
 
 // seedCount is the number of done seeds of the coloured cells of g when it

@@ -177,12 +177,12 @@ func heatmapPlot(s *Summary, g grid, cmap *viridis, kind heatKind, values bool) 
 	p.Y.Tick.Marker = plot.ConstantTicks(lrTicks(ymin, ymax, g.lrs))
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xmin, xmax, ymin, ymax
 
+	if values {
+		// Under the overlays: a number must not hide a ridge or edge marker.
+		p.Add(&valuesPlotter{cells: cells, showSeeds: !sameSeeds(g, cells)})
+	}
 	for _, l := range overlays(s, kind) {
 		p.Add(l)
-	}
-	if values {
-		// Last, so that no line or marker hides a number.
-		p.Add(&valuesPlotter{cells: cells, showSeeds: !sameSeeds(g, cells)})
 	}
 	return p
 }
