@@ -28,6 +28,18 @@ type Options struct {
 	// Colour is what heatmap.png's cells show: ColourMean ("" too) or
 	// ColourSE.
 	Colour string
+	// Range, Clip and Values draw heatmap.png and panels.png as the
+	// HeatmapOptions fields of these names say; Values also prints the
+	// cells of train-loss.png, whose scale Range and Clip leave alone (they
+	// are in the accuracy's units).
+	Range  ColourRange
+	Clip   bool
+	Values bool
+}
+
+// heatmap is the HeatmapOptions of heatmap.png.
+func (o Options) heatmap() HeatmapOptions {
+	return HeatmapOptions{Colour: o.Colour, Format: FormatPNG, Range: o.Range, Clip: o.Clip, Values: o.Values}
 }
 
 func (o Options) replicates() int {

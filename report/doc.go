@@ -116,6 +116,18 @@
 // (training.eval_every); otherwise it is the final one, a marker per b at
 // the last epoch.
 //
+// # Drawing the heatmap
+//
+// The colour scale spans the cells' values unless HeatmapOptions.Range
+// fixes it or Clip narrows it to the band of the column bests (clipRange
+// says how and why); cells beyond it take the end colour and the colour bar
+// caps that end. Values prints each cell's value in black or white by its
+// luminance. Every text is measured before it is placed: the legend
+// (planLegend) moves its right column, shrinks its font or wraps, axis
+// labels are thinned (thinTicks), and colour-bar labels that would collide
+// are left out (layoutColorBar). The legend's cell thumbs are drawn by the
+// plot's own drawCell.
+//
 // Write is the entry point (WriteWith and AnalyzeWith take Options); Ridge,
 // EstimateRho and the Fit functions are the pieces it is made of. Write
 // also writes fit.json (FitJSON), every number of the seed analysis.

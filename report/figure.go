@@ -50,23 +50,22 @@ func (f *figure) render(w io.Writer) error {
 	page := draw.Crop(dc, margin, -margin, margin, -margin)
 	pageW := page.Max.X - page.Min.X
 
-	titleSty := shrinkToFit(textStyle(15, draw.XCenter, draw.YTop), f.title, pageW)
-	subSty := shrinkToFit(textStyle(11, draw.XCenter, draw.YTop), f.subtitle, pageW)
+	titleSty, head := fitLine(textStyle(15, draw.XCenter, draw.YTop), f.title, pageW)
+	subSty, sub := fitLine(textStyle(11, draw.XCenter, draw.YTop), f.subtitle, pageW)
 	subSty.Color = color.Gray{0x40}
 	top := page.Max.Y
-	page.FillText(titleSty, vg.Point{X: page.Center().X, Y: top}, f.title)
+	page.FillText(titleSty, vg.Point{X: page.Center().X, Y: top}, head)
 	top -= titleSty.Height("X") + 4
 	if f.subtitle != "" {
-		page.FillText(subSty, vg.Point{X: page.Center().X, Y: top}, f.subtitle)
+		page.FillText(subSty, vg.Point{X: page.Center().X, Y: top}, sub)
 		top -= subSty.Height("X")
 	}
 	top -= 10
 
-	rows := max(len(f.legend.left), len(f.legend.right))
 	main := page
 	main.Max.Y = top
-	if rows > 0 {
-		legendH := vg.Length(rows*legendRowH) + 6
+	if len(f.legend.left)+len(f.legend.right) > 0 {
+		legendH := legendHeight(pageW, f.legend)
 		drawLegend(draw.Crop(page, 0, 0, 0, -(page.Max.Y-page.Min.Y-legendH)), f.legend)
 		main.Min.Y += legendH + 8
 	}
@@ -77,15 +76,15 @@ func (f *figure) render(w io.Writer) error {
 		drawKey(key, f.keyTitle, f.key)
 	}
 	if f.beside == nil {
-		f.plot.Draw(main)
+		drawPlot(f.plot, main)
 	} else {
 		const gap = 24
 		half := (main.Max.X - main.Min.X - gap) / 2
 		left, right := main, main
 		left.Max.X = left.Min.X + half
 		right.Min.X = right.Max.X - half
-		f.plot.Draw(left)
-		f.beside.Draw(right)
+		drawPlot(f.plot, left)
+		drawPlot(f.beside, right)
 	}
 	_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(w)
 	return err

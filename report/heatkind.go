@@ -2,8 +2,10 @@ package report
 
 import (
 	"math"
+	"strconv"
 
 	"github.com/lssr/lssr"
+	"gonum.org/v1/plot"
 )
 
 // Heatmap colourings (Options.Colour and the train-loss figure).
@@ -26,6 +28,19 @@ type heatKind struct {
 	// overlays draws the ridge and the rule curves (the accuracy figures);
 	// the stability edge is drawn on every kind.
 	overlays bool
+	// barTicks are the colour bar's ticks over [lo, hi] (colour values),
+	// labelled in the units a reader thinks in.
+	barTicks func(lo, hi float64) []plot.Tick
+	// format writes a colour value in those units, in a cell (--values)
+	// and at a cut end of the colour bar.
+	format func(v float64) string
+	// valueName says what the numbers format writes are, in the legend.
+	valueName string
+}
+
+// fixed formats with the given decimals.
+func fixed(decimals int) func(float64) string {
+	return func(v float64) string { return strconv.FormatFloat(v, 'f', decimals, 64) }
 }
 
 // heatKindFor returns the colouring of s's heatmap or of the train-loss
@@ -35,6 +50,7 @@ func heatKindFor(s *Summary, colour string) heatKind {
 	switch colour {
 	case ColourSE:
 		return heatKind{colour: ColourSE, barLabel: "standard error of the mean test accuracy (%)", overlays: true,
+			barTicks: barLinearTicks, format: fixed(2), valueName: "standard error of the mean test accuracy (%)",
 			value: func(c *cell, sc *Cell) (float64, bool) {
 				if c == nil || c.done == 0 || sc == nil {
 					return 0, false
@@ -42,7 +58,8 @@ func heatKindFor(s *Summary, colour string) heatKind {
 				return sc.SEAcc * scale, true
 			}}
 	case colourLoss:
-		return heatKind{colour: colourLoss, barLabel: "final training loss, mean over seeds (log10)",
+		return heatKind{colour: colourLoss, barLabel: "final training loss (log scale)",
+			barTicks: lossBarTicks, format: formatLoss, valueName: "mean final training loss",
 			value: func(c *cell, _ *Cell) (float64, bool) {
 				if c == nil || c.done == 0 {
 					return 0, false
@@ -62,6 +79,7 @@ func heatKindFor(s *Summary, colour string) heatKind {
 			}}
 	}
 	return heatKind{colour: ColourMean, barLabel: "mean test accuracy (%)", overlays: true,
+		barTicks: barLinearTicks, format: fixed(1), valueName: "mean test accuracy (%)",
 		value: func(c *cell, _ *Cell) (float64, bool) {
 			if c == nil || c.done == 0 {
 				return 0, false

@@ -2,10 +2,7 @@ package report
 
 import (
 	"fmt"
-	"image"
 	"image/color"
-	"math"
-	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot/vg"
@@ -16,6 +13,9 @@ import (
 type legendEntry struct {
 	thumb func(c *draw.Canvas, r vg.Rectangle) // nil: text only
 	text  string
+	// key names what a right-column entry explains, so the panels' legend
+	// lists each once however the sweeps word it.
+	key string
 }
 
 // legendColumns splits the legend into the fitted rules (left) and the
@@ -25,8 +25,34 @@ type legendColumns struct {
 }
 
 // legendEntries lists the rules drawn, with their RMSE, and what the cells
-// and markers mean; kinds of cell absent from the grid are left out.
+// and markers mean; kinds of cell absent from the grid are left out. Its
+// coloured cell thumbs take their colours from a [0, 1] scale.
 func legendEntries(s *Summary, g grid, kind heatKind) legendColumns {
+	return legendEntriesOn(s, g, kind, newViridis(0, 1), false)
+}
+
+// legendEntriesOn is legendEntries with the coloured cell thumbs drawn in
+// cmap's colours, each in the colour of a cell of its look in the figure,
+// and, with values, a last line that says what the numbers in the cells
+// are.
+func legendEntriesOn(s *Summary, g grid, kind heatKind, cmap *viridis, values bool) legendColumns {
+	// A coloured thumb takes the colour of the cell with the highest value
+	// that the plot draws with that look (the lightest, on which its marks
+	// show best), or the colour at fraction t of the scale when the figure
+	// has none.
+	cells := summaryCells(s)
+	colourOf := func(t float64, match func(look cellLook, sc *Cell) bool) color.Color {
+		best := cmap.Min() + t*(cmap.Max()-cmap.Min())
+		found := false
+		for key, c := range g.cells {
+			sc := cells[key]
+			if v, ok := kind.value(c, sc); ok && isFinite(v) && match(lookOf(c, true), sc) && (!found || v > best) {
+				best, found = v, true
+			}
+		}
+		col, _ := cmap.At(best)
+		return col
+	}
 	var l legendColumns
 	if kind.overlays {
 		for _, f := range s.Fits {
@@ -52,13 +78,11 @@ func legendEntries(s *Summary, g grid, kind heatKind) legendColumns {
 			if len(s.RidgeFits.Censored) > 0 {
 				text = "best η per b, parabola through the top 3 (bar: 95%; hollow: censored)"
 			}
-			l.right = append(l.right, legendEntry{thumb: ridgeThumb, text: text})
+			l.right = append(l.right, legendEntry{thumb: ridgeThumb, text: text, key: "ridge"})
+			nearBest := colourOf(1, func(_ cellLook, sc *Cell) bool { return sc != nil && sc.NearBest })
 			l.right = append(l.right, legendEntry{thumb: cellThumb(func(c *draw.Canvas, r vg.Rectangle) {
-				col, _ := newViridis(0, 1).At(0.8)
-				c.SetColor(col)
-				c.Fill(r.Path())
-				drawNearBest(c, r)
-			}), text: "within 1 standard error of its column's best"})
+				drawCell(c, r, lookColour, nearBest, true)
+			}), text: "within 1 standard error of its column's best", key: "near-best"})
 		}
 	}
 	if len(s.Edge.Points) > 0 {
@@ -69,7 +93,7 @@ func legendEntries(s *Summary, g grid, kind heatKind) legendColumns {
 				break
 			}
 		}
-		l.right = append(l.right, legendEntry{thumb: edgeThumb, text: text})
+		l.right = append(l.right, legendEntry{thumb: edgeThumb, text: text, key: "edge"})
 		if f, ok := edgeFit(s); ok && kind.overlays {
 			l.left = append(l.left, legendEntry{thumb: lineThumb(edgeFitStyle), text: fmt.Sprintf(
 				"%s fitted to the edge (RMSE %.2f) · edge: %s", f.Rule, f.RMSE, shortVerdict(s.EdgeFits))})
@@ -107,22 +131,20 @@ func legendEntries(s *Summary, g grid, kind heatKind) legendColumns {
 		if divergedWithStopped {
 			text = "diverged (finished seeds hit NaN/Inf or stopped early, one NaN/Inf at least)"
 		}
-		l.right = append(l.right, legendEntry{thumb: cellThumb(drawDivergedCell), text: text})
+		l.right = append(l.right, legendEntry{thumb: cellThumbOf(lookDiverged), text: text, key: "diverged"})
 	}
 	if stoppedCells {
-		l.right = append(l.right, legendEntry{thumb: cellThumb(drawStoppedCell), text: "stopped early (every finished seed: loss not below its initial)"})
+		l.right = append(l.right, legendEntry{thumb: cellThumbOf(lookStopped), text: "stopped early (every finished seed: loss not below its initial)", key: "stopped"})
 	}
 	if mixedCells {
 		text := "some seeds diverged (mean over the others)"
 		if mixedWithStopped {
 			text = "some seeds diverged or stopped early (mean over the others)"
 		}
+		flagged := colourOf(0.6, func(look cellLook, _ *Cell) bool { return look == lookFlagged })
 		l.right = append(l.right, legendEntry{thumb: cellThumb(func(c *draw.Canvas, r vg.Rectangle) {
-			col, _ := newViridis(0, 1).At(0.6)
-			c.SetColor(col)
-			c.Fill(r.Path())
-			drawCornerFlag(c, r)
-		}), text: text})
+			drawCell(c, r, lookFlagged, flagged, false)
+		}), text: text, key: "flagged"})
 	}
 	if unfinishedCells {
 		// Cancelled is named only where a cell shows it, so the heatmaps of
@@ -131,12 +153,39 @@ func legendEntries(s *Summary, g grid, kind heatKind) legendColumns {
 		if cancelledCells {
 			text = "no finished run (pending, running, failed or cancelled)"
 		}
-		l.right = append(l.right, legendEntry{thumb: cellThumb(drawUnfinishedCell), text: text})
+		l.right = append(l.right, legendEntry{thumb: cellThumbOf(lookUnfinished), text: text, key: "unfinished"})
 	}
 	if skippedCells {
-		l.right = append(l.right, legendEntry{thumb: cellThumb(drawSkippedCell), text: "skipped by the guided search (not run)"})
+		l.right = append(l.right, legendEntry{thumb: cellThumbOf(lookSkipped), text: "skipped by the guided search (not run)", key: "skipped"})
+	}
+	if values {
+		l.right = append(l.right, legendEntry{text: valuesLegend(s, g, kind), key: "values"})
 	}
 	return l
+}
+
+// valuesLegend says what --values prints in the cells: the value and, when
+// the coloured cells' seed counts differ, the count under it; when they are
+// all the same the count is given here once.
+func valuesLegend(s *Summary, g grid, kind heatKind) string {
+	if n, same := seedCount(s, g, kind); same && n > 0 {
+		return fmt.Sprintf("numbers: %s over each cell's %d done seed(s)", kind.valueName, n)
+	}
+	return "numbers: " + kind.valueName + ", then n=K: the done seeds it is over"
+}
+
+// seedCount is the number of done seeds of the coloured cells of g when it
+// is the same for all of them (same; 0 without coloured cells).
+func seedCount(s *Summary, g grid, kind heatKind) (n int, same bool) {
+	cells := summaryCells(s)
+	n, same = 0, true
+	for key, c := range g.cells {
+		if _, ok := kind.value(c, cells[key]); ok {
+			same = same && (n == 0 || c.done == n)
+			n = c.done
+		}
+	}
+	return n, same
 }
 
 // shortVerdict is a comparison's verdict in a few words: the winner, or
@@ -188,6 +237,11 @@ func lineThumb(sty draw.LineStyle) func(*draw.Canvas, vg.Rectangle) {
 	}
 }
 
+// cellThumbOf draws a cell of an uncoloured look as the plot does.
+func cellThumbOf(look cellLook) func(*draw.Canvas, vg.Rectangle) {
+	return cellThumb(func(c *draw.Canvas, r vg.Rectangle) { drawCell(c, r, look, nil, false) })
+}
+
 // cellThumb draws a cell kind in a small square at the left of the thumbnail.
 func cellThumb(fill func(*draw.Canvas, vg.Rectangle)) func(*draw.Canvas, vg.Rectangle) {
 	return func(c *draw.Canvas, r vg.Rectangle) {
@@ -207,76 +261,4 @@ func ridgeThumb(c *draw.Canvas, r vg.Rectangle) {
 	c.StrokeLine2(haloOf(bar), x, r.Min.Y-2, x, r.Max.Y+2)
 	c.StrokeLine2(bar, x, r.Min.Y-2, x, r.Max.Y+2)
 	ridgeMarker.draw(c, vg.Point{X: x, Y: (r.Min.Y + r.Max.Y) / 2}, false)
-}
-
-// drawLegend draws the two columns, top-aligned, inside a light frame.
-func drawLegend(c draw.Canvas, l legendColumns) {
-	c.StrokeLines(draw.LineStyle{Color: color.Gray{0xa0}, Width: vg.Points(0.6)},
-		[]vg.Point{c.Min, {X: c.Max.X, Y: c.Min.Y}, c.Max, {X: c.Min.X, Y: c.Max.Y}, c.Min})
-	half := (c.Max.X - c.Min.X) / 2
-	sty := textStyle(11, draw.XLeft, draw.YCenter)
-	for col, entries := range [][]legendEntry{l.left, l.right} {
-		x := c.Min.X + 8 + vg.Length(col)*half
-		y := c.Max.Y - 3 - legendRowH/2
-		for _, e := range entries {
-			textX := x
-			if e.thumb != nil {
-				e.thumb(&c, vg.Rectangle{Min: vg.Point{X: x, Y: y - 5}, Max: vg.Point{X: x + legendThumbW, Y: y + 5}})
-				textX += legendThumbW + 8
-			}
-			c.FillText(sty, vg.Point{X: textX, Y: y}, e.text)
-			y -= legendRowH
-		}
-	}
-}
-
-// drawColorBar draws the colour scale in c with ticks and labels on its
-// right and the label beyond them, reading upwards.
-func drawColorBar(c draw.Canvas, cmap *viridis, label string) {
-	const steps = 256
-	lo, hi := cmap.Min(), cmap.Max()
-	grad := image.NewNRGBA(image.Rect(0, 0, 1, steps))
-	for i := range steps {
-		col, _ := cmap.At(lo + (hi-lo)*(float64(i)+0.5)/steps)
-		grad.Set(0, steps-1-i, col) // image rows run downwards
-	}
-	c.DrawImage(c.Rectangle, grad)
-	frame := draw.LineStyle{Color: color.Black, Width: vg.Points(0.6)}
-	c.StrokeLines(frame, []vg.Point{c.Min, {X: c.Max.X, Y: c.Min.Y}, c.Max, {X: c.Min.X, Y: c.Max.Y}, c.Min})
-
-	h := c.Max.Y - c.Min.Y
-	tickSty := textStyle(11, draw.XLeft, draw.YCenter)
-	widest := vg.Length(0)
-	for _, v := range niceTicks(lo, hi, 6) {
-		y := c.Min.Y + h*vg.Length((v-lo)/(hi-lo))
-		lab := strconv.FormatFloat(v, 'g', 4, 64)
-		c.StrokeLine2(frame, c.Max.X, y, c.Max.X+5, y)
-		c.FillText(tickSty, vg.Point{X: c.Max.X + 8, Y: y}, lab)
-		widest = max(widest, tickSty.Width(lab))
-	}
-	labSty := textStyle(13, draw.XCenter, draw.YTop)
-	labSty.Rotation = math.Pi / 2 // reads bottom to top; its top faces the bar
-	c.FillText(labSty, vg.Point{X: c.Max.X + 8 + widest + 8, Y: c.Min.Y + h/2}, label)
-}
-
-// niceTicks returns round values in [lo, hi], about want of them, spaced by
-// 1, 2, 2.5 or 5 times a power of ten.
-func niceTicks(lo, hi float64, want int) []float64 {
-	if !(hi > lo) || want < 2 {
-		return []float64{lo}
-	}
-	raw := (hi - lo) / float64(want-1)
-	mag := math.Pow(10, math.Floor(math.Log10(raw)))
-	step := 10 * mag
-	for _, m := range []float64{1, 2, 2.5, 5} {
-		if m*mag >= raw {
-			step = m * mag
-			break
-		}
-	}
-	var ts []float64
-	for v := math.Ceil(lo/step-1e-9) * step; v <= hi+step*1e-9; v += step {
-		ts = append(ts, math.Round(v/step)*step)
-	}
-	return ts
 }

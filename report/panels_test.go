@@ -9,12 +9,13 @@ import (
 	"testing"
 
 	"github.com/lssr/lssr"
+	"gonum.org/v1/plot/vg"
 )
 
 // TestPanelsShareOneScale draws two sweeps whose accuracies span different
 // ranges: the shared colour scale must span both, and the PNG must decode
 // at the documented size (panelWidthPx per column + 140, panelHeightPx per
-// row + 60).
+// row + 60 + the legend's height).
 func TestPanelsShareOneScale(t *testing.T) {
 	const n = 4096
 	a := synthSweep{bs: octaves(8, 256), log2EtaLo: -8, log2EtaHi: 0, log2EtaStep: 1, seeds: 2,
@@ -27,7 +28,8 @@ func TestPanelsShareOneScale(t *testing.T) {
 	meta := Meta{Sweep: "a", Dataset: "synthetic", N: n, Sampling: lssr.SamplingWithout}
 	panels := []Panel{{Summary: Analyze(meta, a), Runs: a}, {Summary: Analyze(Meta{Sweep: "b", Dataset: "synthetic", N: n, Sampling: lssr.SamplingWithout}, b), Runs: b}}
 
-	lo, hi := panelScale(panels)
+	sc := panelScale(panels, HeatmapOptions{})
+	lo, hi := sc.lo, sc.hi
 	for _, p := range panels {
 		l, h := accRange(buildGrid(p.Runs), p.Summary.accScale())
 		if l < lo || h > hi {
@@ -55,7 +57,13 @@ func TestPanelsShareOneScale(t *testing.T) {
 	if got, want := img.Bounds().Dx(), 2*panelWidthPx+140; got != want {
 		t.Errorf("width %d px, want %d", got, want)
 	}
-	if got, want := img.Bounds().Dy(), panelHeightPx+60; got != want {
+	// The legend below the panels adds its height (and 8 points of room).
+	legendH := legendHeight(vg.Length(2*panelWidthPx+140)*vg.Inch/heatmapDPI-2*margin, panelsLegend(panels, newViridis(lo, hi), HeatmapOptions{}))
+	legendPx := int(math.Ceil(float64((legendH + 8) / vg.Inch * heatmapDPI)))
+	if legendPx < 3*legendRowH {
+		t.Errorf("legend %d px tall: want the rules, the ridge and the cells in it", legendPx)
+	}
+	if got, want := img.Bounds().Dy(), panelHeightPx+60+legendPx; got != want {
 		t.Errorf("height %d px, want %d", got, want)
 	}
 	if err := WritePanels(path, nil); err == nil {

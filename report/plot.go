@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -62,28 +63,28 @@ func newPage(format string) (vg.CanvasWriterTo, draw.Canvas) {
 	return c, dc
 }
 
-// renderHeatmap draws the figure of s in format, its cells coloured as kind
-// says, and returns where its cells are.
-func renderHeatmap(w io.Writer, s *Summary, runs []Run, kind heatKind, format string) (HeatmapLayout, error) {
-	img, dc := newPage(format)
+// renderHeatmap draws the figure of s in o.Format, its cells coloured as
+// kind says on the scale o asks for, and returns where its cells are.
+func renderHeatmap(w io.Writer, s *Summary, runs []Run, kind heatKind, o HeatmapOptions) (HeatmapLayout, error) {
+	img, dc := newPage(o.Format)
 	layout := HeatmapLayout{Width: heatmapWidthPx, Height: heatmapHeightPx}
 	page := draw.Crop(dc, margin, -margin, margin, -margin)
 
 	// Header: title and one line of what the colours and ρ are.
-	sub := subtitle(s, kind)
-	titleSty := shrinkToFit(textStyle(15, draw.XCenter, draw.YTop), title(s.Meta), page.Max.X-page.Min.X)
-	subSty := shrinkToFit(textStyle(11, draw.XCenter, draw.YTop), sub, page.Max.X-page.Min.X)
+	titleSty, head := fitLine(textStyle(15, draw.XCenter, draw.YTop), title(s.Meta), page.Max.X-page.Min.X)
+	subSty, sub := fitLine(textStyle(11, draw.XCenter, draw.YTop), subtitle(s, kind), page.Max.X-page.Min.X)
 	subSty.Color = color.Gray{0x40}
 	top := page.Max.Y
-	page.FillText(titleSty, vg.Point{X: page.Center().X, Y: top}, title(s.Meta))
+	page.FillText(titleSty, vg.Point{X: page.Center().X, Y: top}, head)
 	top -= titleSty.Height("X") + 4
 	page.FillText(subSty, vg.Point{X: page.Center().X, Y: top}, sub)
 	top -= subSty.Height("X") + 10
 
 	g := buildGrid(runs)
-	entries := legendEntries(s, g, kind)
-	rows := (max(len(entries.left), len(entries.right)))
-	legendH := vg.Length(rows*legendRowH) + 6
+	sc := scaleFor(g, summaryCells(s), kind, o)
+	cmap := newViridis(sc.lo, sc.hi)
+	entries := legendEntriesOn(s, g, kind, cmap, o.Values)
+	legendH := legendHeight(page.Max.X-page.Min.X, entries)
 	legendArea := draw.Crop(page, 0, 0, 0, -(page.Max.Y - page.Min.Y - legendH))
 	main := page
 	main.Min.Y += legendH + 8
@@ -96,12 +97,9 @@ func renderHeatmap(w io.Writer, s *Summary, runs []Run, kind heatKind, format st
 		return layout, err
 	}
 
-	cells := summaryCells(s)
-	lo, hi := valueRange(g, cells, kind)
-	cmap := newViridis(lo, hi)
-	p := heatmapPlot(s, g, cmap, kind)
+	p := heatmapPlot(s, g, cmap, kind, o.Values)
 	heat := draw.Crop(main, 0, -(colorBarArea + colorBarGap), 0, 0)
-	p.Draw(heat)
+	drawPlot(p, heat)
 
 	data := p.DataCanvas(heat)
 	layout.Cells = cellBoxes(p, data, g, dc.Max)
@@ -109,7 +107,7 @@ func renderHeatmap(w io.Writer, s *Summary, runs []Run, kind heatKind, format st
 		Min: vg.Point{X: heat.Max.X + colorBarGap, Y: data.Min.Y},
 		Max: vg.Point{X: heat.Max.X + colorBarGap + colorBarW, Y: data.Max.Y},
 	}}
-	drawColorBar(bar, cmap, kind.barLabel)
+	drawColorBar(bar, sc, kind)
 	drawLegend(legendArea, entries)
 
 	_, err := img.WriteTo(w)
@@ -140,6 +138,22 @@ func cellBoxes(p *plot.Plot, data draw.Canvas, g grid, size vg.Point) []CellBox 
 	return boxes
 }
 
+// fitLine is txt in sty shrunk to fit width (shrinkToFit) and, when it
+// still does not fit at 8 pt, cut short with "…" where it does.
+func fitLine(sty text.Style, txt string, width vg.Length) (text.Style, string) {
+	sty = shrinkToFit(sty, txt, width)
+	if sty.Width(txt) <= width {
+		return sty, txt
+	}
+	runes := []rune(txt)
+	for n := len(runes) - 1; n > 0; n-- {
+		if cut := strings.TrimRight(string(runes[:n]), " ") + "…"; sty.Width(cut) <= width {
+			return sty, cut
+		}
+	}
+	return sty, "…"
+}
+
 // shrinkToFit lowers the font size, down to 8 pt, until txt fits in width.
 func shrinkToFit(sty text.Style, txt string, width vg.Length) text.Style {
 	for sty.Width(txt) > width && sty.Font.Size > vg.Points(8) {
@@ -150,7 +164,8 @@ func shrinkToFit(sty text.Style, txt string, width vg.Length) text.Style {
 
 // heatmapPlot builds the plot of cells, rule curves, ridge and stability
 // edge on log2 axes.
-func heatmapPlot(s *Summary, g grid, cmap *viridis, kind heatKind) *plot.Plot {
+// With values, each coloured cell prints its value and seed count.
+func heatmapPlot(s *Summary, g grid, cmap *viridis, kind heatKind, values bool) *plot.Plot {
 	p := newStyledPlot()
 	p.X.Label.Text = "batch size b (log2 scale)"
 	p.Y.Label.Text = "learning rate η (log2 scale)"
@@ -162,6 +177,10 @@ func heatmapPlot(s *Summary, g grid, cmap *viridis, kind heatKind) *plot.Plot {
 	p.Y.Tick.Marker = plot.ConstantTicks(lrTicks(ymin, ymax, g.lrs))
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xmin, xmax, ymin, ymax
 
+	if values {
+		// Under the overlays: a number must not hide a ridge or edge marker.
+		p.Add(&valuesPlotter{cells: cells, showSeeds: !sameSeeds(g, cells)})
+	}
 	for _, l := range overlays(s, kind) {
 		p.Add(l)
 	}
@@ -291,7 +310,7 @@ func subtitle(s *Summary, kind heatKind) string {
 	case ColourSE:
 		what = "colour: standard error of the mean test accuracy"
 	case colourLoss:
-		what = "colour: final training loss (log10, mean over done seeds)"
+		what = "colour: final training loss (log scale, mean over done seeds)"
 	default:
 		what = "colour: mean test accuracy over done seeds"
 	}

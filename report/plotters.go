@@ -70,6 +70,14 @@ func newCellsPlotter(g grid, cmap *viridis, kind heatKind, cells map[cellKey]*Ce
 	return &cellsPlotter{g: g, xEdges: cellEdges(xs), yEdges: cellEdges(ys), cmap: cmap, kind: kind, cells: cells}
 }
 
+// cellRect is where cell (i, j) of the grid lies on c.
+func (p *cellsPlotter) cellRect(trX, trY func(float64) vg.Length, i, j int) vg.Rectangle {
+	return vg.Rectangle{
+		Min: vg.Point{X: trX(p.xEdges[i]), Y: trY(p.yEdges[j])},
+		Max: vg.Point{X: trX(p.xEdges[i+1]), Y: trY(p.yEdges[j+1])},
+	}
+}
+
 // DataRange implements plot.DataRanger.
 func (p *cellsPlotter) DataRange() (xmin, xmax, ymin, ymax float64) {
 	return p.xEdges[0], p.xEdges[len(p.xEdges)-1], p.yEdges[0], p.yEdges[len(p.yEdges)-1]
@@ -80,42 +88,51 @@ func (p *cellsPlotter) Plot(c draw.Canvas, plt *plot.Plot) {
 	trX, trY := plt.Transforms(&c)
 	for i, b := range p.g.bs {
 		for j, lr := range p.g.lrs {
-			r := vg.Rectangle{
-				Min: vg.Point{X: trX(p.xEdges[i]), Y: trY(p.yEdges[j])},
-				Max: vg.Point{X: trX(p.xEdges[i+1]), Y: trY(p.yEdges[j+1])},
-			}
-			// Overlap neighbours a little: anti-aliased edges would leave seams.
-			fillR := r
-			fillR.Max.X += 0.4
-			fillR.Max.Y += 0.4
+			r := p.cellRect(trX, trY, i, j)
 			cl := p.g.at(b, lr)
 			sc := p.cells[cellKey{b, lr}]
 			v, ok := p.kind.value(cl, sc)
-			switch look := lookOf(cl, ok); look {
-			case lookColour, lookFlagged:
-				col, _ := p.cmap.At(v)
-				c.SetColor(col)
-				c.Fill(fillR.Path())
-				if look == lookFlagged {
-					drawCornerFlag(&c, r)
-				}
-				if p.kind.overlays && sc != nil && sc.NearBest {
-					drawNearBest(&c, r)
-				}
-			case lookDiverged:
-				c.SetColor(colDiverged)
-				c.Fill(fillR.Path())
-				drawDivergedCell(&c, r)
-			case lookStopped:
-				c.SetColor(colDiverged)
-				c.Fill(fillR.Path())
-				drawStoppedCell(&c, r)
-			case lookSkipped:
-				drawSkippedCell(&c, r)
-			default:
-				drawUnfinishedCell(&c, r)
+			look := lookOf(cl, ok)
+			var col color.Color
+			if ok {
+				col, _ = p.cmap.At(v)
 			}
+			drawCell(&c, r, look, col, p.kind.overlays && sc != nil && sc.NearBest)
 		}
+	}
+}
+
+// drawCell draws one cell of the heatmap in r: filled with col and marked
+// as its look says, outlined inside when nearBest (coloured looks only).
+// The legend draws its cell thumbs with it, so they are what the plot
+// shows.
+func drawCell(c *draw.Canvas, r vg.Rectangle, look cellLook, col color.Color, nearBest bool) {
+	// Overlap neighbours a little: anti-aliased edges would leave seams.
+	fillR := r
+	fillR.Max.X += 0.4
+	fillR.Max.Y += 0.4
+	switch look {
+	case lookColour, lookFlagged:
+		c.SetColor(col)
+		c.Fill(fillR.Path())
+		if look == lookFlagged {
+			drawCornerFlag(c, r)
+		}
+		if nearBest {
+			drawNearBest(c, r)
+		}
+	case lookDiverged:
+		c.SetColor(colDiverged)
+		c.Fill(fillR.Path())
+		drawDivergedCell(c, r)
+	case lookStopped:
+		c.SetColor(colDiverged)
+		c.Fill(fillR.Path())
+		drawStoppedCell(c, r)
+	case lookSkipped:
+		drawSkippedCell(c, r)
+	default:
+		drawUnfinishedCell(c, r)
 	}
 }
 
@@ -153,11 +170,21 @@ func lookOf(c *cell, coloured bool) cellLook {
 // drawNearBest outlines, inside the cell, a cell whose mean accuracy is
 // within one standard error of its column's best: the η this b cannot tell
 // apart from its best.
+//
+// The inset is 12% of the cell's smaller side, and at least 3 points (but
+// under a third of the side), so that on a small cell, such as the legend's
+// thumb, the outline still reads as one.
 func drawNearBest(c *draw.Canvas, r vg.Rectangle) {
-	in := min(r.Max.X-r.Min.X, r.Max.Y-r.Min.Y) * 0.12
+	in := nearBestInset(r)
 	q := vg.Rectangle{Min: vg.Point{X: r.Min.X + in, Y: r.Min.Y + in}, Max: vg.Point{X: r.Max.X - in, Y: r.Max.Y - in}}
 	path := []vg.Point{q.Min, {X: q.Max.X, Y: q.Min.Y}, q.Max, {X: q.Min.X, Y: q.Max.Y}, q.Min}
 	c.StrokeLines(draw.LineStyle{Color: color.NRGBA{0xff, 0xff, 0xff, 0xc0}, Width: vg.Points(0.9)}, path)
+}
+
+// nearBestInset is how far inside cell r drawNearBest draws its outline.
+func nearBestInset(r vg.Rectangle) vg.Length {
+	side := min(r.Max.X-r.Min.X, r.Max.Y-r.Min.Y)
+	return max(side*0.12, min(vg.Points(3), side*0.3))
 }
 
 // drawDivergedCell fills a cell dark and crosses it in white.

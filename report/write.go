@@ -40,6 +40,9 @@ func Write(dir string, meta Meta, runs []Run) (*Summary, error) {
 // WriteWith is Write with bootstrap options; it also writes fit.json, every
 // number of the seed analysis (see FitJSON).
 func WriteWith(dir string, meta Meta, runs []Run, opts Options) (*Summary, error) {
+	if err := opts.heatmap().Check(); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
@@ -50,14 +53,14 @@ func WriteWith(dir string, meta Meta, runs []Run, opts Options) (*Summary, error
 	s.FitJSONPath = filepath.Join(dir, FitJSONFile)
 
 	var png bytes.Buffer
-	if _, err := renderHeatmap(&png, s, runs, heatKindFor(s, opts.Colour), FormatPNG); err != nil {
+	if _, err := renderHeatmap(&png, s, runs, heatKindFor(s, opts.Colour), opts.heatmap()); err != nil {
 		return nil, fmt.Errorf("report: heatmap: %w", err)
 	}
 	s.TrainLossPath = filepath.Join(dir, TrainLossFile)
 	files := []outFile{
 		{s.HeatmapPath, func(w io.Writer) error { _, err := w.Write(png.Bytes()); return err }},
 		{s.TrainLossPath, func(w io.Writer) error {
-			_, err := renderHeatmap(w, s, runs, heatKindFor(s, colourLoss), FormatPNG)
+			_, err := renderHeatmap(w, s, runs, heatKindFor(s, colourLoss), HeatmapOptions{Format: FormatPNG, Values: opts.Values})
 			return err
 		}},
 		{s.CSVPath, func(w io.Writer) error { return writeCSV(w, meta.Sweep, runs) }},

@@ -27,7 +27,18 @@ least here" (or "at most here"), so it is drawn hollow and not fitted. With too 
 inside the grid no rule is fitted, and the report says which way to extend learning_rates.
 
 With several sweeps, each one's report goes to --out/NAME and panels.png draws their heatmaps
-side by side on one colour scale (default --out: report-NAME1-NAME2-...).
+side by side on one colour scale, with one legend (default --out: report-NAME1-NAME2-...).
+
+The heatmap's colour scale spans its cells' values unless --range LO,HI fixes it (in the
+colour's units: percent for accuracy; --range=-1,5 for a negative LO) or --clip narrows it to the
+band where the ridge lies: from the lowest column best m minus max(top - m, (top - bottom)/10) up
+to the best cell, so the columns' bests and their neighbours are told apart and failed cells
+fall at the dark end (with --colour se: up to the 90th percentile of the standard errors).
+Cells beyond the scale get the end colour, and the colour bar a capped end labelled "<= LO" or
+">= HI". Both set panels.png's scale too when --colour is mean, and leave train-loss.png alone.
+--values prints each coloured cell's value in black or white, whichever reads better on it; the
+legend gives the seed count when all cells share it, else each value is followed by n=K.
+train-loss.png is coloured on a log scale with its colour bar labelled in loss values.
 
 An argument PATH:NAME reads sweep NAME from the database file PATH instead of --db (split at the
 last ':'; sweep names hold no ':'), so sweeps of several databases go in one report. Each
@@ -39,7 +50,8 @@ file, a sweep not in its file, or two files of one name (x/a.db:q y/a.db:q) is b
 --out is created when missing. A folder that holds a report lssr wrote (it has the file
 .lssr-report, or heatmap.png, fit.json and summary.md) is rewritten; a folder that holds other
 files needs --force, as the report replaces files of its names and removes stale figures; a
-path that is not a folder is bad input.`
+path that is not a folder is bad input. A --range that is not two finite numbers with LO < HI, or
+--range with --clip, is bad input too: nothing is written.`
 
 func reportCommand() *cli.Command {
 	return &cli.Command{
@@ -50,6 +62,9 @@ func reportCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Value: "", Usage: "output folder (default: report-NAME)"},
 			&cli.StringFlag{Name: "colour", Aliases: []string{"color"}, Value: report.ColourMean, Usage: "heatmap cells: mean (test accuracy over seeds) or se (its standard error)"},
+			&cli.StringFlag{Name: "range", Usage: "colour scale LO,HI of heatmap.png (and panels.png with --colour mean) in the colour's units, percent for accuracy; cells beyond it get the end colours and the colour bar a capped end"},
+			&cli.BoolFlag{Name: "clip", Usage: "give the colours to the band where the ridge lies: from the lowest column best minus as much again (at least a tenth of the range) to the best; se: up to its 90th percentile"},
+			&cli.BoolFlag{Name: "values", Usage: "print in each coloured cell its value (followed by n=K, its done seeds, when the cells' counts differ) where the cell has room"},
 			&cli.BoolFlag{Name: "force", Usage: "write into an --out folder that holds files lssr did not write"},
 			&cli.BoolFlag{Name: "all", Usage: allFlagUsage},
 		},
@@ -61,6 +76,10 @@ func reportCommand() *cli.Command {
 			colour := c.String("colour")
 			if colour != report.ColourMean && colour != report.ColourSE {
 				return lssr.BadInput("--colour: want mean or se, got %q", colour)
+			}
+			opts, err := reportOptions(c, colour)
+			if err != nil {
+				return err
 			}
 			srcs, err := parseReportSources(names, c.String("db"))
 			if err != nil {
@@ -77,7 +96,6 @@ func reportCommand() *cli.Command {
 			if err := checkReportDir(out, c.Bool("force")); err != nil {
 				return err
 			}
-			opts := report.Options{Colour: colour}
 			// Read every sweep first: a bad name writes nothing.
 			var loaded []loadedSweep
 			for _, src := range srcs {
@@ -110,13 +128,30 @@ func reportCommand() *cli.Command {
 				panels = append(panels, panel)
 			}
 			path := filepath.Join(out, report.PanelsFile)
-			if err := report.WritePanels(path, panels); err != nil {
+			if err := report.WritePanelsWith(path, panels, report.HeatmapOptions{Colour: colour, Range: opts.Range, Clip: opts.Clip, Values: opts.Values}); err != nil {
 				return err
 			}
 			fmt.Printf("wrote %s: %d sweeps on one colour scale\n", path, len(panels))
 			return nil
 		},
 	}
+}
+
+// reportOptions reads the drawing flags: --range (LO,HI), --clip and
+// --values. A bad --range, or --range with --clip, is bad input.
+func reportOptions(c *cli.Context, colour string) (report.Options, error) {
+	opts := report.Options{Colour: colour, Clip: c.Bool("clip"), Values: c.Bool("values")}
+	if c.IsSet("range") {
+		r, err := report.ParseColourRange(c.String("range"))
+		if err != nil {
+			return opts, lssr.BadInput("--range: %v", err)
+		}
+		if opts.Clip {
+			return opts, lssr.BadInput("--range and --clip: give one of them")
+		}
+		opts.Range = r
+	}
+	return opts, nil
 }
 
 // loadedSweep is what a report is made from: a sweep's runs and meta, and
