@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/lssr/lssr/internal/sweepdata"
 	"os"
 	"strconv"
 
@@ -81,17 +82,17 @@ func runSweepExport(dbPath, name, format, out string, force, all bool) error {
 			return err
 		}
 	}
-	sel, err := readSelection(dbPath, name, all)
+	sel, err := sweepdata.ReadSelection(dbPath, name, all)
 	if err != nil {
 		return err
 	}
-	for _, note := range []string{sel.outsideNote(), sel.mixed()} {
+	for _, note := range []string{sel.OutsideNote(), sel.Mixed()} {
 		if note != "" {
 			fmt.Fprintln(os.Stderr, "lssr: note: "+note)
 		}
 	}
-	rows := make([]exportRow, 0, len(sel.jobs))
-	for _, j := range sel.jobs {
+	rows := make([]exportRow, 0, len(sel.Jobs))
+	for _, j := range sel.Jobs {
 		rows = append(rows, toExportRow(name, j))
 	}
 	var buf bytes.Buffer
