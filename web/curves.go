@@ -53,18 +53,18 @@ func curvePanels(job lssr.Job, s store.Series) ([]*plot.Plot, error) {
 		}
 	}
 	var panels []*plot.Plot
-	add := func(title, y string, log bool, lines ...namedLine) error {
-		p, err := linePanel(title, y, log, lines)
+	add := func(title, y string, log, legendTop bool, lines ...namedLine) error {
+		p, err := linePanel(title, y, log, legendTop, lines)
 		if p != nil {
 			panels = append(panels, p)
 		}
 		return err
 	}
 	if err := errors.Join(
-		add("loss", "loss", false, namedLine{"train (minibatch mean)", trainLoss, colTrain, false}, namedLine{"test", testLoss, colTest, false}),
-		add("accuracy", "accuracy", false, namedLine{"train (minibatch)", trainAcc, colTrain, false}, namedLine{"test", testAcc, colTest, false}),
-		add("ρ and ρ_b (eq. 17)", "ratio", true, namedLine{"ρ", rho, colTrain, false}, namedLine{"ρ_b", rhoB, colRhoB, false}),
-		add("IAS_b against 2ρ_b/η", "1/η units", true, namedLine{"IAS_b", ias, colTest, false}, namedLine{"2ρ_b/η", iasRef, colRef, true}),
+		add("loss", "loss", false, true, namedLine{"train (minibatch mean)", trainLoss, colTrain, false}, namedLine{"test", testLoss, colTest, false}),
+		add("accuracy", "accuracy", false, false, namedLine{"train (minibatch)", trainAcc, colTrain, false}, namedLine{"test", testAcc, colTest, false}),
+		add("ρ and ρ_b (eq. 17)", "ratio", true, true, namedLine{"ρ", rho, colTrain, false}, namedLine{"ρ_b", rhoB, colRhoB, false}),
+		add("IAS_b against 2ρ_b/η", "1/η units", true, true, namedLine{"IAS_b", ias, colTest, false}, namedLine{"2ρ_b/η", iasRef, colRef, true}),
 	); err != nil {
 		return nil, err
 	}
@@ -82,17 +82,18 @@ type namedLine struct {
 }
 
 // linePanel is one panel of lines over epochs; nil when no line has a point.
-func linePanel(title, y string, log bool, lines []namedLine) (*plot.Plot, error) {
+// The legend goes top right, or bottom right for rising curves.
+func linePanel(title, y string, log, legendTop bool, lines []namedLine) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = "epoch"
 	p.Y.Label.Text = y
 	if log {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = logTicks{}
 	}
 	p.Add(plotter.NewGrid())
-	p.Legend.Top = true
+	p.Legend.Top = legendTop
 	drawn := 0
 	for _, l := range lines {
 		if len(l.xys) == 0 {
@@ -167,4 +168,23 @@ func renderCurves(w io.Writer, panels []*plot.Plot, svg bool) error {
 	}
 	_, err := c.WriteTo(w)
 	return err
+}
+
+// logTicks labels the powers of ten of a log axis, or, on an axis within
+// one decade, where there would be one label at most, the ordinary ticks.
+type logTicks struct{}
+
+// Ticks returns the ticks of [lo, hi].
+func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.LogTicks{Prec: -1}.Ticks(lo, hi)
+	labelled := 0
+	for _, t := range ticks {
+		if t.Label != "" {
+			labelled++
+		}
+	}
+	if labelled >= 2 {
+		return ticks
+	}
+	return plot.DefaultTicks{}.Ticks(lo, hi)
 }

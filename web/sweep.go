@@ -37,8 +37,10 @@ type sweepPage struct {
 	Counts            Counts
 	Progress          Progress
 	ETA               *ETAView
-	Fingerprint       string
-	Note, Refused     string
+	// Remaining says some job is still to run (pending or running).
+	Remaining     bool
+	Fingerprint   string
+	Note, Refused string
 
 	HeatmapURL, HeatmapSVG string
 	HeatmapErr             string
@@ -97,7 +99,7 @@ func (s *Server) handleSweep(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := sweepPage{Title: name, Name: name, Path: d.sel.Rec.Path, Jobs: len(d.sel.Jobs), Counts: d.counts,
-		Progress: d.progress, ETA: d.eta, Fingerprint: d.fingerprint, Note: d.sel.OutsideNote(), Refused: d.refused}
+		Progress: d.progress, ETA: d.eta, Remaining: d.counts[lssr.StatePending]+d.counts[lssr.StateRunning] > 0, Fingerprint: d.fingerprint, Note: d.sel.OutsideNote(), Refused: d.refused}
 	if hasCell {
 		cell, rows, err := cellJobs(name, d, b, lr)
 		if err != nil {

@@ -6,6 +6,7 @@
   "use strict";
   var root = document.getElementById("sweep");
   if (!root || !window.EventSource) return;
+  root.dataset.live = "on";
 
   function setText(id, text) {
     var el = document.getElementById(id);
@@ -48,7 +49,8 @@
     setText("percent", Math.round(live.progress.percent) + "%");
     var bar = document.getElementById("bar");
     if (bar) { bar.max = live.progress.jobs; bar.value = live.progress.outcomes; }
-    setText("eta", live.eta ? live.eta.text : "ETA: none yet (no job has finished, or none remains)");
+    var remaining = live.counts.pending + live.counts.running > 0;
+    setText("eta", live.eta ? live.eta.text : remaining ? "ETA: once a job has finished" : "ETA: nothing left to run");
 
     var img = document.getElementById("heatmap-img");
     var missing = !img;
