@@ -1,7 +1,8 @@
 // lssr serve: live updates of a sweep page. The page is complete without
 // this script; it listens to the sweep's server-sent events and, when the
 // jobs change, updates the counts and the cells' states at once, then
-// reloads the heatmap image and the server-rendered analysis.
+// takes the new heatmap image, cell positions and analysis from a fresh
+// server render of the page.
 (function () {
   "use strict";
   var root = document.getElementById("sweep");
@@ -13,9 +14,10 @@
     if (el) el.textContent = text;
   }
 
-  // refresh replaces the analysis and the selected cell's list with those
-  // of a fresh render of this page; the heatmap links stay, as the event
-  // already set their states.
+  // refresh draws the page anew on the server and takes from it the
+  // heatmap image with the positions of its cell links (the figure's layout
+  // moves when its legend changes), the analysis and the selected cell's
+  // list. The links themselves stay, their states set by the event.
   var refreshing = null;
   function refresh() {
     if (refreshing) { refreshing.again = true; return; }
@@ -25,10 +27,28 @@
       .then(function (html) {
         if (!html) return;
         var doc = new DOMParser().parseFromString(html, "text/html");
+        var img = document.getElementById("heatmap-img");
+        var freshImg = doc.getElementById("heatmap-img");
+        var freshLinks = doc.querySelectorAll("a.cell");
+        if (!img || !freshImg || freshLinks.length !== document.querySelectorAll("a.cell").length) {
+          location.reload();
+          return;
+        }
         ["analysis", "cell"].forEach(function (id) {
           var fresh = doc.getElementById(id), old = document.getElementById(id);
           if (fresh && old) old.replaceWith(fresh);
         });
+        // Swap the image once the new one has loaded, and move the links
+        // with it, so the two always match.
+        var next = new Image();
+        next.onload = function () {
+          img.src = next.src;
+          freshLinks.forEach(function (f) {
+            var a = document.querySelector('a.cell[data-key="' + CSS.escape(f.dataset.key) + '"]');
+            if (a) a.setAttribute("style", f.getAttribute("style"));
+          });
+        };
+        next.src = freshImg.getAttribute("src");
       })
       .catch(function () {})
       .then(function () {
@@ -52,27 +72,14 @@
     var remaining = live.counts.pending + live.counts.running > 0;
     setText("eta", live.eta ? live.eta.text : remaining ? "ETA: once a job has finished" : "ETA: nothing left to run");
 
-    var img = document.getElementById("heatmap-img");
-    var missing = !img;
     live.cells.forEach(function (c) {
       var a = document.querySelector('a.cell[data-key="' + CSS.escape(c.key) + '"]');
-      if (!a) { missing = true; return; }
+      if (!a) return; // a new cell: refresh reloads the page
       a.dataset.state = c.state;
       a.dataset.finished = c.finished;
       a.dataset.jobs = c.jobs;
       a.title = a.title.replace(/: .*$/, ": " + c.finished + " of " + c.jobs + " finished");
     });
-    if (missing) {
-      // The heatmap appeared or gained cells: its layout changed, so the
-      // server draws the page anew.
-      location.reload();
-      return;
-    }
-    // Load the new image before swapping it in, so the old one stays
-    // until the new one is ready.
-    var next = new Image();
-    next.onload = function () { img.src = next.src; };
-    next.src = root.dataset.heatmap + "?v=" + encodeURIComponent(live.fingerprint);
     refresh();
   }
 
