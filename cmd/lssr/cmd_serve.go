@@ -22,8 +22,8 @@ server watches it while someone looks and the page updates within a second of a 
 finishing. Pages work with JavaScript off too (reload to update). See docs/WEB.md.
 
 It never writes the database and holds it open only for the length of a request, so it
-runs beside lssr sweep run and never makes one wait. A database that does not exist yet
-shows no sweeps.
+runs beside lssr sweep run: a run starting waits for it at most the moment of one read. A
+database that does not exist yet shows no sweeps.
 
 --addr is HOST:PORT (port 0: any free port; the URL printed says which). The view has no
 login: an address other than loopback (0.0.0.0, ::, a LAN address or a name that resolves
