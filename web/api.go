@@ -3,14 +3,11 @@ package web
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
 
 	"github.com/lssr/lssr/internal/finite"
 	"github.com/lssr/lssr/report"
 	"github.com/lssr/lssr/store"
 )
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // writeJSON writes v as indented JSON.
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -90,14 +91,9 @@ func (s *Server) handleJob(w http.ResponseWriter, r *http.Request) {
 	s.pages.render(w, http.StatusOK, "job", p)
 }
 
+// curveVersion changes with every stored epoch and measurement.
 func curveVersion(d *jobData) string {
-	var b strings.Builder
-	b.WriteString(string(d.rec.State))
-	b.WriteString("-")
-	b.WriteString(itoa(len(d.series.Epochs)))
-	b.WriteString("-")
-	b.WriteString(itoa(len(d.series.Measurements)))
-	return b.String()
+	return fmt.Sprintf("%s-%d-%d", d.rec.State, len(d.series.Epochs), len(d.series.Measurements))
 }
 
 func (s *Server) handleCurves(w http.ResponseWriter, r *http.Request) {

@@ -32,7 +32,6 @@ var funcs = template.FuncMap{
 	},
 	"states": func() []lssr.JobState { return lssr.JobStates },
 	"box":    func(x float64) string { return fmt.Sprintf("%.4f%%", 100*x) },
-	"join":   strings.Join,
 }
 
 func formatAcc(x float64) string {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/report"
@@ -187,7 +188,7 @@ func (s *Server) handleHeatmap(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data, ctype := a.png, "image/png"
-	if r.URL.Path[len(r.URL.Path)-4:] == ".svg" {
+	if strings.HasSuffix(r.URL.Path, ".svg") {
 		if data, err = a.heatmapSVG(); err != nil {
 			s.pageError(w, err)
 			return
