@@ -226,6 +226,7 @@ func TestServeInBrowser(t *testing.T) {
 			if os.Getenv("LSSR_SCREENSHOTS") != "" {
 				if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`Object.keys(window.__doneAt).length >= 3`,
 					chromedp.WithPollingTimeout(30*time.Second))); err == nil {
+					heatmapCurrent(t, ctx)
 					screenshot(t, ctx, "sweep-running")
 				}
 			}
@@ -279,6 +280,9 @@ func TestServeInBrowser(t *testing.T) {
 	if err != nil || done != "6" {
 		t.Errorf("done count on the page %q (%v), want 6", done, err)
 	}
+	if err := heatmapCurrent(t, ctx); err != nil {
+		t.Errorf("the heatmap image did not follow the sweep: %v", err)
+	}
 	screenshot(t, ctx, "sweep-finished")
 
 	t.Run("cell and job page", func(t *testing.T) {
@@ -291,6 +295,17 @@ func TestServeInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, "index")
+}
+
+// heatmapCurrent waits until the sweep page shows the heatmap image of the
+// latest state its events told it, loaded.
+func heatmapCurrent(t *testing.T, ctx context.Context) error {
+	t.Helper()
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](`(() => {
+		const img = document.getElementById("heatmap-img"), fp = document.getElementById("sweep").dataset.fingerprint;
+		return img.complete && img.naturalWidth > 0 && new URL(img.src).searchParams.get("v") === fp;
+	})()`, chromedp.WithPollingTimeout(30*time.Second)))
+	return err
 }
 
 // cellJobPage clicks a cell of the live sweep, then its job, and checks
