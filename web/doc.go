@@ -14,7 +14,8 @@
 // # Live updates
 //
 // One poller per watched sweep, shared by the pages that watch it, reads
-// the sweep every Options.Poll while someone listens and sends an event
+// the sweep's job records every Options.Poll (or, when a read takes long,
+// four times as long as it took) while someone listens and sends an event
 // when the jobs' fingerprint changes. The analysis and the heatmap image are
 // cached per sweep under that fingerprint, so a reload of an unchanged
 // sweep costs one read of its job records. Pages are rendered on the

@@ -104,15 +104,17 @@ func (h *hub) watching() int {
 	return len(h.pollers)
 }
 
+// readShare bounds the time a poller spends reading: it waits at least
+// readShare times as long as its last read took before the next one, so on
+// a sweep of many thousands of jobs, whose records take a while to read
+// through the writer's read service, it slows down rather than take the
+// sweep's CPU.
+const readShare = 4
+
 func (h *hub) run(name string, p *poller) {
-	t := time.NewTicker(h.poll)
+	t := time.NewTimer(0)
 	defer t.Stop()
 	for {
-		// A read that fails (the database is between writers, the sweep
-		// was deleted) is tried again at the next tick.
-		if l, err := h.read(name); err == nil {
-			h.publish(p, l)
-		}
 		select {
 		case <-p.stop:
 			return
@@ -120,6 +122,13 @@ func (h *hub) run(name string, p *poller) {
 			return
 		case <-t.C:
 		}
+		start := time.Now()
+		// A read that fails (the database is between writers, the sweep
+		// was deleted) is tried again at the next tick.
+		if l, err := h.read(name); err == nil {
+			h.publish(p, l)
+		}
+		t.Reset(max(h.poll, readShare*time.Since(start)))
 	}
 }
 
