@@ -19,6 +19,9 @@ import (
 	"time"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/testutil"
+	"github.com/lssr/lssr/store"
+	"github.com/lssr/lssr/sweeps"
 )
 
 func get(t *testing.T, h http.Handler, path string) *httptest.ResponseRecorder {
@@ -433,5 +436,36 @@ func TestServeNeverWritesTheDatabase(t *testing.T) {
 	}
 	if entries2, _ := os.ReadDir(filepath.Dir(f.path)); len(entries2) != len(entries) {
 		t.Errorf("the folder held %d files, now %d", len(entries), len(entries2))
+	}
+}
+
+// A sweep whose jobs mix configurations (stored by an older lssr) shows
+// its counts and why it is not analysed, as the report refuses it.
+func TestMixedSweepShowsCountsAndTheRefusal(t *testing.T) {
+	f := newFixture(t)
+	other := testutil.Spec{Name: "demo", N: 512, TestN: 128, Dim: 8, Classes: 4, Hidden: []int{16}, Epochs: 5,
+		BatchSizes: "[16, 64]", LearningRates: "{log2_from: -5, log2_to: -3}", Seeds: "[0, 1]", Workers: 2}.YAML()
+	spec, err := sweeps.Parse([]byte(other), "other.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.update(t, func(tx *store.Tx) error {
+		_, err := tx.AddJobs("demo", spec.Jobs())
+		return err
+	})
+	s := New(f.path, Options{})
+	defer s.Close()
+	page := get(t, s, "/sweeps/demo")
+	body := page.Body.String()
+	if page.Code != 200 || !strings.Contains(body, "mixes 2 configurations") || !strings.Contains(body, `data-count="pending">24<`) ||
+		strings.Contains(body, "heatmap-img") {
+		t.Errorf("mixed sweep page %d: want the refusal, 24 pending and no heatmap:\n%.2000s", page.Code, body)
+	}
+	if rec := get(t, s, "/sweeps/demo/heatmap.png"); rec.Code != 404 {
+		t.Errorf("heatmap of a mixed sweep: %d, want 404", rec.Code)
+	}
+	api := decode[APISweep](t, get(t, s, "/api/sweeps/demo"))
+	if !strings.Contains(api.Refused, "mixes 2 configurations") || api.Jobs != 24 || api.Heatmap != nil || len(api.Cells) != 6 {
+		t.Errorf("api of a mixed sweep: refused %q, %d jobs, heatmap %v, %d cells", api.Refused, api.Jobs, api.Heatmap, len(api.Cells))
 	}
 }
