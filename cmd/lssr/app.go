@@ -27,6 +27,7 @@ func newApp() *cli.App {
 			sweepCommand(),
 			reportCommand(),
 			predictCommand(),
+			serveCommand(),
 			exportCommand(),
 			measureCommand(),
 			jobCommand(),

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/lssr/lssr/internal/sweepdata"
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/dataset"
@@ -67,7 +68,7 @@ func runExportData(dbPath, name, split, out string, force bool) error {
 	}); err != nil {
 		return err
 	}
-	spec, err := storedSpec(rec)
+	spec, err := sweepdata.StoredSpec(rec)
 	if err != nil {
 		return fmt.Errorf("stored spec of %s: %w", name, err)
 	}

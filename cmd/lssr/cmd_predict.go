@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/lssr/lssr/internal/sweepdata"
 	"io"
 	"math"
 	"os"
@@ -100,18 +101,18 @@ func predictBatchSizes(cmd string, values []string) ([]int, error) {
 }
 
 func runPredict(w io.Writer, o predictOptions) error {
-	l, err := loadSweep(o.db, o.sweep, o.all, "a prediction")
+	l, err := sweepdata.Load(o.db, o.sweep, o.all, "a prediction")
 	if err != nil {
 		return err
 	}
-	sum := report.Analyze(l.meta, l.runs)
+	sum := report.Analyze(l.Meta, l.Runs)
 	p, err := sum.Predict(o.bs)
 	if err != nil {
 		return fmt.Errorf("--b: %w", err)
 	}
 	if o.json {
-		if l.note != "" {
-			fmt.Fprintf(os.Stderr, "lssr: note: %s: %s\n", o.sweep, l.note)
+		if l.Note != "" {
+			fmt.Fprintf(os.Stderr, "lssr: note: %s: %s\n", o.sweep, l.Note)
 		}
 		b, err := json.MarshalIndent(finite.JSON(p), "", "  ")
 		if err != nil {
@@ -120,8 +121,8 @@ func runPredict(w io.Writer, o predictOptions) error {
 		_, err = w.Write(append(b, '\n'))
 		return err
 	}
-	if l.note != "" {
-		fmt.Fprintf(w, "%s: %s\n", o.sweep, l.note)
+	if l.Note != "" {
+		fmt.Fprintf(w, "%s: %s\n", o.sweep, l.Note)
 	}
 	writePredictions(w, p)
 	return nil

@@ -2,14 +2,12 @@ package main
 
 import (
 	"fmt"
+	"github.com/lssr/lssr/internal/sweepdata"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/lssr/lssr"
 	"github.com/lssr/lssr/report"
-	"github.com/lssr/lssr/store"
-	"github.com/lssr/lssr/sweeps"
 	"github.com/urfave/cli/v2"
 )
 
@@ -97,14 +95,14 @@ func reportCommand() *cli.Command {
 				return err
 			}
 			// Read every sweep first: a bad name writes nothing.
-			var loaded []loadedSweep
+			var loaded []sweepdata.Loaded
 			for _, src := range srcs {
 				l, err := src.load(c.Bool("all"))
 				if err != nil {
 					return err
 				}
-				if l.note != "" {
-					fmt.Printf("%s: %s\n", l.name, l.note)
+				if l.Note != "" {
+					fmt.Printf("%s: %s\n", l.Name, l.Note)
 				}
 				loaded = append(loaded, l)
 			}
@@ -117,13 +115,13 @@ func reportCommand() *cli.Command {
 			}
 			var panels []report.Panel
 			for _, l := range loaded {
-				sum, err := writeReport(l, filepath.Join(out, l.name), opts)
+				sum, err := writeReport(l, filepath.Join(out, l.Name), opts)
 				if err != nil {
 					return err
 				}
-				panel := report.Panel{Summary: sum, Runs: l.runs}
-				if l.name != l.meta.Sweep {
-					panel.Label = l.name
+				panel := report.Panel{Summary: sum, Runs: l.Runs}
+				if l.Name != l.Meta.Sweep {
+					panel.Label = l.Name
 				}
 				panels = append(panels, panel)
 			}
@@ -154,57 +152,10 @@ func reportOptions(c *cli.Context, colour string) (report.Options, error) {
 	return opts, nil
 }
 
-// loadedSweep is what a report is made from: a sweep's runs and meta, and
-// a note for the user when stored jobs outside the grid were left out.
-// name is the sweep's name, or the label lssr report gives it (see
-// parseReportSources).
-type loadedSweep struct {
-	name string
-	meta report.Meta
-	runs []report.Run
-	note string
-}
-
-// loadSweep reads a sweep's runs (those of its current grid, or all) and
-// spec from the database. A sweep whose runs mix configurations is refused,
-// with what the caller would have made of them ("a report") in the message.
-// The caller prints the note where its output has room for it.
-func loadSweep(dbPath, name string, all bool, what string) (loadedSweep, error) {
-	db, err := store.Open(dbPath, store.Options{ReadOnly: true})
-	if err != nil {
-		return loadedSweep{}, err
-	}
-	defer db.Close()
-	var sel selection
-	var runs []report.Run
-	err = db.View(func(tx *store.Tx) error {
-		if sel, err = selectJobs(tx, name, all); err != nil {
-			return err
-		}
-		if err := sel.refuseMixed(what); err != nil {
-			return err
-		}
-		for _, j := range sel.jobs {
-			series, err := tx.Series(name, j.Job.ID)
-			if err != nil {
-				return err
-			}
-			runs = append(runs, reportRun(j, series))
-		}
-		return nil
-	})
-	if err != nil {
-		return loadedSweep{}, err
-	}
-	meta := reportMeta(sel.spec)
-	meta.Search = sel.rec.Search
-	return loadedSweep{name: name, meta: meta, runs: runs, note: sel.outsideNote()}, nil
-}
-
 // writeReport writes one sweep's report into out and returns its summary.
-func writeReport(l loadedSweep, out string, opts report.Options) (*report.Summary, error) {
-	name := l.name
-	sum, err := report.WriteWith(out, l.meta, l.runs, opts)
+func writeReport(l sweepdata.Loaded, out string, opts report.Options) (*report.Summary, error) {
+	name := l.Name
+	sum, err := report.WriteWith(out, l.Meta, l.Runs, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -236,69 +187,4 @@ func writeReport(l loadedSweep, out string, opts report.Options) (*report.Summar
 		fmt.Printf("%s: stability edge: %s\n", name, v)
 	}
 	return sum, nil
-}
-
-// reportRun turns a stored job into a report row. The ρ series holds the
-// measurements taken during training, not the final one: once the training
-// set is fit, ‖∇L‖² and ρ collapse, and the rule is about ρ while SGD
-// trains. Measurements holds the whole stored series, of unfinished
-// jobs too, for the ρ_b, curvature and loss-change figures, which choose
-// their own; Series the per-epoch series, for the training curves.
-func reportRun(j store.JobRecord, series store.Series) report.Run {
-	r := report.Run{JobID: j.Job.ID, B: j.Job.BatchSize, LR: j.Job.LR, Seed: j.Job.Seed,
-		State: j.State, Attempts: j.Attempts, Measurements: series.Measurements, Series: series.Epochs}
-	if res := j.Result; res != nil {
-		r.TestAcc, r.TrainLoss, r.TrainAcc, r.Rho = res.TestAcc, res.TrainLoss, res.TrainAcc, res.Rho
-		r.InitialTrainLoss = res.InitialTrainLoss
-		r.Epochs, r.Steps, r.Seconds = res.Epochs, res.Steps, res.Seconds
-		for _, m := range series.Measurements {
-			if m.Epoch < res.Epochs {
-				r.RhoSeries = append(r.RhoSeries, m.Rho)
-			}
-		}
-	}
-	return r
-}
-
-func reportMeta(spec *sweeps.Spec) report.Meta {
-	dim, classes := spec.Dataset.Dim, spec.Dataset.Classes
-	switch spec.Dataset.Name {
-	case lssr.DatasetMNIST, lssr.DatasetFashionMNIST:
-		dim, classes = 28*28, 10
-	case lssr.DatasetCIFAR10:
-		dim, classes = 3*32*32, 10
-	}
-	return report.Meta{
-		Sweep: spec.Name, Dataset: spec.Dataset.Name, N: spec.Dataset.N,
-		Model: modelLabel(spec.Model, dim, classes),
-		Loss:  spec.Loss, Epochs: spec.Training.Epochs, Sampling: spec.Training.Sampling,
-		Classes: classes,
-	}
-}
-
-// modelLabel describes a model in a figure title: "MLP 784-128-10 relu",
-// "CNN [16 32] k3 max, dense 128-10 relu, BN".
-func modelLabel(m lssr.ModelSpec, dim, classes int) string {
-	var widths []string
-	for _, h := range m.Hidden {
-		widths = append(widths, strconv.Itoa(h))
-	}
-	widths = append(widths, strconv.Itoa(classes))
-	var label string
-	if m.Kind == lssr.ModelCNN {
-		k, pool := m.Kernel, m.Pool
-		if k == 0 {
-			k = 3
-		}
-		if pool == "" {
-			pool = lssr.PoolMax
-		}
-		label = fmt.Sprintf("CNN %v k%d %s, dense %s %s", m.Channels, k, pool, strings.Join(widths, "-"), m.Activation)
-	} else {
-		label = fmt.Sprintf("MLP %d-%s %s", dim, strings.Join(widths, "-"), m.Activation)
-	}
-	if m.BatchNorm {
-		label += ", BN"
-	}
-	return label
 }

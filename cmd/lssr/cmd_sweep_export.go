@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/lssr/lssr/internal/sweepdata"
 	"os"
 	"strconv"
 
@@ -113,11 +114,11 @@ func runSweepExport(dbPath, name, format, out string, force, all, series bool) e
 			return err
 		}
 	}
-	sel, err := readSelection(dbPath, name, all)
+	sel, err := sweepdata.ReadSelection(dbPath, name, all)
 	if err != nil {
 		return err
 	}
-	notes := []string{sel.outsideNote(), sel.mixed()}
+	notes := []string{sel.OutsideNote(), sel.Mixed()}
 	if series {
 		notes = append(notes, seriesSelectionNote(sel))
 	}
@@ -129,8 +130,8 @@ func runSweepExport(dbPath, name, format, out string, force, all, series bool) e
 	if series {
 		return writeSeriesExport(dbPath, sel, format, out)
 	}
-	rows := make([]exportRow, 0, len(sel.jobs))
-	for _, j := range sel.jobs {
+	rows := make([]exportRow, 0, len(sel.Jobs))
+	for _, j := range sel.Jobs {
 		rows = append(rows, toExportRow(name, j))
 	}
 	var buf bytes.Buffer

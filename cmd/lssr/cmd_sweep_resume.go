@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/lssr/lssr/internal/sweepdata"
 
 	"github.com/lssr/lssr/dataset"
 	"github.com/lssr/lssr/store"
@@ -43,7 +44,7 @@ func runSweepResume(ctx context.Context, name string, opts runOptions) error {
 	}
 	// The data may have moved since the sweep started: say so once, not
 	// once per job.
-	spec, err := storedSpec(rec)
+	spec, err := sweepdata.StoredSpec(rec)
 	if err != nil {
 		return fmt.Errorf("stored spec of %s: %w", name, err)
 	}

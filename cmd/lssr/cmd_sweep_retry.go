@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/lssr/lssr/internal/sweepdata"
 	"io"
 	"os"
 	"time"
@@ -81,7 +82,7 @@ func runSweepRetry(w io.Writer, dbPath, name string, states []lssr.JobState) err
 // training.save_weights, which is outside job IDs and may have changed since
 // they last ran (as Prepare does for jobs still to run).
 func applySpecToRetried(tx *store.Tx, rec store.SweepRecord, retried []store.JobRecord) error {
-	spec, err := storedSpec(rec)
+	spec, err := sweepdata.StoredSpec(rec)
 	if err != nil {
 		return fmt.Errorf("stored spec of %s: %w", rec.Name, err)
 	}

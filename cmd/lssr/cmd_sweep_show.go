@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/lssr/lssr/internal/sweepdata"
 	"io"
 	"os"
 	"strconv"
@@ -26,13 +27,13 @@ func sweepShowCommand() *cli.Command {
 }
 
 func runSweepShow(w io.Writer, dbPath, name string) error {
-	all, err := readSelection(dbPath, name, true)
+	all, err := sweepdata.ReadSelection(dbPath, name, true)
 	if err != nil {
 		return err
 	}
-	rec, g := all.rec, all.spec.Grid
+	rec, g := all.Rec, all.Spec.Grid
 	inGrid := 0
-	for _, j := range all.jobs {
+	for _, j := range all.Jobs {
 		if g.InGrid(j.Job.BatchSize, j.Job.LR, j.Job.Seed) {
 			inGrid++
 		}
@@ -40,8 +41,8 @@ func runSweepShow(w io.Writer, dbPath, name string) error {
 	fmt.Fprintf(w, "sweep %s\n", name)
 	fmt.Fprintf(w, "  spec:     %s, as last run (created %s, updated %s)\n", rec.Path,
 		rec.Created.Local().Format("2006-01-02 15:04"), rec.Updated.Local().Format("2006-01-02 15:04"))
-	fmt.Fprintf(w, "  jobs:     %d stored, %d in the grid; %s\n", len(all.jobs), inGrid, formatCounts(countStates(all.jobs)))
-	if n := len(all.jobs) - inGrid; n > 0 {
+	fmt.Fprintf(w, "  jobs:     %d stored, %d in the grid; %s\n", len(all.Jobs), inGrid, formatCounts(countStates(all.Jobs)))
+	if n := len(all.Jobs) - inGrid; n > 0 {
 		fmt.Fprintf(w, "            %d outside the grid (kept; status, export and report show them with --all)\n", n)
 	}
 	var bs, lrs, seeds []string
@@ -57,7 +58,7 @@ func runSweepShow(w io.Writer, dbPath, name string) error {
 	fmt.Fprintf(w, "  grid:     b (%d): %s\n", len(bs), strings.Join(bs, ", "))
 	fmt.Fprintf(w, "            η (%d): %s\n", len(lrs), strings.Join(lrs, ", "))
 	fmt.Fprintf(w, "            seeds (%d): %s\n", len(seeds), strings.Join(seeds, ", "))
-	if m := all.mixed(); m != "" {
+	if m := all.Mixed(); m != "" {
 		fmt.Fprintf(w, "  configuration: MIXED: %s\n", strings.TrimPrefix(m, "sweep "+name+" "))
 	} else {
 		fmt.Fprintf(w, "  configuration: one, as in the spec below (the grid aside, every job trains alike)\n")
@@ -72,7 +73,7 @@ func runSweepShow(w io.Writer, dbPath, name string) error {
 	fmt.Fprintf(w, "  workers:  %s\n", workers)
 	fmt.Fprintf(w, "  provenance of the finished jobs (jobs in brackets):\n")
 	for _, f := range provenanceFields {
-		if counts := provenanceOf(all.jobs, f.field); len(counts) > 0 {
+		if counts := provenanceOf(all.Jobs, f.field); len(counts) > 0 {
 			fmt.Fprintf(w, "    %-8s %s\n", f.name+":", formatProvenance(counts))
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"github.com/lssr/lssr/internal/sweepdata"
 	"io"
 	"os"
 	"strconv"
@@ -43,27 +44,27 @@ func sweepStatusCommand() *cli.Command {
 }
 
 func runSweepStatus(w io.Writer, dbPath, name string, summary, all bool) error {
-	sel, err := readSelection(dbPath, name, all)
+	sel, err := sweepdata.ReadSelection(dbPath, name, all)
 	if err != nil {
 		return err
 	}
-	rec, jobs := sel.rec, sel.jobs
+	rec, jobs := sel.Rec, sel.Jobs
 	counts := countStates(jobs)
 	fmt.Fprintf(w, "sweep %s (%s): %d jobs: %s\n", name, rec.Path, len(jobs), formatCounts(counts))
-	if note := sel.outsideNote(); note != "" {
+	if note := sel.OutsideNote(); note != "" {
 		fmt.Fprintln(w, note)
 	}
 	if warn := kernelWarning(jobs); warn != "" {
 		fmt.Fprintln(w, warn)
 	}
-	if m := sel.mixed(); m != "" {
+	if m := sel.Mixed(); m != "" {
 		fmt.Fprintf(w, "warning: %s; its report refuses it, as it would pool them as seeds\n", m)
 	}
 	guided := rec.Search != nil
 	if guided {
 		printSearch(w, *rec.Search, jobs)
 	}
-	if eta := estimate(jobs, etaWorkers(rec), guided); eta != "" {
+	if eta, ok := sweepdata.Estimate(jobs, sweepdata.Workers(rec), guided); ok {
 		fmt.Fprintln(w, eta)
 	}
 	if summary {
@@ -136,40 +137,6 @@ func formatAge(d time.Duration) string {
 		return fmt.Sprintf("%dm", int(d.Minutes()))
 	}
 	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-}
-
-// etaWorkers is how many jobs the sweep runs at once: as its latest run
-// did, else as its spec says.
-func etaWorkers(rec store.SweepRecord) int {
-	if rec.RunWorkers > 0 {
-		return rec.RunWorkers
-	}
-	return rec.Workers
-}
-
-// estimate gives the remaining time from the mean duration of finished
-// jobs. In a guided search only the jobs it has chosen count: the others
-// may never run.
-func estimate(jobs []store.JobRecord, workers int, guided bool) string {
-	var sum float64
-	var finished, remaining int
-	for _, j := range jobs {
-		switch {
-		case j.Result != nil:
-			sum += j.Result.Seconds
-			finished++
-		case !j.State.Finished() && (!guided || j.Decision != ""):
-			remaining++
-		}
-	}
-	if remaining == 0 || finished == 0 {
-		return ""
-	}
-	workers = max(workers, 1)
-	mean := sum / float64(finished)
-	eta := time.Duration(mean * float64(remaining) / float64(workers) * float64(time.Second))
-	return fmt.Sprintf("ETA: ~%s for %d remaining jobs at %d workers (%.1f s per job so far)",
-		eta.Round(time.Second), remaining, workers, mean)
 }
 
 func truncate(s string, n int) string {

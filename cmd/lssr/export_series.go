@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/lssr/lssr/internal/atomicfile"
+	"github.com/lssr/lssr/internal/sweepdata"
 	"github.com/lssr/lssr/store"
 )
 
@@ -44,7 +45,7 @@ const seriesChunk = 64
 // writeSeriesExport streams the per-epoch rows of the selected jobs, in the
 // sweep's order, to out (atomically) or standard output. Nothing is written
 // to a file when a read fails; standard output may have the rows before it.
-func writeSeriesExport(dbPath string, sel selection, format, out string) error {
+func writeSeriesExport(dbPath string, sel sweepdata.Selection, format, out string) error {
 	write := func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
 		rows := newSeriesWriter(bw, format)
@@ -71,18 +72,18 @@ func writeSeriesExport(dbPath string, sel selection, format, out string) error {
 
 // eachSeries calls fn with each selected job and its stored series, in
 // order, reading seriesChunk jobs a transaction.
-func eachSeries(dbPath string, sel selection, fn func(store.JobRecord, store.Series) error) error {
+func eachSeries(dbPath string, sel sweepdata.Selection, fn func(store.JobRecord, store.Series) error) error {
 	db, err := store.Open(dbPath, store.Options{ReadOnly: true})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	for jobs := range slices.Chunk(sel.jobs, seriesChunk) {
+	for jobs := range slices.Chunk(sel.Jobs, seriesChunk) {
 		series := make([]store.Series, len(jobs))
 		err := db.View(func(tx *store.Tx) error {
 			for i, j := range jobs {
 				var err error
-				if series[i], err = tx.Series(sel.rec.Name, j.Job.ID); err != nil {
+				if series[i], err = tx.Series(sel.Rec.Name, j.Job.ID); err != nil {
 					return err
 				}
 			}
@@ -215,9 +216,9 @@ func optionalInt(x *int64) string {
 
 // seriesSelectionNote is the one-line note for jobs of the selection that
 // have no series yet (pending, running, failed): they give no rows.
-func seriesSelectionNote(sel selection) string {
+func seriesSelectionNote(sel sweepdata.Selection) string {
 	var without int
-	for _, j := range sel.jobs {
+	for _, j := range sel.Jobs {
 		if j.Result == nil {
 			without++
 		}
@@ -225,5 +226,5 @@ func seriesSelectionNote(sel selection) string {
 	if without == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%d of %d jobs have no result yet and give no rows", without, len(sel.jobs))
+	return fmt.Sprintf("%d of %d jobs have no result yet and give no rows", without, len(sel.Jobs))
 }

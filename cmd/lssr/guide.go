@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/sweepdata"
 	"github.com/lssr/lssr/orchestrator"
 	"github.com/lssr/lssr/report"
 	"github.com/lssr/lssr/search"
@@ -26,7 +27,7 @@ func newGuide(db *store.DB, spec *sweeps.Spec) (orchestrator.Guide, error) {
 	}
 	g := spec.Grid
 	p, err := search.New(search.Grid{BatchSizes: g.BatchSizes, LRs: g.LearningRates, Seeds: g.Seeds},
-		search.Settings{Band: spec.Search.Band, ScanSeeds: spec.Search.ScanSeeds}, reportMeta(spec))
+		search.Settings{Band: spec.Search.Band, ScanSeeds: spec.Search.ScanSeeds}, sweepdata.Meta(spec))
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +46,7 @@ func (g *searchGuide) Plan(jobs []store.JobRecord) (orchestrator.Round, error) {
 					return err
 				}
 			}
-			runs = append(runs, reportRun(j, series))
+			runs = append(runs, sweepdata.Run(j, series))
 		}
 		return nil
 	})

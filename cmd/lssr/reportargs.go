@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/sweepdata"
 	"github.com/lssr/lssr/store"
 )
 
@@ -75,14 +76,15 @@ func (s reportSource) arg() string {
 	return s.name + " (--db " + s.db + ")"
 }
 
-// load reads the source's sweep as loadSweep does; a sweep missing from a
-// database named in the argument is reported with that database's path.
-func (s reportSource) load(all bool) (loadedSweep, error) {
-	l, err := loadSweep(s.db, s.name, all, "a report")
+// load reads the source's sweep as sweepdata.Load does; a sweep missing
+// from a database named in the argument is reported with that database's
+// path.
+func (s reportSource) load(all bool) (sweepdata.Loaded, error) {
+	l, err := sweepdata.Load(s.db, s.name, all, "a report")
 	if err != nil && s.qualified && errors.Is(err, store.ErrSweepNotFound) {
 		return l, fmt.Errorf("%w: %s in %s", store.ErrSweepNotFound, s.name, s.db)
 	}
-	l.name = s.label
+	l.Name = s.label
 	return l, err
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/lssr/lssr/sweeps"
 	"math"
 	"os"
 	"strings"
@@ -62,17 +61,4 @@ func formatLR(lr float64) string {
 		return fmt.Sprintf("2^%g", q/4)
 	}
 	return fmt.Sprintf("%g", lr)
-}
-
-// storedSpec parses the spec a sweep was last run from, under the sweep's
-// name (a spec run with --as names another). Its job limit was checked when
-// the sweep was created (with --max-jobs, maybe above the default), so it is
-// not checked again.
-func storedSpec(rec store.SweepRecord) (*sweeps.Spec, error) {
-	spec, err := sweeps.ParseOptions(rec.Source, rec.Path, sweeps.Options{MaxJobs: sweeps.MaxJobsCeiling})
-	if err != nil {
-		return nil, err
-	}
-	spec.Name = rec.Name
-	return spec, nil
 }

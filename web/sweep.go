@@ -1,0 +1,206 @@
+package web
+
+import (
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/report"
+	"github.com/lssr/lssr/store"
+)
+
+// CellLink is a heatmap cell's link laid over the image, at the cell's box
+// in percent of the image.
+type CellLink struct {
+	CellState
+	Href                     string
+	Left, Top, Width, Height float64 // fractions of the image
+}
+
+// JobRow is one job in a cell's list.
+type JobRow struct {
+	ID       string
+	Index    int
+	Seed     uint64
+	State    lssr.JobState
+	Attempts int
+	TestAcc  float64 // NaN without a result
+	Href     string
+}
+
+// sweepPage is what the sweep page shows.
+type sweepPage struct {
+	Title, Name, Path string
+	Jobs              int
+	Counts            Counts
+	Progress          Progress
+	ETA               *ETAView
+	// Remaining says some job is still to run (pending or running).
+	Remaining     bool
+	Fingerprint   string
+	Note, Refused string
+
+	HeatmapURL, HeatmapSVG string
+	HeatmapErr             string
+	Width, Height          int
+	Links                  []CellLink
+
+	Summary *report.Summary
+
+	// Cell is the selected cell, with its jobs; nil without b and lr.
+	Cell     *CellState
+	CellJobs []JobRow
+	// Selected is the selected cell's key, marked on the heatmap.
+	Selected string
+}
+
+// cellQuery reads b and lr from a sweep page's query; ok is false when the
+// query names no cell.
+func cellQuery(q url.Values) (b int, lr float64, ok bool, err error) {
+	bs, lrs := q.Get("b"), q.Get("lr")
+	if bs == "" && lrs == "" {
+		return 0, 0, false, nil
+	}
+	if bs == "" || lrs == "" {
+		return 0, 0, false, badQuery("a cell needs both b and lr, got b=%q lr=%q", bs, lrs)
+	}
+	b, err = strconv.Atoi(bs)
+	if err != nil || b <= 0 {
+		return 0, 0, false, badQuery("b: want a positive integer, got %q", bs)
+	}
+	lr, err = strconv.ParseFloat(lrs, 64)
+	if err != nil || !(lr > 0) || math.IsInf(lr, 0) {
+		return 0, 0, false, badQuery("lr: want a positive number, got %q", lrs)
+	}
+	return b, lr, true, nil
+}
+
+func sweepURL(name string) string { return "/sweeps/" + url.PathEscape(name) }
+
+func cellURL(name string, b int, lr float64) string {
+	q := url.Values{"b": {strconv.Itoa(b)}, "lr": {formatLR(lr)}}
+	return sweepURL(name) + "?" + q.Encode() + "#cell"
+}
+
+func jobURL(name, id string) string { return sweepURL(name) + "/jobs/" + url.PathEscape(id) }
+
+func (s *Server) handleSweep(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	b, lr, hasCell, err := cellQuery(r.URL.Query())
+	if err != nil {
+		s.pageError(w, err)
+		return
+	}
+	d, err := s.readSweep(name)
+	if err != nil {
+		s.pageError(w, err)
+		return
+	}
+	p := sweepPage{Title: name, Name: name, Path: d.sel.Rec.Path, Jobs: len(d.sel.Jobs), Counts: d.counts,
+		Progress: d.progress, ETA: d.eta, Remaining: d.counts[lssr.StatePending]+d.counts[lssr.StateRunning] > 0, Fingerprint: d.fingerprint, Note: d.sel.OutsideNote(), Refused: d.refused}
+	if hasCell {
+		cell, rows, err := cellJobs(name, d, b, lr)
+		if err != nil {
+			s.pageError(w, err)
+			return
+		}
+		p.Cell, p.CellJobs, p.Selected = cell, rows, cell.Key
+	}
+	if a := d.an; a != nil {
+		p.Summary = a.summary
+		if a.heatmapErr != nil {
+			p.HeatmapErr = a.heatmapErr.Error()
+		} else {
+			v := "?v=" + d.fingerprint
+			p.HeatmapURL, p.HeatmapSVG = sweepURL(name)+"/heatmap.png"+v, sweepURL(name)+"/heatmap.svg"+v
+			p.Width, p.Height = a.layout.Width, a.layout.Height
+			p.Links = cellLinks(name, a.layout, d.cells)
+		}
+	}
+	s.pages.render(w, http.StatusOK, "sweep", p)
+}
+
+// cellLinks places a link over each drawn cell, with the state of its jobs.
+func cellLinks(name string, layout report.HeatmapLayout, cells []CellState) []CellLink {
+	byKey := map[string]CellState{}
+	for _, c := range cells {
+		byKey[cellKey(c.B, c.LR)] = c
+	}
+	links := make([]CellLink, 0, len(layout.Cells))
+	for _, box := range layout.Cells {
+		key := cellKey(box.B, box.LR)
+		st, ok := byKey[key]
+		if !ok {
+			st = CellState{B: box.B, LR: box.LR, Key: key, State: "empty"}
+		}
+		links = append(links, CellLink{CellState: st, Href: cellURL(name, box.B, box.LR),
+			Left: box.X0, Top: box.Y0, Width: box.X1 - box.X0, Height: box.Y1 - box.Y0})
+	}
+	return links
+}
+
+// cellJobs lists the jobs of the cell (b, lr); a cell the sweep lacks is
+// not found.
+func cellJobs(name string, d *sweepData, b int, lr float64) (*CellState, []JobRow, error) {
+	var cell *CellState
+	for i, c := range d.cells {
+		if c.B == b && c.LR == lr {
+			cell = &d.cells[i]
+		}
+	}
+	if cell == nil {
+		return nil, nil, notFoundf("sweep %s has no cell b=%d lr=%s", name, b, formatLR(lr))
+	}
+	var rows []JobRow
+	for _, j := range d.sel.Jobs {
+		if j.Job.BatchSize == b && j.Job.LR == lr {
+			rows = append(rows, jobRow(name, j))
+		}
+	}
+	return cell, rows, nil
+}
+
+func jobRow(name string, j store.JobRecord) JobRow {
+	row := JobRow{ID: j.Job.ID, Index: j.Index, Seed: j.Job.Seed, State: j.State, Attempts: j.Attempts,
+		TestAcc: math.NaN(), Href: jobURL(name, j.Job.ID)}
+	if j.Result != nil && j.State == lssr.StateDone {
+		row.TestAcc = j.Result.TestAcc
+	}
+	return row
+}
+
+func (s *Server) handleHeatmap(w http.ResponseWriter, r *http.Request) {
+	d, err := s.readSweep(r.PathValue("name"))
+	if err != nil {
+		s.pageError(w, err)
+		return
+	}
+	a := d.an
+	switch {
+	case a == nil:
+		s.pageError(w, notFoundf("%s", d.refused))
+		return
+	case a.heatmapErr != nil:
+		s.pageError(w, notFoundf("no heatmap: %v", a.heatmapErr))
+		return
+	}
+	data, ctype := a.png, "image/png"
+	if strings.HasSuffix(r.URL.Path, ".svg") {
+		if data, err = a.heatmapSVG(); err != nil {
+			s.pageError(w, err)
+			return
+		}
+		ctype = "image/svg+xml"
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("ETag", `"`+a.fingerprint+`"`)
+	if r.Header.Get("If-None-Match") == `"`+a.fingerprint+`"` {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Write(data)
+}
