@@ -107,7 +107,7 @@ func TestJobCurvesData(t *testing.T) {
 					continue
 				}
 				got++
-				if !close(l.X, w[0]) || !close(l.Y, w[1]) {
+				if !closeTo(l.X, w[0]) || !closeTo(l.Y, w[1]) {
 					t.Errorf("%s: %s is %v %v, want %v %v", tc.name, key, l.X, l.Y, w[0], w[1])
 				}
 				// The plot draws the same points, log10 on a log panel.
@@ -118,7 +118,7 @@ func TestJobCurvesData(t *testing.T) {
 						ys = append(ys, math.Log10(y))
 					}
 				}
-				if !close(drawn[i], ys) {
+				if !closeTo(drawn[i], ys) {
 					t.Errorf("%s: %s drawn at y %v, want %v", tc.name, key, drawn[i], ys)
 				}
 			}
@@ -129,7 +129,7 @@ func TestJobCurvesData(t *testing.T) {
 	}
 }
 
-func close(a, b []float64) bool {
+func closeTo(a, b []float64) bool {
 	return slices.EqualFunc(a, b, func(x, y float64) bool { return math.Abs(x-y) <= 1e-12*math.Max(1, math.Abs(y)) })
 }
 
@@ -150,7 +150,12 @@ func TestJobCurvesLayout(t *testing.T) {
 		{"three panels", jobRun(1, true, false)},
 		{"two panels", jobRun(0, false, false)},
 		{"one panel", func() Run { r := jobRun(0, true, false); r.Series = nil; return r }()},
-		{"one epoch", func() Run { r := jobRun(1, true, true); r.Series = r.Series[:1]; r.Measurements = r.Measurements[:1]; return r }()},
+		{"one epoch", func() Run {
+			r := jobRun(1, true, true)
+			r.Series = r.Series[:1]
+			r.Measurements = r.Measurements[:1]
+			return r
+		}()},
 		{"wide ranges", long},
 	} {
 		f := JobCurves(tc.run)
