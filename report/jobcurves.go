@@ -49,6 +49,9 @@ type JobPanel struct {
 // training and test accuracy; ρ and ρ_b; IAS_b against 2ρ_b/η.
 type JobCurvesFigure struct {
 	Panels []JobPanel
+	// FirstEpoch and LastEpoch span the points of every panel: the epoch
+	// axis the panels share, so they line up.
+	FirstEpoch, LastEpoch float64
 	// Notes says what is missing and how to get it, one line each.
 	Notes []string
 }
@@ -98,6 +101,14 @@ func JobCurves(r Run) JobCurvesFigure {
 	f.add(JobPanel{Title: "accuracy", YLabel: "accuracy (%)"}, named(trainAcc, "training (minibatch, over the epoch)", jobTrainStyle), named(testAcc, "test", jobTestStyle))
 	f.add(JobPanel{Title: "ρ and ρ_b (eq. 17)", YLabel: "ratio (log scale)", Log: true}, named(rho, "ρ", jobTrainStyle), named(rhoB, "ρ_b at the job's b", jobRhoBStyle))
 	f.add(JobPanel{Title: "IAS_b against 2ρ_b/η", YLabel: "1/η units (log scale)", Log: true}, named(ias, "IAS_b", jobTestStyle), named(iasRef, "2ρ_b/η", jobRefStyle))
+	f.FirstEpoch, f.LastEpoch = math.Inf(1), math.Inf(-1)
+	for _, p := range f.Panels {
+		for _, l := range p.Lines {
+			for _, x := range l.X {
+				f.FirstEpoch, f.LastEpoch = math.Min(f.FirstEpoch, x), math.Max(f.LastEpoch, x)
+			}
+		}
+	}
 	if len(r.Series) > 0 && !evaluated {
 		f.Notes = append(f.Notes, "no test pass during training: training.eval_every draws the test curves")
 	}
@@ -161,7 +172,7 @@ func RenderJobCurves(w io.Writer, r Run, o JobCurvesOptions) error {
 		dc.FillText(t.sty, t.at, t.text)
 	}
 	for i, pl := range l.panels {
-		drawPlot(jobPanelPlot(f.Panels[i]), draw.Canvas{Canvas: dc, Rectangle: pl.plot})
+		drawPlot(jobPanelPlot(f.Panels[i], f.FirstEpoch, f.LastEpoch), draw.Canvas{Canvas: dc, Rectangle: pl.plot})
 		for _, it := range pl.legend {
 			it.thumb(&dc, it.thumbBox)
 			for _, t := range it.lines {
@@ -188,17 +199,15 @@ func newSizedPage(format string, width, height vg.Length) (vg.CanvasWriterTo, dr
 	return c, dc
 }
 
-// jobPanelPlot is the plot of one panel: its lines with a marker at each
-// point (a single epoch shows), on a log10 axis for a Log panel with ticks
-// labelled in the values' units.
-func jobPanelPlot(p JobPanel) *plot.Plot {
+// jobPanelPlot is the plot of one panel over the epochs [xLo, xHi]: its
+// lines with a marker at each point (a single epoch shows), on a log10
+// axis for a Log panel with ticks labelled in the values' units.
+func jobPanelPlot(p JobPanel, xLo, xHi float64) *plot.Plot {
 	pl := newLinePlot("epoch", p.YLabel)
-	xLo, xHi := math.Inf(1), math.Inf(-1)
 	yLo, yHi := math.Inf(1), math.Inf(-1)
 	ys := panelYs(p)
-	for i, l := range p.Lines {
-		for j, y := range ys[i] {
-			xLo, xHi = math.Min(xLo, l.X[j]), math.Max(xHi, l.X[j])
+	for i := range p.Lines {
+		for _, y := range ys[i] {
 			yLo, yHi = math.Min(yLo, y), math.Max(yHi, y)
 		}
 	}

@@ -96,6 +96,15 @@ func TestJobCurvesData(t *testing.T) {
 				put("IAS_b against 2ρ_b/η/2ρ_b/η", float64(m.Epoch), 2*m.RhoB/0.05)
 			}
 		}
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, w := range want {
+			for _, x := range w[0] {
+				lo, hi = math.Min(lo, x), math.Max(hi, x)
+			}
+		}
+		if f.FirstEpoch != lo || f.LastEpoch != hi {
+			t.Errorf("%s: epochs %v–%v, want %v–%v, the span of every line", tc.name, f.FirstEpoch, f.LastEpoch, lo, hi)
+		}
 		got := 0
 		for _, p := range f.Panels {
 			drawn := panelYs(p)
@@ -173,7 +182,7 @@ func TestJobCurvesLayout(t *testing.T) {
 		}
 		dc := draw.New(vgimg.New(l.width, l.height))
 		for i, p := range f.Panels {
-			pl := jobPanelPlot(p)
+			pl := jobPanelPlot(p, f.FirstEpoch, f.LastEpoch)
 			drawPlot(pl, draw.Canvas{Canvas: dc, Rectangle: l.panels[i].plot})
 			for _, ax := range []struct {
 				name   string
