@@ -10,40 +10,75 @@ import (
 	"github.com/lssr/lssr/store"
 )
 
-// analysis is a sweep's report analysis and heatmap at one fingerprint of
-// its jobs.
+// analysis is a sweep's report analysis at one fingerprint of its jobs,
+// with its heatmap drawn with the options pages asked for.
 type analysis struct {
 	fingerprint string
 	summary     *report.Summary
 	runs        []report.Run
-	png         []byte
-	layout      report.HeatmapLayout
-	// heatmapErr says why there is no heatmap (none of the runs has
-	// finished yet, say); the page then shows the text instead.
-	heatmapErr error
+
+	mu       sync.Mutex
+	drawings map[string]*drawing // by heatOptions.query
+}
+
+// maxDrawings bounds the drawings an analysis keeps: past it, they are
+// dropped and drawn again when asked for.
+const maxDrawings = 16
+
+// drawing is the heatmap of an analysis drawn with one set of options: the
+// PNG with where its cells are, and the SVG, drawn on first use (it is ten
+// times the PNG's size, and only a link asks for it). err says why there
+// is no heatmap; the page then shows the text instead.
+type drawing struct {
+	opts   heatOptions
+	once   sync.Once
+	png    []byte
+	layout report.HeatmapLayout
+	err    error
 
 	svgOnce sync.Once
 	svg     []byte
 	svgErr  error
 }
 
-// heatmapSVG draws the SVG heatmap on first use: it is ten times the PNG's
-// size, and only a link asks for it.
-func (a *analysis) heatmapSVG() ([]byte, error) {
-	a.svgOnce.Do(func() {
+// heatmap is the analysis' heatmap drawn with o, drawn on first use.
+func (a *analysis) heatmap(o heatOptions) *drawing {
+	key := o.query().Encode()
+	a.mu.Lock()
+	d := a.drawings[key]
+	if d == nil {
+		if len(a.drawings) >= maxDrawings {
+			clear(a.drawings)
+		}
+		d = &drawing{opts: o}
+		a.drawings[key] = d
+	}
+	a.mu.Unlock()
+	d.once.Do(func() {
 		var buf bytes.Buffer
-		_, a.svgErr = report.RenderHeatmap(&buf, a.summary, a.runs, report.HeatmapOptions{Format: report.FormatSVG})
-		a.svg = buf.Bytes()
+		d.layout, d.err = report.RenderHeatmap(&buf, a.summary, a.runs, o.report(report.FormatPNG))
+		d.png = buf.Bytes()
 	})
-	return a.svg, a.svgErr
+	return d
 }
 
+// heatmapSVG is the drawing's SVG, drawn on first use.
+func (a *analysis) heatmapSVG(d *drawing) ([]byte, error) {
+	d.svgOnce.Do(func() {
+		var buf bytes.Buffer
+		_, d.svgErr = report.RenderHeatmap(&buf, a.summary, a.runs, d.opts.report(report.FormatSVG))
+		d.svg = buf.Bytes()
+	})
+	return d.svg, d.svgErr
+}
+
+// defaultHeatOptions are the heatmap's options when a page gives none.
+var defaultHeatOptions = heatOptions{Colour: report.ColourMean}
+
 func analyze(l sweepdata.Loaded, fp string) *analysis {
-	a := &analysis{fingerprint: fp, runs: l.Runs}
+	a := &analysis{fingerprint: fp, runs: l.Runs, drawings: map[string]*drawing{}}
 	a.summary = report.AnalyzeWith(l.Meta, l.Runs, report.Options{})
-	var buf bytes.Buffer
-	a.layout, a.heatmapErr = report.RenderHeatmap(&buf, a.summary, l.Runs, report.HeatmapOptions{Format: report.FormatPNG})
-	a.png = buf.Bytes()
+	a.heatmap(defaultHeatOptions)
 	return a
 }
 

@@ -114,11 +114,11 @@ func (s *Server) handleAPISweep(w http.ResponseWriter, r *http.Request) {
 		for _, c := range a.summary.Cells {
 			stats[cellKey(c.B, c.LR)] = c
 		}
-		if a.heatmapErr == nil {
+		if h := a.heatmap(defaultHeatOptions); h.err == nil {
 			v := "?v=" + d.fingerprint
 			out.Heatmap = &APIHeatmap{PNG: sweepURL(name) + "/heatmap.png" + v, SVG: sweepURL(name) + "/heatmap.svg" + v,
-				Width: a.layout.Width, Height: a.layout.Height}
-			for _, b := range a.layout.Cells {
+				Width: h.layout.Width, Height: h.layout.Height}
+			for _, b := range h.layout.Cells {
 				boxes[cellKey(b.B, b.LR)] = b
 			}
 		}

@@ -16,8 +16,15 @@
 // One poller per watched sweep, shared by the pages that watch it, reads
 // the sweep's job records every Options.Poll (or, when a read takes long,
 // four times as long as it took) while someone listens and sends an event
-// when the jobs' fingerprint changes. The analysis and the heatmap image are
-// cached per sweep under that fingerprint, so a reload of an unchanged
-// sweep costs one read of its job records. Pages are rendered on the
-// server; the script only adds the live updates.
+// when the jobs' fingerprint changes. The analysis and the heatmap images
+// (one per set of drawing options a page asked for) are cached per sweep
+// under that fingerprint, so a reload of an unchanged sweep costs one read
+// of its job records. Pages are rendered on the server; the script only
+// adds the live updates.
+//
+// # The report's figures
+//
+// The heatmap and a job's learning curves are drawn by the report's figure
+// code (report.RenderHeatmap, report.RenderJobCurves), so the view and
+// lssr report never draw them differently.
 package web

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/lssr/lssr/report"
 	"github.com/lssr/lssr/store"
 )
 
@@ -26,7 +27,7 @@ func statusOf(err error) int {
 	case errors.Is(err, errBadQuery):
 		return http.StatusBadRequest
 	case errors.Is(err, errNotFound), errors.Is(err, store.ErrSweepNotFound), errors.Is(err, store.ErrJobNotFound),
-		errors.Is(err, errNoCurves):
+		errors.Is(err, report.ErrNoCurves):
 		return http.StatusNotFound
 	case errors.Is(err, store.ErrLocked):
 		return http.StatusServiceUnavailable

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/report"
 	"github.com/lssr/lssr/store"
 )
 
@@ -80,8 +81,8 @@ func (s *Server) handleJob(w http.ResponseWriter, r *http.Request) {
 			p.Curvature++
 		}
 	}
-	if _, err := curvePanels(d.rec.Job, d.series); err != nil {
-		p.CurvesErr = err.Error()
+	if len(report.JobCurves(jobRun(d)).Panels) == 0 {
+		p.CurvesErr = report.ErrNoCurves.Error()
 	} else {
 		// The URL changes with every stored epoch, so a reload of a
 		// running job's page draws its newest curves.
@@ -102,14 +103,13 @@ func (s *Server) handleCurves(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, err)
 		return
 	}
-	panels, err := curvePanels(d.rec.Job, d.series)
-	if err != nil {
-		s.pageError(w, err)
-		return
-	}
 	svg := strings.HasSuffix(r.URL.Path, ".svg")
+	format := report.FormatPNG
+	if svg {
+		format = report.FormatSVG
+	}
 	var buf bytes.Buffer
-	if err := renderCurves(&buf, panels, svg); err != nil {
+	if err := renderJobCurves(&buf, r.PathValue("name"), d, format); err != nil {
 		s.pageError(w, err)
 		return
 	}

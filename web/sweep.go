@@ -55,6 +55,9 @@ type sweepPage struct {
 	CellJobs []JobRow
 	// Selected is the selected cell's key, marked on the heatmap.
 	Selected string
+	// Heat is the heatmap's drawing options, from the query; the form
+	// shows them, the image and cell URLs carry them.
+	Heat heatOptions
 }
 
 // cellQuery reads b and lr from a sweep page's query; ok is false when the
@@ -81,8 +84,13 @@ func cellQuery(q url.Values) (b int, lr float64, ok bool, err error) {
 func sweepURL(name string) string { return "/sweeps/" + url.PathEscape(name) }
 
 func cellURL(name string, b int, lr float64) string {
+	return cellURLWith(name, b, lr, defaultHeatOptions)
+}
+
+// cellURLWith is the sweep page of cell (b, lr) with the heatmap options o.
+func cellURLWith(name string, b int, lr float64, o heatOptions) string {
 	q := url.Values{"b": {strconv.Itoa(b)}, "lr": {formatLR(lr)}}
-	return sweepURL(name) + "?" + q.Encode() + "#cell"
+	return o.withQuery(sweepURL(name), q.Encode()) + "#cell"
 }
 
 func jobURL(name, id string) string { return sweepURL(name) + "/jobs/" + url.PathEscape(id) }
@@ -94,13 +102,18 @@ func (s *Server) handleSweep(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, err)
 		return
 	}
+	heat, err := parseHeatOptions(r.URL.Query())
+	if err != nil {
+		s.pageError(w, err)
+		return
+	}
 	d, err := s.readSweep(name)
 	if err != nil {
 		s.pageError(w, err)
 		return
 	}
 	p := sweepPage{Title: name, Name: name, Path: d.sel.Rec.Path, Jobs: len(d.sel.Jobs), Counts: d.counts,
-		Progress: d.progress, ETA: d.eta, Remaining: d.counts[lssr.StatePending]+d.counts[lssr.StateRunning] > 0, Fingerprint: d.fingerprint, Note: d.sel.OutsideNote(), Refused: d.refused}
+		Progress: d.progress, ETA: d.eta, Remaining: d.counts[lssr.StatePending]+d.counts[lssr.StateRunning] > 0, Fingerprint: d.fingerprint, Note: d.sel.OutsideNote(), Refused: d.refused, Heat: heat}
 	if hasCell {
 		cell, rows, err := cellJobs(name, d, b, lr)
 		if err != nil {
@@ -111,20 +124,21 @@ func (s *Server) handleSweep(w http.ResponseWriter, r *http.Request) {
 	}
 	if a := d.an; a != nil {
 		p.Summary = a.summary
-		if a.heatmapErr != nil {
-			p.HeatmapErr = a.heatmapErr.Error()
+		if h := a.heatmap(heat); h.err != nil {
+			p.HeatmapErr = h.err.Error()
 		} else {
-			v := "?v=" + d.fingerprint
-			p.HeatmapURL, p.HeatmapSVG = sweepURL(name)+"/heatmap.png"+v, sweepURL(name)+"/heatmap.svg"+v
-			p.Width, p.Height = a.layout.Width, a.layout.Height
-			p.Links = cellLinks(name, a.layout, d.cells)
+			v := "v=" + url.QueryEscape(d.fingerprint)
+			p.HeatmapURL, p.HeatmapSVG = heat.withQuery(sweepURL(name)+"/heatmap.png", v), heat.withQuery(sweepURL(name)+"/heatmap.svg", v)
+			p.Width, p.Height = h.layout.Width, h.layout.Height
+			p.Links = cellLinks(name, h.layout, d.cells, heat)
 		}
 	}
 	s.pages.render(w, http.StatusOK, "sweep", p)
 }
 
 // cellLinks places a link over each drawn cell, with the state of its jobs.
-func cellLinks(name string, layout report.HeatmapLayout, cells []CellState) []CellLink {
+// The links keep the heatmap's options o.
+func cellLinks(name string, layout report.HeatmapLayout, cells []CellState, o heatOptions) []CellLink {
 	byKey := map[string]CellState{}
 	for _, c := range cells {
 		byKey[cellKey(c.B, c.LR)] = c
@@ -136,7 +150,7 @@ func cellLinks(name string, layout report.HeatmapLayout, cells []CellState) []Ce
 		if !ok {
 			st = CellState{B: box.B, LR: box.LR, Key: key, State: "empty"}
 		}
-		links = append(links, CellLink{CellState: st, Href: cellURL(name, box.B, box.LR),
+		links = append(links, CellLink{CellState: st, Href: cellURLWith(name, box.B, box.LR, o),
 			Left: box.X0, Top: box.Y0, Width: box.X1 - box.X0, Height: box.Y1 - box.Y0})
 	}
 	return links
@@ -172,24 +186,32 @@ func jobRow(name string, j store.JobRecord) JobRow {
 	return row
 }
 
+// handleHeatmap serves the heatmap drawn with the query's options; its
+// ETag names the jobs' fingerprint and the options.
 func (s *Server) handleHeatmap(w http.ResponseWriter, r *http.Request) {
+	heat, err := parseHeatOptions(r.URL.Query())
+	if err != nil {
+		s.pageError(w, err)
+		return
+	}
 	d, err := s.readSweep(r.PathValue("name"))
 	if err != nil {
 		s.pageError(w, err)
 		return
 	}
 	a := d.an
-	switch {
-	case a == nil:
+	if a == nil {
 		s.pageError(w, notFoundf("%s", d.refused))
 		return
-	case a.heatmapErr != nil:
-		s.pageError(w, notFoundf("no heatmap: %v", a.heatmapErr))
+	}
+	h := a.heatmap(heat)
+	if h.err != nil {
+		s.pageError(w, notFoundf("no heatmap: %v", h.err))
 		return
 	}
-	data, ctype := a.png, "image/png"
+	data, ctype := h.png, "image/png"
 	if strings.HasSuffix(r.URL.Path, ".svg") {
-		if data, err = a.heatmapSVG(); err != nil {
+		if data, err = a.heatmapSVG(h); err != nil {
 			s.pageError(w, err)
 			return
 		}
@@ -197,8 +219,12 @@ func (s *Server) handleHeatmap(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Cache-Control", "no-cache")
-	w.Header().Set("ETag", `"`+a.fingerprint+`"`)
-	if r.Header.Get("If-None-Match") == `"`+a.fingerprint+`"` {
+	etag := `"` + a.fingerprint + `"`
+	if q := heat.query().Encode(); q != "" {
+		etag = `"` + a.fingerprint + "?" + q + `"`
+	}
+	w.Header().Set("ETag", etag)
+	if r.Header.Get("If-None-Match") == etag {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}

@@ -19,7 +19,9 @@ import (
 	"time"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/internal/sweepdata"
 	"github.com/lssr/lssr/internal/testutil"
+	"github.com/lssr/lssr/report"
 	"github.com/lssr/lssr/store"
 	"github.com/lssr/lssr/sweeps"
 )
@@ -270,13 +272,34 @@ func TestJobPageDrawsCurvesAndShowsTheRecord(t *testing.T) {
 			t.Errorf("job page lacks %q", want)
 		}
 	}
-	img, err := png.Decode(bytes.NewReader(get(t, s, "/sweeps/demo/jobs/"+id+"/curves.png").Body.Bytes()))
+	served := get(t, s, "/sweeps/demo/jobs/"+id+"/curves.png").Body.Bytes()
+	img, err := png.Decode(bytes.NewReader(served))
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Four panels (loss, accuracy, ρ, IAS), each 3 inches at 96 dpi.
-	if b := img.Bounds(); b.Dx() != 576 || b.Dy() != 4*288 {
-		t.Errorf("curves image %v, want 576 × 1152", b)
+	// The report's figure at its width, four panels (loss, accuracy, ρ,
+	// IAS) two to a row.
+	if b := img.Bounds(); b.Dx() != 1100 || b.Dy() < 700 {
+		t.Errorf("curves image %v, want 1100 wide with two rows of panels", b)
+	}
+	// The very figure the report draws from the stored record and series.
+	var want bytes.Buffer
+	d, err := s.readJob("demo", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := sweepdata.Run(d.rec, d.series)
+	if len(run.Series) != 4 || len(run.Measurements) != 2 {
+		t.Fatalf("stored run has %d epochs and %d measurements, want 4 and 2", len(run.Series), len(run.Measurements))
+	}
+	if err := report.RenderJobCurves(&want, run, curvesOptions("demo", d, report.FormatPNG)); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(served, want.Bytes()) {
+		t.Errorf("served curves (%d bytes) differ from report.RenderJobCurves (%d bytes)", len(served), want.Len())
+	}
+	if got := len(report.JobCurves(run).Panels); got != 4 {
+		t.Errorf("%d panels, want 4", got)
 	}
 	svg := get(t, s, "/sweeps/demo/jobs/"+id+"/curves.svg").Body.String()
 	for _, want := range []string{"IAS_b against 2ρ_b/η", "2ρ_b/η", "test", "ρ_b"} {

@@ -15,8 +15,10 @@ import (
 )
 
 const serveHelp = `Serves a read-only web view of the database's sweeps: the sweeps with their progress; a
-sweep's heatmap (the figure of lssr report; click a cell for its runs), state counts, ETA,
-fitted rules and verdict; a job's learning curves, settings, attempts and provenance; the
+sweep's heatmap (the figure of lssr report; click a cell for its runs; a form draws it with
+report's --colour, --clip, --values and --range as ?colour=se&clip=1&values=1&range=LO,HI),
+state counts, ETA, fitted rules and verdict; a job's learning curves (the report's figure
+code), settings, attempts and provenance; the
 same data as JSON under /api/sweeps. An open sweep page follows a running sweep: the
 server watches it while someone looks and the page updates within a second of a job
 finishing. Pages work with JavaScript off too (reload to update). See docs/WEB.md.

@@ -120,11 +120,12 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 }
 
 // liveSpec is a 2 × 3 grid with one seed whose jobs take a second or two
-// each on one worker, with ρ and curvature measured: finishing jobs are
-// distinct events, and the job pages have every curve but the test ones.
+// each on one worker, with the test set evaluated after every epoch and ρ
+// and curvature measured: finishing jobs are distinct events, and the job
+// pages have every curve, training and test.
 func liveSpec() string {
 	s := testutil.Spec{Name: "live", N: 4096, TestN: 256, Dim: 32, Classes: 4, Hidden: []int{128}, Activation: "tanh",
-		Epochs: 16, MeasureEvery: 4, BatchSizes: "[8, 32]", LearningRates: "{log2_from: -4, log2_to: -2}", Seeds: "[0]", Workers: 1}
+		Epochs: 16, MeasureEvery: 4, EvalEvery: 1, BatchSizes: "[8, 32]", LearningRates: "{log2_from: -4, log2_to: -2}", Seeds: "[0]", Workers: 1}
 	return strings.Replace(s.YAML(), "measure_every: 4", "measure_every: 4, curvature_every: 8, hessian_subset: 256", 1)
 }
 
@@ -217,6 +218,13 @@ func TestServeInBrowser(t *testing.T) {
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](watchDoneJS)); err != nil {
 		t.Fatal(err)
 	}
+	// A second tab follows the sweep with drawing options: its live
+	// updates must keep them.
+	opts, cancelOpts := chromedp.NewContext(ctx)
+	defer cancelOpts()
+	if err := chromedp.Do(opts, chromedp.Navigate(base+"/sweeps/live?"+optionsQuery), chromedp.WaitVisible(chromedp.ID("heatmap-img"))); err != nil {
+		t.Fatal(err)
+	}
 	var jobs []finished
 	for f := range lines {
 		jobs = append(jobs, f)
@@ -284,6 +292,15 @@ func TestServeInBrowser(t *testing.T) {
 		t.Errorf("the heatmap image did not follow the sweep: %v", err)
 	}
 	screenshot(t, ctx, "sweep-finished")
+	if err := heatmapCurrent(t, opts); err != nil {
+		t.Errorf("the heatmap image of the tab with options did not follow the sweep: %v", err)
+	}
+	src, err := chromedp.Run(opts, chromedp.Evaluate[string](`document.getElementById("heatmap-img").src`))
+	if err != nil || !strings.Contains(src, "/heatmap.png?"+optionsQuery+"&v=") {
+		t.Errorf("after the live updates the image is %q (%v), want the options %s kept", src, err, optionsQuery)
+	}
+	screenshot(t, opts, "sweep-options")
+	cancelOpts()
 
 	t.Run("cell and job page", func(t *testing.T) {
 		cellJobPage(t, ctx, base)
@@ -296,6 +313,10 @@ func TestServeInBrowser(t *testing.T) {
 	}
 	screenshot(t, ctx, "index")
 }
+
+// optionsQuery are the heatmap options of the second tab: clipped colours
+// and the values in the cells.
+const optionsQuery = "clip=1&values=1"
 
 // heatmapCurrent waits until the sweep page shows the heatmap image of the
 // latest state its events told it, loaded.
@@ -330,9 +351,14 @@ func cellJobPage(t *testing.T, ctx context.Context, base string) {
 	if err != nil {
 		t.Fatalf("the curves image did not load: %v", err)
 	}
-	// Loss, accuracy, ρ and IAS: four panels of 3 × 6 inches at 96 dpi.
-	if len(size) != 2 || size[0] != 576 || size[1] != 4*288 {
-		t.Errorf("curves image natural size %v, want [576 1152]", size)
+	// Loss, accuracy, ρ and IAS: the report's figure, 1100 px wide, two
+	// rows of two panels.
+	if len(size) != 2 || size[0] != 1100 || size[1] < 700 {
+		t.Errorf("curves image natural size %v, want 1100 wide, two rows of panels", size)
+	}
+	hint, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#curves .hint").textContent`))
+	if err != nil || !strings.Contains(hint, "16 epochs (16 with a test pass)") {
+		t.Errorf("curves hint %q (%v), want 16 epochs, each with a test pass", hint, err)
 	}
 	svgURL, err := chromedp.Run(ctx, chromedp.Evaluate[string](`new URL(document.querySelector('a[href*="curves.svg"]').href).pathname`))
 	if err != nil {
@@ -346,6 +372,9 @@ func cellJobPage(t *testing.T, ctx context.Context, base string) {
 	resp.Body.Close()
 	if n := strings.Count(string(svg), "<path"); n < 20 || !strings.Contains(string(svg), "2ρ_b/η") {
 		t.Errorf("curves SVG has %d paths and IAS label %v; want the drawn curves", n, strings.Contains(string(svg), "2ρ_b/η"))
+	}
+	if strings.Contains(string(svg), "eval_every") {
+		t.Error("curves SVG says the test curves are missing")
 	}
 	screenshot(t, ctx, "job")
 }
@@ -397,4 +426,22 @@ func jsOffPage(t *testing.T, browser context.Context, base string) {
 		t.Errorf("%d done job rows in the cell (%v), want 1", rows, err)
 	}
 	screenshot(t, ctx, "sweep-js-off")
+
+	// The drawing options' form works without scripts too.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#heatmap-options input[name="values"]`))); err != nil {
+		t.Fatalf("ticking values: %v", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil,
+		chromedp.Click(chromedp.CSS(`#heatmap-options button`)))); err != nil {
+		t.Fatalf("submitting the options: %v", err)
+	}
+	loc, err = chromedp.Run(ctx, chromedp.Location())
+	if err != nil || !strings.Contains(loc, "values=1") || !strings.Contains(loc, "b=32") {
+		t.Errorf("after the form the page is %q (%v), want values=1 and the cell kept", loc, err)
+	}
+	src, err := chromedp.Run(ctx, chromedp.Poll[string](`(() => { const i = document.getElementById("heatmap-img");
+		return i.complete && i.naturalWidth > 0 && i.src; })()`, chromedp.WithPollingTimeout(30*time.Second)))
+	if err != nil || !strings.Contains(src, "values=1") {
+		t.Errorf("heatmap image %q (%v), want it drawn with values=1", src, err)
+	}
 }
