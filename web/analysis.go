@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/lssr/lssr/internal/sweepdata"
 	"github.com/lssr/lssr/report"
@@ -16,6 +17,11 @@ type analysis struct {
 	fingerprint string
 	summary     *report.Summary
 	runs        []report.Run
+	// at is when the analysis was made and took how long it took (with
+	// its default heatmap): a sweep's next analysis waits after it (see
+	// analysisShare).
+	at   time.Time
+	took time.Duration
 
 	mu       sync.Mutex
 	drawings map[string]*drawing // by heatOptions.query
@@ -76,10 +82,28 @@ func (a *analysis) heatmapSVG(d *drawing) ([]byte, error) {
 var defaultHeatOptions = heatOptions{Colour: report.ColourMean}
 
 func analyze(l sweepdata.Loaded, fp string) *analysis {
+	start := time.Now()
 	a := &analysis{fingerprint: fp, runs: l.Runs, drawings: map[string]*drawing{}}
 	a.summary = report.AnalyzeWith(l.Meta, l.Runs, report.Options{})
 	a.heatmap(defaultHeatOptions)
+	a.at, a.took = start, time.Since(start)
 	return a
+}
+
+// analysisShare bounds the share of one core the analyses of a watched,
+// running sweep take: an analysis that took T is followed by at least
+// (analysisShare−1)·T without one. Analysing costs what `lssr report`
+// costs, seconds on a sweep of thousands of jobs, and a page that watches
+// a running sweep asks for it after every finished job; without the wait,
+// the view would take a core from the sweep it watches. The counts and the
+// cells' states are never held back: only the heatmap, fits and verdicts
+// wait.
+const analysisShare = 5
+
+// wait is how long from now a new analysis must wait after a; zero when it
+// may run now.
+func (a *analysis) wait(now time.Time) time.Duration {
+	return max(0, a.at.Add(analysisShare*a.took).Sub(now))
 }
 
 // analysisCache keeps each sweep's latest analysis. A sweep's lock is held
@@ -131,6 +155,10 @@ type sweepData struct {
 	// configurations); an is nil then.
 	refused string
 	an      *analysis
+	// stale is how long until an analysis of the jobs as they are now may
+	// be made, when an is of an earlier state of them (see analysisShare);
+	// zero when an is of the jobs as read.
+	stale time.Duration
 }
 
 // readSweep reads a sweep and its analysis, from the cache when its jobs
@@ -154,6 +182,11 @@ func (s *Server) readSweep(name string) (*sweepData, error) {
 		}
 		if e.a != nil && e.a.fingerprint == d.fingerprint {
 			return nil
+		}
+		if e.a != nil {
+			if d.stale = e.a.wait(time.Now()); d.stale > 0 {
+				return nil
+			}
 		}
 		l, err := sweepdata.LoadSelection(tx, sel)
 		loaded = &l

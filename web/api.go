@@ -40,12 +40,17 @@ func (s *Server) handleAPISweeps(w http.ResponseWriter, r *http.Request) {
 
 // APISweep is /api/sweeps/{name}.
 type APISweep struct {
-	Name        string   `json:"name"`
-	Path        string   `json:"path"`
-	Jobs        int      `json:"jobs"`
-	Fingerprint string   `json:"fingerprint"`
-	Counts      Counts   `json:"counts"`
-	Progress    Progress `json:"progress"`
+	Name        string `json:"name"`
+	Path        string `json:"path"`
+	Jobs        int    `json:"jobs"`
+	Fingerprint string `json:"fingerprint"`
+	// AnalysisFingerprint is the fingerprint of the jobs the fits, verdicts
+	// and heatmap are of: an earlier one than Fingerprint while a running
+	// sweep's analysis waits its turn (at most a fifth of a core goes to
+	// analysing a watched sweep).
+	AnalysisFingerprint string   `json:"analysis_fingerprint,omitempty"`
+	Counts              Counts   `json:"counts"`
+	Progress            Progress `json:"progress"`
 	// ETASeconds is the estimated time left; null when nothing remains or
 	// nothing has finished to time it by.
 	ETASeconds *float64     `json:"eta_seconds"`
@@ -106,6 +111,7 @@ func (s *Server) handleAPISweep(w http.ResponseWriter, r *http.Request) {
 	stats := map[string]report.Cell{}
 	boxes := map[string]report.CellBox{}
 	if a := d.an; a != nil {
+		out.AnalysisFingerprint = a.fingerprint
 		out.Fits = append(out.Fits, a.summary.Fits...)
 		out.Best, out.Verdict, out.EdgeVerdict = a.summary.Best, a.summary.RidgeFits.Verdict, a.summary.EdgeFits.Verdict
 		for _, p := range a.summary.Ridge {
@@ -115,7 +121,7 @@ func (s *Server) handleAPISweep(w http.ResponseWriter, r *http.Request) {
 			stats[cellKey(c.B, c.LR)] = c
 		}
 		if h := a.heatmap(defaultHeatOptions); h.err == nil {
-			v := "?v=" + d.fingerprint
+			v := "?v=" + a.fingerprint
 			out.Heatmap = &APIHeatmap{PNG: sweepURL(name) + "/heatmap.png" + v, SVG: sweepURL(name) + "/heatmap.svg" + v,
 				Width: h.layout.Width, Height: h.layout.Height}
 			for _, b := range h.layout.Cells {

@@ -42,6 +42,10 @@ type sweepPage struct {
 	Remaining     bool
 	Fingerprint   string
 	Note, Refused string
+	// StaleMS, when not zero, says the heatmap and fits are of an earlier
+	// state of the jobs, and in how many milliseconds they may be redrawn
+	// (see analysisShare); the page's script asks again then.
+	StaleMS int64
 
 	HeatmapURL, HeatmapSVG string
 	HeatmapErr             string
@@ -113,7 +117,7 @@ func (s *Server) handleSweep(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := sweepPage{Title: name, Name: name, Path: d.sel.Rec.Path, Jobs: len(d.sel.Jobs), Counts: d.counts,
-		Progress: d.progress, ETA: d.eta, Remaining: d.counts[lssr.StatePending]+d.counts[lssr.StateRunning] > 0, Fingerprint: d.fingerprint, Note: d.sel.OutsideNote(), Refused: d.refused, Heat: heat}
+		Progress: d.progress, ETA: d.eta, Remaining: d.counts[lssr.StatePending]+d.counts[lssr.StateRunning] > 0, Fingerprint: d.fingerprint, Note: d.sel.OutsideNote(), Refused: d.refused, Heat: heat, StaleMS: d.stale.Milliseconds()}
 	if hasCell {
 		cell, rows, err := cellJobs(name, d, b, lr)
 		if err != nil {
@@ -127,7 +131,7 @@ func (s *Server) handleSweep(w http.ResponseWriter, r *http.Request) {
 		if h := a.heatmap(heat); h.err != nil {
 			p.HeatmapErr = h.err.Error()
 		} else {
-			v := "v=" + url.QueryEscape(d.fingerprint)
+			v := "v=" + url.QueryEscape(a.fingerprint)
 			p.HeatmapURL, p.HeatmapSVG = heat.withQuery(sweepURL(name)+"/heatmap.png", v), heat.withQuery(sweepURL(name)+"/heatmap.svg", v)
 			p.Width, p.Height = h.layout.Width, h.layout.Height
 			p.Links = cellLinks(name, h.layout, d.cells, heat)

@@ -34,6 +34,8 @@
           location.reload();
           return;
         }
+        var freshRoot = doc.getElementById("sweep");
+        later(freshRoot && freshRoot.dataset.staleMs);
         ["analysis", "cell"].forEach(function (id) {
           var fresh = doc.getElementById(id), old = document.getElementById(id);
           if (fresh && old) old.replaceWith(fresh);
@@ -57,6 +59,18 @@
         if (again) refresh();
       });
   }
+
+  // later asks for the page again in ms milliseconds, when the server said
+  // its heatmap and fits are of an earlier state of the jobs and when it
+  // will redraw them (it spaces its analyses so that watching a running
+  // sweep takes little of the machine the sweep runs on).
+  var laterTimer = null;
+  function later(ms) {
+    if (!ms) return;
+    clearTimeout(laterTimer);
+    laterTimer = setTimeout(refresh, Number(ms) + 50);
+  }
+  later(root.dataset.staleMs);
 
   function apply(live) {
     if (live.fingerprint === root.dataset.fingerprint) return;
