@@ -13,8 +13,6 @@ import (
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgsvg"
 )
 
 // The PNG is heatmapWidthPx × heatmapHeightPx at heatmapDPI, so that 11 pt
@@ -51,16 +49,7 @@ func textStyle(size float64, xa text.XAlignment, ya text.YAlignment) text.Style 
 func newPage(format string) (vg.CanvasWriterTo, draw.Canvas) {
 	width := vg.Length(heatmapWidthPx) * vg.Inch / heatmapDPI
 	height := vg.Length(heatmapHeightPx) * vg.Inch / heatmapDPI
-	var c vg.CanvasWriterTo
-	if format == FormatSVG {
-		c = vgsvg.NewWith(vgsvg.UseWH(width, height), vgsvg.EmbedFonts(true))
-	} else {
-		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(heatmapDPI))}
-	}
-	dc := draw.New(c)
-	dc.SetColor(color.White)
-	dc.Fill(dc.Rectangle.Path())
-	return c, dc
+	return newSizedPage(format, width, height)
 }
 
 // renderHeatmap draws the figure of s in o.Format, its cells coloured as
