@@ -107,18 +107,10 @@ func renderHeatmap(w io.Writer, s *Summary, runs []Run, kind heatKind, o Heatmap
 // page's size from its top-left corner.
 func cellBoxes(p *plot.Plot, data draw.Canvas, g grid, size vg.Point) []CellBox {
 	trX, trY := p.Transforms(&data)
-	xs := make([]float64, len(g.bs))
-	for i, b := range g.bs {
-		xs[i] = math.Log2(float64(b))
-	}
-	ys := make([]float64, len(g.lrs))
-	for i, lr := range g.lrs {
-		ys[i] = math.Log2(lr)
-	}
-	xe, ye := cellEdges(xs), cellEdges(ys)
+	xe, ye := g.log2Edges()
 	fx := func(v float64) float64 { return float64(trX(v) / size.X) }
 	fy := func(v float64) float64 { return 1 - float64(trY(v)/size.Y) }
-	boxes := make([]CellBox, 0, len(xs)*len(ys))
+	boxes := make([]CellBox, 0, len(g.bs)*len(g.lrs))
 	for i, b := range g.bs {
 		for j, lr := range g.lrs {
 			boxes = append(boxes, CellBox{B: b, LR: lr, X0: fx(xe[i]), X1: fx(xe[i+1]), Y0: fy(ye[j+1]), Y1: fy(ye[j])})

@@ -59,6 +59,13 @@ type cellsPlotter struct {
 }
 
 func newCellsPlotter(g grid, cmap *viridis, kind heatKind, cells map[cellKey]*Cell) *cellsPlotter {
+	xe, ye := g.log2Edges()
+	return &cellsPlotter{g: g, xEdges: xe, yEdges: ye, cmap: cmap, kind: kind, cells: cells}
+}
+
+// log2Edges are the cell boundaries of the grid on log2 axes: b across, η
+// up.
+func (g grid) log2Edges() (xEdges, yEdges []float64) {
 	xs := make([]float64, len(g.bs))
 	for i, b := range g.bs {
 		xs[i] = math.Log2(float64(b))
@@ -67,7 +74,7 @@ func newCellsPlotter(g grid, cmap *viridis, kind heatKind, cells map[cellKey]*Ce
 	for i, lr := range g.lrs {
 		ys[i] = math.Log2(lr)
 	}
-	return &cellsPlotter{g: g, xEdges: cellEdges(xs), yEdges: cellEdges(ys), cmap: cmap, kind: kind, cells: cells}
+	return cellEdges(xs), cellEdges(ys)
 }
 
 // cellRect is where cell (i, j) of the grid lies on c.
