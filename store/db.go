@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/lssr/lssr"
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 )
@@ -67,9 +68,12 @@ func Open(path string, opts Options) (*DB, error) {
 		opts.OpenWait = 30 * time.Second
 	}
 	db := &DB{path: path, opts: opts}
-	_, statErr := os.Stat(path)
+	fi, statErr := os.Stat(path)
 	if opts.ReadOnly && errors.Is(statErr, os.ErrNotExist) {
 		return nil, fmt.Errorf("%w at %s", ErrNoDatabase, path)
+	}
+	if statErr == nil && fi.IsDir() {
+		return nil, lssr.BadInput("the database path %s is a folder, not a file", path)
 	}
 	if !opts.ReadOnly {
 		if err := db.takeWriterLock(); err != nil {

@@ -162,6 +162,11 @@ func TestOpenErrors(t *testing.T) {
 	if _, err := Open(path, Options{}); !errors.Is(err, ErrSchema) {
 		t.Fatalf("open of a newer schema: %v, want ErrSchema", err)
 	}
+	for _, ro := range []bool{true, false} {
+		if _, err := Open(dir, Options{ReadOnly: ro}); !errors.Is(err, lssr.ErrBadInput) {
+			t.Errorf("open of a folder (read-only %v): %v, want bad input", ro, err)
+		}
+	}
 }
 
 func TestMissingSweepAndJob(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lssr/lssr"
+	"github.com/lssr/lssr/store"
 	"github.com/lssr/lssr/web"
 	"github.com/urfave/cli/v2"
 )
@@ -89,6 +90,14 @@ func checkServeAddr(addr string, public bool) error {
 // runServe serves until ctx ends (Ctrl-C, SIGTERM), then ends the open
 // event streams and waits a little for requests under way.
 func runServe(ctx context.Context, dbPath, addr string) error {
+	// A database that is there must open: a folder or a damaged file is
+	// said once, before listening, not on every page. One that is not
+	// there yet shows no sweeps until a sweep run creates it.
+	if db, err := store.Open(dbPath, store.Options{ReadOnly: true}); err == nil {
+		db.Close()
+	} else if !errors.Is(err, store.ErrNoDatabase) {
+		return err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", addr, err)
