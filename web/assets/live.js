@@ -64,11 +64,14 @@
   // its heatmap and fits are of an earlier state of the jobs and when it
   // will redraw them (it spaces its analyses so that watching a running
   // sweep takes little of the machine the sweep runs on).
+  // Until then, new events update the counts and cells but fetch nothing:
+  // the server would only read the sweep again to say the same.
   var laterTimer = null;
   function later(ms) {
-    if (!ms) return;
     clearTimeout(laterTimer);
-    laterTimer = setTimeout(refresh, Number(ms) + 50);
+    laterTimer = null;
+    if (!ms) return;
+    laterTimer = setTimeout(function () { laterTimer = null; refresh(); }, Number(ms) + 50);
   }
   later(root.dataset.staleMs);
 
@@ -94,7 +97,7 @@
       a.dataset.jobs = c.jobs;
       a.title = a.title.replace(/: .*$/, ": " + c.finished + " of " + c.jobs + " finished");
     });
-    refresh();
+    if (!laterTimer) refresh();
   }
 
   var events = new EventSource(root.dataset.events);
